@@ -1,0 +1,193 @@
+//! The command line as typed: clap structures, nothing validated beyond
+//! what clap checks. `main.rs` turns them into work.
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Turn plain-text documents into a knowledge graph of who is who and who
+/// did what, with the source of every fact.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    after_help = "Exit codes: 0 done; 1 done, but some input failed (see the messages); \
+2 nothing done: bad arguments, bad gazetteer, unknown name, database error; 130 interrupted."
+)]
+pub struct Cli {
+    /// The database file.
+    #[arg(long, global = true, env = "DOSSIER_DB", default_value = crate::store::DEFAULT_PATH)]
+    pub db: PathBuf,
+
+    /// A further gazetteer directory, read on top of the shipped one
+    /// (repeatable).
+    #[arg(long = "gazetteer", global = true, value_name = "DIR")]
+    pub gazetteers: Vec<PathBuf>,
+
+    /// Leave the shipped gazetteers out: only --gazetteer directories count.
+    #[arg(long, global = true)]
+    pub no_default_gazetteers: bool,
+
+    /// Print no progress, notes or summaries on stderr (errors still).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest documents: files, folders (recursively: .txt, .md and files
+    /// without extension), or `-` for standard input.
+    Ingest(IngestArgs),
+    /// Re-match every stored document with the current gazetteers.
+    Reindex(JobsArgs),
+    /// List entities with their mention counts, most mentioned first.
+    Entities(EntitiesArgs),
+    /// Show every mention of an entity, by name or alias.
+    Mentions(MentionsArgs),
+    /// List the ingested documents.
+    Documents(FormatArgs),
+    /// Export the graph.
+    Export(ExportArgs),
+    /// Score the database against a gold annotation file.
+    Eval(EvalArgs),
+    /// Check, extend and import gazetteers.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
+}
+
+/// Arguments of `ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files and folders to ingest; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+    /// Print where the time and memory went.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// The worker count option.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// Threads for reading and matching (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// The output format option.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `entities`.
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    /// Only entities of this type (person, organisation, place, state).
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// Only mentions in this document (path, part of a path, or id).
+    #[arg(long, short = 'd', value_name = "DOCUMENT")]
+    pub document: Option<String>,
+    /// At most this many entities.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format.
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// Arguments of `mentions`.
+#[derive(Debug, Args)]
+pub struct MentionsArgs {
+    /// A canonical name or alias (case and accents do not matter).
+    pub name: String,
+    /// Output format.
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Node-link JSON, the graph for scripts.
+    Json,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format.
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The gold file (format: shared/gold/SCHEMA.md).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    /// List every miss and false positive.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Output format (table or json).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// The `gazetteer` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum GazetteerCommand {
+    /// Validate the gazetteers; exit code 1 when there are errors.
+    Check,
+    /// Add an entity at its sorted place.
+    Add(AddArgs),
+    /// Import a list: TSV `type<TAB>name<TAB>alias|alias`, or CSV with a
+    /// header (`type`, `name`, optional `aliases`, other columns become
+    /// attributes).
+    Import(ImportArgs),
+}
+
+/// Arguments of `gazetteer add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// person, organisation, place or state.
+    #[arg(value_name = "TYPE")]
+    pub kind: String,
+    /// The canonical name.
+    pub name: String,
+    /// Another name of the entity (repeatable).
+    #[arg(long = "alias", short = 'a', value_name = "ALIAS")]
+    pub aliases: Vec<String>,
+    /// An attribute `key=value` (repeatable).
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attributes: Vec<String>,
+    /// The gazetteer directory to write (default: the last --gazetteer, or
+    /// the shipped one).
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+}
+
+/// Arguments of `gazetteer import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import (.csv is read as CSV, anything else as TSV).
+    pub file: PathBuf,
+    /// The gazetteer directory to write (default: the last --gazetteer, or
+    /// the shipped one).
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+}

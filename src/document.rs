@@ -1,0 +1,210 @@
+//! Documents: from raw bytes to text, title and content hash.
+//!
+//! dossier stores and matches UTF-8. Input may be UTF-8 (with or without a
+//! BOM), UTF-16 with a BOM, or a legacy single-byte encoding of this field's
+//! sources (Windows-1251, Windows-1252, KOI8-R, ...), which is guessed by
+//! `chardetng` (the detector Firefox uses) and reported as a guess. Files
+//! that look binary (NUL bytes, many control characters) are refused.
+//! Offsets everywhere in dossier are byte offsets into the decoded UTF-8
+//! text, which is what the database stores.
+//!
+//! This module does no IO: bytes in, text out.
+
+use sha2::{Digest, Sha256};
+
+/// A document's text and how it was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, UTF-8, without a BOM.
+    pub text: String,
+    /// The encoding it was read as (`UTF-8`, `UTF-16LE`, `windows-1251`, ...).
+    pub encoding: &'static str,
+    /// Something the user should know (a guessed encoding, replaced bytes).
+    pub warning: Option<String>,
+}
+
+/// Why bytes are not a text document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotText {
+    /// The content is empty (or only white space).
+    #[error("empty")]
+    Empty,
+    /// The content looks binary.
+    #[error("binary content ({0}), not a text document")]
+    Binary(String),
+}
+
+/// Decodes a document's bytes. Never panics.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
+    let (text, encoding, warning) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        decode_with(encoding_rs::UTF_8, rest)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        decode_with(encoding_rs::UTF_16LE, rest)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        decode_with(encoding_rs::UTF_16BE, rest)
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        (text.to_string(), "UTF-8", None)
+    } else {
+        if let Some(reason) = binary_reason(bytes) {
+            return Err(NotText::Binary(reason));
+        }
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+        let (text, name, warning) = decode_with(encoding, bytes);
+        let guess = format!("not UTF-8: decoded as {name} (a guess)");
+        let warning = Some(match warning {
+            Some(w) => format!("{guess}; {w}"),
+            None => guess,
+        });
+        (text, name, warning)
+    };
+    if text.trim().is_empty() {
+        return Err(NotText::Empty);
+    }
+    if warning.is_none()
+        && let Some(reason) = binary_reason(text.as_bytes())
+    {
+        return Err(NotText::Binary(reason));
+    }
+    Ok(Decoded {
+        text,
+        encoding,
+        warning,
+    })
+}
+
+fn decode_with(
+    encoding: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+) -> (String, &'static str, Option<String>) {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let warning = had_errors.then(|| {
+        let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        format!(
+            "{replaced} malformed {} sequence(s) replaced by �",
+            encoding.name()
+        )
+    });
+    (text.into_owned(), encoding.name(), warning)
+}
+
+/// Why `bytes` look binary, if they do: any NUL byte, or more than one in
+/// ten bytes a control character other than TAB, LF, CR and form feed.
+fn binary_reason(bytes: &[u8]) -> Option<String> {
+    if let Some(at) = memchr_nul(bytes) {
+        return Some(format!("a NUL byte at offset {at}"));
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = sample
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
+        .count();
+    (controls * 10 > sample.len()).then(|| format!("{controls} control characters"))
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// The title of a document: its first non-empty line, without Markdown or
+/// wiki heading marks, at most 200 characters.
+pub fn title(text: &str) -> Option<String> {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.chars().any(char::is_alphanumeric))?;
+    let line = line.trim_start_matches('#').trim_matches('=').trim();
+    let mut title: String = line.chars().take(200).collect();
+    if line.chars().count() > 200 {
+        title.push('…');
+    }
+    Some(title)
+}
+
+/// The SHA-256 of `bytes`, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = decode("Noxçiyçö".as_bytes()).unwrap();
+        assert_eq!(
+            (plain.text.as_str(), plain.encoding, plain.warning),
+            ("Noxçiyçö", "UTF-8", None)
+        );
+        let bom = decode(b"\xEF\xBB\xBFRussia").unwrap();
+        assert_eq!((bom.text.as_str(), bom.encoding), ("Russia", "UTF-8"));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("Ичкерия".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode(&le).unwrap().text, "Ичкерия");
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("Ičkerija".encode_utf16().flat_map(|u| u.to_be_bytes()));
+        let d = decode(&be).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("Ičkerija", "UTF-16BE"));
+    }
+
+    #[test]
+    fn legacy_encodings_are_guessed_with_a_warning() {
+        let russian = "Президиум правительства Чеченской Республики Ичкерия обратился к парламентам демократических государств.";
+        for encoding in [encoding_rs::WINDOWS_1251, encoding_rs::KOI8_R] {
+            let (bytes, _, _) = encoding.encode(russian);
+            let d = decode(&bytes).unwrap();
+            assert_eq!(d.text, russian, "{}", encoding.name());
+            assert!(d.warning.unwrap().contains("a guess"));
+        }
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1252.encode("Genoveva Šakalienė? No: Café Zürich, Müller & Søren");
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "windows-1252");
+        assert!(d.text.contains("Zürich"));
+    }
+
+    #[test]
+    fn binary_and_empty_are_refused() {
+        assert!(matches!(
+            decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+            Err(NotText::Binary(_))
+        ));
+        assert!(matches!(
+            decode(&[1, 2, 3, 4, 5, 6, 7, 8, 0xff, 0xfe, 0x80]),
+            Err(NotText::Binary(_))
+        ));
+        assert_eq!(decode(b""), Err(NotText::Empty));
+        assert_eq!(decode(b" \n\t\n"), Err(NotText::Empty));
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(
+            title("\n\n  = Ukrainian recognition =\nbody").as_deref(),
+            Some("Ukrainian recognition")
+        );
+        assert_eq!(title("# Heading\n").as_deref(), Some("Heading"));
+        assert_eq!(title("---\n\nFirst words").as_deref(), Some("First words"));
+        assert_eq!(title("\n \n"), None);
+        assert_eq!(title(&"a".repeat(300)).unwrap().chars().count(), 201);
+    }
+
+    #[test]
+    fn sha256() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Node-link JSON: the machine-readable form of the whole graph.
+//!
+//! ```json
+//! {"nodes":[{"id":"entity:7","type":"person","name":"…","aliases":["…"],
+//!            "attributes":{"k":"v"},"documents":["path"],"mentions":3},
+//!           {"id":"document:1","type":"document","name":"title", …, "path":"corpus/a.txt"}],
+//!  "edges":[{"source":"entity:7","target":"document:1","relation":"signed","weight":1,
+//!            "evidence":[{"document":"corpus/a.txt","start":10,"end":52,"quote":"…","rule":"…"}]}]}
+//! ```
+//!
+//! The shape is a contract with scripts and later exports: fields are only
+//! ever added. One node or edge per line, so two exports diff well.
+
+use crate::store::{Store, StoreError};
+use rusqlite::params;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing the output failed.
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for ExportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ExportError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// A node of the graph: an entity or a document.
+#[derive(Debug, Serialize)]
+pub struct Node {
+    /// `entity:<id>` or `document:<id>`.
+    pub id: String,
+    /// `person`, `organisation`, `place`, `state` or `document`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Canonical name, or a document's title.
+    pub name: String,
+    /// Other names (empty for documents).
+    pub aliases: Vec<String>,
+    /// Gazetteer attributes; for documents their metadata.
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    /// Paths of the documents the entity is mentioned in (for a document,
+    /// its own path).
+    pub documents: Vec<String>,
+    /// Settled mentions (for a document, the mentions it contains).
+    pub mentions: i64,
+    /// Mentions where the entity is one candidate of an ambiguous name.
+    pub ambiguous_mentions: i64,
+    /// A document's path; absent for entities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// One piece of evidence of an edge.
+#[derive(Debug, Serialize)]
+pub struct Evidence {
+    /// Path of the document.
+    pub document: String,
+    /// Byte offset of the sentence.
+    pub start: i64,
+    /// Byte offset just past the sentence.
+    pub end: i64,
+    /// The sentence.
+    pub quote: String,
+    /// The rule that found it.
+    pub rule: String,
+    /// How sure the rule is, 0 to 1.
+    pub confidence: f64,
+    /// When, as the text says (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+/// A relation between two nodes with its evidence.
+#[derive(Debug, Serialize)]
+pub struct Edge {
+    /// Node id of the subject.
+    pub source: String,
+    /// Node id of the object.
+    pub target: String,
+    /// The relation kind.
+    pub relation: String,
+    /// The number of evidence records.
+    pub weight: usize,
+    /// The evidence.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Writes the whole graph of `store` as node-link JSON.
+pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
+    let conn = store.conn();
+    out.write_all(b"{\"nodes\":[\n")?;
+    let mut first = true;
+    let mut separator = |out: &mut dyn Write| -> std::io::Result<()> {
+        if !std::mem::take(&mut first) {
+            out.write_all(b",\n")?;
+        }
+        Ok(())
+    };
+    {
+        let mut stmt = conn.prepare(
+            "SELECT d.id, d.path, d.title, d.sha256, d.size, d.encoding, d.ingested_at,
+                    (SELECT count(*) FROM mentions m WHERE m.document_id = d.id AND m.resolution <= 1)
+             FROM documents d ORDER BY d.path",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let path: String = row.get(1)?;
+            let mut attributes = BTreeMap::new();
+            attributes.insert("sha256".into(), row.get::<_, String>(3)?.into());
+            attributes.insert("size".into(), row.get::<_, i64>(4)?.into());
+            attributes.insert("encoding".into(), row.get::<_, String>(5)?.into());
+            attributes.insert("ingested_at".into(), row.get::<_, String>(6)?.into());
+            let node = Node {
+                id: format!("document:{}", row.get::<_, i64>(0)?),
+                kind: "document".into(),
+                name: row.get(2)?,
+                aliases: Vec::new(),
+                attributes,
+                documents: vec![path.clone()],
+                mentions: row.get(7)?,
+                ambiguous_mentions: 0,
+                path: Some(path),
+            };
+            separator(out)?;
+            serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
+        }
+    }
+    {
+        let mut stmt = conn.prepare(
+            "SELECT e.id, e.type, e.name, e.attributes, s.settled, s.ambiguous
+             FROM (SELECT entity_id, sum(resolution <= 1) AS settled, sum(resolution > 1) AS ambiguous
+                   FROM mentions GROUP BY entity_id) s
+             JOIN entities e ON e.id = s.entity_id
+             UNION
+             SELECT e.id, e.type, e.name, e.attributes, 0, 0 FROM entities e
+             WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id)
+               AND (EXISTS (SELECT 1 FROM relations r WHERE r.subject_id = e.id)
+                    OR EXISTS (SELECT 1 FROM relations r WHERE r.object_entity_id = e.id))
+             ORDER BY 2, 3, 1",
+        )?;
+        let mut aliases =
+            conn.prepare("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
+        let mut documents = conn.prepare(
+            "SELECT DISTINCT d.path FROM mentions m JOIN documents d ON d.id = m.document_id
+             WHERE m.entity_id = ?1 ORDER BY d.path",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let attributes: BTreeMap<String, serde_json::Value> =
+                serde_json::from_str(&row.get::<_, String>(3)?).unwrap_or_default();
+            let node = Node {
+                id: format!("entity:{id}"),
+                kind: row.get(1)?,
+                name: row.get(2)?,
+                aliases: aliases
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?,
+                attributes,
+                documents: documents
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?,
+                mentions: row.get(4)?,
+                ambiguous_mentions: row.get(5)?,
+                path: None,
+            };
+            separator(out)?;
+            serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
+        }
+    }
+    out.write_all(b"\n],\"edges\":[\n")?;
+    let mut first_edge = true;
+    {
+        let mut stmt = conn.prepare(
+            "SELECT r.id, r.subject_id, r.kind, r.object_entity_id, r.object_document_id
+             FROM relations r ORDER BY r.subject_id, r.kind, r.object_entity_id, r.object_document_id",
+        )?;
+        let mut evidence = conn.prepare(
+            "SELECT d.path, v.sentence_start, v.sentence_end,
+                    CAST(substr(CAST(d.text AS BLOB), v.sentence_start + 1, v.sentence_end - v.sentence_start) AS TEXT),
+                    v.rule, v.confidence, v.date
+             FROM evidence v JOIN documents d ON d.id = v.document_id
+             WHERE v.relation_id = ?1 ORDER BY d.path, v.sentence_start, v.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let relation: i64 = row.get(0)?;
+            let target = match (row.get::<_, Option<i64>>(3)?, row.get::<_, Option<i64>>(4)?) {
+                (Some(entity), _) => format!("entity:{entity}"),
+                (None, Some(document)) => format!("document:{document}"),
+                (None, None) => continue,
+            };
+            let evidence: Vec<Evidence> = evidence
+                .query_map(params![relation], |r| {
+                    Ok(Evidence {
+                        document: r.get(0)?,
+                        start: r.get(1)?,
+                        end: r.get(2)?,
+                        quote: r.get(3)?,
+                        rule: r.get(4)?,
+                        confidence: r.get(5)?,
+                        date: r.get(6)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            let edge = Edge {
+                source: format!("entity:{}", row.get::<_, i64>(1)?),
+                target,
+                relation: row.get(2)?,
+                weight: evidence.len(),
+                evidence,
+            };
+            if !std::mem::take(&mut first_edge) {
+                out.write_all(b",\n")?;
+            }
+            serde_json::to_writer(&mut *out, &edge).map_err(std::io::Error::from)?;
+        }
+    }
+    out.write_all(b"\n]}\n")?;
+    out.flush()?;
+    Ok(())
+}

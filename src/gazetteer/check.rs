@@ -1,0 +1,373 @@
+//! `dossier gazetteer check`: everything a maintainer should fix or know.
+//!
+//! Errors (the gazetteer cannot be used as it is): malformed lines, and the
+//! same canonical name twice for one type in one directory. Warnings (it
+//! works, but may not do what was meant): a name claimed by two entities
+//! (mentions of it stay ambiguous), names too short or too common to match
+//! safely, aliases that repeat, unsorted files.
+
+use super::parse::parse_line;
+use crate::model::EntityType;
+use crate::normalize::{Case, key, letter_count};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Must be fixed: loading fails or the data contradicts itself.
+    Error,
+    /// Works, but probably not as meant.
+    Warning,
+}
+
+/// One finding, located at a file and line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The gazetteer file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}: {level}: {}",
+            self.file.display(),
+            self.line,
+            self.message
+        )
+    }
+}
+
+/// Where a name was seen, for the cross-entity checks.
+#[derive(Clone)]
+struct Seen {
+    kind: EntityType,
+    canonical: String,
+    file: usize,
+    line: usize,
+}
+
+/// The file name of the list of common words, read from each directory.
+pub const COMMON_WORDS_FILE: &str = "common-words.txt";
+
+/// Checks the gazetteers of `dirs` as [`super::Gazetteer::load`] would read
+/// them. Returns the findings sorted by file and line; reading errors are
+/// findings too.
+pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut common: FxHashSet<String> = FxHashSet::default();
+    for dir in dirs {
+        if let Ok(text) = std::fs::read_to_string(dir.join(COMMON_WORDS_FILE)) {
+            common.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(|w| key(w, Case::Fold)),
+            );
+        }
+    }
+    // Every folded name, with who claims it.
+    let mut claims: FxHashMap<String, Vec<Seen>> = FxHashMap::default();
+    for dir in dirs {
+        if !dir.is_dir() {
+            out.push(Diagnostic {
+                severity: Severity::Error,
+                file: dir.clone(),
+                line: 0,
+                message: "no such gazetteer directory".into(),
+            });
+            continue;
+        }
+        let mut canonical_here: FxHashMap<(EntityType, String), usize> = FxHashMap::default();
+        for kind in EntityType::ALL {
+            let path = dir.join(kind.file_name());
+            let text = match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        out.push(error(&path, 0, "the file is not UTF-8".into()));
+                        continue;
+                    }
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    out.push(error(&path, 0, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let file = files.len();
+            files.push(path.clone());
+            let mut previous: Option<String> = None;
+            let mut reported_unsorted = false;
+            for (n, line) in text.lines().enumerate() {
+                let line_number = n + 1;
+                let parsed = match parse_line(line, line_number) {
+                    Ok(Some(parsed)) => parsed,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        out.push(error(&path, line_number, e.message));
+                        continue;
+                    }
+                };
+                let canonical_key = key(parsed.name, Case::Fold);
+                if let Some(&first) = canonical_here.get(&(kind, canonical_key.clone())) {
+                    out.push(error(
+                        &path,
+                        line_number,
+                        format!(
+                            "duplicate canonical name `{}` (first at line {first})",
+                            parsed.name
+                        ),
+                    ));
+                } else {
+                    canonical_here.insert((kind, canonical_key.clone()), line_number);
+                }
+                if let Some(previous) = &previous
+                    && !reported_unsorted
+                    && canonical_key < *previous
+                {
+                    reported_unsorted = true;
+                    out.push(warning(
+                        &path,
+                        line_number,
+                        format!(
+                            "not sorted: `{}` comes after a name that sorts later; `dossier gazetteer add` keeps files sorted",
+                            parsed.name
+                        ),
+                    ));
+                }
+                previous = Some(canonical_key.clone());
+                let case_exact = parsed
+                    .attributes
+                    .iter()
+                    .any(|&(k, v)| k == "case" && v == "exact");
+                let mut own: FxHashSet<String> = FxHashSet::default();
+                for (i, name) in std::iter::once(parsed.name)
+                    .chain(parsed.aliases.iter().copied())
+                    .enumerate()
+                {
+                    let name_key = if i == 0 {
+                        canonical_key.clone()
+                    } else {
+                        key(name, Case::Fold)
+                    };
+                    if name.contains("  ") {
+                        out.push(warning(
+                            &path,
+                            line_number,
+                            format!("`{name}` has a run of spaces: was a TAB meant?"),
+                        ));
+                    }
+                    if !own.insert(name_key.clone()) {
+                        out.push(warning(
+                            &path,
+                            line_number,
+                            format!(
+                                "alias `{name}` repeats another name of `{}` (case, accents, apostrophes and dashes do not count)",
+                                parsed.name
+                            ),
+                        ));
+                        continue;
+                    }
+                    if letter_count(&name_key) < crate::matcher::MIN_LETTERS {
+                        out.push(warning(
+                            &path,
+                            line_number,
+                            format!("`{name}` is too short to match safely; it is not matched"),
+                        ));
+                        continue;
+                    }
+                    if !case_exact && !is_acronym(name) && common.contains(&name_key) {
+                        out.push(warning(
+                            &path,
+                            line_number,
+                            format!(
+                                "`{name}` is a common word and will match ordinary text; add `case=exact` or remove it"
+                            ),
+                        ));
+                    }
+                    claims.entry(name_key).or_default().push(Seen {
+                        kind,
+                        canonical: parsed.name.to_string(),
+                        file,
+                        line: line_number,
+                    });
+                }
+            }
+        }
+    }
+    for (name_key, seen) in claims {
+        let mut distinct: Vec<&Seen> = Vec::new();
+        for s in &seen {
+            let same = |d: &&Seen| {
+                d.kind == s.kind && key(&d.canonical, Case::Fold) == key(&s.canonical, Case::Fold)
+            };
+            if !distinct.iter().any(same) {
+                distinct.push(s);
+            }
+        }
+        if distinct.len() < 2 {
+            continue;
+        }
+        let named: Vec<String> = distinct
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} `{}` ({}:{})",
+                    s.kind,
+                    s.canonical,
+                    files[s.file].display(),
+                    s.line
+                )
+            })
+            .collect();
+        let first = distinct[0];
+        out.push(warning(
+            &files[first.file],
+            first.line,
+            format!(
+                "ambiguous name `{name_key}` is claimed by {}: {}; a mention stays ambiguous unless its document settles it",
+                distinct.len(),
+                named.join(" and ")
+            ),
+        ));
+    }
+    out.sort_by(|a, b| {
+        (&a.file, a.line, a.severity, &a.message).cmp(&(&b.file, b.line, b.severity, &b.message))
+    });
+    out
+}
+
+/// An all-capitals short name such as `UN` or `NATO`: matched with its case.
+pub fn is_acronym(name: &str) -> bool {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty()
+        && letters.len() <= 6
+        && letters.iter().all(|c| c.is_uppercase())
+        && !name.contains(char::is_whitespace)
+}
+
+fn error(path: &Path, line: usize, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        file: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+fn warning(path: &Path, line: usize, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Warning,
+        file: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_files(files: &[(&str, &str)]) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        check(&[dir.path().to_path_buf()])
+            .iter()
+            .map(|d| {
+                let file = d.file.file_name().unwrap().to_string_lossy().into_owned();
+                format!("{file}:{}: {:?}: {}", d.line, d.severity, d.message)
+            })
+            .collect()
+    }
+
+    fn has(found: &[String], part: &str) -> bool {
+        found.iter().any(|f| f.contains(part))
+    }
+
+    #[test]
+    fn finds_each_kind_of_problem() {
+        let found = check_files(&[
+            ("common-words.txt", "# words\nforum\nmale\n"),
+            (
+                "states.tsv",
+                "Georgia\nFrance\tFrench Republic|FRANCE\nFrance\nChad\tX\nTurkey\tForum\nMaldives\n",
+            ),
+            (
+                "places.tsv",
+                "Georgia\tGeorgia State\nMale\t\tcase=exact\nBad|line\n",
+            ),
+        ]);
+        assert!(
+            has(
+                &found,
+                "states.tsv:3: Error: duplicate canonical name `France` (first at line 2)"
+            ),
+            "{found:#?}"
+        );
+        assert!(
+            has(&found, "states.tsv:2: Warning: alias `FRANCE` repeats"),
+            "{found:#?}"
+        );
+        assert!(
+            has(&found, "states.tsv:4: Warning: `X` is too short"),
+            "{found:#?}"
+        );
+        assert!(
+            has(&found, "states.tsv:5: Warning: `Forum` is a common word"),
+            "{found:#?}"
+        );
+        assert!(has(&found, "not sorted: `France`"), "{found:#?}");
+        assert!(
+            has(
+                &found,
+                "ambiguous name `georgia` is claimed by 2: place `Georgia`"
+            ),
+            "{found:#?}"
+        );
+        assert!(
+            has(&found, "places.tsv:3: Error: the canonical name `Bad|line`"),
+            "{found:#?}"
+        );
+        assert!(
+            !has(&found, "`Male` is a common word"),
+            "case=exact silences it: {found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_clean_gazetteer_has_no_findings() {
+        let found = check_files(&[("states.tsv", "France\tFrench Republic\nGermany\tFRG\n")]);
+        assert_eq!(found, Vec::<String>::new());
+    }
+
+    #[test]
+    fn acronyms() {
+        for (name, want) in [
+            ("UN", true),
+            ("USSR", true),
+            ("VTOTs", false),
+            ("U.S.", true),
+            ("Un", false),
+            ("NATO OTAN", false),
+        ] {
+            assert_eq!(is_acronym(name), want, "{name}");
+        }
+    }
+}

@@ -1,0 +1,678 @@
+//! Writing gazetteers: `dossier gazetteer add` and `dossier gazetteer import`.
+//!
+//! Both keep a file as the maintainer wrote it: comments, blank lines and
+//! untouched entity lines stay byte for byte; new entities go in at their
+//! sorted place (by folded canonical name), merged aliases are appended to
+//! the existing line. Files are replaced atomically (write, then rename).
+
+use super::parse::parse_line;
+use crate::model::EntityType;
+use crate::normalize::{Case, key};
+use rustc_hash::FxHashMap;
+use std::path::{Path, PathBuf};
+
+/// What `add` did.
+#[derive(Debug)]
+pub struct AddOutcome {
+    /// The file written.
+    pub file: PathBuf,
+    /// The line the new entity is on.
+    pub line: usize,
+    /// Notes for the user, e.g. an alias that another entity also claims.
+    pub notes: Vec<String>,
+}
+
+/// What `import` did, for the report.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Entities that were not there before.
+    pub added: usize,
+    /// Existing entities that gained aliases or attributes.
+    pub merged: usize,
+    /// Entities already there with nothing new.
+    pub unchanged: usize,
+    /// Input lines that were refused: line number (1-based) and why.
+    pub refused: Vec<(usize, String)>,
+    /// The files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Why an edit could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The entity is already there.
+    #[error("{kind} `{name}` is already in {file}:{line}; to add names to it, edit that line")]
+    Duplicate {
+        /// Its type.
+        kind: EntityType,
+        /// Its name as given.
+        name: String,
+        /// Where it is.
+        file: PathBuf,
+        /// Its line.
+        line: usize,
+    },
+    /// A name or attribute cannot be written in the format.
+    #[error("{0}")]
+    Invalid(String),
+    /// The input of an import is not readable as TSV or CSV.
+    #[error("{path}:{line}: {message}")]
+    BadInput {
+        /// The input file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One line of a gazetteer file being edited.
+enum Line {
+    /// A comment, blank or unparsable line, kept as it is.
+    Verbatim(String),
+    /// An entity; `text` is `None` once it was changed and must be rewritten.
+    Entity {
+        key: String,
+        name: String,
+        aliases: Vec<String>,
+        attributes: Vec<(String, String)>,
+        text: Option<String>,
+    },
+}
+
+impl Line {
+    fn render(&self) -> String {
+        match self {
+            Line::Verbatim(text) => text.clone(),
+            Line::Entity {
+                text: Some(text), ..
+            } => text.clone(),
+            Line::Entity {
+                name,
+                aliases,
+                attributes,
+                ..
+            } => render_entity(name, aliases, attributes),
+        }
+    }
+}
+
+fn render_entity(name: &str, aliases: &[String], attributes: &[(String, String)]) -> String {
+    let mut out = name.to_string();
+    if !aliases.is_empty() || !attributes.is_empty() {
+        out.push('\t');
+        out.push_str(&aliases.join("|"));
+    }
+    if !attributes.is_empty() {
+        out.push('\t');
+        let pairs: Vec<String> = attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        out.push_str(&pairs.join(";"));
+    }
+    out
+}
+
+/// A gazetteer file in memory.
+struct EditableFile {
+    path: PathBuf,
+    lines: Vec<Line>,
+    /// Folded canonical name → index into `lines`.
+    index: FxHashMap<String, usize>,
+}
+
+impl EditableFile {
+    fn open(dir: &Path, kind: EntityType) -> Result<EditableFile, EditError> {
+        let path = dir.join(kind.file_name());
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
+                "# {kind} gazetteer: canonical name<TAB>alias|alias<TAB>key=value;key=value\n"
+            ),
+            Err(source) => return Err(EditError::Io { path, source }),
+        };
+        let mut lines = Vec::new();
+        let mut index = FxHashMap::default();
+        for (n, raw) in text.lines().enumerate() {
+            match parse_line(raw, n + 1) {
+                Ok(Some(parsed)) => {
+                    let name_key = key(parsed.name, Case::Fold);
+                    index.entry(name_key.clone()).or_insert(lines.len());
+                    lines.push(Line::Entity {
+                        key: name_key,
+                        name: parsed.name.to_string(),
+                        aliases: parsed.aliases.iter().map(|a| a.to_string()).collect(),
+                        attributes: parsed
+                            .attributes
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect(),
+                        text: Some(raw.to_string()),
+                    });
+                }
+                _ => lines.push(Line::Verbatim(raw.to_string())),
+            }
+        }
+        Ok(EditableFile { path, lines, index })
+    }
+
+    /// Inserts entities (sorted by key, keys not yet in the file) at their
+    /// sorted places, in one pass. Returns the line numbers they landed on.
+    fn insert_sorted(&mut self, mut new: Vec<Line>) -> Vec<usize> {
+        new.sort_by(|a, b| line_key(a).cmp(line_key(b)));
+        let old = std::mem::take(&mut self.lines);
+        let mut placed = Vec::with_capacity(new.len());
+        let mut pending = new.into_iter().peekable();
+        let last_entity = old.iter().rposition(|l| matches!(l, Line::Entity { .. }));
+        for (i, line) in old.into_iter().enumerate() {
+            if let Line::Entity { key: here, .. } = &line {
+                while pending.peek().is_some_and(|p| line_key(p) < here.as_str()) {
+                    placed.push(self.lines.len() + 1);
+                    self.lines.push(pending.next().expect("peeked"));
+                }
+            }
+            self.lines.push(line);
+            if Some(i) == last_entity {
+                for p in pending.by_ref() {
+                    placed.push(self.lines.len() + 1);
+                    self.lines.push(p);
+                }
+            }
+        }
+        for p in pending {
+            placed.push(self.lines.len() + 1);
+            self.lines.push(p);
+        }
+        self.index.clear();
+        for (i, line) in self.lines.iter().enumerate() {
+            if let Line::Entity { key, .. } = line {
+                self.index.entry(key.clone()).or_insert(i);
+            }
+        }
+        placed
+    }
+
+    fn write(&self) -> Result<(), EditError> {
+        let mut text = String::new();
+        for line in &self.lines {
+            text.push_str(&line.render());
+            text.push('\n');
+        }
+        let io = |source| EditError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(parent) = self.path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let tmp = self.path.with_extension("tsv.tmp");
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, &self.path).map_err(io)
+    }
+}
+
+fn line_key(line: &Line) -> &str {
+    match line {
+        Line::Entity { key, .. } => key,
+        Line::Verbatim(_) => "",
+    }
+}
+
+/// Checks that a name can be written on a gazetteer line.
+fn validate_name(what: &str, name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err(format!("the {what} is empty"));
+    }
+    if name.contains(['\t', '\n', '\r', '|']) {
+        return Err(format!(
+            "the {what} `{name}` contains a TAB, a line break or `|`, which the format reserves"
+        ));
+    }
+    if !name.chars().any(char::is_alphanumeric) {
+        return Err(format!("the {what} `{name}` has no letters or digits"));
+    }
+    Ok(())
+}
+
+fn parse_attribute(pair: &str) -> Result<(String, String), String> {
+    let (k, v) = pair
+        .split_once('=')
+        .ok_or_else(|| format!("attribute `{pair}` is not key=value"))?;
+    let (k, v) = (k.trim(), v.trim());
+    let valid = !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !v.contains([';', '\t', '\n', '\r']);
+    if !valid {
+        return Err(format!(
+            "attribute `{pair}`: the key must be letters, digits, `_`, `-` or `.`, and the value must not hold `;`, TAB or a line break"
+        ));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// Adds one entity to `dir`'s file for `kind`, at its sorted place. Refuses
+/// an entity whose canonical name (folded) is already there.
+pub fn add_entry(
+    dir: &Path,
+    kind: EntityType,
+    name: &str,
+    aliases: &[String],
+    attributes: &[String],
+) -> Result<AddOutcome, EditError> {
+    let name = name.trim();
+    validate_name("name", name).map_err(EditError::Invalid)?;
+    let mut clean_aliases: Vec<String> = Vec::new();
+    for alias in aliases.iter().map(|a| a.trim()) {
+        validate_name("alias", alias).map_err(EditError::Invalid)?;
+        let folded = key(alias, Case::Fold);
+        if folded != key(name, Case::Fold)
+            && !clean_aliases.iter().any(|a| key(a, Case::Fold) == folded)
+        {
+            clean_aliases.push(alias.to_string());
+        }
+    }
+    let attributes = attributes
+        .iter()
+        .map(|a| parse_attribute(a))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(EditError::Invalid)?;
+    let mut file = EditableFile::open(dir, kind)?;
+    let name_key = key(name, Case::Fold);
+    if let Some(&i) = file.index.get(&name_key) {
+        return Err(EditError::Duplicate {
+            kind,
+            name: name.to_string(),
+            file: file.path.clone(),
+            line: i + 1,
+        });
+    }
+    let mut notes = Vec::new();
+    let wanted: Vec<String> = std::iter::once(name_key.clone())
+        .chain(clean_aliases.iter().map(|a| key(a, Case::Fold)))
+        .collect();
+    for line in &file.lines {
+        if let Line::Entity {
+            name: other,
+            aliases: other_aliases,
+            ..
+        } = line
+        {
+            for alias in other_aliases {
+                if wanted.contains(&key(alias, Case::Fold)) {
+                    notes.push(format!(
+                        "`{alias}` also names {kind} `{other}`: its mentions will be ambiguous unless a document settles them"
+                    ));
+                }
+            }
+        }
+    }
+    let placed = file.insert_sorted(vec![Line::Entity {
+        key: name_key,
+        name: name.to_string(),
+        aliases: clean_aliases,
+        attributes,
+        text: None,
+    }]);
+    file.write()?;
+    Ok(AddOutcome {
+        file: file.path.clone(),
+        line: placed[0],
+        notes,
+    })
+}
+
+/// One entity read from an import file.
+struct Incoming {
+    kind: EntityType,
+    name: String,
+    aliases: Vec<String>,
+    attributes: Vec<(String, String)>,
+}
+
+/// Imports a list from elsewhere into the gazetteer directory `dir`.
+///
+/// Two input formats: TSV `type<TAB>name<TAB>alias|alias[<TAB>k=v;k=v]`
+/// (a header line starting with `type` is skipped), and CSV with a header
+/// whose columns `type` and `name` are required, `aliases` (split on `|`)
+/// is optional and every other non-empty column becomes an attribute.
+/// Files ending in `.csv` are read as CSV, anything else as TSV.
+pub fn import_file(input: &Path, dir: &Path) -> Result<ImportReport, EditError> {
+    let mut report = ImportReport::default();
+    let incoming = if input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        read_csv(input, &mut report)?
+    } else {
+        read_tsv(input, &mut report)?
+    };
+    for kind in EntityType::ALL {
+        let of_kind: Vec<&Incoming> = incoming.iter().filter(|i| i.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let mut file = EditableFile::open(dir, kind)?;
+        let mut new: Vec<Line> = Vec::new();
+        let mut new_index: FxHashMap<String, usize> = FxHashMap::default();
+        let mut touched = false;
+        for item in of_kind {
+            let name_key = key(&item.name, Case::Fold);
+            let target = if let Some(&i) = file.index.get(&name_key) {
+                Some(&mut file.lines[i])
+            } else if let Some(&i) = new_index.get(&name_key) {
+                Some(&mut new[i])
+            } else {
+                None
+            };
+            match target {
+                Some(Line::Entity {
+                    key: existing_key,
+                    aliases,
+                    attributes,
+                    text,
+                    ..
+                }) => {
+                    let mut changed = false;
+                    for alias in &item.aliases {
+                        let folded = key(alias, Case::Fold);
+                        if folded != *existing_key
+                            && !aliases.iter().any(|a| key(a, Case::Fold) == folded)
+                        {
+                            aliases.push(alias.clone());
+                            changed = true;
+                        }
+                    }
+                    for pair in &item.attributes {
+                        if !attributes.contains(pair) {
+                            attributes.retain(|(k, _)| *k != pair.0);
+                            attributes.push(pair.clone());
+                            changed = true;
+                        }
+                    }
+                    if changed {
+                        // Merged into an entity of this same import counts as added once.
+                        if text.is_some() {
+                            report.merged += 1;
+                        }
+                        *text = None;
+                        touched = true;
+                    } else if text.is_some() {
+                        report.unchanged += 1;
+                    }
+                }
+                Some(Line::Verbatim(_)) => unreachable!("the index points at entity lines"),
+                None => {
+                    let mut aliases: Vec<String> = Vec::new();
+                    for alias in &item.aliases {
+                        let folded = key(alias, Case::Fold);
+                        if folded != name_key
+                            && !aliases.iter().any(|a| key(a, Case::Fold) == folded)
+                        {
+                            aliases.push(alias.clone());
+                        }
+                    }
+                    new_index.insert(name_key.clone(), new.len());
+                    new.push(Line::Entity {
+                        key: name_key,
+                        name: item.name.clone(),
+                        aliases,
+                        attributes: item.attributes.clone(),
+                        text: None,
+                    });
+                    report.added += 1;
+                    touched = true;
+                }
+            }
+        }
+        if touched {
+            file.insert_sorted(new);
+            file.write()?;
+            report.files.push(file.path.clone());
+        }
+    }
+    Ok(report)
+}
+
+fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, EditError> {
+    let bytes = std::fs::read(input).map_err(|source| EditError::Io {
+        path: input.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| EditError::BadInput {
+        path: input.to_path_buf(),
+        line: e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1,
+        message: "the file is not UTF-8".into(),
+    })?;
+    let mut out = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = n + 1;
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        let columns: Vec<&str> = raw.split('\t').collect();
+        if line == 1 && columns[0].trim().eq_ignore_ascii_case("type") {
+            continue;
+        }
+        let result = (|| {
+            if columns.len() < 2 || columns.len() > 4 {
+                return Err(format!(
+                    "expected type<TAB>name<TAB>aliases[<TAB>attributes], found {} column(s)",
+                    columns.len()
+                ));
+            }
+            let kind: EntityType = columns[0]
+                .parse()
+                .map_err(|e: crate::model::UnknownType| e.to_string())?;
+            let aliases = columns.get(2).map(|c| split_aliases(c)).unwrap_or_default();
+            let attributes = match columns.get(3) {
+                Some(c) => c
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(parse_attribute)
+                    .collect::<Result<Vec<_>, _>>()?,
+                None => Vec::new(),
+            };
+            incoming(kind, columns[1], aliases, attributes)
+        })();
+        match result {
+            Ok(item) => out.push(item),
+            Err(why) => report.refused.push((line, why)),
+        }
+    }
+    Ok(out)
+}
+
+fn read_csv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, EditError> {
+    let bad = |line: usize, message: String| EditError::BadInput {
+        path: input.to_path_buf(),
+        line,
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(input)
+        .map_err(|e| bad(1, e.to_string()))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let type_col = column(&["type", "kind"])
+        .ok_or_else(|| bad(1, "the CSV header needs a `type` column".into()))?;
+    let name_col = column(&["name", "canonical", "canonical name"])
+        .ok_or_else(|| bad(1, "the CSV header needs a `name` column".into()))?;
+    let alias_col = column(&["aliases", "alias"]);
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                report.refused.push((line, e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let result = (|| {
+            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let kind: EntityType = field(type_col)
+                .parse()
+                .map_err(|e: crate::model::UnknownType| e.to_string())?;
+            let aliases = alias_col
+                .map(|i| split_aliases(field(i)))
+                .unwrap_or_default();
+            let mut attributes = Vec::new();
+            for (i, header) in headers.iter().enumerate() {
+                if i == type_col || i == name_col || Some(i) == alias_col || field(i).is_empty() {
+                    continue;
+                }
+                attributes.push(parse_attribute(&format!("{header}={}", field(i)))?);
+            }
+            incoming(kind, field(name_col), aliases, attributes)
+        })();
+        match result {
+            Ok(item) => out.push(item),
+            Err(why) => report.refused.push((line, why)),
+        }
+    }
+    Ok(out)
+}
+
+fn split_aliases(column: &str) -> Vec<String> {
+    column
+        .split('|')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn incoming(
+    kind: EntityType,
+    name: &str,
+    aliases: Vec<String>,
+    attributes: Vec<(String, String)>,
+) -> Result<Incoming, String> {
+    let name = name.trim();
+    validate_name("name", name)?;
+    let mut kept = Vec::with_capacity(aliases.len());
+    for alias in aliases {
+        // An alias without letters (say "--") is dropped, not the entity.
+        if validate_name("alias", &alias).is_ok() {
+            kept.push(alias);
+        }
+    }
+    Ok(Incoming {
+        kind,
+        name: name.to_string(),
+        aliases: kept,
+        attributes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_keeps_comments_and_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("states.tsv");
+        std::fs::write(
+            &path,
+            "# states\nAustria\n\n# the Fs\nFrance\tFrench Republic\nGermany\n",
+        )
+        .unwrap();
+        let out = add_entry(
+            dir.path(),
+            EntityType::State,
+            "Finland",
+            &["Suomi".into()],
+            &["iso=FI".into()],
+        )
+        .unwrap();
+        assert_eq!(out.line, 5);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "# states\nAustria\n\n# the Fs\nFinland\tSuomi\tiso=FI\nFrance\tFrench Republic\nGermany\n"
+        );
+        add_entry(dir.path(), EntityType::State, "Zambia", &[], &[]).unwrap();
+        add_entry(dir.path(), EntityType::State, "Albania", &[], &[]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.ends_with("Germany\nZambia\n"), "{text}");
+        assert!(text.starts_with("# states\nAlbania\nAustria\n"), "{text}");
+    }
+
+    #[test]
+    fn add_refuses_a_duplicate() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("states.tsv"), "France\n").unwrap();
+        let err = add_entry(dir.path(), EntityType::State, "FRANCE", &[], &[]).unwrap_err();
+        assert!(err.to_string().contains("is already in"), "{err}");
+        assert!(err.to_string().contains("states.tsv:1"), "{err}");
+        let err = add_entry(dir.path(), EntityType::State, "Bad|Name", &[], &[]).unwrap_err();
+        assert!(err.to_string().contains("reserves"), "{err}");
+    }
+
+    #[test]
+    fn import_tsv_adds_merges_and_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("people.tsv"),
+            "# people\nAlla Dudayeva\tA. Dudayeva\n",
+        )
+        .unwrap();
+        let input = dir.path().join("in.tsv");
+        std::fs::write(
+            &input,
+            "person\tAlla Dudayeva\tAlla Dudaeva|A. Dudayeva\nperson\tZelim Ismailov\t\nalien\tX Y\t\nstate\tRussia\tRussian Federation\nperson\t\tnobody\nperson\tAnna Politkovskaya\n",
+        )
+        .unwrap();
+        let report = import_file(&input, dir.path()).unwrap();
+        assert_eq!((report.added, report.merged, report.unchanged), (3, 1, 0));
+        assert_eq!(report.refused.len(), 2, "{:?}", report.refused);
+        assert_eq!(report.refused[0].0, 3);
+        let people = std::fs::read_to_string(dir.path().join("people.tsv")).unwrap();
+        assert_eq!(
+            people,
+            "# people\nAlla Dudayeva\tA. Dudayeva|Alla Dudaeva\nAnna Politkovskaya\nZelim Ismailov\n"
+        );
+        let again = import_file(&input, dir.path()).unwrap();
+        assert_eq!((again.added, again.merged, again.unchanged), (0, 0, 4));
+    }
+
+    #[test]
+    fn import_csv_with_extra_columns_as_attributes() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("list.csv");
+        std::fs::write(&input, "Name,Type,Aliases,Country\n\"Kyiv, city\",place,Kiev|Kyjiw,Ukraine\nVilnius,place,,Lithuania\n").unwrap();
+        let report = import_file(&input, dir.path()).unwrap();
+        assert_eq!(report.added, 2);
+        let places = std::fs::read_to_string(dir.path().join("places.tsv")).unwrap();
+        assert!(
+            places.contains("Kyiv, city\tKiev|Kyjiw\tcountry=Ukraine\n"),
+            "{places}"
+        );
+        assert!(
+            places.contains("Vilnius\t\tcountry=Lithuania\n"),
+            "{places}"
+        );
+    }
+}

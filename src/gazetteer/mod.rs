@@ -1,0 +1,379 @@
+//! Gazetteers: the hand-edited lists of names that dossier looks for.
+//!
+//! A gazetteer directory holds one UTF-8 file per entity type
+//! ([`EntityType::file_name`]). Each line is one entity:
+//!
+//! ```text
+//! # comment
+//! Chechen Republic of Ichkeria<TAB>Ichkeria|Chechen Republic<TAB>kind=self-declared;capital=Grozny
+//! ```
+//!
+//! canonical name, then aliases separated by `|`, then `key=value`
+//! attributes separated by `;`. The second and third columns are optional.
+//!
+//! [`Gazetteer::load`] reads several directories on top of each other (the
+//! shipped one first, an investigator's own after it); an entity named again
+//! (same type, same folded name) gains the later aliases and attributes.
+//! Loading fails on any malformed line, naming file and line: a gazetteer
+//! that loses an entity silently would lose every mention of it.
+//!
+//! This module knows nothing about documents or SQLite.
+
+mod check;
+mod edit;
+mod parse;
+
+pub use check::{COMMON_WORDS_FILE, Diagnostic, Severity, check, is_acronym};
+pub use edit::{AddOutcome, ImportReport, add_entry, import_file};
+pub use parse::{LineError, ParsedLine, parse_line};
+
+use crate::model::EntityType;
+use crate::normalize::{Case, key};
+use rustc_hash::FxHashMap;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// One gazetteer entity as written in its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The entity's type (which file it lives in).
+    pub kind: EntityType,
+    /// The canonical name (first column).
+    pub name: String,
+    /// Other names of the same entity, in file order, without duplicates.
+    pub aliases: Vec<String>,
+    /// `key=value` attributes in file order (a later value of a key wins).
+    pub attributes: Vec<(String, String)>,
+    /// Where the entity was (first) defined.
+    pub origin: Origin,
+}
+
+impl Entry {
+    /// The canonical name followed by the aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// The value of attribute `key`, if set.
+    pub fn attribute(&self, key: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether this entity's names match only with the case as written
+    /// (attribute `case=exact`).
+    pub fn case_exact(&self) -> bool {
+        self.attribute("case") == Some("exact")
+    }
+}
+
+/// A place in a gazetteer file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Index into [`Gazetteer::files`].
+    pub file: u32,
+    /// 1-based line number.
+    pub line: u32,
+}
+
+/// Every entity of a set of gazetteer directories, ready for the matcher.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    files: Vec<PathBuf>,
+    fingerprint: String,
+}
+
+/// Why a gazetteer could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    /// A directory or file could not be read.
+    #[error("cannot read gazetteer {path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file is not UTF-8.
+    #[error("{path}:{line}: gazetteer files must be UTF-8")]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// The first line that is not UTF-8.
+        line: usize,
+    },
+    /// One or more lines are malformed.
+    #[error("{}", render_line_errors(.0))]
+    Malformed(Vec<(PathBuf, LineError)>),
+}
+
+fn render_line_errors(errors: &[(PathBuf, LineError)]) -> String {
+    const SHOWN: usize = 20;
+    let mut out = String::new();
+    for (path, error) in errors.iter().take(SHOWN) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("{}:{}", path.display(), error));
+    }
+    if errors.len() > SHOWN {
+        out.push_str(&format!(
+            "\n… and {} more malformed lines",
+            errors.len() - SHOWN
+        ));
+    }
+    out
+}
+
+impl Gazetteer {
+    /// Reads the gazetteer files of each directory in `dirs`, later
+    /// directories on top of earlier ones. A missing type file is fine; a
+    /// missing directory is an error.
+    pub fn load(dirs: &[PathBuf]) -> Result<Gazetteer, GazetteerError> {
+        let mut gazetteer = Gazetteer::default();
+        let mut index: FxHashMap<(EntityType, String), usize> = FxHashMap::default();
+        let mut errors = Vec::new();
+        let mut hasher = Sha256::new();
+        for dir in dirs {
+            if !dir.is_dir() {
+                return Err(GazetteerError::Io {
+                    path: dir.clone(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "no such gazetteer directory",
+                    ),
+                });
+            }
+            for kind in EntityType::ALL {
+                let path = dir.join(kind.file_name());
+                let bytes = match std::fs::read(&path) {
+                    Ok(bytes) => bytes,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(source) => return Err(GazetteerError::Io { path, source }),
+                };
+                hasher.update(kind.as_str().as_bytes());
+                hasher.update((bytes.len() as u64).to_le_bytes());
+                hasher.update(&bytes);
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count()
+                        + 1;
+                    GazetteerError::NotUtf8 {
+                        path: path.clone(),
+                        line,
+                    }
+                })?;
+                let file = gazetteer.files.len() as u32;
+                gazetteer.files.push(path.clone());
+                gazetteer.add_text(kind, &text, file, &mut index, |e| {
+                    errors.push((path.clone(), e))
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(GazetteerError::Malformed(errors));
+        }
+        gazetteer.fingerprint = hex(&hasher.finalize()[..8]);
+        Ok(gazetteer)
+    }
+
+    /// A gazetteer of entries given in code (tests, benchmarks). The entries
+    /// are taken as they are, without merging.
+    pub fn from_entries(entries: Vec<Entry>) -> Gazetteer {
+        let mut hasher = Sha256::new();
+        for entry in &entries {
+            hasher.update(format!("{entry:?}").as_bytes());
+        }
+        Gazetteer {
+            entries,
+            files: vec![PathBuf::from("<memory>")],
+            fingerprint: hex(&hasher.finalize()[..8]),
+        }
+    }
+
+    fn add_text(
+        &mut self,
+        kind: EntityType,
+        text: &str,
+        file: u32,
+        index: &mut FxHashMap<(EntityType, String), usize>,
+        mut error: impl FnMut(LineError),
+    ) {
+        for (n, line) in text.lines().enumerate() {
+            let line_number = n + 1;
+            let parsed = match parse_line(line, line_number) {
+                Ok(Some(parsed)) => parsed,
+                Ok(None) => continue,
+                Err(e) => {
+                    error(e);
+                    continue;
+                }
+            };
+            let origin = Origin {
+                file,
+                line: line_number as u32,
+            };
+            let name_key = key(parsed.name, Case::Fold);
+            match index.get(&(kind, name_key)) {
+                Some(&existing) => {
+                    let entry = &mut self.entries[existing];
+                    for alias in parsed.aliases {
+                        if !entry.names().any(|n| n == alias) {
+                            entry.aliases.push(alias.to_string());
+                        }
+                    }
+                    entry.attributes.extend(
+                        parsed
+                            .attributes
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string())),
+                    );
+                }
+                None => {
+                    let mut aliases: Vec<String> = Vec::with_capacity(parsed.aliases.len());
+                    for alias in parsed.aliases {
+                        if alias != parsed.name && !aliases.iter().any(|a| a == alias) {
+                            aliases.push(alias.to_string());
+                        }
+                    }
+                    index.insert((kind, key(parsed.name, Case::Fold)), self.entries.len());
+                    self.entries.push(Entry {
+                        kind,
+                        name: parsed.name.to_string(),
+                        aliases,
+                        attributes: parsed
+                            .attributes
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect(),
+                        origin,
+                    });
+                }
+            }
+        }
+    }
+
+    /// All entities, in load order (the order of [`Entry`] indices).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The files that were read, indexed by [`Origin::file`].
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// `file:line` of an origin, for messages.
+    pub fn locate(&self, origin: Origin) -> String {
+        let file = self
+            .files
+            .get(origin.file as usize)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        format!("{file}:{}", origin.line)
+    }
+
+    /// A short hash of every file's content: it changes whenever any name,
+    /// alias or attribute does.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The number of entities.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The directory of the gazetteers that ship with dossier: `$DOSSIER_GAZETTEERS`
+/// if set, else `./gazetteers` when it exists, else the one in the source tree
+/// the binary was built from.
+pub fn default_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("DOSSIER_GAZETTEERS") {
+        return PathBuf::from(dir);
+    }
+    let local = Path::new("gazetteers");
+    if local.join(EntityType::Person.file_name()).is_file() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteers")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_one(people: &str) -> Result<Gazetteer, GazetteerError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("people.tsv"), people).unwrap();
+        Gazetteer::load(&[dir.path().to_path_buf()])
+    }
+
+    #[test]
+    fn loads_names_aliases_and_attributes() {
+        let g = load_one(
+            "# people\n\nAlla Dudayeva\tA. Dudayeva|Alla Dudaeva\tcountry=Georgia\nPutin\n",
+        )
+        .unwrap();
+        assert_eq!(g.len(), 2);
+        let e = &g.entries()[0];
+        assert_eq!(e.name, "Alla Dudayeva");
+        assert_eq!(e.aliases, ["A. Dudayeva", "Alla Dudaeva"]);
+        assert_eq!(e.attribute("country"), Some("Georgia"));
+        assert_eq!(g.locate(e.origin).rsplit(':').next(), Some("3"));
+    }
+
+    #[test]
+    fn malformed_lines_name_file_and_line() {
+        let err = load_one("Good\nBad\t\ta|\tx\textra\nAlso|bad\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("people.tsv:2:"), "{text}");
+        assert!(text.contains("people.tsv:3:"), "{text}");
+    }
+
+    #[test]
+    fn later_directories_add_aliases_to_the_same_entity() {
+        let shipped = tempfile::tempdir().unwrap();
+        let own = tempfile::tempdir().unwrap();
+        std::fs::write(
+            shipped.path().join("states.tsv"),
+            "Russia\tRussian Federation\n",
+        )
+        .unwrap();
+        std::fs::write(own.path().join("states.tsv"), "RUSSIA\tRF\tnote=mine\n").unwrap();
+        let g = Gazetteer::load(&[shipped.path().into(), own.path().into()]).unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g.entries()[0].aliases, ["Russian Federation", "RF"]);
+        assert_eq!(g.entries()[0].attribute("note"), Some("mine"));
+    }
+
+    #[test]
+    fn fingerprint_follows_content() {
+        let a = load_one("Alla Dudayeva\n").unwrap();
+        let b = load_one("Alla Dudayeva\n").unwrap();
+        let c = load_one("Alla Dudayeva\tAlla Dudaeva\n").unwrap();
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_ne!(a.fingerprint(), c.fingerprint());
+    }
+
+    #[test]
+    fn missing_directory_is_an_error() {
+        let err = Gazetteer::load(&[PathBuf::from("/no/such/dir")]).unwrap_err();
+        assert!(err.to_string().contains("/no/such/dir"));
+    }
+}

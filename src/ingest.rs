@@ -1,0 +1,589 @@
+//! Ingest: files in, documents and mentions stored.
+//!
+//! The work is split as [`crate::pipeline::ordered_map`] allows: worker
+//! threads read, hash, decode and match each document; the calling thread
+//! writes them to the store in input order, a batch of whole documents per
+//! transaction. A document whose path and content hash are already stored
+//! is skipped before it is decoded ("unchanged"); a changed file at a
+//! stored path replaces the old document and its mentions in the same
+//! transaction.
+//!
+//! Nothing here prints: what happens is reported through [`Event`]s, and
+//! the caller decides what the user sees.
+
+use crate::document::{self, NotText};
+use crate::matcher::{Matcher, Scratch};
+use crate::mention::{Mention, resolve};
+use crate::pipeline::ordered_map;
+use crate::store::{DocumentId, DocumentRecord, EntityId, Store, StoreError};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Extensions read when walking a folder (files without one are read too,
+/// and refused if they turn out binary).
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
+
+/// Where a document comes from.
+#[derive(Debug)]
+pub enum Source {
+    /// A file: the path to read, and the path to store (relative to the
+    /// working directory when inside it).
+    File {
+        /// The path to read.
+        read: PathBuf,
+        /// The path stored as the document's identity.
+        stored: String,
+    },
+    /// Bytes from standard input, stored as `stdin:` and the start of their
+    /// hash, so the same text piped twice is the same document.
+    Stdin(Vec<u8>),
+}
+
+impl Source {
+    fn label(&self) -> String {
+        match self {
+            Source::File { stored, .. } => stored.clone(),
+            Source::Stdin(_) => "stdin".to_string(),
+        }
+    }
+}
+
+/// The documents found under the given paths, and what could not be used.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The documents to ingest, each path once, in a stable order.
+    pub sources: Vec<Source>,
+    /// Paths that do not exist or cannot be listed: (path, why).
+    pub errors: Vec<(String, String)>,
+    /// Files skipped inside folders because of their extension.
+    pub other_files: usize,
+}
+
+/// Expands files and folders (recursively; hidden entries skipped) into
+/// sources. `-` stands for standard input, whose bytes the caller passes.
+pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
+    let mut out = Collected::default();
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+    let mut seen = std::collections::HashSet::new();
+    let mut stdin = stdin;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if let Some(bytes) = stdin.take() {
+                out.sources.push(Source::Stdin(bytes));
+            }
+            continue;
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                out.errors.push((path.display().to_string(), e.to_string()));
+                continue;
+            }
+        };
+        let mut files: Vec<PathBuf> = Vec::new();
+        if meta.is_dir() {
+            let walker = walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
+            for entry in walker {
+                match entry {
+                    Ok(entry) if entry.file_type().is_file() => {
+                        let wanted = match entry.path().extension() {
+                            None => true,
+                            Some(ext) => {
+                                TEXT_EXTENSIONS.iter().any(|t| ext.eq_ignore_ascii_case(t))
+                            }
+                        };
+                        if wanted {
+                            files.push(entry.into_path());
+                        } else {
+                            out.other_files += 1;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let at = e
+                            .path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default();
+                        out.errors.push((at, e.to_string()));
+                    }
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+        for file in files {
+            let stored = stored_path(&file, cwd.as_deref());
+            if seen.insert(stored.clone()) {
+                out.sources.push(Source::File { read: file, stored });
+            }
+        }
+    }
+    out
+}
+
+/// The identity of a file: its canonical path, relative to `cwd` when
+/// inside it, with `/` separators.
+fn stored_path(file: &Path, cwd: Option<&Path>) -> String {
+    let canonical = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+    let shown = match cwd.and_then(|cwd| canonical.strip_prefix(cwd).ok()) {
+        Some(relative) => relative.to_path_buf(),
+        None => canonical,
+    };
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Something the user may want to know while ingest runs.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A document went in, but with a caveat (a guessed encoding).
+    Warning {
+        /// The document.
+        path: &'a str,
+        /// The caveat.
+        message: &'a str,
+    },
+    /// A document was skipped on purpose (empty, binary).
+    Skipped {
+        /// The document.
+        path: &'a str,
+        /// Why.
+        reason: &'a str,
+    },
+    /// A document could not be read.
+    Failed {
+        /// The document.
+        path: &'a str,
+        /// Why.
+        reason: &'a str,
+    },
+    /// How far along the run is.
+    Progress {
+        /// Documents handled so far.
+        done: usize,
+        /// Documents in the run.
+        total: usize,
+        /// Bytes handled so far.
+        bytes: u64,
+        /// Time since the start.
+        elapsed: Duration,
+    },
+}
+
+/// What an ingest did. Every count is of committed documents.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    /// Documents stored for the first time.
+    pub new: usize,
+    /// Documents whose content changed and were replaced.
+    pub changed: usize,
+    /// Documents already stored with the same content.
+    pub unchanged: usize,
+    /// Documents skipped on purpose (empty, binary).
+    pub skipped: usize,
+    /// Documents that could not be read.
+    pub failed: usize,
+    /// Settled mentions written (ambiguous candidates not counted).
+    pub mentions: u64,
+    /// Bytes of all documents handled, unchanged ones included.
+    pub bytes: u64,
+    /// Wall-clock seconds of the run (reading, matching, writing, indexing).
+    pub seconds: f64,
+    /// Seconds spent building indexes after a bulk load.
+    pub index_seconds: f64,
+    /// Whether the run was interrupted (Ctrl-C); what was committed stays.
+    pub interrupted: bool,
+}
+
+/// Settings of one ingest run.
+pub struct Settings<'a> {
+    /// The compiled gazetteer.
+    pub matcher: &'a Matcher,
+    /// Database id of each gazetteer entry.
+    pub entity_ids: &'a [EntityId],
+    /// The gazetteer's fingerprint, stored with each document.
+    pub gazetteer: &'a str,
+    /// Worker threads for reading and matching.
+    pub workers: usize,
+    /// Set (by a Ctrl-C handler) to stop after the documents in hand.
+    pub interrupt: &'a AtomicBool,
+}
+
+/// The outcome of one document's work.
+enum Prepared {
+    Unchanged {
+        size: u64,
+    },
+    Skipped {
+        label: String,
+        reason: String,
+        size: u64,
+    },
+    Failed {
+        label: String,
+        reason: String,
+    },
+    Ready(Box<ReadyDocument>),
+}
+
+struct ReadyDocument {
+    path: String,
+    replace: Option<DocumentId>,
+    title: String,
+    sha256: String,
+    size: u64,
+    encoding: &'static str,
+    warning: Option<String>,
+    text: String,
+    mentions: Vec<Mention>,
+}
+
+/// A batch is committed when it holds this many bytes of text...
+const BATCH_BYTES: u64 = 32 << 20;
+/// ... or this many documents ...
+const BATCH_DOCUMENTS: usize = 2_000;
+/// ... or has been open this long.
+const BATCH_TIME: Duration = Duration::from_secs(2);
+/// Runs this large drop `mentions_entity` and build it once at the end.
+const BULK_DOCUMENTS: usize = 1_000;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<(Scratch, Vec<crate::matcher::Match>)> =
+        std::cell::RefCell::new((Scratch::default(), Vec::new()));
+}
+
+/// Finds and resolves the mentions of one text, reusing this thread's
+/// buffers.
+pub fn mentions_in(matcher: &Matcher, text: &str) -> Vec<Mention> {
+    SCRATCH.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let (scratch, matches) = &mut *cell;
+        matches.clear();
+        matcher.find(text, scratch, matches);
+        resolve(matches)
+    })
+}
+
+/// Ingests `sources` into `store`.
+pub fn run(
+    store: &mut Store,
+    sources: Vec<Source>,
+    settings: &Settings<'_>,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Summary, StoreError> {
+    let started = Instant::now();
+    let known = store.known_documents()?;
+    let total = sources.len();
+    let bulk = total >= BULK_DOCUMENTS && total >= known.len();
+    if bulk {
+        store.drop_bulk_indexes()?;
+    }
+    let mut summary = Summary::default();
+    let mut pending = Summary::default();
+    let mut batch_open: Option<(Instant, u64, usize)> = None;
+    let mut done = 0usize;
+    let mut last_progress = Instant::now();
+    let result = ordered_map(
+        sources,
+        settings.workers,
+        |source| prepare(source, &known, settings),
+        |prepared| {
+            done += 1;
+            let step = (|| -> Result<(), StoreError> {
+                match prepared {
+                    Prepared::Unchanged { size, .. } => {
+                        summary.unchanged += 1;
+                        summary.bytes += size;
+                    }
+                    Prepared::Skipped {
+                        label,
+                        reason,
+                        size,
+                    } => {
+                        summary.skipped += 1;
+                        summary.bytes += size;
+                        on_event(Event::Skipped {
+                            path: &label,
+                            reason: &reason,
+                        });
+                    }
+                    Prepared::Failed { label, reason } => {
+                        summary.failed += 1;
+                        on_event(Event::Failed {
+                            path: &label,
+                            reason: &reason,
+                        });
+                    }
+                    Prepared::Ready(doc) => {
+                        if batch_open.is_none() {
+                            store.begin()?;
+                            batch_open = Some((Instant::now(), 0, 0));
+                        }
+                        store.put_document(
+                            &DocumentRecord {
+                                path: &doc.path,
+                                title: &doc.title,
+                                sha256: &doc.sha256,
+                                size: doc.size,
+                                encoding: doc.encoding,
+                                gazetteer: settings.gazetteer,
+                                text: &doc.text,
+                                mentions: &doc.mentions,
+                            },
+                            settings.entity_ids,
+                            doc.replace,
+                        )?;
+                        if let Some(warning) = &doc.warning {
+                            on_event(Event::Warning {
+                                path: &doc.path,
+                                message: warning,
+                            });
+                        }
+                        if doc.replace.is_some() {
+                            pending.changed += 1;
+                        } else {
+                            pending.new += 1;
+                        }
+                        pending.bytes += doc.size;
+                        pending.mentions += doc
+                            .mentions
+                            .iter()
+                            .filter(|m| m.resolution.code() <= 1)
+                            .count() as u64;
+                        let batch = batch_open.as_mut().expect("opened above");
+                        batch.1 += doc.text.len() as u64;
+                        batch.2 += 1;
+                        if batch.1 >= BATCH_BYTES
+                            || batch.2 >= BATCH_DOCUMENTS
+                            || batch.0.elapsed() >= BATCH_TIME
+                        {
+                            store.commit()?;
+                            batch_open = None;
+                            absorb(&mut summary, &mut pending);
+                        }
+                    }
+                }
+                Ok(())
+            })();
+            if let Err(e) = step {
+                return ControlFlow::Break(Err(e));
+            }
+            if last_progress.elapsed() >= Duration::from_millis(200) || done == total {
+                last_progress = Instant::now();
+                on_event(Event::Progress {
+                    done,
+                    total,
+                    bytes: summary.bytes + pending.bytes,
+                    elapsed: started.elapsed(),
+                });
+            }
+            if settings.interrupt.load(Ordering::Relaxed) {
+                return ControlFlow::Break(Ok(()));
+            }
+            ControlFlow::Continue(())
+        },
+    );
+    match result {
+        Some(Err(e)) => {
+            if batch_open.is_some() {
+                let _ = store.conn().execute_batch("ROLLBACK");
+            }
+            return Err(e);
+        }
+        Some(Ok(())) => summary.interrupted = true,
+        None => {}
+    }
+    if batch_open.is_some() {
+        store.commit()?;
+        absorb(&mut summary, &mut pending);
+    }
+    let index_started = Instant::now();
+    store.ensure_indexes()?;
+    summary.index_seconds = index_started.elapsed().as_secs_f64();
+    if bulk {
+        store.optimize()?;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn absorb(summary: &mut Summary, pending: &mut Summary) {
+    summary.new += pending.new;
+    summary.changed += pending.changed;
+    summary.bytes += pending.bytes;
+    summary.mentions += pending.mentions;
+    *pending = Summary::default();
+}
+
+fn prepare(
+    source: Source,
+    known: &HashMap<String, (DocumentId, String)>,
+    settings: &Settings<'_>,
+) -> Prepared {
+    let label = source.label();
+    let (bytes, path, fallback_title) = match source {
+        Source::File { read, stored } => match std::fs::read(&read) {
+            Ok(bytes) => {
+                let name = read
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| stored.clone());
+                (bytes, stored, name)
+            }
+            Err(e) => {
+                return Prepared::Failed {
+                    label,
+                    reason: e.to_string(),
+                };
+            }
+        },
+        Source::Stdin(bytes) => {
+            let sha = document::sha256_hex(&bytes);
+            (
+                bytes,
+                format!("stdin:{}", &sha[..12]),
+                "standard input".to_string(),
+            )
+        }
+    };
+    let size = bytes.len() as u64;
+    let sha256 = document::sha256_hex(&bytes);
+    let replace = match known.get(&path) {
+        Some((_, stored_sha)) if *stored_sha == sha256 => {
+            return Prepared::Unchanged { size };
+        }
+        Some((id, _)) => Some(*id),
+        None => None,
+    };
+    let decoded = match document::decode(&bytes) {
+        Ok(decoded) => decoded,
+        Err(NotText::Empty) => {
+            return Prepared::Skipped {
+                label,
+                reason: "empty, nothing to ingest".into(),
+                size,
+            };
+        }
+        Err(e @ NotText::Binary(_)) => {
+            return Prepared::Skipped {
+                label,
+                reason: e.to_string(),
+                size,
+            };
+        }
+    };
+    drop(bytes);
+    if decoded.text.len() > u32::MAX as usize {
+        return Prepared::Failed {
+            label,
+            reason: "larger than 4 GiB, which dossier cannot index".into(),
+        };
+    }
+    let mentions = mentions_in(settings.matcher, &decoded.text);
+    Prepared::Ready(Box::new(ReadyDocument {
+        title: document::title(&decoded.text).unwrap_or(fallback_title),
+        path,
+        replace,
+        sha256,
+        size,
+        encoding: decoded.encoding,
+        warning: decoded.warning,
+        text: decoded.text,
+        mentions,
+    }))
+}
+
+/// What a reindex did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct ReindexSummary {
+    /// Documents re-matched.
+    pub documents: usize,
+    /// Settled mentions after the reindex.
+    pub mentions: u64,
+    /// Entities removed because no gazetteer names them and nothing
+    /// refers to them any more.
+    pub removed_entities: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Whether it was interrupted; the documents done so far keep their
+    /// new mentions, the others their old ones.
+    pub interrupted: bool,
+}
+
+/// Re-matches every stored document with the current gazetteer.
+pub fn reindex(
+    store: &mut Store,
+    settings: &Settings<'_>,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<ReindexSummary, StoreError> {
+    let started = Instant::now();
+    let documents = store.document_ids()?;
+    let total = documents.len();
+    let mut summary = ReindexSummary::default();
+    let bulk = total >= BULK_DOCUMENTS;
+    if bulk {
+        store.drop_bulk_indexes()?;
+    }
+    let mut bytes = 0u64;
+    // Texts are read in chunks on this thread (the connection is not
+    // shared), matched on all cores, and written back chunk by chunk.
+    let mut rest = documents.as_slice();
+    while !rest.is_empty() && !settings.interrupt.load(Ordering::Relaxed) {
+        let mut chunk: Vec<(DocumentId, String)> = Vec::new();
+        let mut chunk_bytes = 0u64;
+        while let Some(((id, _), tail)) = rest.split_first() {
+            if chunk_bytes >= BATCH_BYTES {
+                break;
+            }
+            let text = store.document_text(*id)?.unwrap_or_default();
+            chunk_bytes += text.len() as u64;
+            chunk.push((*id, text));
+            rest = tail;
+        }
+        store.begin()?;
+        let outcome = ordered_map(
+            chunk,
+            settings.workers,
+            |(id, text)| (id, text.len() as u64, mentions_in(settings.matcher, &text)),
+            |(id, len, mentions)| {
+                let written =
+                    store.replace_mentions(id, &mentions, settings.entity_ids, settings.gazetteer);
+                if let Err(e) = written {
+                    return ControlFlow::Break(e);
+                }
+                summary.documents += 1;
+                summary.mentions +=
+                    mentions.iter().filter(|m| m.resolution.code() <= 1).count() as u64;
+                bytes += len;
+                ControlFlow::Continue(())
+            },
+        );
+        if let Some(e) = outcome {
+            let _ = store.conn().execute_batch("ROLLBACK");
+            return Err(e);
+        }
+        store.commit()?;
+        on_event(Event::Progress {
+            done: summary.documents,
+            total,
+            bytes,
+            elapsed: started.elapsed(),
+        });
+    }
+    summary.interrupted = summary.documents < total;
+    store.ensure_indexes()?;
+    if !summary.interrupted {
+        summary.removed_entities = store.remove_orphan_entities(settings.entity_ids)?;
+    }
+    store.optimize()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}

@@ -1,0 +1,59 @@
+//! dossier turns plain-text documents into a knowledge graph of who is who
+//! and who did what, keeping the source of every fact.
+//!
+//! # Pipeline
+//!
+//! ```text
+//! files ─ document::decode ─ matcher::Matcher::find ─ mention::resolve ─ store::Store
+//!            (bytes → text)     (text → matches)       (→ mentions)      (SQLite)
+//! ```
+//!
+//! - [`gazetteer`] reads the hand-edited name lists;
+//! - [`normalize`] is the one folding of names and text (case, diacritics,
+//!   apostrophes, dashes, white space), so they cannot disagree;
+//! - [`matcher`] compiles the names into a token trie and finds
+//!   leftmost-longest matches;
+//! - [`mention`] settles or keeps ambiguous names per document;
+//! - [`ingest`] runs reading and matching on every core and writes whole
+//!   documents per transaction through [`store`];
+//! - [`export`], [`eval`] and [`output`] read the store for people and
+//!   scripts.
+//!
+//! # Example
+//!
+//! ```
+//! use dossier::gazetteer::{Entry, Gazetteer, Origin};
+//! use dossier::matcher::{Matcher, Scratch};
+//! use dossier::model::EntityType;
+//!
+//! let gazetteer = Gazetteer::from_entries(vec![Entry {
+//!     kind: EntityType::State,
+//!     name: "Chechen Republic of Ichkeria".into(),
+//!     aliases: vec!["Ichkeria".into(), "Noxçiyçö".into()],
+//!     attributes: vec![],
+//!     origin: Origin { file: 0, line: 1 },
+//! }]);
+//! let matcher = Matcher::build(&gazetteer);
+//! let text = "The CHECHEN REPUBLIC OF\nICHKERIA (Noxciyco) declared…";
+//! let mut found = Vec::new();
+//! matcher.find(text, &mut Scratch::default(), &mut found);
+//! let surfaces: Vec<&str> = found.iter().map(|m| &text[m.start as usize..m.end as usize]).collect();
+//! assert_eq!(surfaces, ["CHECHEN REPUBLIC OF\nICHKERIA", "Noxciyco"]);
+//! ```
+
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+pub mod cli;
+pub mod document;
+pub mod eval;
+pub mod export;
+pub mod gazetteer;
+pub mod ingest;
+pub mod matcher;
+pub mod mention;
+pub mod model;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod store;

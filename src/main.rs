@@ -1,0 +1,635 @@
+//! The `dossier` binary: parses the command line, runs the library, and maps
+//! outcomes to exit codes (0 done, 1 done with failed input, 2 nothing done,
+//! 130 interrupted). A closed pipe on stdout (`dossier entities | head`)
+//! ends quietly with 0.
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Parser;
+use dossier::cli::{Cli, Command, EntitiesArgs, ExportFormat, GazetteerCommand};
+use dossier::gazetteer::{self, Gazetteer, Severity};
+use dossier::ingest::{self, Event, Settings};
+use dossier::matcher::Matcher;
+use dossier::model::EntityType;
+use dossier::output::{self, Column, Format};
+use dossier::store::{EntityFilter, Store};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// How a command ended, when it did not fail outright.
+enum Outcome {
+    Done,
+    /// Done, but some input failed.
+    Partial,
+    Interrupted,
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Partial) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
+        Err(e) => {
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &cli.command {
+        Command::Ingest(args) => {
+            let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .context("cannot read standard input")?;
+                Some(bytes)
+            } else {
+                None
+            };
+            let collected = ingest::collect(&args.paths, stdin);
+            for (path, why) in &collected.errors {
+                eprintln!("error: {path}: {why}");
+            }
+            if collected.sources.is_empty() && !collected.errors.is_empty() {
+                bail!("nothing to ingest");
+            }
+            let (gazetteer, matcher, load_times) = load_matcher(&cli)?;
+            let mut store = open_store(&cli)?;
+            let synced = Instant::now();
+            let ids = store.sync_gazetteer(&gazetteer)?;
+            let sync_seconds = synced.elapsed().as_secs_f64();
+            install_interrupt_handler(cli.quiet);
+            let settings = Settings {
+                matcher: &matcher,
+                entity_ids: &ids,
+                gazetteer: gazetteer.fingerprint(),
+                workers: workers(args.jobs.jobs),
+                interrupt: &INTERRUPTED,
+            };
+            let mut progress = Progress::new(cli.quiet);
+            let summary = ingest::run(&mut store, collected.sources, &settings, &mut |e| {
+                progress.event(e)
+            })?;
+            progress.clear();
+            let failed = summary.failed + collected.errors.len();
+            if !cli.quiet {
+                let mb = summary.bytes as f64 / 1e6;
+                eprintln!(
+                    "{} {} documents in {:.2} s ({:.1} MB, {:.0} MB/s): {} new, {} changed, {} unchanged, {} skipped, {} failed; {} mentions",
+                    if summary.interrupted {
+                        "interrupted after"
+                    } else {
+                        "ingested"
+                    },
+                    summary.new
+                        + summary.changed
+                        + summary.unchanged
+                        + summary.skipped
+                        + summary.failed,
+                    summary.seconds,
+                    mb,
+                    mb / summary.seconds.max(1e-9),
+                    summary.new,
+                    summary.changed,
+                    summary.unchanged,
+                    summary.skipped,
+                    failed,
+                    summary.mentions
+                );
+                if collected.other_files > 0 {
+                    eprintln!(
+                        "note: {} file(s) in the folders were not read: only .txt, .md and files without extension are",
+                        collected.other_files
+                    );
+                }
+                if summary.interrupted {
+                    eprintln!(
+                        "note: every committed document is whole; run the same ingest again to pick up the rest"
+                    );
+                }
+                let stale = store.stale_documents(gazetteer.fingerprint())?;
+                if stale > 0 {
+                    eprintln!(
+                        "note: {stale} stored document(s) were matched with another version of the gazetteers; `dossier reindex` updates them"
+                    );
+                }
+                if args.timings {
+                    eprintln!(
+                        "timings: gazetteer read {:.2} s ({} entities), matcher built {:.2} s ({} names), entities synced {:.2} s, ingest {:.2} s (of which index build {:.2} s), peak memory {}",
+                        load_times.0,
+                        gazetteer.len(),
+                        load_times.1,
+                        matcher.name_count(),
+                        sync_seconds,
+                        summary.seconds,
+                        summary.index_seconds,
+                        peak_memory().unwrap_or_else(|| "unknown".into())
+                    );
+                }
+            }
+            Ok(if summary.interrupted {
+                Outcome::Interrupted
+            } else if failed > 0 {
+                Outcome::Partial
+            } else {
+                Outcome::Done
+            })
+        }
+        Command::Reindex(jobs) => {
+            let (gazetteer, matcher, _) = load_matcher(&cli)?;
+            let mut store = open_store(&cli)?;
+            let ids = store.sync_gazetteer(&gazetteer)?;
+            install_interrupt_handler(cli.quiet);
+            let settings = Settings {
+                matcher: &matcher,
+                entity_ids: &ids,
+                gazetteer: gazetteer.fingerprint(),
+                workers: workers(jobs.jobs),
+                interrupt: &INTERRUPTED,
+            };
+            let mut progress = Progress::new(cli.quiet);
+            let summary = ingest::reindex(&mut store, &settings, &mut |e| progress.event(e))?;
+            progress.clear();
+            if !cli.quiet {
+                eprintln!(
+                    "reindexed {} documents in {:.2} s: {} mentions; {} entities no gazetteer names any more were removed",
+                    summary.documents, summary.seconds, summary.mentions, summary.removed_entities
+                );
+            }
+            Ok(if summary.interrupted {
+                Outcome::Interrupted
+            } else {
+                Outcome::Done
+            })
+        }
+        Command::Entities(args) => {
+            let store = open_existing_store(&cli)?;
+            entities(&store, args, &mut out)?;
+            Ok(Outcome::Done)
+        }
+        Command::Mentions(args) => {
+            let store = open_existing_store(&cli)?;
+            let named = store.entities_named(&args.name)?;
+            if named.is_empty() {
+                let similar = store.similar_names(&args.name, 5)?;
+                if similar.is_empty() {
+                    bail!("no entity is named `{}`", args.name);
+                }
+                bail!(
+                    "no entity is named `{}`; did you mean: {}?",
+                    args.name,
+                    similar.join(", ")
+                );
+            }
+            let ids: Vec<i64> = named.iter().map(|n| n.id).collect();
+            let rows = store.mentions_of(&ids)?;
+            let several = named.len() > 1;
+            let mut columns = vec![Column::text("DOCUMENT"), Column::number("LINE")];
+            if several {
+                columns.push(Column::text("ENTITY"));
+            }
+            columns.push(Column::text("MENTION"));
+            output::write(&mut out, args.format.format, &columns, &rows, |r| {
+                let mut cells = vec![r.document.clone(), r.line.to_string()];
+                if several {
+                    cells.push(format!("{} ({})", r.entity, r.kind));
+                }
+                let marked = if args.format.format == Format::Table {
+                    format!("…{}[{}]{}…", r.before, r.surface, r.after)
+                } else {
+                    format!("{}[{}]{}", r.before, r.surface, r.after)
+                };
+                cells.push(marked);
+                cells
+            })?;
+            if !cli.quiet && several {
+                let list: Vec<String> = named
+                    .iter()
+                    .map(|n| format!("{} `{}`", n.kind, n.name))
+                    .collect();
+                eprintln!(
+                    "note: `{}` names {} entities: {}",
+                    args.name,
+                    named.len(),
+                    list.join(", ")
+                );
+            }
+            Ok(Outcome::Done)
+        }
+        Command::Documents(args) => {
+            let store = open_existing_store(&cli)?;
+            let rows = store.documents()?;
+            let columns = [
+                Column::number("ID"),
+                Column::text("PATH"),
+                Column::wrapped("TITLE", 50),
+                Column::number("SIZE"),
+                Column::number("MENTIONS"),
+                Column::number("ENTITIES"),
+                Column::text("ENCODING"),
+            ];
+            output::write(&mut out, args.format, &columns, &rows, |d| {
+                vec![
+                    d.id.to_string(),
+                    d.path.clone(),
+                    d.title.clone(),
+                    if args.format == Format::Table {
+                        human_size(d.size)
+                    } else {
+                        d.size.to_string()
+                    },
+                    d.mentions.to_string(),
+                    d.entities.to_string(),
+                    d.encoding.clone(),
+                ]
+            })?;
+            Ok(Outcome::Done)
+        }
+        Command::Export(args) => {
+            let store = open_existing_store(&cli)?;
+            match args.format {
+                ExportFormat::Json => match &args.output {
+                    Some(path) => {
+                        let tmp = path.with_extension("partial");
+                        let file = std::fs::File::create(&tmp)
+                            .with_context(|| format!("cannot create {}", tmp.display()))?;
+                        let mut writer = std::io::BufWriter::new(file);
+                        dossier::export::json::write(&store, &mut writer)?;
+                        drop(writer);
+                        std::fs::rename(&tmp, path)
+                            .with_context(|| format!("cannot write {}", path.display()))?;
+                    }
+                    None => {
+                        let mut writer = std::io::BufWriter::new(&mut out);
+                        dossier::export::json::write(&store, &mut writer)?;
+                    }
+                },
+            }
+            Ok(Outcome::Done)
+        }
+        Command::Eval(args) => {
+            let store = open_existing_store(&cli)?;
+            let text = std::fs::read_to_string(&args.gold)
+                .with_context(|| format!("cannot read {}", args.gold.display()))?;
+            let gold = dossier::eval::parse_gold(&text)?;
+            let report = dossier::eval::evaluate(&store, &gold)?;
+            if args.format == Format::Json {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                print_eval(&mut out, &report, args.verbose)?;
+            }
+            for missing in &report.missing_documents {
+                eprintln!("warning: gold document {missing} is not in the database");
+            }
+            Ok(Outcome::Done)
+        }
+        Command::Gazetteer(command) => gazetteer_command(&cli, command, &mut out),
+    }
+}
+
+fn entities(store: &Store, args: &EntitiesArgs, out: &mut dyn Write) -> Result<()> {
+    let kind = args
+        .kind
+        .as_deref()
+        .map(str::parse::<EntityType>)
+        .transpose()?;
+    let document = match &args.document {
+        None => None,
+        Some(what) => {
+            let found = store.documents_matching(what)?;
+            match found.as_slice() {
+                [] => bail!("no stored document matches `{what}`; `dossier documents` lists them"),
+                [(id, _)] => Some(*id),
+                several => {
+                    let paths: Vec<&str> = several.iter().map(|(_, p)| p.as_str()).collect();
+                    bail!(
+                        "`{what}` matches {} documents: {}",
+                        several.len(),
+                        paths.join(", ")
+                    )
+                }
+            }
+        }
+    };
+    let rows = store.entities(&EntityFilter {
+        kind,
+        document,
+        limit: args.limit,
+    })?;
+    let columns = [
+        Column::text("TYPE"),
+        Column::text("NAME"),
+        Column::number("MENTIONS"),
+        Column::number("AMBIGUOUS"),
+        Column::number("DOCS"),
+        Column::wrapped("DOCUMENTS", 60),
+    ];
+    let format = args.format.format;
+    output::write(out, format, &columns, &rows, |e| {
+        vec![
+            e.kind.to_string(),
+            e.name.clone(),
+            e.mentions.to_string(),
+            e.ambiguous.to_string(),
+            e.documents.len().to_string(),
+            e.documents
+                .join(if format == Format::Csv { "|" } else { ", " }),
+        ]
+    })?;
+    Ok(())
+}
+
+fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        what: &'a str,
+        score: dossier::eval::Score,
+    }
+    let mut rows: Vec<Row> = report
+        .entities
+        .iter()
+        .map(|(k, s)| Row { what: k, score: *s })
+        .collect();
+    rows.push(Row {
+        what: "all entities",
+        score: report.entities_total,
+    });
+    let columns = [
+        Column::text("ENTITIES"),
+        Column::number("GOLD"),
+        Column::number("FOUND"),
+        Column::number("PREDICTED"),
+        Column::number("CORRECT"),
+        Column::number("PRECISION"),
+        Column::number("RECALL"),
+        Column::number("F1"),
+    ];
+    output::write(out, Format::Table, &columns, &rows, |r| {
+        vec![
+            r.what.to_string(),
+            r.score.gold.to_string(),
+            r.score.found.to_string(),
+            r.score.predicted.to_string(),
+            r.score.correct.to_string(),
+            format!("{:.3}", r.score.precision()),
+            format!("{:.3}", r.score.recall()),
+            format!("{:.3}", r.score.f1()),
+        ]
+    })?;
+    if verbose {
+        for m in &report.missed {
+            writeln!(
+                out,
+                "missed          {}  {} `{}`",
+                m.document, m.kind, m.name
+            )?;
+        }
+        for f in &report.false_positives {
+            writeln!(
+                out,
+                "false positive  {}  {} `{}`",
+                f.document, f.kind, f.name
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn gazetteer_command(
+    cli: &Cli,
+    command: &GazetteerCommand,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    match command {
+        GazetteerCommand::Check => {
+            let dirs = gazetteer_dirs(cli);
+            let findings = gazetteer::check(&dirs);
+            for finding in &findings {
+                writeln!(out, "{finding}")?;
+            }
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            let warnings = findings.len() - errors;
+            let listed: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            writeln!(
+                out,
+                "{errors} error(s), {warnings} warning(s) in {}",
+                listed.join(", ")
+            )?;
+            Ok(if errors > 0 {
+                Outcome::Partial
+            } else {
+                Outcome::Done
+            })
+        }
+        GazetteerCommand::Add(args) => {
+            let kind: EntityType = args.kind.parse()?;
+            let dir = target_dir(cli, args.into.as_ref());
+            let added =
+                gazetteer::add_entry(&dir, kind, &args.name, &args.aliases, &args.attributes)?;
+            for note in &added.notes {
+                eprintln!("note: {note}");
+            }
+            if !cli.quiet {
+                eprintln!(
+                    "added {kind} `{}` at {}:{}",
+                    args.name.trim(),
+                    added.file.display(),
+                    added.line
+                );
+            }
+            Ok(Outcome::Done)
+        }
+        GazetteerCommand::Import(args) => {
+            let dir = target_dir(cli, args.into.as_ref());
+            let report = gazetteer::import_file(&args.file, &dir)?;
+            for (line, why) in &report.refused {
+                eprintln!("refused: {}:{line}: {why}", args.file.display());
+            }
+            let files: Vec<String> = report
+                .files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect();
+            writeln!(
+                out,
+                "imported {}: {} added, {} merged, {} unchanged, {} refused{}",
+                args.file.display(),
+                report.added,
+                report.merged,
+                report.unchanged,
+                report.refused.len(),
+                if files.is_empty() {
+                    String::new()
+                } else {
+                    format!("; wrote {}", files.join(", "))
+                }
+            )?;
+            Ok(if report.refused.is_empty() {
+                Outcome::Done
+            } else {
+                Outcome::Partial
+            })
+        }
+    }
+}
+
+fn gazetteer_dirs(cli: &Cli) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if !cli.no_default_gazetteers {
+        dirs.push(gazetteer::default_dir());
+    }
+    dirs.extend(cli.gazetteers.iter().cloned());
+    dirs
+}
+
+fn target_dir(cli: &Cli, into: Option<&PathBuf>) -> PathBuf {
+    into.cloned()
+        .or_else(|| cli.gazetteers.last().cloned())
+        .unwrap_or_else(gazetteer::default_dir)
+}
+
+/// Loads the gazetteers and compiles them; returns the seconds each took.
+fn load_matcher(cli: &Cli) -> Result<(Gazetteer, Matcher, (f64, f64))> {
+    let dirs = gazetteer_dirs(cli);
+    if dirs.is_empty() {
+        bail!("no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR");
+    }
+    let started = Instant::now();
+    let gazetteer = Gazetteer::load(&dirs)?;
+    let loaded = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let matcher = Matcher::build(&gazetteer);
+    Ok((
+        gazetteer,
+        matcher,
+        (loaded, started.elapsed().as_secs_f64()),
+    ))
+}
+
+fn open_store(cli: &Cli) -> Result<Store> {
+    Ok(Store::open(&cli.db)?)
+}
+
+/// Opens the database for commands that only read: a missing file is an
+/// error that says what to do, not a new empty database.
+fn open_existing_store(cli: &Cli) -> Result<Store> {
+    if !cli.db.exists() {
+        return Err(anyhow!(
+            "no database at {}: ingest documents first (`dossier ingest PATH`), or point --db / DOSSIER_DB at one",
+            cli.db.display()
+        ));
+    }
+    open_store(cli)
+}
+
+fn workers(requested: Option<usize>) -> usize {
+    requested.filter(|&n| n > 0).unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
+}
+
+fn install_interrupt_handler(quiet: bool) {
+    let _ = ctrlc::set_handler(move || {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            // Second Ctrl-C: stop now; SQLite rolls back the open batch.
+            std::process::exit(130);
+        }
+        if !quiet {
+            eprintln!("\nstopping after the documents in hand (Ctrl-C again to stop at once)…");
+        }
+    });
+}
+
+/// The progress line on stderr, shown only when stderr is a terminal.
+struct Progress {
+    enabled: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Progress {
+        Progress {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Progress {
+                done,
+                total,
+                bytes,
+                elapsed,
+            } => {
+                if self.enabled {
+                    let mb = bytes as f64 / 1e6;
+                    eprint!(
+                        "\r\x1b[K{done}/{total} documents  {mb:.1} MB  {:.0} MB/s",
+                        mb / elapsed.as_secs_f64().max(1e-9)
+                    );
+                    self.shown = true;
+                }
+            }
+            Event::Warning { path, message } => {
+                self.clear();
+                eprintln!("warning: {path}: {message}");
+            }
+            Event::Skipped { path, reason } => {
+                self.clear();
+                eprintln!("skipped: {path}: {reason}");
+            }
+            Event::Failed { path, reason } => {
+                self.clear();
+                eprintln!("error: {path}: {reason}");
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+            self.shown = false;
+        }
+    }
+}
+
+fn human_size(bytes: i64) -> String {
+    let b = bytes as f64;
+    if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.1} kB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// Peak resident memory of this process (Linux), e.g. `312 MB`.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.0} MB", kb / 1e3))
+}

@@ -1,0 +1,487 @@
+//! The SQLite store: documents, entities, mentions, relations and evidence.
+//!
+//! Operating rules:
+//! - **Opening** creates the file and its directory, turns on WAL and
+//!   foreign keys, and migrates the schema (see [`schema`]).
+//! - **Atomicity**: a document and all its mentions are written in the same
+//!   transaction; several whole documents share one transaction, never part
+//!   of one. A crash or Ctrl-C loses at most the uncommitted batch, which
+//!   the next ingest picks up again.
+//! - **Bulk loads**: the index `mentions_entity` costs more to maintain row
+//!   by row than to build once, so a large ingest drops it first and
+//!   [`Store::ensure_indexes`] builds it after. Every open runs
+//!   `ensure_indexes` too, so an ingest killed in between leaves no database
+//!   without its index.
+//! - **Entities** mirror the gazetteer: [`Store::sync_gazetteer`] upserts
+//!   changed entries only (by a digest of each entry), keyed by type and
+//!   folded name, so ids are stable across gazetteer edits.
+//!
+//! Only this module and `export` know SQL.
+
+mod read;
+pub mod schema;
+
+pub use read::{DocumentRow, EntityFilter, EntityRow, FoundEntity, MentionRow, NamedEntity};
+
+use crate::gazetteer::{Entry, Gazetteer};
+use crate::mention::Mention;
+use crate::normalize::{Case, key};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rustc_hash::FxHashMap;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The database file used when neither `--db` nor `DOSSIER_DB` is given.
+pub const DEFAULT_PATH: &str = "db/dossier.sqlite";
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened or created.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        /// Its path.
+        path: PathBuf,
+        /// What went wrong.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The schema is not usable.
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaError),
+    /// A statement failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Database row id of an entity.
+pub type EntityId = i64;
+/// Database row id of a document.
+pub type DocumentId = i64;
+
+/// A document ready to be written.
+pub struct DocumentRecord<'a> {
+    /// Where it came from (its identity).
+    pub path: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// SHA-256 of the original bytes, hex.
+    pub sha256: &'a str,
+    /// Size of the original bytes.
+    pub size: u64,
+    /// What it was decoded as.
+    pub encoding: &'a str,
+    /// Fingerprint of the gazetteer it was matched with.
+    pub gazetteer: &'a str,
+    /// The decoded text.
+    pub text: &'a str,
+    /// Its mentions, entities as gazetteer indices.
+    pub mentions: &'a [Mention],
+}
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_error = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| open_error(Box::new(e)))?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_error(Box::new(e)))?;
+        Store::setup(conn, path)
+    }
+
+    /// Opens an existing database for reading only (a second connection for
+    /// a worker thread).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// An in-memory database (tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: &Path) -> Result<Store, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // WAL: readers never block the writer; NORMAL sync is durable
+        // against process crashes (a power cut may lose the last commits,
+        // never corrupt the file).
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -65536;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        schema::migrate(&mut conn)?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.ensure_indexes()?;
+        Ok(store)
+    }
+
+    /// Where the database lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Creates the indexes that bulk loads drop (a no-op when they exist).
+    pub fn ensure_indexes(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id, document_id, resolution);",
+        )?;
+        Ok(())
+    }
+
+    /// Drops the indexes that are cheaper to build after a bulk load.
+    pub fn drop_bulk_indexes(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("DROP INDEX IF EXISTS mentions_entity;")?;
+        Ok(())
+    }
+
+    /// Lets SQLite refresh its statistics after large changes.
+    pub fn optimize(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA optimize;")?;
+        Ok(())
+    }
+
+    /// Makes the entities and aliases tables mirror `gazetteer`, and returns
+    /// the database id of each gazetteer entry (by entry index).
+    ///
+    /// Unchanged gazetteers (same fingerprint as last time) cost one read.
+    /// Entities no longer in the gazetteer are kept while documents mention
+    /// them; `reindex` removes them.
+    pub fn sync_gazetteer(&mut self, gazetteer: &Gazetteer) -> Result<Vec<EntityId>, StoreError> {
+        if let Some(ids) = self.cached_entity_ids(gazetteer)? {
+            return Ok(ids);
+        }
+        let tx = self.conn.transaction()?;
+        let mut existing: FxHashMap<(String, String), (EntityId, String)> = FxHashMap::default();
+        {
+            let mut stmt = tx.prepare("SELECT id, type, folded, digest FROM entities")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                existing.insert((row.get(1)?, row.get(2)?), (row.get(0)?, row.get(3)?));
+            }
+        }
+        let mut ids = Vec::with_capacity(gazetteer.len());
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO entities (type, name, folded, attributes, digest) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut update = tx.prepare(
+                "UPDATE entities SET name = ?2, attributes = ?3, digest = ?4 WHERE id = ?1",
+            )?;
+            let mut delete_aliases = tx.prepare("DELETE FROM aliases WHERE entity_id = ?1")?;
+            let mut insert_alias = tx.prepare(
+                "INSERT OR IGNORE INTO aliases (entity_id, alias, folded) VALUES (?1, ?2, ?3)",
+            )?;
+            for entry in gazetteer.entries() {
+                let folded = key(&entry.name, Case::Fold);
+                let digest = entry_digest(entry);
+                let attributes = attributes_json(entry);
+                let id = match existing.get(&(entry.kind.as_str().to_string(), folded.clone())) {
+                    Some((id, old)) if *old == digest => {
+                        ids.push(*id);
+                        continue;
+                    }
+                    Some((id, _)) => {
+                        update.execute(params![id, entry.name, attributes, digest])?;
+                        delete_aliases.execute([id])?;
+                        *id
+                    }
+                    None => {
+                        insert.execute(params![
+                            entry.kind.as_str(),
+                            entry.name,
+                            folded,
+                            attributes,
+                            digest
+                        ])?;
+                        tx.last_insert_rowid()
+                    }
+                };
+                for alias in &entry.aliases {
+                    insert_alias.execute(params![id, alias, key(alias, Case::Fold)])?;
+                }
+                ids.push(id);
+            }
+        }
+        let map: Vec<u8> = ids.iter().flat_map(|id| id.to_le_bytes()).collect();
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('gazetteer_fingerprint', ?1), ('gazetteer_map', ?2)",
+            params![gazetteer.fingerprint(), map],
+        )?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn cached_entity_ids(
+        &self,
+        gazetteer: &Gazetteer,
+    ) -> Result<Option<Vec<EntityId>>, StoreError> {
+        let fingerprint: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'gazetteer_fingerprint'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if fingerprint.as_deref() != Some(gazetteer.fingerprint()) {
+            return Ok(None);
+        }
+        let map: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'gazetteer_map'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(map.filter(|m| m.len() == gazetteer.len() * 8).map(|m| {
+            m.chunks_exact(8)
+                .map(|c| i64::from_le_bytes(c.try_into().expect("chunks of 8")))
+                .collect()
+        }))
+    }
+
+    /// Every stored document's path with its id and content hash.
+    pub fn known_documents(&self) -> Result<HashMap<String, (DocumentId, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, id, sha256 FROM documents")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Opens a write transaction (one batch of whole documents).
+    pub fn begin(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commits the open batch.
+    pub fn commit(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Writes one document with its mentions inside the open batch. With
+    /// `replace`, the document of that id is updated in place and its old
+    /// mentions, relations and evidence removed.
+    pub fn put_document(
+        &self,
+        doc: &DocumentRecord<'_>,
+        entity_ids: &[EntityId],
+        replace: Option<DocumentId>,
+    ) -> Result<DocumentId, StoreError> {
+        let id = match replace {
+            Some(id) => {
+                self.conn
+                    .prepare_cached(
+                        "UPDATE documents SET title = ?2, sha256 = ?3, size = ?4, encoding = ?5,
+                         ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), gazetteer = ?6, text = ?7
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        id,
+                        doc.title,
+                        doc.sha256,
+                        doc.size as i64,
+                        doc.encoding,
+                        doc.gazetteer,
+                        doc.text
+                    ])?;
+                self.clear_document(id)?;
+                id
+            }
+            None => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO documents (path, title, sha256, size, encoding, ingested_at, gazetteer, text)
+                         VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6, ?7)",
+                    )?
+                    .execute(params![
+                        doc.path,
+                        doc.title,
+                        doc.sha256,
+                        doc.size as i64,
+                        doc.encoding,
+                        doc.gazetteer,
+                        doc.text
+                    ])?;
+                self.conn.last_insert_rowid()
+            }
+        };
+        self.put_mentions(id, doc.mentions, entity_ids)?;
+        Ok(id)
+    }
+
+    /// Replaces the mentions of a stored document (reindex), inside the open
+    /// batch, and records the gazetteer they were found with.
+    pub fn replace_mentions(
+        &self,
+        document: DocumentId,
+        mentions: &[Mention],
+        entity_ids: &[EntityId],
+        gazetteer: &str,
+    ) -> Result<(), StoreError> {
+        self.clear_document(document)?;
+        self.conn
+            .prepare_cached("UPDATE documents SET gazetteer = ?2 WHERE id = ?1")?
+            .execute(params![document, gazetteer])?;
+        self.put_mentions(document, mentions, entity_ids)
+    }
+
+    fn clear_document(&self, id: DocumentId) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM mentions WHERE document_id = ?1")?
+            .execute([id])?;
+        // Relations about this document, and relations whose only evidence
+        // is in it, go; their evidence goes with them (ON DELETE CASCADE).
+        self.conn
+            .prepare_cached(
+                "DELETE FROM relations WHERE object_document_id = ?1
+                 OR (id IN (SELECT relation_id FROM evidence WHERE document_id = ?1)
+                     AND NOT EXISTS (SELECT 1 FROM evidence e
+                                     WHERE e.relation_id = relations.id AND e.document_id <> ?1))",
+            )?
+            .execute([id])?;
+        self.conn
+            .prepare_cached("DELETE FROM evidence WHERE document_id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+
+    fn put_mentions(
+        &self,
+        document: DocumentId,
+        mentions: &[Mention],
+        entity_ids: &[EntityId],
+    ) -> Result<(), StoreError> {
+        let mut insert = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO mentions (document_id, start, end, entity_id, resolution) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for m in mentions {
+            insert.execute(params![
+                document,
+                m.start,
+                m.end,
+                entity_ids[m.entity as usize],
+                m.resolution.code()
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Every stored document's id and path, by id (for reindex).
+    pub fn document_ids(&self) -> Result<Vec<(DocumentId, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, path FROM documents ORDER BY id")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The text of a document.
+    pub fn document_text(&self, id: DocumentId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT text FROM documents WHERE id = ?1")?
+            .query_row([id], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// Removes entities that are in no gazetteer any more and that nothing
+    /// refers to. Returns how many went.
+    pub fn remove_orphan_entities(&self, current: &[EntityId]) -> Result<usize, StoreError> {
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS current_entities (id INTEGER PRIMARY KEY);
+             DELETE FROM current_entities;",
+        )?;
+        {
+            let mut insert = self
+                .conn
+                .prepare("INSERT OR IGNORE INTO current_entities (id) VALUES (?1)")?;
+            for id in current {
+                insert.execute([id])?;
+            }
+        }
+        let removed = self.conn.execute(
+            "DELETE FROM entities WHERE id NOT IN (SELECT id FROM current_entities)
+             AND NOT EXISTS (SELECT 1 FROM mentions WHERE entity_id = entities.id)
+             AND NOT EXISTS (SELECT 1 FROM relations WHERE subject_id = entities.id OR object_entity_id = entities.id)",
+            [],
+        )?;
+        self.conn.execute_batch("DROP TABLE current_entities;")?;
+        Ok(removed)
+    }
+
+    /// Documents matched with another gazetteer than `fingerprint`.
+    pub fn stale_documents(&self, fingerprint: &str) -> Result<usize, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM documents WHERE gazetteer <> ?1",
+            [fingerprint],
+            |row| row.get::<_, i64>(0),
+        )? as usize)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn entry_digest(entry: &Entry) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(entry.name.as_bytes());
+    for alias in &entry.aliases {
+        hasher.update(b"\x1f");
+        hasher.update(alias.as_bytes());
+    }
+    for (k, v) in &entry.attributes {
+        hasher.update(b"\x1e");
+        hasher.update(k.as_bytes());
+        hasher.update(b"=");
+        hasher.update(v.as_bytes());
+    }
+    hasher.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn attributes_json(entry: &Entry) -> String {
+    let mut map = serde_json::Map::new();
+    for (k, v) in &entry.attributes {
+        map.insert(k.clone(), serde_json::Value::String(v.clone()));
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+#[cfg(test)]
+mod tests;

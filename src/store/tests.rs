@@ -1,0 +1,130 @@
+use super::*;
+use crate::gazetteer::{Entry, Origin};
+use crate::mention::Resolution;
+use crate::model::EntityType;
+
+fn entry(kind: EntityType, name: &str, aliases: &[&str]) -> Entry {
+    Entry {
+        kind,
+        name: name.into(),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        attributes: vec![("iso".into(), "XX".into())],
+        origin: Origin { file: 0, line: 1 },
+    }
+}
+
+fn record<'a>(
+    path: &'a str,
+    sha: &'a str,
+    text: &'a str,
+    mentions: &'a [Mention],
+) -> DocumentRecord<'a> {
+    DocumentRecord {
+        path,
+        title: "t",
+        sha256: sha,
+        size: text.len() as u64,
+        encoding: "UTF-8",
+        gazetteer: "g",
+        text,
+        mentions,
+    }
+}
+
+#[test]
+fn entity_ids_are_stable_across_gazetteer_edits() {
+    let mut store = Store::open_in_memory().unwrap();
+    let first = Gazetteer::from_entries(vec![
+        entry(EntityType::State, "Russia", &["Russian Federation"]),
+        entry(EntityType::State, "France", &[]),
+    ]);
+    let ids = store.sync_gazetteer(&first).unwrap();
+    assert_eq!(
+        store.sync_gazetteer(&first).unwrap(),
+        ids,
+        "unchanged: cached map"
+    );
+    let second = Gazetteer::from_entries(vec![
+        entry(EntityType::State, "Austria", &[]),
+        entry(EntityType::State, "FRANCE", &["French Republic"]),
+        entry(EntityType::State, "Russia", &["Russian Federation"]),
+    ]);
+    let again = store.sync_gazetteer(&second).unwrap();
+    assert_eq!((again[1], again[2]), (ids[1], ids[0]));
+    let named = store.entities_named("french republic").unwrap();
+    assert_eq!(named.len(), 1);
+    assert_eq!(named[0].name, "FRANCE");
+}
+
+#[test]
+fn documents_replace_their_mentions_atomically() {
+    let mut store = Store::open_in_memory().unwrap();
+    let g = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
+    let ids = store.sync_gazetteer(&g).unwrap();
+    let m = [Mention {
+        start: 0,
+        end: 6,
+        entity: 0,
+        resolution: Resolution::Unique,
+    }];
+    store.begin().unwrap();
+    let id = store
+        .put_document(&record("a.txt", "1", "Russia and Russia", &m), &ids, None)
+        .unwrap();
+    store.commit().unwrap();
+    assert_eq!(store.totals().unwrap(), (1, 1, 1));
+    store.begin().unwrap();
+    let two = [
+        m[0],
+        Mention {
+            start: 11,
+            end: 17,
+            entity: 0,
+            resolution: Resolution::Unique,
+        },
+    ];
+    store
+        .put_document(
+            &record("a.txt", "2", "Russia and Russia", &two),
+            &ids,
+            Some(id),
+        )
+        .unwrap();
+    store.commit().unwrap();
+    assert_eq!(store.totals().unwrap(), (1, 1, 2));
+    let rows = store.mentions_of(&[ids[0]]).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[1].surface.as_str(), rows[1].line), ("Russia", 1));
+}
+
+#[test]
+fn an_uncommitted_batch_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let g = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
+        let ids = store.sync_gazetteer(&g).unwrap();
+        let m = [Mention {
+            start: 0,
+            end: 6,
+            entity: 0,
+            resolution: Resolution::Unique,
+        }];
+        store.begin().unwrap();
+        store
+            .put_document(&record("a.txt", "1", "Russia", &m), &ids, None)
+            .unwrap();
+        store.commit().unwrap();
+        store.begin().unwrap();
+        store
+            .put_document(&record("b.txt", "2", "Russia", &m), &ids, None)
+            .unwrap();
+        // Dropped without commit, as a crash would.
+    }
+    let store = Store::open(&path).unwrap();
+    let docs = store.documents().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].path, "a.txt");
+    assert_eq!(store.totals().unwrap(), (1, 1, 1));
+}
