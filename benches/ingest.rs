@@ -1,1 +1,189 @@
-fn main() {}
+//! `cargo bench`: ingest throughput on the synthetic benchmark corpus.
+//!
+//! Data: `../shared/bench/make_bench.py` output, made on first run under
+//! `target/bench-data/` (or taken from `$DOSSIER_BENCH_DATA`, a folder
+//! holding `e100k/` and `e1m/`). Sizes: 100 MB of text, gazetteers of 100k
+//! and 1M entities. Without `../shared` and without the env variable the
+//! benchmark says so and exits.
+//!
+//! Stages measured, each printed as one line:
+//! - gazetteer: read the directory and build the matcher (seconds, names);
+//! - match: decode + tokenise + match + resolve, in memory, on 1 and on all
+//!   threads (MB/s; the expected mention count is printed with it);
+//! - ingest: the release binary end to end into a fresh database (MB/s,
+//!   wall-clock, peak memory as the binary reports it).
+//!
+//! `DOSSIER_BENCH=quick` runs the 100k gazetteer only.
+
+use dossier::gazetteer::{Gazetteer, import_file};
+use dossier::ingest::mentions_in;
+use dossier::matcher::Matcher;
+use dossier::pipeline::ordered_map;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+fn main() {
+    // `cargo test --benches` runs this too: only measure under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let Some(data) = bench_data() else {
+        eprintln!("benchmark skipped: no ../shared/bench/make_bench.py and no DOSSIER_BENCH_DATA");
+        return;
+    };
+    let quick = std::env::var("DOSSIER_BENCH").is_ok_and(|v| v == "quick");
+    let sizes: &[(&str, usize)] = if quick {
+        &[("e100k", 100_000)]
+    } else {
+        &[("e100k", 100_000), ("e1m", 1_000_000)]
+    };
+    println!("dossier ingest benchmark, {} cores", cores());
+    for &(name, entities) in sizes {
+        let dir = data.join(name);
+        if let Err(e) = ensure_generated(&dir, entities) {
+            eprintln!("benchmark skipped: {e}");
+            return;
+        }
+        run(&dir, entities);
+    }
+}
+
+fn run(dir: &Path, entities: usize) {
+    let gazetteer_dir = dir.join("gazetteer");
+    if !gazetteer_dir.join("people.tsv").exists() {
+        std::fs::create_dir_all(&gazetteer_dir).expect("create gazetteer dir");
+        import_file(&dir.join("gazetteer.tsv"), &gazetteer_dir)
+            .expect("import the bench gazetteer");
+    }
+    let started = Instant::now();
+    let gazetteer = Gazetteer::load(std::slice::from_ref(&gazetteer_dir)).expect("load gazetteer");
+    let loaded = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let matcher = Matcher::build(&gazetteer);
+    let built = started.elapsed().as_secs_f64();
+    println!(
+        "{entities:>9} entities  gazetteer: read {loaded:.2} s + matcher {built:.2} s = {:.2} s ({} names)",
+        loaded + built,
+        matcher.name_count()
+    );
+
+    let corpus = dir.join("corpus");
+    let mut texts: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(&corpus).expect("corpus dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read corpus file");
+        if let Ok(d) = dossier::document::decode(&bytes) {
+            texts.push(d.text);
+        }
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    for threads in [1, cores()] {
+        let started = Instant::now();
+        let mut mentions = 0usize;
+        let _: Option<()> = ordered_map(
+            texts.iter().collect(),
+            threads,
+            |t: &String| mentions_in(&matcher, t).len(),
+            |n| {
+                mentions += n;
+                ControlFlow::Continue(())
+            },
+        );
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "{entities:>9} entities  match on {threads} thread(s): {:.0} MB/s ({} mention records in {:.1} MB)",
+            bytes as f64 / 1e6 / seconds,
+            mentions,
+            bytes as f64 / 1e6
+        );
+    }
+    drop(matcher);
+    drop(texts);
+
+    let db = dir.join("bench.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let binary = env!("CARGO_BIN_EXE_dossier");
+    for (label, extra) in [
+        ("first ingest", None),
+        ("unchanged re-ingest", None),
+        ("one thread", Some("-j1")),
+    ] {
+        if extra.is_some() {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+        }
+        let mut command = Command::new(binary);
+        command
+            .arg("--db")
+            .arg(&db)
+            .arg("--no-default-gazetteers")
+            .arg("--gazetteer")
+            .arg(&gazetteer_dir)
+            .arg("ingest")
+            .arg(&corpus)
+            .arg("--timings");
+        if let Some(extra) = extra {
+            command.arg(extra);
+        }
+        let started = Instant::now();
+        let output = command.output().expect("run dossier");
+        let wall = started.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let summary = stderr
+            .lines()
+            .filter(|l| l.starts_with("ingested") || l.starts_with("timings"))
+            .collect::<Vec<_>>();
+        println!(
+            "{entities:>9} entities  {label}: {:.0} MB/s end to end ({wall:.2} s wall, process included)\n{}",
+            bytes as f64 / 1e6 / wall,
+            summary
+                .iter()
+                .map(|l| format!("{:>20}{l}", ""))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
+fn bench_data() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("DOSSIER_BENCH_DATA") {
+        return Some(PathBuf::from(dir));
+    }
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/make_bench.py");
+    generator
+        .exists()
+        .then(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"))
+}
+
+fn ensure_generated(dir: &Path, entities: usize) -> Result<(), String> {
+    if dir.join("gazetteer.tsv").exists() && dir.join("corpus").exists() {
+        return Ok(());
+    }
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/make_bench.py");
+    eprintln!("generating {} (once)…", dir.display());
+    let status = Command::new("python3")
+        .arg(&generator)
+        .arg("--out")
+        .arg(dir)
+        .arg("--entities")
+        .arg(entities.to_string())
+        .arg("--megabytes")
+        .arg("100")
+        .status()
+        .map_err(|e| format!("cannot run python3 {}: {e}", generator.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed", generator.display()))
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}

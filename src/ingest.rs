@@ -197,8 +197,6 @@ pub struct Summary {
     pub bytes: u64,
     /// Wall-clock seconds of the run (reading, matching, writing, indexing).
     pub seconds: f64,
-    /// Seconds spent building indexes after a bulk load.
-    pub index_seconds: f64,
     /// Whether the run was interrupted (Ctrl-C); what was committed stays.
     pub interrupted: bool,
 }
@@ -247,13 +245,13 @@ struct ReadyDocument {
 }
 
 /// A batch is committed when it holds this many bytes of text...
-const BATCH_BYTES: u64 = 32 << 20;
+const BATCH_BYTES: u64 = 64 << 20;
 /// ... or this many documents ...
-const BATCH_DOCUMENTS: usize = 2_000;
+const BATCH_DOCUMENTS: usize = 10_000;
 /// ... or has been open this long.
 const BATCH_TIME: Duration = Duration::from_secs(2);
-/// Runs this large drop `mentions_entity` and build it once at the end.
-const BULK_DOCUMENTS: usize = 1_000;
+/// After runs this large, SQLite is asked to refresh its statistics.
+const LARGE_RUN: usize = 1_000;
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<(Scratch, Vec<crate::matcher::Match>)> =
@@ -282,10 +280,6 @@ pub fn run(
     let started = Instant::now();
     let known = store.known_documents()?;
     let total = sources.len();
-    let bulk = total >= BULK_DOCUMENTS && total >= known.len();
-    if bulk {
-        store.drop_bulk_indexes()?;
-    }
     let mut summary = Summary::default();
     let mut pending = Summary::default();
     let mut batch_open: Option<(Instant, u64, usize)> = None;
@@ -394,7 +388,7 @@ pub fn run(
     match result {
         Some(Err(e)) => {
             if batch_open.is_some() {
-                let _ = store.conn().execute_batch("ROLLBACK");
+                let _ = store.rollback();
             }
             return Err(e);
         }
@@ -405,10 +399,7 @@ pub fn run(
         store.commit()?;
         absorb(&mut summary, &mut pending);
     }
-    let index_started = Instant::now();
-    store.ensure_indexes()?;
-    summary.index_seconds = index_started.elapsed().as_secs_f64();
-    if bulk {
+    if total >= LARGE_RUN {
         store.optimize()?;
     }
     summary.seconds = started.elapsed().as_secs_f64();
@@ -513,12 +504,12 @@ pub struct ReindexSummary {
     pub removed_entities: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
-    /// Whether it was interrupted; the documents done so far keep their
-    /// new mentions, the others their old ones.
+    /// Whether it was interrupted, in which case nothing changed.
     pub interrupted: bool,
 }
 
-/// Re-matches every stored document with the current gazetteer.
+/// Re-matches every stored document with the current gazetteer, in one
+/// transaction: interrupted or failed, it leaves the database as it was.
 pub fn reindex(
     store: &mut Store,
     settings: &Settings<'_>,
@@ -528,60 +519,71 @@ pub fn reindex(
     let documents = store.document_ids()?;
     let total = documents.len();
     let mut summary = ReindexSummary::default();
-    let bulk = total >= BULK_DOCUMENTS;
-    if bulk {
-        store.drop_bulk_indexes()?;
-    }
-    let mut bytes = 0u64;
-    // Texts are read in chunks on this thread (the connection is not
-    // shared), matched on all cores, and written back chunk by chunk.
-    let mut rest = documents.as_slice();
-    while !rest.is_empty() && !settings.interrupt.load(Ordering::Relaxed) {
-        let mut chunk: Vec<(DocumentId, String)> = Vec::new();
-        let mut chunk_bytes = 0u64;
-        while let Some(((id, _), tail)) = rest.split_first() {
-            if chunk_bytes >= BATCH_BYTES {
-                break;
+    store.begin()?;
+    let outcome = (|| -> Result<(), StoreError> {
+        store.clear_all_mentions()?;
+        let mut bytes = 0u64;
+        // Texts are read in chunks on this thread (the connection is not
+        // shared), matched on every core, and written back chunk by chunk.
+        let mut rest = documents.as_slice();
+        while !rest.is_empty() {
+            if settings.interrupt.load(Ordering::Relaxed) {
+                summary.interrupted = true;
+                return Ok(());
             }
-            let text = store.document_text(*id)?.unwrap_or_default();
-            chunk_bytes += text.len() as u64;
-            chunk.push((*id, text));
-            rest = tail;
-        }
-        store.begin()?;
-        let outcome = ordered_map(
-            chunk,
-            settings.workers,
-            |(id, text)| (id, text.len() as u64, mentions_in(settings.matcher, &text)),
-            |(id, len, mentions)| {
-                let written =
-                    store.replace_mentions(id, &mentions, settings.entity_ids, settings.gazetteer);
-                if let Err(e) = written {
-                    return ControlFlow::Break(e);
+            let mut chunk: Vec<(DocumentId, String)> = Vec::new();
+            let mut chunk_bytes = 0u64;
+            while let Some(((id, _), tail)) = rest.split_first() {
+                if chunk_bytes >= BATCH_BYTES {
+                    break;
                 }
-                summary.documents += 1;
-                summary.mentions +=
-                    mentions.iter().filter(|m| m.resolution.code() <= 1).count() as u64;
-                bytes += len;
-                ControlFlow::Continue(())
-            },
-        );
-        if let Some(e) = outcome {
-            let _ = store.conn().execute_batch("ROLLBACK");
+                let text = store.document_text(*id)?.unwrap_or_default();
+                chunk_bytes += text.len() as u64;
+                chunk.push((*id, text));
+                rest = tail;
+            }
+            let failed = ordered_map(
+                chunk,
+                settings.workers,
+                |(id, text)| (id, text.len() as u64, mentions_in(settings.matcher, &text)),
+                |(id, len, mentions)| {
+                    if let Err(e) =
+                        store.put_reindexed(id, &mentions, settings.entity_ids, settings.gazetteer)
+                    {
+                        return ControlFlow::Break(e);
+                    }
+                    summary.documents += 1;
+                    summary.mentions +=
+                        mentions.iter().filter(|m| m.resolution.code() <= 1).count() as u64;
+                    bytes += len;
+                    ControlFlow::Continue(())
+                },
+            );
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            store.flush_postings()?;
+            on_event(Event::Progress {
+                done: summary.documents,
+                total,
+                bytes,
+                elapsed: started.elapsed(),
+            });
+        }
+        summary.removed_entities = store.remove_orphan_entities(settings.entity_ids)?;
+        Ok(())
+    })();
+    match outcome {
+        Ok(()) if !summary.interrupted => store.commit()?,
+        Ok(()) => {
+            store.rollback()?;
+            summary.documents = 0;
+            summary.mentions = 0;
+        }
+        Err(e) => {
+            let _ = store.rollback();
             return Err(e);
         }
-        store.commit()?;
-        on_event(Event::Progress {
-            done: summary.documents,
-            total,
-            bytes,
-            elapsed: started.elapsed(),
-        });
-    }
-    summary.interrupted = summary.documents < total;
-    store.ensure_indexes()?;
-    if !summary.interrupted {
-        summary.removed_entities = store.remove_orphan_entities(settings.entity_ids)?;
     }
     store.optimize()?;
     summary.seconds = started.elapsed().as_secs_f64();

@@ -130,14 +130,13 @@ fn run(cli: Cli) -> Result<Outcome> {
                 }
                 if args.timings {
                     eprintln!(
-                        "timings: gazetteer read {:.2} s ({} entities), matcher built {:.2} s ({} names), entities synced {:.2} s, ingest {:.2} s (of which index build {:.2} s), peak memory {}",
+                        "timings: gazetteer read {:.2} s ({} entities), matcher built {:.2} s ({} names), entities synced {:.2} s, ingest {:.2} s, peak memory {}",
                         load_times.0,
                         gazetteer.len(),
                         load_times.1,
                         matcher.name_count(),
                         sync_seconds,
                         summary.seconds,
-                        summary.index_seconds,
                         peak_memory().unwrap_or_else(|| "unknown".into())
                     );
                 }
@@ -167,8 +166,16 @@ fn run(cli: Cli) -> Result<Outcome> {
             progress.clear();
             if !cli.quiet {
                 eprintln!(
-                    "reindexed {} documents in {:.2} s: {} mentions; {} entities no gazetteer names any more were removed",
-                    summary.documents, summary.seconds, summary.mentions, summary.removed_entities
+                    "{} {} documents in {:.2} s: {} mentions; {} entities no gazetteer names any more were removed",
+                    if summary.interrupted {
+                        "interrupted, nothing changed; would have reindexed"
+                    } else {
+                        "reindexed"
+                    },
+                    summary.documents,
+                    summary.seconds,
+                    summary.mentions,
+                    summary.removed_entities
                 );
             }
             Ok(if summary.interrupted {

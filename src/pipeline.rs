@@ -34,7 +34,7 @@ where
         .collect();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let (sender, receiver) = mpsc::sync_channel::<(usize, R)>(workers * 16);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, R)>(workers * 64);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();

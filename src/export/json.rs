@@ -109,8 +109,8 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
     {
         let mut stmt = conn.prepare(
             "SELECT d.id, d.path, d.title, d.sha256, d.size, d.encoding, d.ingested_at,
-                    (SELECT count(*) FROM mentions m WHERE m.document_id = d.id AND m.resolution <= 1)
-             FROM documents d ORDER BY d.path",
+                    coalesce(m.mentions, 0)
+             FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -136,27 +136,25 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
         }
     }
     {
+        let totals: std::collections::HashMap<i64, crate::store::Totals> =
+            store.entity_totals()?.into_iter().collect();
         let mut stmt = conn.prepare(
-            "SELECT e.id, e.type, e.name, e.attributes, s.settled, s.ambiguous
-             FROM (SELECT entity_id, sum(resolution <= 1) AS settled, sum(resolution > 1) AS ambiguous
-                   FROM mentions GROUP BY entity_id) s
-             JOIN entities e ON e.id = s.entity_id
-             UNION
-             SELECT e.id, e.type, e.name, e.attributes, 0, 0 FROM entities e
-             WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id)
-               AND (EXISTS (SELECT 1 FROM relations r WHERE r.subject_id = e.id)
-                    OR EXISTS (SELECT 1 FROM relations r WHERE r.object_entity_id = e.id))
-             ORDER BY 2, 3, 1",
+            "SELECT e.id, e.type, e.name, e.attributes FROM entities e ORDER BY e.type, e.name, e.id",
+        )?;
+        let mut related = conn.prepare(
+            "SELECT EXISTS (SELECT 1 FROM relations r WHERE r.subject_id = ?1 OR r.object_entity_id = ?1)",
         )?;
         let mut aliases =
             conn.prepare("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
-        let mut documents = conn.prepare(
-            "SELECT DISTINCT d.path FROM mentions m JOIN documents d ON d.id = m.document_id
-             WHERE m.entity_id = ?1 ORDER BY d.path",
-        )?;
+        let paths = store.document_paths()?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
+            let total = totals.get(&id).copied();
+            if total.is_none() && !related.query_row([id], |r| r.get::<_, bool>(0))? {
+                continue;
+            }
+            let total = total.unwrap_or_default();
             let attributes: BTreeMap<String, serde_json::Value> =
                 serde_json::from_str(&row.get::<_, String>(3)?).unwrap_or_default();
             let node = Node {
@@ -167,11 +165,17 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
                     .query_map([id], |r| r.get(0))?
                     .collect::<Result<_, _>>()?,
                 attributes,
-                documents: documents
-                    .query_map([id], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?,
-                mentions: row.get(4)?,
-                ambiguous_mentions: row.get(5)?,
+                documents: {
+                    let mut docs: Vec<String> = store
+                        .postings(id)?
+                        .iter()
+                        .filter_map(|p| paths.get(&p.document).cloned())
+                        .collect();
+                    docs.sort();
+                    docs
+                },
+                mentions: total.mentions,
+                ambiguous_mentions: total.ambiguous,
                 path: None,
             };
             separator(out)?;

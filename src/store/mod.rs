@@ -3,25 +3,27 @@
 //! Operating rules:
 //! - **Opening** creates the file and its directory, turns on WAL and
 //!   foreign keys, and migrates the schema (see [`schema`]).
-//! - **Atomicity**: a document and all its mentions are written in the same
-//!   transaction; several whole documents share one transaction, never part
-//!   of one. A crash or Ctrl-C loses at most the uncommitted batch, which
-//!   the next ingest picks up again.
-//! - **Bulk loads**: the index `mentions_entity` costs more to maintain row
-//!   by row than to build once, so a large ingest drops it first and
-//!   [`Store::ensure_indexes`] builds it after. Every open runs
-//!   `ensure_indexes` too, so an ingest killed in between leaves no database
-//!   without its index.
+//! - **Atomicity**: a document, its mentions and its postings are written
+//!   in the same transaction; several whole documents share one transaction
+//!   (a *batch*), never part of one. A crash or Ctrl-C loses at most the
+//!   uncommitted batch, which the next ingest picks up again.
+//! - **Mentions are packed** (see [`packed`]): one blob per document, and an
+//!   inverted index of one posting chunk per entity per batch, written when
+//!   the batch commits. Rows written scale with documents and distinct
+//!   entities, not with mentions, which is what makes ingest fast.
 //! - **Entities** mirror the gazetteer: [`Store::sync_gazetteer`] upserts
 //!   changed entries only (by a digest of each entry), keyed by type and
 //!   folded name, so ids are stable across gazetteer edits.
 //!
 //! Only this module and `export` know SQL.
 
+pub mod packed;
 mod read;
 pub mod schema;
 
-pub use read::{DocumentRow, EntityFilter, EntityRow, FoundEntity, MentionRow, NamedEntity};
+pub use read::{
+    DocumentRow, EntityFilter, EntityRow, FoundEntity, MentionRow, NamedEntity, Totals,
+};
 
 use crate::gazetteer::{Entry, Gazetteer};
 use crate::mention::Mention;
@@ -83,6 +85,15 @@ pub struct DocumentRecord<'a> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The open batch: its id and the postings it has gathered.
+    batch: Option<Batch>,
+}
+
+/// The postings of the documents written in the open batch.
+struct Batch {
+    id: i64,
+    /// By bucket.
+    postings: FxHashMap<i64, Vec<packed::Posting>>,
 }
 
 impl Store {
@@ -114,6 +125,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            batch: None,
         })
     }
 
@@ -124,6 +136,9 @@ impl Store {
 
     fn setup(mut conn: Connection, path: &Path) -> Result<Store, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // Large pages suit a store whose bulk is document text (takes effect
+        // when the file is created).
+        conn.execute_batch("PRAGMA page_size = 8192;")?;
         // WAL: readers never block the writer; NORMAL sync is durable
         // against process crashes (a power cut may lose the last commits,
         // never corrupt the file).
@@ -132,35 +147,20 @@ impl Store {
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -65536;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA temp_store = MEMORY;
+             PRAGMA wal_autocheckpoint = 1000;",
         )?;
         schema::migrate(&mut conn)?;
-        let store = Store {
+        Ok(Store {
             conn,
             path: path.to_path_buf(),
-        };
-        store.ensure_indexes()?;
-        Ok(store)
+            batch: None,
+        })
     }
 
     /// Where the database lives.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Creates the indexes that bulk loads drop (a no-op when they exist).
-    pub fn ensure_indexes(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch(
-            "CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id, document_id, resolution);",
-        )?;
-        Ok(())
-    }
-
-    /// Drops the indexes that are cheaper to build after a bulk load.
-    pub fn drop_bulk_indexes(&self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch("DROP INDEX IF EXISTS mentions_entity;")?;
-        Ok(())
     }
 
     /// Lets SQLite refresh its statistics after large changes.
@@ -279,23 +279,78 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Opens a write transaction (one batch of whole documents).
-    pub fn begin(&self) -> Result<(), StoreError> {
+    /// Opens a write transaction: one batch of whole documents.
+    pub fn begin(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let id = self.next_batch_id()?;
+        self.batch = Some(Batch {
+            id,
+            postings: FxHashMap::default(),
+        });
         Ok(())
     }
 
-    /// Commits the open batch.
-    pub fn commit(&self) -> Result<(), StoreError> {
+    fn next_batch_id(&self) -> Result<i64, StoreError> {
+        let id: i64 = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'next_batch'", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(1);
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_batch', ?1)",
+            [id + 1],
+        )?;
+        Ok(id)
+    }
+
+    /// Writes the open batch's postings and commits it.
+    pub fn commit(&mut self) -> Result<(), StoreError> {
+        self.flush_postings()?;
+        self.batch = None;
         self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Abandons the open batch.
+    pub fn rollback(&mut self) -> Result<(), StoreError> {
+        self.batch = None;
+        self.conn.execute_batch("ROLLBACK")?;
+        Ok(())
+    }
+
+    /// Writes the postings gathered so far as chunks of the open batch, and
+    /// starts a new batch id inside the same transaction (bounds memory in
+    /// long transactions such as reindex).
+    pub fn flush_postings(&mut self) -> Result<(), StoreError> {
+        let Some(batch) = self.batch.as_mut() else {
+            return Ok(());
+        };
+        let mut buckets: Vec<(i64, Vec<packed::Posting>)> = batch.postings.drain().collect();
+        buckets.sort_unstable_by_key(|(b, _)| *b);
+        let id = batch.id;
+        {
+            let mut insert = self.conn.prepare_cached(
+                "INSERT OR REPLACE INTO entity_postings (bucket, batch, data) VALUES (?1, ?2, ?3)",
+            )?;
+            for (bucket, mut postings) in buckets {
+                postings.sort_unstable_by_key(|p| (p.entity, p.document));
+                insert.execute(params![bucket, id, packed::encode_postings(&postings)])?;
+            }
+        }
+        let next = self.next_batch_id()?;
+        if let Some(batch) = self.batch.as_mut() {
+            batch.id = next;
+        }
         Ok(())
     }
 
     /// Writes one document with its mentions inside the open batch. With
     /// `replace`, the document of that id is updated in place and its old
-    /// mentions, relations and evidence removed.
+    /// mentions, postings, relations and evidence removed.
     pub fn put_document(
-        &self,
+        &mut self,
         doc: &DocumentRecord<'_>,
         entity_ids: &[EntityId],
         replace: Option<DocumentId>,
@@ -342,25 +397,89 @@ impl Store {
         Ok(id)
     }
 
-    /// Replaces the mentions of a stored document (reindex), inside the open
-    /// batch, and records the gazetteer they were found with.
-    pub fn replace_mentions(
-        &self,
+    /// Empties every document's mentions, postings, relations and evidence
+    /// (the first step of a reindex, inside its transaction).
+    pub fn clear_all_mentions(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch(
+            "DELETE FROM evidence; DELETE FROM relations;
+             DELETE FROM entity_postings; DELETE FROM document_mentions;",
+        )?;
+        if let Some(batch) = self.batch.as_mut() {
+            batch.postings.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the mentions of a stored document whose old ones were cleared
+    /// (reindex), inside the open batch, and records the gazetteer they were
+    /// found with.
+    pub fn put_reindexed(
+        &mut self,
         document: DocumentId,
         mentions: &[Mention],
         entity_ids: &[EntityId],
         gazetteer: &str,
     ) -> Result<(), StoreError> {
-        self.clear_document(document)?;
         self.conn
             .prepare_cached("UPDATE documents SET gazetteer = ?2 WHERE id = ?1")?
             .execute(params![document, gazetteer])?;
         self.put_mentions(document, mentions, entity_ids)
     }
 
-    fn clear_document(&self, id: DocumentId) -> Result<(), StoreError> {
+    /// Removes a document's mentions, its postings, and the relations and
+    /// evidence that came from it.
+    fn clear_document(&mut self, id: DocumentId) -> Result<(), StoreError> {
+        let old: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT data FROM document_mentions WHERE document_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if let Some(old) = old {
+            let mut buckets: Vec<i64> = packed::decode_mentions(&old)
+                .iter()
+                .map(|m| packed::bucket(m.entity))
+                .collect();
+            buckets.sort_unstable();
+            buckets.dedup();
+            let mut chunks = self
+                .conn
+                .prepare_cached("SELECT batch, data FROM entity_postings WHERE bucket = ?1")?;
+            let mut rewrite = self.conn.prepare_cached(
+                "UPDATE entity_postings SET data = ?3 WHERE bucket = ?1 AND batch = ?2",
+            )?;
+            let mut delete = self
+                .conn
+                .prepare_cached("DELETE FROM entity_postings WHERE bucket = ?1 AND batch = ?2")?;
+            for bucket in buckets {
+                let found: Vec<(i64, Vec<u8>)> = chunks
+                    .query_map([bucket], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (batch, data) in found {
+                    let mut postings = packed::decode_postings(&data);
+                    let before = postings.len();
+                    postings.retain(|p| p.document != id);
+                    if postings.len() == before {
+                        continue;
+                    }
+                    if postings.is_empty() {
+                        delete.execute(params![bucket, batch])?;
+                    } else {
+                        rewrite.execute(params![
+                            bucket,
+                            batch,
+                            packed::encode_postings(&postings)
+                        ])?;
+                    }
+                }
+            }
+        }
+        if let Some(batch) = self.batch.as_mut() {
+            for postings in batch.postings.values_mut() {
+                postings.retain(|p| p.document != id);
+            }
+        }
         self.conn
-            .prepare_cached("DELETE FROM mentions WHERE document_id = ?1")?
+            .prepare_cached("DELETE FROM document_mentions WHERE document_id = ?1")?
             .execute([id])?;
         // Relations about this document, and relations whose only evidence
         // is in it, go; their evidence goes with them (ON DELETE CASCADE).
@@ -379,22 +498,44 @@ impl Store {
     }
 
     fn put_mentions(
-        &self,
+        &mut self,
         document: DocumentId,
         mentions: &[Mention],
         entity_ids: &[EntityId],
     ) -> Result<(), StoreError> {
-        let mut insert = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO mentions (document_id, start, end, entity_id, resolution) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for m in mentions {
-            insert.execute(params![
+        let stored: Vec<packed::StoredMention> = mentions
+            .iter()
+            .map(|m| packed::StoredMention {
+                start: m.start,
+                end: m.end,
+                entity: entity_ids[m.entity as usize],
+                resolution: m.resolution.code(),
+            })
+            .collect();
+        let postings = packed::postings_of(document, &stored);
+        let settled = stored.iter().filter(|m| m.settled()).count();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO document_mentions (document_id, mentions, ambiguous, entities, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
                 document,
-                m.start,
-                m.end,
-                entity_ids[m.entity as usize],
-                m.resolution.code()
+                settled as i64,
+                (stored.len() - settled) as i64,
+                postings.len() as i64,
+                packed::encode_mentions(&stored)
             ])?;
+        let batch = self
+            .batch
+            .as_mut()
+            .expect("documents are written inside a batch (Store::begin)");
+        for posting in postings {
+            batch
+                .postings
+                .entry(packed::bucket(posting.entity))
+                .or_default()
+                .push(posting);
         }
         Ok(())
     }
@@ -420,26 +561,22 @@ impl Store {
     /// Removes entities that are in no gazetteer any more and that nothing
     /// refers to. Returns how many went.
     pub fn remove_orphan_entities(&self, current: &[EntityId]) -> Result<usize, StoreError> {
-        self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS current_entities (id INTEGER PRIMARY KEY);
-             DELETE FROM current_entities;",
+        let mut keep: rustc_hash::FxHashSet<EntityId> = current.iter().copied().collect();
+        keep.extend(self.entity_totals()?.into_iter().map(|(id, _)| id));
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM entities e
+             WHERE NOT EXISTS (SELECT 1 FROM relations r WHERE r.subject_id = e.id OR r.object_entity_id = e.id)",
         )?;
-        {
-            let mut insert = self
-                .conn
-                .prepare("INSERT OR IGNORE INTO current_entities (id) VALUES (?1)")?;
-            for id in current {
-                insert.execute([id])?;
-            }
+        let unused: Vec<EntityId> = stmt
+            .query_map([], |r| r.get(0))?
+            .filter_map(Result::ok)
+            .filter(|id| !keep.contains(id))
+            .collect();
+        let mut delete = self.conn.prepare("DELETE FROM entities WHERE id = ?1")?;
+        for id in &unused {
+            delete.execute([id])?;
         }
-        let removed = self.conn.execute(
-            "DELETE FROM entities WHERE id NOT IN (SELECT id FROM current_entities)
-             AND NOT EXISTS (SELECT 1 FROM mentions WHERE entity_id = entities.id)
-             AND NOT EXISTS (SELECT 1 FROM relations WHERE subject_id = entities.id OR object_entity_id = entities.id)",
-            [],
-        )?;
-        self.conn.execute_batch("DROP TABLE current_entities;")?;
-        Ok(removed)
+        Ok(unused.len())
     }
 
     /// Documents matched with another gazetteer than `fingerprint`.

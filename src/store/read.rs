@@ -1,9 +1,11 @@
 //! Read queries behind the listing commands.
 
+use super::packed::{self, StoredMention};
 use super::{DocumentId, EntityId, Store, StoreError};
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
 use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
 
 /// An entity with its mention counts.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -21,6 +23,17 @@ pub struct EntityRow {
     pub ambiguous: i64,
     /// Paths of the documents that mention it, sorted.
     pub documents: Vec<String>,
+}
+
+/// Mention totals of one entity over all documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Settled mentions.
+    pub mentions: i64,
+    /// Mentions as one candidate of an ambiguous name.
+    pub ambiguous: i64,
+    /// Documents mentioning it.
+    pub documents: i64,
 }
 
 /// Which entities to list.
@@ -97,45 +110,170 @@ pub struct NamedEntity {
 impl Store {
     /// Entities with their mention counts, most mentioned first.
     pub fn entities(&self, filter: &EntityFilter) -> Result<Vec<EntityRow>, StoreError> {
-        let mut sql = String::from(
-            "SELECT e.id, e.type, e.name,
-                    sum(m.resolution <= 1) AS settled, sum(m.resolution > 1) AS ambiguous
-             FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE 1",
-        );
-        if filter.kind.is_some() {
-            sql.push_str(" AND e.type = ?1");
+        let mut rows = match filter.document {
+            None => {
+                let mut totals = self.entity_totals()?;
+                totals.sort_by_key(|(id, t)| {
+                    (
+                        std::cmp::Reverse(t.mentions),
+                        std::cmp::Reverse(t.ambiguous),
+                        *id,
+                    )
+                });
+                let mut info = self
+                    .conn()
+                    .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
+                let mut rows = Vec::new();
+                for (id, t) in totals {
+                    let Some((kind, name)) = info
+                        .query_row([id], |r| Ok((type_at(r, 0)?, r.get::<_, String>(1)?)))
+                        .optional()?
+                    else {
+                        continue;
+                    };
+                    if filter.kind.is_some_and(|k| k != kind) {
+                        continue;
+                    }
+                    rows.push(EntityRow {
+                        id,
+                        kind,
+                        name,
+                        mentions: t.mentions,
+                        ambiguous: t.ambiguous,
+                        documents: Vec::new(),
+                    });
+                }
+                // Ties in count are ordered by name, then id.
+                rows.sort_by(|a, b| {
+                    (b.mentions, b.ambiguous, &a.name, a.id).cmp(&(
+                        a.mentions,
+                        a.ambiguous,
+                        &b.name,
+                        b.id,
+                    ))
+                });
+                if let Some(limit) = filter.limit {
+                    rows.truncate(limit);
+                }
+                rows
+            }
+            Some(document) => self.entities_of_document(document, filter)?,
+        };
+        let paths = self.document_paths()?;
+        for row in &mut rows {
+            row.documents = match filter.document {
+                Some(document) => paths.get(&document).cloned().into_iter().collect(),
+                None => {
+                    let mut docs: Vec<String> = self
+                        .postings(row.id)?
+                        .iter()
+                        .filter_map(|p| paths.get(&p.document).cloned())
+                        .collect();
+                    docs.sort();
+                    docs
+                }
+            };
         }
-        if filter.document.is_some() {
-            sql.push_str(" AND m.document_id = ?2");
+        Ok(rows)
+    }
+
+    /// Every mentioned entity with its totals, by id.
+    pub fn entity_totals(&self) -> Result<Vec<(EntityId, Totals)>, StoreError> {
+        let mut totals: HashMap<EntityId, Totals> = HashMap::new();
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT data FROM entity_postings")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let data: Vec<u8> = row.get(0)?;
+            for p in packed::decode_postings(&data) {
+                let t = totals.entry(p.entity).or_default();
+                t.mentions += i64::from(p.mentions);
+                t.ambiguous += i64::from(p.ambiguous);
+                t.documents += 1;
+            }
         }
-        sql.push_str(" GROUP BY e.id ORDER BY settled DESC, ambiguous DESC, e.name, e.id");
-        if let Some(limit) = filter.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
-        }
-        let mut stmt = self.conn().prepare(&sql)?;
-        let kind = filter.kind.map(|k| k.as_str());
+        let mut out: Vec<(EntityId, Totals)> = totals.into_iter().collect();
+        out.sort_unstable_by_key(|(id, _)| *id);
+        Ok(out)
+    }
+
+    fn entities_of_document(
+        &self,
+        document: DocumentId,
+        filter: &EntityFilter,
+    ) -> Result<Vec<EntityRow>, StoreError> {
+        let mentions = self.document_mentions(document)?;
+        let mut info = self
+            .conn()
+            .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
         let mut rows = Vec::new();
-        let mut query = stmt.query(params![kind, filter.document])?;
-        while let Some(row) = query.next()? {
+        for posting in packed::postings_of(document, &mentions) {
+            let entity = posting.entity;
+            let (kind, name) =
+                info.query_row([entity], |r| Ok((type_at(r, 0)?, r.get::<_, String>(1)?)))?;
+            if filter.kind.is_some_and(|k| k != kind) {
+                continue;
+            }
             rows.push(EntityRow {
-                id: row.get(0)?,
-                kind: type_at(row, 1)?,
-                name: row.get(2)?,
-                mentions: row.get(3)?,
-                ambiguous: row.get(4)?,
+                id: entity,
+                kind,
+                name,
+                mentions: i64::from(posting.mentions),
+                ambiguous: i64::from(posting.ambiguous),
                 documents: Vec::new(),
             });
         }
-        let mut docs = self.conn().prepare_cached(
-            "SELECT DISTINCT d.path FROM mentions m JOIN documents d ON d.id = m.document_id
-             WHERE m.entity_id = ?1 AND (?2 IS NULL OR m.document_id = ?2) ORDER BY d.path",
-        )?;
-        for row in &mut rows {
-            row.documents = docs
-                .query_map(params![row.id, filter.document], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+        rows.sort_by(|a, b| {
+            (b.mentions, b.ambiguous, &a.name, a.id).cmp(&(a.mentions, a.ambiguous, &b.name, b.id))
+        });
+        if let Some(limit) = filter.limit {
+            rows.truncate(limit);
         }
         Ok(rows)
+    }
+
+    /// Every document that mentions `entity`, ordered by document id.
+    pub fn postings(&self, entity: EntityId) -> Result<Vec<packed::Posting>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT data FROM entity_postings WHERE bucket = ?1")?;
+        let mut out = Vec::new();
+        let mut rows = stmt.query([packed::bucket(entity)])?;
+        while let Some(row) = rows.next()? {
+            let data: Vec<u8> = row.get(0)?;
+            out.extend(
+                packed::decode_postings(&data)
+                    .into_iter()
+                    .filter(|p| p.entity == entity),
+            );
+        }
+        out.sort_unstable_by_key(|p| p.document);
+        Ok(out)
+    }
+
+    /// The stored mentions of a document, by start offset.
+    pub fn document_mentions(
+        &self,
+        document: DocumentId,
+    ) -> Result<Vec<StoredMention>, StoreError> {
+        let data: Option<Vec<u8>> = self
+            .conn()
+            .prepare_cached("SELECT data FROM document_mentions WHERE document_id = ?1")?
+            .query_row([document], |r| r.get(0))
+            .optional()?;
+        Ok(data
+            .map(|d| packed::decode_mentions(&d))
+            .unwrap_or_default())
+    }
+
+    /// Every document's path, by id.
+    pub fn document_paths(&self) -> Result<HashMap<DocumentId, String>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, path FROM documents")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The entities a name or alias designates (case-, diacritic- and
@@ -172,7 +310,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT e.name FROM entities e
              WHERE e.folded LIKE '%' || ?1 || '%' ESCAPE '\\'
-             ORDER BY (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.name LIMIT ?2",
+             ORDER BY e.name LIMIT ?2",
         )?;
         for word in words {
             let pattern = word
@@ -192,58 +330,60 @@ impl Store {
     /// Every mention of the given entities, by document path and offset,
     /// with the line and the surrounding text.
     pub fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT m.entity_id, e.type, e.name, d.id, d.path, m.start, m.end, m.resolution
-             FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN documents d ON d.id = m.document_id
-             WHERE m.entity_id = ?1",
-        )?;
-        let mut raw = Vec::new();
+        let mut info = self
+            .conn()
+            .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
+        let mut names: HashMap<EntityId, (EntityType, String)> = HashMap::new();
+        let mut documents: Vec<DocumentId> = Vec::new();
         for &entity in entities {
-            let mut rows = stmt.query([entity])?;
-            while let Some(row) = rows.next()? {
-                raw.push((
-                    row.get::<_, EntityId>(0)?,
-                    type_at(row, 1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, DocumentId>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, i64>(5)?,
-                    row.get::<_, i64>(6)?,
-                    row.get::<_, i64>(7)?,
-                ));
-            }
-        }
-        raw.sort_by(|a, b| (&a.4, a.5, a.0).cmp(&(&b.4, b.5, b.0)));
-        let mut out = Vec::with_capacity(raw.len());
-        let mut cached: Option<(DocumentId, String)> = None;
-        for (entity_id, kind, entity, doc_id, path, start, end, resolution) in raw {
-            if cached.as_ref().map(|c| c.0) != Some(doc_id) {
-                let text = self.document_text(doc_id)?.unwrap_or_default();
-                cached = Some((doc_id, text));
-            }
-            let text = &cached.as_ref().expect("just set").1;
-            let (s, e) = (start as usize, end as usize);
-            if e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-                continue;
-            }
-            out.push(MentionRow {
-                entity_id,
-                kind,
+            names.insert(
                 entity,
-                document: path,
-                line: text[..s].bytes().filter(|&b| b == b'\n').count() + 1,
-                start,
-                end,
-                surface: text[s..e].to_string(),
-                before: context_before(&text[..s], 60),
-                after: context_after(&text[e..], 60),
-                resolution: match resolution {
-                    0 => "unique",
-                    1 => "context",
-                    _ => "ambiguous",
-                },
-            });
+                info.query_row([entity], |r| Ok((type_at(r, 0)?, r.get(1)?)))?,
+            );
+            documents.extend(self.postings(entity)?.iter().map(|p| p.document));
         }
+        documents.sort_unstable();
+        documents.dedup();
+        let paths = self.document_paths()?;
+        let mut out = Vec::new();
+        for document in documents {
+            let text = self.document_text(document)?.unwrap_or_default();
+            let path = paths.get(&document).cloned().unwrap_or_default();
+            let mut line = 1;
+            let mut counted_to = 0;
+            for m in self.document_mentions(document)? {
+                let Some((kind, entity)) = names.get(&m.entity) else {
+                    continue;
+                };
+                let (s, e) = (m.start as usize, m.end as usize);
+                if e > text.len() || s > e || !text.is_char_boundary(s) || !text.is_char_boundary(e)
+                {
+                    continue;
+                }
+                line += text[counted_to..s].bytes().filter(|&b| b == b'\n').count();
+                counted_to = s;
+                out.push(MentionRow {
+                    entity_id: m.entity,
+                    kind: *kind,
+                    entity: entity.clone(),
+                    document: path.clone(),
+                    line,
+                    start: i64::from(m.start),
+                    end: i64::from(m.end),
+                    surface: text[s..e].to_string(),
+                    before: context_before(&text[..s], 60),
+                    after: context_after(&text[e..], 60),
+                    resolution: match m.resolution {
+                        0 => "unique",
+                        1 => "context",
+                        _ => "ambiguous",
+                    },
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            (&a.document, a.start, a.entity_id).cmp(&(&b.document, b.start, b.entity_id))
+        });
         Ok(out)
     }
 
@@ -251,9 +391,8 @@ impl Store {
     pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT d.id, d.path, d.title, d.size, d.encoding, d.ingested_at,
-                    (SELECT count(*) FROM mentions m WHERE m.document_id = d.id AND m.resolution <= 1),
-                    (SELECT count(DISTINCT m.entity_id) FROM mentions m WHERE m.document_id = d.id)
-             FROM documents d ORDER BY d.path",
+                    coalesce(m.mentions, 0), coalesce(m.entities, 0)
+             FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
         )?;
         let rows = stmt.query_map([], |row| {
             Ok(DocumentRow {
@@ -296,8 +435,8 @@ impl Store {
     pub fn totals(&self) -> Result<(i64, i64, i64), StoreError> {
         Ok(self.conn().query_row(
             "SELECT (SELECT count(*) FROM documents),
-                    (SELECT count(DISTINCT entity_id) FROM mentions),
-                    (SELECT count(*) FROM mentions WHERE resolution <= 1)",
+                    (SELECT coalesce(sum(entities), 0) FROM document_mentions),
+                    (SELECT coalesce(sum(mentions), 0) FROM document_mentions)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)
@@ -378,39 +517,36 @@ impl Store {
     /// The entities mentioned in a document (ambiguous candidates included).
     pub fn entities_in(&self, document: DocumentId) -> Result<Vec<FoundEntity>, StoreError> {
         let text = self.document_text(document)?.unwrap_or_default();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT m.entity_id, e.type, e.name, m.start, m.end, m.resolution
-             FROM mentions m JOIN entities e ON e.id = m.entity_id
-             WHERE m.document_id = ?1 ORDER BY m.entity_id, m.start",
-        )?;
+        let mut mentions = self.document_mentions(document)?;
+        mentions.sort_by_key(|m| (m.entity, m.start));
+        let mut info = self
+            .conn()
+            .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
         let mut aliases = self
             .conn()
             .prepare_cached("SELECT alias FROM aliases WHERE entity_id = ?1")?;
         let mut out: Vec<FoundEntity> = Vec::new();
-        let mut rows = stmt.query([document])?;
-        while let Some(row) = rows.next()? {
-            let id: EntityId = row.get(0)?;
-            let (start, end): (usize, usize) = (row.get(3)?, row.get(4)?);
-            let ambiguous = row.get::<_, i64>(5)? > 1;
-            if out.last().map(|e| e.id) != Some(id) {
-                let name: String = row.get(2)?;
+        for m in mentions {
+            if out.last().map(|e| e.id) != Some(m.entity) {
+                let (kind, name) =
+                    info.query_row([m.entity], |r| Ok((type_at(r, 0)?, r.get::<_, String>(1)?)))?;
                 let mut names = vec![name.clone()];
                 names.extend(
                     aliases
-                        .query_map([id], |r| r.get::<_, String>(0))?
+                        .query_map([m.entity], |r| r.get::<_, String>(0))?
                         .collect::<Result<Vec<_>, _>>()?,
                 );
                 out.push(FoundEntity {
-                    id,
-                    kind: type_at(row, 1)?,
+                    id: m.entity,
+                    kind,
                     name,
                     names,
                     only_ambiguous: true,
                 });
             }
             let entity = out.last_mut().expect("pushed above");
-            entity.only_ambiguous &= ambiguous;
-            if let Some(surface) = text.get(start..end)
+            entity.only_ambiguous &= !m.settled();
+            if let Some(surface) = text.get(m.start as usize..m.end as usize)
                 && !entity.names.iter().any(|n| n == surface)
             {
                 entity.names.push(surface.to_string());

@@ -46,19 +46,31 @@ CREATE TABLE aliases (
 ) WITHOUT ROWID;
 CREATE INDEX aliases_folded ON aliases(folded);
 
--- One row per (mention, candidate entity). `start`/`end` are byte offsets
--- into documents.text; the surface is that slice. `resolution`: 0 the name
--- is unique, 1 resolved by the document's context, N > 1 one of N
--- candidates of an unresolved ambiguous name.
-CREATE TABLE mentions (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    start       INTEGER NOT NULL,
-    end         INTEGER NOT NULL,
-    entity_id   INTEGER NOT NULL REFERENCES entities(id),
-    resolution  INTEGER NOT NULL,
-    PRIMARY KEY (document_id, start, entity_id)
-) WITHOUT ROWID;
--- mentions_entity is created by the store, after bulk loads (see store/mod.rs).
+-- The mentions of each document, packed: one row per document instead of
+-- one per mention (see store/mentions.rs for the layout and why). Each
+-- record is (start, end, entity_id, resolution) as four little-endian u32:
+-- `start`/`end` are byte offsets into documents.text, the surface is that
+-- slice; `resolution` is 0 when the name is unique, 1 when resolved by the
+-- document's context, N > 1 for one of N candidates of an unresolved
+-- ambiguous name.
+CREATE TABLE document_mentions (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    mentions    INTEGER NOT NULL,  -- settled mentions (resolution 0 or 1)
+    ambiguous   INTEGER NOT NULL,  -- unresolved candidate records
+    entities    INTEGER NOT NULL,  -- distinct entities
+    data        BLOB NOT NULL
+);
+
+-- Which documents mention each entity: the inverted index. One row per
+-- bucket of 64 consecutive entity ids per ingest batch; each record of
+-- `data` is (entity_id, document_id, settled mentions, ambiguous mentions)
+-- as four little-endian u32, ordered by entity then document.
+CREATE TABLE entity_postings (
+    bucket INTEGER NOT NULL,  -- entity_id / 64
+    batch  INTEGER NOT NULL,
+    data   BLOB NOT NULL,
+    UNIQUE (bucket, batch)
+);
 
 -- A relation between an entity and an entity or a document (`signed`).
 CREATE TABLE relations (
