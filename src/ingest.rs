@@ -280,6 +280,7 @@ pub fn run(
     let started = Instant::now();
     let known = store.known_documents()?;
     let total = sources.len();
+    let checkpointer = store.background_checkpoints()?;
     let mut summary = Summary::default();
     let mut pending = Summary::default();
     let mut batch_open: Option<(Instant, u64, usize)> = None;
@@ -399,6 +400,7 @@ pub fn run(
         store.commit()?;
         absorb(&mut summary, &mut pending);
     }
+    store.foreground_checkpoints(checkpointer)?;
     if total >= LARGE_RUN {
         store.optimize()?;
     }

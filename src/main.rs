@@ -68,11 +68,7 @@ fn run(cli: Cli) -> Result<Outcome> {
             if collected.sources.is_empty() && !collected.errors.is_empty() {
                 bail!("nothing to ingest");
             }
-            let (gazetteer, matcher, load_times) = load_matcher(&cli)?;
-            let mut store = open_store(&cli)?;
-            let synced = Instant::now();
-            let ids = store.sync_gazetteer(&gazetteer)?;
-            let sync_seconds = synced.elapsed().as_secs_f64();
+            let (gazetteer, matcher, ids, mut store, load_times) = prepare(&cli)?;
             install_interrupt_handler(cli.quiet);
             let settings = Settings {
                 matcher: &matcher,
@@ -131,11 +127,11 @@ fn run(cli: Cli) -> Result<Outcome> {
                 if args.timings {
                     eprintln!(
                         "timings: gazetteer read {:.2} s ({} entities), matcher built {:.2} s ({} names), entities synced {:.2} s, ingest {:.2} s, peak memory {}",
-                        load_times.0,
+                        load_times.read,
                         gazetteer.len(),
-                        load_times.1,
+                        load_times.build,
                         matcher.name_count(),
-                        sync_seconds,
+                        load_times.sync,
                         summary.seconds,
                         peak_memory().unwrap_or_else(|| "unknown".into())
                     );
@@ -150,9 +146,7 @@ fn run(cli: Cli) -> Result<Outcome> {
             })
         }
         Command::Reindex(jobs) => {
-            let (gazetteer, matcher, _) = load_matcher(&cli)?;
-            let mut store = open_store(&cli)?;
-            let ids = store.sync_gazetteer(&gazetteer)?;
+            let (gazetteer, matcher, ids, mut store, _) = prepare(&cli)?;
             install_interrupt_handler(cli.quiet);
             let settings = Settings {
                 matcher: &matcher,
@@ -514,21 +508,43 @@ fn target_dir(cli: &Cli, into: Option<&PathBuf>) -> PathBuf {
         .unwrap_or_else(gazetteer::default_dir)
 }
 
-/// Loads the gazetteers and compiles them; returns the seconds each took.
-fn load_matcher(cli: &Cli) -> Result<(Gazetteer, Matcher, (f64, f64))> {
+/// Seconds spent getting ready to ingest.
+struct LoadTimes {
+    read: f64,
+    build: f64,
+    sync: f64,
+}
+
+/// Reads the gazetteers, then compiles the matcher on one thread while the
+/// database's entities are synchronised with them on another (the two only
+/// share the gazetteer, and a first sync of a large one takes seconds).
+fn prepare(cli: &Cli) -> Result<(Gazetteer, Matcher, Vec<i64>, Store, LoadTimes)> {
     let dirs = gazetteer_dirs(cli);
     if dirs.is_empty() {
         bail!("no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR");
     }
     let started = Instant::now();
     let gazetteer = Gazetteer::load(&dirs)?;
-    let loaded = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let matcher = Matcher::build(&gazetteer);
+    let read = started.elapsed().as_secs_f64();
+    let mut store = open_store(cli)?;
+    let (matcher, build, ids, sync) = std::thread::scope(|scope| {
+        let building = scope.spawn(|| {
+            let started = Instant::now();
+            let matcher = Matcher::build(&gazetteer);
+            (matcher, started.elapsed().as_secs_f64())
+        });
+        let started = Instant::now();
+        let ids = store.sync_gazetteer(&gazetteer);
+        let sync = started.elapsed().as_secs_f64();
+        let (matcher, build) = building.join().expect("matcher build panicked");
+        (matcher, build, ids, sync)
+    });
     Ok((
         gazetteer,
         matcher,
-        (loaded, started.elapsed().as_secs_f64()),
+        ids?,
+        store,
+        LoadTimes { read, build, sync },
     ))
 }
 

@@ -281,7 +281,8 @@ impl Store {
     pub fn entities_named(&self, name: &str) -> Result<Vec<NamedEntity>, StoreError> {
         let folded = key(name, Case::Fold);
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, type, name FROM entities WHERE folded = ?1
+            "SELECT id, type, name FROM entities
+             WHERE type IN ('person', 'organisation', 'place', 'state') AND folded = ?1
              UNION SELECT e.id, e.type, e.name FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.folded = ?1
              ORDER BY 2, 3",
         )?;

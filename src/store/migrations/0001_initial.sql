@@ -32,10 +32,12 @@ CREATE TABLE entities (
     name       TEXT NOT NULL,
     folded     TEXT NOT NULL,      -- normalize::key(name): the lookup key
     attributes TEXT NOT NULL DEFAULT '{}',  -- JSON object
-    digest     TEXT NOT NULL,
-    UNIQUE (type, folded)
+    digest     TEXT NOT NULL
 );
-CREATE INDEX entities_folded ON entities(folded);
+-- Identity, and name lookups (`type IN (...) AND folded = ?`). A separate
+-- index rather than a UNIQUE constraint, so a large gazetteer sync can drop
+-- and rebuild it (see Store::sync_gazetteer).
+CREATE UNIQUE INDEX entities_identity ON entities(type, folded);
 
 -- The other names of each entity.
 CREATE TABLE aliases (
