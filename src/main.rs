@@ -160,16 +160,18 @@ fn run(cli: Cli) -> Result<Outcome> {
             progress.clear();
             if !cli.quiet {
                 eprintln!(
-                    "{} {} documents in {:.2} s: {} mentions; {} entities no gazetteer names any more were removed",
+                    "{}",
                     if summary.interrupted {
-                        "interrupted, nothing changed; would have reindexed"
+                        "reindex interrupted: nothing changed".to_string()
                     } else {
-                        "reindexed"
-                    },
-                    summary.documents,
-                    summary.seconds,
-                    summary.mentions,
-                    summary.removed_entities
+                        format!(
+                            "reindexed {} documents in {:.2} s: {} mentions; {} entities that no gazetteer names any more were removed",
+                            summary.documents,
+                            summary.seconds,
+                            summary.mentions,
+                            summary.removed_entities
+                        )
+                    }
                 );
             }
             Ok(if summary.interrupted {

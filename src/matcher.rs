@@ -60,7 +60,11 @@ struct Word {
 /// further children live in `Matcher::edges`.
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    /// Head of the node's output list, or [`NONE`].
+    /// The entity the node completes, when it is exactly one and its case
+    /// does not matter (the common case: no trip to `outputs`); else [`NONE`].
+    entity: u32,
+    /// Head of the node's output list, or [`NONE`] (empty, or inlined in
+    /// `entity`).
     output: u32,
     /// Token of the inline child, or [`NONE`] when the node has no child.
     child_token: u32,
@@ -149,6 +153,7 @@ impl Matcher {
                 }
             }
         }
+        matcher.inline_single_outputs();
         matcher.edges.shrink_to_fit();
         matcher.words.shrink_to_fit(|w| w.hash);
         matcher
@@ -188,8 +193,24 @@ impl Matcher {
             .expect("every token id is in the table")
     }
 
+    /// Moves every node's only output, when its case does not matter, into
+    /// the node itself.
+    fn inline_single_outputs(&mut self) {
+        for node in &mut self.nodes {
+            if node.output == NONE {
+                continue;
+            }
+            let output = self.outputs[node.output as usize];
+            if output.next == NONE && output.exact == NONE {
+                node.entity = output.entity;
+                node.output = NONE;
+            }
+        }
+    }
+
     fn new_node(&mut self) -> u32 {
         self.nodes.push(Node {
+            entity: NONE,
             output: NONE,
             child_token: NONE,
             child: NONE,
@@ -306,7 +327,12 @@ impl Matcher {
             let mut best: Option<usize> = None;
             let mut j = i;
             loop {
-                if self.nodes[node as usize].output != NONE {
+                let n = self.nodes[node as usize];
+                if n.entity != NONE {
+                    candidates.clear();
+                    candidates.push(n.entity);
+                    best = Some(j);
+                } else if n.output != NONE {
                     let span = tokens[i].0 as usize..tokens[j].1 as usize;
                     let before = candidates.len();
                     self.valid_outputs(node, &text[span], candidates);
