@@ -62,6 +62,7 @@ fn run(dir: &Path, entities: usize) {
     let loaded = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let matcher = Matcher::build(&gazetteer);
+    let metonymy = dossier::metonymy::Metonymy::build(&gazetteer);
     let built = started.elapsed().as_secs_f64();
     println!(
         "{entities:>9} entities  gazetteer: read {loaded:.2} s + matcher {built:.2} s = {:.2} s ({} names)",
@@ -84,7 +85,7 @@ fn run(dir: &Path, entities: usize) {
         let _: Option<()> = ordered_map(
             texts.iter().collect(),
             threads,
-            |t: &String| mentions_in(&matcher, t).len(),
+            |t: &String| mentions_in(&matcher, &metonymy, t).len(),
             |n| {
                 mentions += n;
                 ControlFlow::Continue(())

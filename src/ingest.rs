@@ -14,6 +14,7 @@
 use crate::document::{self, NotText};
 use crate::matcher::{Matcher, Scratch};
 use crate::mention::{Mention, resolve};
+use crate::metonymy::Metonymy;
 use crate::pipeline::ordered_map;
 use crate::store::{DocumentId, DocumentRecord, EntityId, Store, StoreError};
 use std::collections::HashMap;
@@ -205,6 +206,8 @@ pub struct Summary {
 pub struct Settings<'a> {
     /// The compiled gazetteer.
     pub matcher: &'a Matcher,
+    /// Capitals standing for their states.
+    pub metonymy: &'a Metonymy,
     /// Database id of each gazetteer entry.
     pub entity_ids: &'a [EntityId],
     /// The gazetteer's fingerprint, stored with each document.
@@ -260,13 +263,15 @@ thread_local! {
 
 /// Finds and resolves the mentions of one text, reusing this thread's
 /// buffers.
-pub fn mentions_in(matcher: &Matcher, text: &str) -> Vec<Mention> {
+pub fn mentions_in(matcher: &Matcher, metonymy: &Metonymy, text: &str) -> Vec<Mention> {
     SCRATCH.with(|cell| {
         let mut cell = cell.borrow_mut();
         let (scratch, matches) = &mut *cell;
         matches.clear();
         matcher.find(text, scratch, matches);
-        resolve(matches)
+        let mut mentions = resolve(matches);
+        metonymy.apply(text, &mut mentions);
+        mentions
     })
 }
 
@@ -480,7 +485,7 @@ fn prepare(
             reason: "larger than 4 GiB, which dossier cannot index".into(),
         };
     }
-    let mentions = mentions_in(settings.matcher, &decoded.text);
+    let mentions = mentions_in(settings.matcher, settings.metonymy, &decoded.text);
     Prepared::Ready(Box::new(ReadyDocument {
         title: document::title(&decoded.text).unwrap_or(fallback_title),
         path,
@@ -547,7 +552,13 @@ pub fn reindex(
             let failed = ordered_map(
                 chunk,
                 settings.workers,
-                |(id, text)| (id, text.len() as u64, mentions_in(settings.matcher, &text)),
+                |(id, text)| {
+                    (
+                        id,
+                        text.len() as u64,
+                        mentions_in(settings.matcher, settings.metonymy, &text),
+                    )
+                },
                 |(id, len, mentions)| {
                     if let Err(e) =
                         store.put_reindexed(id, &mentions, settings.entity_ids, settings.gazetteer)

@@ -13,7 +13,8 @@
 //!   apostrophes, dashes, white space), so they cannot disagree;
 //! - [`matcher`] compiles the names into a token trie and finds
 //!   leftmost-longest matches;
-//! - [`mention`] settles or keeps ambiguous names per document;
+//! - [`mention`] settles or keeps ambiguous names per document, and
+//!   [`metonymy`] reads "Kyiv said" as the state of Ukraine;
 //! - [`ingest`] runs reading and matching on every core and writes whole
 //!   documents per transaction through [`store`];
 //! - [`export`], [`eval`] and [`output`] read the store for people and
@@ -52,6 +53,7 @@ pub mod gazetteer;
 pub mod ingest;
 pub mod matcher;
 pub mod mention;
+pub mod metonymy;
 pub mod model;
 pub mod normalize;
 pub mod output;

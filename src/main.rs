@@ -9,6 +9,7 @@ use dossier::cli::{Cli, Command, EntitiesArgs, ExportFormat, GazetteerCommand};
 use dossier::gazetteer::{self, Gazetteer, Severity};
 use dossier::ingest::{self, Event, Settings};
 use dossier::matcher::Matcher;
+use dossier::metonymy::Metonymy;
 use dossier::model::EntityType;
 use dossier::output::{self, Column, Format};
 use dossier::store::{EntityFilter, Store};
@@ -42,7 +43,9 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            for line in render_error(&e).lines() {
+                eprintln!("error: {line}");
+            }
             ExitCode::from(2)
         }
     }
@@ -70,8 +73,10 @@ fn run(cli: Cli) -> Result<Outcome> {
             }
             let (gazetteer, matcher, ids, mut store, load_times) = prepare(&cli)?;
             install_interrupt_handler(cli.quiet);
+            let metonymy = Metonymy::build(&gazetteer);
             let settings = Settings {
                 matcher: &matcher,
+                metonymy: &metonymy,
                 entity_ids: &ids,
                 gazetteer: gazetteer.fingerprint(),
                 workers: workers(args.jobs.jobs),
@@ -85,18 +90,16 @@ fn run(cli: Cli) -> Result<Outcome> {
             let failed = summary.failed + collected.errors.len();
             if !cli.quiet {
                 let mb = summary.bytes as f64 / 1e6;
+                let total =
+                    summary.new + summary.changed + summary.unchanged + summary.skipped + failed;
                 eprintln!(
-                    "{} {} documents in {:.2} s ({:.1} MB, {:.0} MB/s): {} new, {} changed, {} unchanged, {} skipped, {} failed; {} mentions",
+                    "{} {} in {:.2} s ({:.1} MB, {:.0} MB/s): {} new, {} changed, {} unchanged, {} skipped, {} failed; {}",
                     if summary.interrupted {
                         "interrupted after"
                     } else {
                         "ingested"
                     },
-                    summary.new
-                        + summary.changed
-                        + summary.unchanged
-                        + summary.skipped
-                        + summary.failed,
+                    plural(total, "document", "documents"),
                     summary.seconds,
                     mb,
                     mb / summary.seconds.max(1e-9),
@@ -105,7 +108,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                     summary.unchanged,
                     summary.skipped,
                     failed,
-                    summary.mentions
+                    plural(summary.mentions as usize, "mention", "mentions")
                 );
                 if collected.other_files > 0 {
                     eprintln!(
@@ -148,8 +151,10 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Reindex(jobs) => {
             let (gazetteer, matcher, ids, mut store, _) = prepare(&cli)?;
             install_interrupt_handler(cli.quiet);
+            let metonymy = Metonymy::build(&gazetteer);
             let settings = Settings {
                 matcher: &matcher,
+                metonymy: &metonymy,
                 entity_ids: &ids,
                 gazetteer: gazetteer.fingerprint(),
                 workers: workers(jobs.jobs),
@@ -201,6 +206,12 @@ fn run(cli: Cli) -> Result<Outcome> {
             }
             let ids: Vec<i64> = named.iter().map(|n| n.id).collect();
             let rows = store.mentions_of(&ids)?;
+            if rows.is_empty() && !cli.quiet {
+                eprintln!(
+                    "note: `{}` is in the gazetteers, but no stored document mentions it",
+                    args.name
+                );
+            }
             let several = named.len() > 1;
             let mut columns = vec![Column::text("DOCUMENT"), Column::number("LINE")];
             if several {
@@ -212,10 +223,11 @@ fn run(cli: Cli) -> Result<Outcome> {
                 if several {
                     cells.push(format!("{} ({})", r.entity, r.kind));
                 }
+                let surface = r.surface.split_whitespace().collect::<Vec<_>>().join(" ");
                 let marked = if args.format.format == Format::Table {
-                    format!("…{}[{}]{}…", r.before, r.surface, r.after)
+                    format!("…{}[{surface}]{}…", r.before, r.after)
                 } else {
-                    format!("{}[{}]{}", r.before, r.surface, r.after)
+                    format!("{}[{surface}]{}", r.before, r.after)
                 };
                 cells.push(marked);
                 cells
@@ -304,6 +316,27 @@ fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Gazetteer(command) => gazetteer_command(&cli, command, &mut out),
     }
+}
+
+/// The error and its causes, each cause once (many messages already quote
+/// their cause).
+fn render_error(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn entities(store: &Store, args: &EntitiesArgs, out: &mut dyn Write) -> Result<()> {

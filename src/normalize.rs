@@ -85,7 +85,9 @@ pub fn tokenize(text: &str, case: Case, mut each: impl FnMut(Range<usize>, &str)
             i += len;
             continue;
         }
-        if c.is_alphanumeric() || is_combining_mark(c) {
+        // ʼ and ʹ are letters to Unicode (modifier letters) but apostrophes
+        // to writers (ʼ is the Ukrainian one), so they separate words.
+        if (c.is_alphanumeric() || is_combining_mark(c)) && !matches!(c, 'ʼ' | 'ʹ') {
             if word_start.is_none() {
                 word_start = Some(i);
                 folded.clear();
@@ -215,6 +217,8 @@ mod tests {
             ("Noxçiyçö", "noxciyco"),
             ("RUSSIA", "russia"),
             ("Russia’s", "russia's"),
+            ("Russiaʼs", "russia's"),
+            ("Côte dʼIvoire", "Cote d'Ivoire"),
             ("Luhansk People's Republic", "Luhansk People’s Republic"),
             ("Chechen Republic — Ichkeria", "chechen republic-ichkeria"),
             ("Chechen\n\n  Republic", "Chechen Republic"),

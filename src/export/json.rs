@@ -109,7 +109,7 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
     {
         let mut stmt = conn.prepare(
             "SELECT d.id, d.path, d.title, d.sha256, d.size, d.encoding, d.ingested_at,
-                    coalesce(m.mentions, 0)
+                    coalesce(m.mentions, 0), coalesce(m.ambiguous, 0)
              FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
         )?;
         let mut rows = stmt.query([])?;
@@ -128,7 +128,7 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
                 attributes,
                 documents: vec![path.clone()],
                 mentions: row.get(7)?,
-                ambiguous_mentions: 0,
+                ambiguous_mentions: row.get(8)?,
                 path: Some(path),
             };
             separator(out)?;

@@ -98,8 +98,9 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             let text = match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => text,
-                    Err(_) => {
-                        out.push(error(&path, 0, "the file is not UTF-8".into()));
+                    Err(e) => {
+                        let line = super::line_of_utf8_error(&e);
+                        out.push(error(&path, line, "the file is not UTF-8".into()));
                         continue;
                     }
                 },

@@ -294,22 +294,35 @@ pub fn add_entry(
             line: i + 1,
         });
     }
+    // Names the new entity shares with any entity of any type in `dir`.
     let mut notes = Vec::new();
-    let wanted: Vec<String> = std::iter::once(name_key.clone())
-        .chain(clean_aliases.iter().map(|a| key(a, Case::Fold)))
+    let given: Vec<(&str, String)> = std::iter::once(name)
+        .chain(clean_aliases.iter().map(String::as_str))
+        .map(|n| (n, key(n, Case::Fold)))
         .collect();
-    for line in &file.lines {
-        if let Line::Entity {
-            name: other,
-            aliases: other_aliases,
-            ..
-        } = line
-        {
-            for alias in other_aliases {
-                if wanted.contains(&key(alias, Case::Fold)) {
-                    notes.push(format!(
-                        "`{alias}` also names {kind} `{other}`: its mentions will be ambiguous unless a document settles them"
-                    ));
+    for other_kind in EntityType::ALL {
+        let other_file = if other_kind == kind {
+            None
+        } else {
+            Some(EditableFile::open(dir, other_kind)?)
+        };
+        for line in &other_file.as_ref().unwrap_or(&file).lines {
+            let Line::Entity {
+                name: other,
+                aliases: other_aliases,
+                ..
+            } = line
+            else {
+                continue;
+            };
+            for other_name in std::iter::once(other).chain(other_aliases) {
+                let other_key = key(other_name, Case::Fold);
+                for (given_name, given_key) in &given {
+                    if *given_key == other_key {
+                        notes.push(format!(
+                            "`{given_name}` also names {other_kind} `{other}`: its mentions will be ambiguous unless a document settles them"
+                        ));
+                    }
                 }
             }
         }

@@ -85,6 +85,7 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     files: Vec<PathBuf>,
     fingerprint: String,
+    metonymy: crate::metonymy::Rules,
 }
 
 /// Why a gazetteer could not be loaded.
@@ -148,6 +149,30 @@ impl Gazetteer {
                     ),
                 });
             }
+            let rules_path = dir.join(crate::metonymy::FILE);
+            match std::fs::read_to_string(&rules_path) {
+                Ok(text) => {
+                    hasher.update(b"metonymy");
+                    hasher.update(text.as_bytes());
+                    if let Err(message) = gazetteer.metonymy.extend(&text) {
+                        let (line, message) = message.split_once(": ").unwrap_or(("0", &message));
+                        errors.push((
+                            rules_path.clone(),
+                            LineError {
+                                line: line.parse().unwrap_or(0),
+                                message: message.to_string(),
+                            },
+                        ));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(GazetteerError::Io {
+                        path: rules_path,
+                        source,
+                    });
+                }
+            }
             for kind in EntityType::ALL {
                 let path = dir.join(kind.file_name());
                 let bytes = match std::fs::read(&path) {
@@ -158,16 +183,9 @@ impl Gazetteer {
                 hasher.update(kind.as_str().as_bytes());
                 hasher.update((bytes.len() as u64).to_le_bytes());
                 hasher.update(&bytes);
-                let text = String::from_utf8(bytes).map_err(|e| {
-                    let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count()
-                        + 1;
-                    GazetteerError::NotUtf8 {
-                        path: path.clone(),
-                        line,
-                    }
+                let text = String::from_utf8(bytes).map_err(|e| GazetteerError::NotUtf8 {
+                    path: path.clone(),
+                    line: line_of_utf8_error(&e),
                 })?;
                 let file = gazetteer.files.len() as u32;
                 gazetteer.files.push(path.clone());
@@ -194,6 +212,7 @@ impl Gazetteer {
             entries,
             files: vec![PathBuf::from("<memory>")],
             fingerprint: hex(&hasher.finalize()[..8]),
+            metonymy: Default::default(),
         }
     }
 
@@ -285,6 +304,16 @@ impl Gazetteer {
         &self.fingerprint
     }
 
+    /// The word lists that make a capital stand for its state.
+    pub fn metonymy(&self) -> &crate::metonymy::Rules {
+        &self.metonymy
+    }
+
+    /// Replaces the metonymy word lists (for gazetteers built in code).
+    pub fn set_metonymy(&mut self, rules: crate::metonymy::Rules) {
+        self.metonymy = rules;
+    }
+
     /// The number of entities.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -308,6 +337,15 @@ pub fn default_dir() -> PathBuf {
         return local.to_path_buf();
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteers")
+}
+
+/// The 1-based line of the first invalid byte.
+fn line_of_utf8_error(e: &std::string::FromUtf8Error) -> usize {
+    e.as_bytes()[..e.utf8_error().valid_up_to()]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn hex(bytes: &[u8]) -> String {

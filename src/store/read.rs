@@ -4,7 +4,7 @@ use super::packed::{self, StoredMention};
 use super::{DocumentId, EntityId, Store, StoreError};
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
 /// An entity with its mention counts.
@@ -298,31 +298,111 @@ impl Store {
         Ok(out)
     }
 
-    /// Up to `limit` canonical names that share a word with `name`, most
-    /// mentioned first: suggestions for a name that designates nothing.
+    /// Up to `limit` canonical names close to `name`, for a name that
+    /// designates nothing: entities sharing a word with it, and entities
+    /// whose name or alias is spelled almost the same (Jaro-Winkler ≥ 0.88
+    /// on the folded forms, so `Zelenski` finds `Zelensky`). Mentioned
+    /// entities come first, most mentioned first.
     pub fn similar_names(&self, name: &str, limit: usize) -> Result<Vec<String>, StoreError> {
         let folded = key(name, Case::Fold);
-        let mut words: Vec<&str> = folded
+        let totals: HashMap<EntityId, i64> = self
+            .entity_totals()?
+            .into_iter()
+            .map(|(id, t)| (id, t.mentions + t.ambiguous))
+            .collect();
+        // Rare words say more than common ones (`georgia` more than
+        // `republic`): each shared word counts 1 / ln(e + entities using it).
+        let words: Vec<&str> = folded
             .split(' ')
             .filter(|w| w.chars().count() >= 3)
             .collect();
-        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let mut out: Vec<String> = Vec::new();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT e.name FROM entities e
-             WHERE e.folded LIKE '%' || ?1 || '%' ESCAPE '\\'
-             ORDER BY e.name LIMIT ?2",
+        // Every (entity, canonical name, one of its folded names, is alias).
+        let mut sharing = self.conn().prepare_cached(
+            "SELECT id, name, folded, 0 FROM entities WHERE folded LIKE '%' || ?1 || '%' ESCAPE '\\'
+             UNION ALL
+             SELECT e.id, e.name, a.folded, 1 FROM aliases a JOIN entities e ON e.id = a.entity_id
+             WHERE a.folded LIKE '%' || ?1 || '%' ESCAPE '\\'",
         )?;
-        for word in words {
+        let mut weights: HashMap<&str, f64> = HashMap::new();
+        let mut by_word: Vec<(EntityId, String, String, bool)> = Vec::new();
+        for word in &words {
             let pattern = word
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
-            for name in stmt.query_map(params![pattern, limit as i64], |r| r.get::<_, String>(0))? {
-                let name = name?;
-                if !out.contains(&name) && out.len() < limit {
-                    out.push(name);
+            let rows: Vec<(EntityId, String, String, bool)> = sharing
+                .query_map([pattern], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            let whole: Vec<_> = rows
+                .into_iter()
+                .filter(|(_, _, f, _)| f.split(' ').any(|w| w == *word))
+                .collect();
+            let mut users: Vec<EntityId> = whole.iter().map(|r| r.0).collect();
+            users.sort_unstable();
+            users.dedup();
+            weights.insert(word, 1.0 / (std::f64::consts::E + users.len() as f64).ln());
+            by_word.extend(whole);
+        }
+        let score = |candidate: &str| -> f64 {
+            let mut seen: Vec<&str> = Vec::new();
+            candidate
+                .split(' ')
+                .filter(|w| {
+                    weights.contains_key(w) && !seen.contains(w) && {
+                        seen.push(w);
+                        true
+                    }
+                })
+                .map(|w| weights[w])
+                .sum()
+        };
+        // (weight of shared words, mentions, similarity, name) per entity.
+        let mut found: HashMap<EntityId, (f64, i64, f64, String)> = HashMap::new();
+        let mut consider = |id: EntityId, name: String, candidate: &str, alias: bool| {
+            let mentions = totals.get(&id).copied().unwrap_or(0);
+            // A word shared with the canonical name counts a little more.
+            let shared = score(candidate) * if alias { 0.9 } else { 1.0 };
+            let similarity = strsim::jaro_winkler(&folded, candidate);
+            let entry = found
+                .entry(id)
+                .or_insert((shared, mentions, similarity, name));
+            entry.0 = entry.0.max(shared);
+            entry.2 = entry.2.max(similarity);
+        };
+        for (id, name, candidate, alias) in by_word {
+            consider(id, name, &candidate, alias);
+        }
+        let mut names = self.conn().prepare_cached(
+            "SELECT e.name, e.folded, 0 FROM entities e WHERE e.id = ?1
+             UNION ALL SELECT e.name, a.folded, 1 FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.entity_id = ?1",
+        )?;
+        for &id in totals.keys() {
+            let rows: Vec<(String, String, bool)> = names
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            for (name, candidate, alias) in rows {
+                if strsim::jaro_winkler(&folded, &candidate) >= 0.88 {
+                    consider(id, name, &candidate, alias);
                 }
+            }
+        }
+        // Mentioned before unmentioned; then the weight of shared words; then
+        // how often mentioned; then spelling; then the name.
+        let mut ranked: Vec<(f64, i64, f64, String)> = found.into_values().collect();
+        ranked.sort_by(|a, b| {
+            (b.1 > 0)
+                .cmp(&(a.1 > 0))
+                .then(b.0.total_cmp(&a.0))
+                .then(b.1.cmp(&a.1))
+                .then(b.2.total_cmp(&a.2))
+                .then(a.3.cmp(&b.3))
+        });
+        let mut out: Vec<String> = Vec::new();
+        for (_, _, _, name) in ranked {
+            if !out.contains(&name) && out.len() < limit {
+                out.push(name);
             }
         }
         Ok(out)

@@ -33,6 +33,12 @@ pub enum SchemaError {
 
 /// Brings the database up to [`VERSION`], applying the missing migrations.
 pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
+    // A plain read first: an up-to-date database (the usual case) needs no
+    // lock, so opening never waits for a running ingest.
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current == VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let found: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > VERSION {

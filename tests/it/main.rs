@@ -1,0 +1,29 @@
+//! The integration tests: one binary (`cargo test --test it`) that runs the
+//! `dossier` executable the way a user does and checks what it prints, the
+//! exit codes and what ends up in the database.
+//!
+//! Where a new test goes:
+//! - `ingest`: reading files, folders and standard input; the summary and
+//!   exit codes; the matching rules (one table row per case) and ambiguity;
+//!   unchanged and changed documents; the global options and environment.
+//! - `listing`: `entities`, `mentions`, `documents` in every format,
+//!   `export json` and `eval`.
+//! - `gazetteer`: `gazetteer check/add/import`, malformed gazetteers, and
+//!   `reindex` after a gazetteer changed.
+//! - `encodings`: one row per file of `tests/fixtures/encodings`.
+//! - `crash`: a killed or interrupted ingest leaves whole documents only.
+//! - `samples`: precision and recall on `../shared/corpus` against its gold.
+//!
+//! Fixtures live in `tests/fixtures`: `corpus` (invented documents, read
+//! with the shipped gazetteers), `gazetteer` (a small gazetteer for tests
+//! that must not depend on the shipped lists) and `encodings`.
+//! `support` has the helpers; each test gets its own scratch directory and
+//! database, so tests run in parallel.
+
+mod crash;
+mod encodings;
+mod gazetteer;
+mod ingest;
+mod listing;
+mod samples;
+mod support;
