@@ -52,7 +52,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
         detector.feed(bytes, true);
         let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
         let (text, name, warning) = decode_with(encoding, bytes);
-        let guess = format!("not UTF-8: decoded as {name} (a guess)");
+        // chardetng names the KOI8 family KOI8-U; Russian text decodes the
+        // same as KOI8-R, which is what users know it as.
+        let guess = if name == "KOI8-U" {
+            "not UTF-8: decoded as KOI8-U, the KOI8-R family (a guess)".to_string()
+        } else {
+            format!("not UTF-8: decoded as {name} (a guess)")
+        };
         let warning = Some(match warning {
             Some(w) => format!("{guess}; {w}"),
             None => guess,

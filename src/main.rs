@@ -89,20 +89,16 @@ fn run(cli: Cli) -> Result<Outcome> {
             progress.clear();
             let failed = summary.failed + collected.errors.len();
             if !cli.quiet {
-                let mb = summary.bytes as f64 / 1e6;
+                let rate = summary.bytes as f64 / summary.seconds.max(1e-9);
                 let total =
                     summary.new + summary.changed + summary.unchanged + summary.skipped + failed;
                 eprintln!(
-                    "{} {} in {:.2} s ({:.1} MB, {:.0} MB/s): {} new, {} changed, {} unchanged, {} skipped, {} failed; {}",
-                    if summary.interrupted {
-                        "interrupted after"
-                    } else {
-                        "ingested"
-                    },
+                    "{} {} in {:.2} s ({}, {}/s): {} new, {} changed, {} unchanged, {} skipped, {} failed; {}",
+                    if summary.interrupted { "interrupted after" } else { "ingested" },
                     plural(total, "document", "documents"),
                     summary.seconds,
-                    mb,
-                    mb / summary.seconds.max(1e-9),
+                    human_size(summary.bytes as i64),
+                    human_size(rate as i64),
                     summary.new,
                     summary.changed,
                     summary.unchanged,

@@ -34,6 +34,9 @@ use std::hash::BuildHasher;
 pub const MIN_LETTERS: usize = 2;
 
 const NONE: u32 = u32::MAX;
+/// Set on a buffered token's id when the token before it in the text is not
+/// in the vocabulary (so no name spans the two). Token ids stay below it.
+const GAP: u32 = 1 << 31;
 
 /// One candidate entity of a match. Ambiguous names give several matches
 /// with the same span, one per entity, in gazetteer order.
@@ -51,6 +54,9 @@ pub struct Match {
 #[derive(Clone, Copy, Debug)]
 struct Word {
     hash: u64,
+    /// Another vocabulary word has the same hash (astronomically rare):
+    /// lookups of this hash compare the text.
+    collides: bool,
     id: u32,
     /// The trie node of names starting with this token, or [`NONE`].
     root: u32,
@@ -174,10 +180,18 @@ impl Matcher {
         }
         let id = self.texts.len() as u32;
         self.texts.push(token.into());
+        let mut collides = false;
+        for other in self.words.iter_hash_mut(hash) {
+            if other.hash == hash {
+                other.collides = true;
+                collides = true;
+            }
+        }
         self.words.insert_unique(
             hash,
             Word {
                 hash,
+                collides,
                 id,
                 root: NONE,
             },
@@ -306,13 +320,26 @@ impl Matcher {
         };
         let Scratch { tokens, candidates } = scratch;
         tokens.clear();
+        // Only vocabulary words are kept; a word after a dropped one carries
+        // GAP, which ends any walk (names are runs of adjacent tokens). Most
+        // tokens of prose are not in the vocabulary, so this keeps the buffer
+        // small.
+        let mut gap = 0;
         tokenize(text, Case::Fold, |range, token| {
             let hash = self.hash(token);
-            let (id, root) = match self.words.find(hash, |w| w.hash == hash) {
-                Some(w) => (w.id, w.root),
-                None => (NONE, NONE),
+            let found = match self.words.find(hash, |w| w.hash == hash) {
+                Some(w) if w.collides => self
+                    .words
+                    .find(hash, |w| w.hash == hash && *self.texts[w.id as usize] == *token),
+                found => found,
             };
-            tokens.push((range.start as u32, range.end as u32, id, root));
+            match found {
+                Some(w) => {
+                    tokens.push((range.start as u32, range.end as u32, w.id | gap, w.root));
+                    gap = 0;
+                }
+                None => gap = GAP,
+            }
         });
         let mut i = 0;
         while i < tokens.len() {
@@ -343,7 +370,7 @@ impl Matcher {
                     }
                 }
                 j += 1;
-                if j == tokens.len() || tokens[j].2 == NONE {
+                if j == tokens.len() || tokens[j].2 & GAP != 0 {
                     break;
                 }
                 match self.child(node, tokens[j].2) {
@@ -357,7 +384,8 @@ impl Matcher {
             };
             if let Some(wrong) = (i..=last).find(|&t| !self.is_token(text, tokens[t])) {
                 // A hash collision: that token is not the vocabulary word.
-                // Forget it and walk again from the same place.
+                // Forget it (NONE has the GAP bit, so it also ends walks)
+                // and walk again from the same place.
                 tokens[wrong].2 = NONE;
                 tokens[wrong].3 = NONE;
                 continue;
@@ -376,16 +404,17 @@ impl Matcher {
 
     /// Whether the token's text folds to the vocabulary word of its id.
     fn is_token(&self, text: &str, token: (u32, u32, u32, u32)) -> bool {
+        let raw = &text[token.0 as usize..token.1 as usize];
+        let word = &*self.texts[(token.2 & !GAP) as usize];
+        if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            // Plain ASCII words fold by lower-casing alone.
+            return raw.len() == word.len() && raw.eq_ignore_ascii_case(word);
+        }
         let mut same = false;
-        tokenize(
-            &text[token.0 as usize..token.1 as usize],
-            Case::Fold,
-            |_, folded| {
-                same = *self.texts[token.2 as usize] == *folded;
-            },
-        );
+        tokenize(raw, Case::Fold, |_, folded| same = word == folded);
         same
     }
+
 
     /// Pushes the entities of `node` whose case rule accepts `surface`.
     fn valid_outputs(&self, node: u32, surface: &str, into: &mut Vec<u32>) {
