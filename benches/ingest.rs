@@ -113,7 +113,11 @@ fn run(dir: &Path, entities: usize) {
     let runs: [(&str, bool, Option<&str>); 4] = [
         ("first ingest (new database, entities synced)", true, None),
         ("unchanged re-ingest", false, None),
-        ("ingest into a database that has the entities", false, Some("again")),
+        (
+            "ingest into a database that has the entities",
+            false,
+            Some("again"),
+        ),
         ("one worker thread", true, Some("-j1")),
     ];
     for (label, new_database, extra) in runs {
@@ -166,7 +170,10 @@ fn run(dir: &Path, entities: usize) {
             rate(mb, &mut phases),
             rate(mb, &mut walls)
         );
-        for line in last.lines().filter(|l| l.starts_with("ingested") || l.starts_with("timings")) {
+        for line in last
+            .lines()
+            .filter(|l| l.starts_with("ingested") || l.starts_with("timings"))
+        {
             println!("{:>20}{line}", "");
         }
     }
@@ -179,7 +186,11 @@ fn rate(mb: f64, seconds: &mut [f64]) -> String {
     }
     seconds.sort_by(f64::total_cmp);
     let median = seconds[seconds.len() / 2];
-    format!("{:.0} MB/s in {median:.2} s (best {:.0} MB/s)", mb / median, mb / seconds[0])
+    format!(
+        "{:.0} MB/s in {median:.2} s (best {:.0} MB/s)",
+        mb / median,
+        mb / seconds[0]
+    )
 }
 
 fn bench_data() -> Option<PathBuf> {

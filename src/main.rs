@@ -94,7 +94,11 @@ fn run(cli: Cli) -> Result<Outcome> {
                     summary.new + summary.changed + summary.unchanged + summary.skipped + failed;
                 eprintln!(
                     "{} {} in {:.2} s ({}, {}/s): {} new, {} changed, {} unchanged, {} skipped, {} failed; {}",
-                    if summary.interrupted { "interrupted after" } else { "ingested" },
+                    if summary.interrupted {
+                        "interrupted after"
+                    } else {
+                        "ingested"
+                    },
                     plural(total, "document", "documents"),
                     summary.seconds,
                     human_size(summary.bytes as i64),

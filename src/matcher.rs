@@ -328,9 +328,9 @@ impl Matcher {
         tokenize(text, Case::Fold, |range, token| {
             let hash = self.hash(token);
             let found = match self.words.find(hash, |w| w.hash == hash) {
-                Some(w) if w.collides => self
-                    .words
-                    .find(hash, |w| w.hash == hash && *self.texts[w.id as usize] == *token),
+                Some(w) if w.collides => self.words.find(hash, |w| {
+                    w.hash == hash && *self.texts[w.id as usize] == *token
+                }),
                 found => found,
             };
             match found {
@@ -414,7 +414,6 @@ impl Matcher {
         tokenize(raw, Case::Fold, |_, folded| same = word == folded);
         same
     }
-
 
     /// Pushes the entities of `node` whose case rule accepts `surface`.
     fn valid_outputs(&self, node: u32, surface: &str, into: &mut Vec<u32>) {
