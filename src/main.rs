@@ -71,17 +71,16 @@ fn run(cli: Cli) -> Result<Outcome> {
             if collected.sources.is_empty() && !collected.errors.is_empty() {
                 bail!("nothing to ingest");
             }
-            let (gazetteer, matcher, ids, mut store, load_times) = prepare(&cli)?;
+            let Ready {
+                gazetteer,
+                matcher,
+                metonymy,
+                ids,
+                mut store,
+                times: load_times,
+            } = prepare(&cli)?;
             install_interrupt_handler(cli.quiet);
-            let metonymy = Metonymy::build(&gazetteer);
-            let settings = Settings {
-                matcher: &matcher,
-                metonymy: &metonymy,
-                entity_ids: &ids,
-                gazetteer: gazetteer.fingerprint(),
-                workers: workers(args.jobs.jobs),
-                interrupt: &INTERRUPTED,
-            };
+            let settings = settings(&matcher, &metonymy, &ids, &gazetteer, args.jobs.jobs);
             let mut progress = Progress::new(cli.quiet);
             let summary = ingest::run(&mut store, collected.sources, &settings, &mut |e| {
                 progress.event(e)
@@ -149,17 +148,16 @@ fn run(cli: Cli) -> Result<Outcome> {
             })
         }
         Command::Reindex(jobs) => {
-            let (gazetteer, matcher, ids, mut store, _) = prepare(&cli)?;
+            let Ready {
+                gazetteer,
+                matcher,
+                metonymy,
+                ids,
+                mut store,
+                ..
+            } = prepare(&cli)?;
             install_interrupt_handler(cli.quiet);
-            let metonymy = Metonymy::build(&gazetteer);
-            let settings = Settings {
-                matcher: &matcher,
-                metonymy: &metonymy,
-                entity_ids: &ids,
-                gazetteer: gazetteer.fingerprint(),
-                workers: workers(jobs.jobs),
-                interrupt: &INTERRUPTED,
-            };
+            let settings = settings(&matcher, &metonymy, &ids, &gazetteer, jobs.jobs);
             let mut progress = Progress::new(cli.quiet);
             let summary = ingest::reindex(&mut store, &settings, &mut |e| progress.event(e))?;
             progress.clear();
@@ -550,10 +548,21 @@ struct LoadTimes {
     sync: f64,
 }
 
+/// What ingest and reindex need, loaded.
+struct Ready {
+    gazetteer: Gazetteer,
+    matcher: Matcher,
+    metonymy: Metonymy,
+    /// Database id of each gazetteer entry.
+    ids: Vec<i64>,
+    store: Store,
+    times: LoadTimes,
+}
+
 /// Reads the gazetteers, then compiles the matcher on one thread while the
 /// database's entities are synchronised with them on another (the two only
 /// share the gazetteer, and a first sync of a large one takes seconds).
-fn prepare(cli: &Cli) -> Result<(Gazetteer, Matcher, Vec<i64>, Store, LoadTimes)> {
+fn prepare(cli: &Cli) -> Result<Ready> {
     let dirs = gazetteer_dirs(cli);
     if dirs.is_empty() {
         bail!("no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR");
@@ -574,13 +583,32 @@ fn prepare(cli: &Cli) -> Result<(Gazetteer, Matcher, Vec<i64>, Store, LoadTimes)
         let (matcher, build) = building.join().expect("matcher build panicked");
         (matcher, build, ids, sync)
     });
-    Ok((
+    Ok(Ready {
+        metonymy: Metonymy::build(&gazetteer),
+        ids: ids?,
         gazetteer,
         matcher,
-        ids?,
         store,
-        LoadTimes { read, build, sync },
-    ))
+        times: LoadTimes { read, build, sync },
+    })
+}
+
+/// The settings of an ingest or reindex run.
+fn settings<'a>(
+    matcher: &'a Matcher,
+    metonymy: &'a Metonymy,
+    ids: &'a [i64],
+    gazetteer: &'a Gazetteer,
+    jobs: Option<usize>,
+) -> Settings<'a> {
+    Settings {
+        matcher,
+        metonymy,
+        entity_ids: ids,
+        gazetteer: gazetteer.fingerprint(),
+        workers: workers(jobs),
+        interrupt: &INTERRUPTED,
+    }
 }
 
 fn open_store(cli: &Cli) -> Result<Store> {
