@@ -34,6 +34,21 @@ pub enum NotText {
     Binary(String),
 }
 
+/// Like [`decode`], taking the bytes: UTF-8 without a BOM (the usual case)
+/// becomes the text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, NotText> {
+    if bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+    {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => checked(text, "UTF-8", None),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 /// Decodes a document's bytes. Never panics.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
     let (text, encoding, warning) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -65,6 +80,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
         });
         (text, name, warning)
     };
+    checked(text, encoding, warning)
+}
+
+/// Refuses empty and binary-looking text.
+fn checked(
+    text: String,
+    encoding: &'static str,
+    warning: Option<String>,
+) -> Result<Decoded, NotText> {
     if text.trim().is_empty() {
         return Err(NotText::Empty);
     }
@@ -178,6 +202,20 @@ mod tests {
         let d = decode(&bytes).unwrap();
         assert_eq!(d.encoding, "windows-1252");
         assert!(d.text.contains("Zürich"));
+    }
+
+    #[test]
+    fn owned_and_borrowed_decoding_agree() {
+        let inputs: [&[u8]; 5] = [
+            b"Noxci\xc3\xa7\xc3\xb6",
+            b"\xEF\xBB\xBFRussia",
+            b"",
+            b"a\x00b",
+            b"Caf\xe9 in Z\xfcrich",
+        ];
+        for bytes in inputs {
+            assert_eq!(decode_owned(bytes.to_vec()), decode(bytes), "{bytes:?}");
+        }
     }
 
     #[test]

@@ -461,7 +461,7 @@ fn prepare(
         Some((id, _)) => Some(*id),
         None => None,
     };
-    let decoded = match document::decode(&bytes) {
+    let decoded = match document::decode_owned(bytes) {
         Ok(decoded) => decoded,
         Err(NotText::Empty) => {
             return Prepared::Skipped {
@@ -478,7 +478,6 @@ fn prepare(
             };
         }
     };
-    drop(bytes);
     if decoded.text.len() > u32::MAX as usize {
         return Prepared::Failed {
             label,
