@@ -12,7 +12,7 @@
 //! the caller decides what the user sees.
 
 use crate::document::{self, NotText};
-use crate::matcher::{Matcher, Scratch};
+use crate::matcher::{Matcher, Pending, Scratch};
 use crate::mention::{Mention, resolve};
 use crate::metonymy::Metonymy;
 use crate::pipeline::ordered_map;
@@ -204,8 +204,8 @@ pub struct Summary {
 
 /// Settings of one ingest run.
 pub struct Settings<'a> {
-    /// The compiled gazetteer.
-    pub matcher: &'a Matcher,
+    /// The compiled gazetteer (perhaps still being compiled).
+    pub matcher: &'a Pending,
     /// Capitals standing for their states.
     pub metonymy: &'a Metonymy,
     /// Database id of each gazetteer entry.
@@ -484,7 +484,7 @@ fn prepare(
             reason: "larger than 4 GiB, which dossier cannot index".into(),
         };
     }
-    let mentions = mentions_in(settings.matcher, settings.metonymy, &decoded.text);
+    let mentions = mentions_in(settings.matcher.get(), settings.metonymy, &decoded.text);
     Prepared::Ready(Box::new(ReadyDocument {
         title: document::title(&decoded.text).unwrap_or(fallback_title),
         path,
@@ -555,7 +555,7 @@ pub fn reindex(
                     (
                         id,
                         text.len() as u64,
-                        mentions_in(settings.matcher, settings.metonymy, &text),
+                        mentions_in(settings.matcher.get(), settings.metonymy, &text),
                     )
                 },
                 |(id, len, mentions)| {

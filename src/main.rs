@@ -8,7 +8,7 @@ use clap::Parser;
 use dossier::cli::{Cli, Command, EntitiesArgs, ExportFormat, GazetteerCommand};
 use dossier::gazetteer::{self, Gazetteer, Severity};
 use dossier::ingest::{self, Event, Settings};
-use dossier::matcher::Matcher;
+use dossier::matcher::{Matcher, Pending};
 use dossier::metonymy::Metonymy;
 use dossier::model::EntityType;
 use dossier::output::{self, Column, Format};
@@ -56,6 +56,9 @@ fn run(cli: Cli) -> Result<Outcome> {
     let mut out = stdout.lock();
     match &cli.command {
         Command::Ingest(args) => {
+            // First thing, so a Ctrl-C while the gazetteers load is caught
+            // too (the run then stops after its first document).
+            install_interrupt_handler(cli.quiet);
             let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
                 let mut bytes = Vec::new();
                 std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
@@ -79,7 +82,6 @@ fn run(cli: Cli) -> Result<Outcome> {
                 mut store,
                 times: load_times,
             } = prepare(&cli)?;
-            install_interrupt_handler(cli.quiet);
             let settings = settings(&matcher, &metonymy, &ids, &gazetteer, args.jobs.jobs);
             let mut progress = Progress::new(cli.quiet);
             let summary = ingest::run(&mut store, collected.sources, &settings, &mut |e| {
@@ -127,12 +129,16 @@ fn run(cli: Cli) -> Result<Outcome> {
                     );
                 }
                 if args.timings {
+                    let built = match matcher.try_get() {
+                        Some((m, seconds)) => {
+                            format!("matcher built {seconds:.2} s ({} names)", m.name_count())
+                        }
+                        None => "matcher not needed (still building)".to_string(),
+                    };
                     eprintln!(
-                        "timings: gazetteer read {:.2} s ({} entities), matcher built {:.2} s ({} names), entities synced {:.2} s, ingest {:.2} s, peak memory {}",
+                        "timings: gazetteer read {:.2} s ({} entities), {built}, entities synced {:.2} s, ingest {:.2} s, peak memory {}",
                         load_times.read,
                         gazetteer.len(),
-                        load_times.build,
-                        matcher.name_count(),
                         load_times.sync,
                         summary.seconds,
                         peak_memory().unwrap_or_else(|| "unknown".into())
@@ -153,6 +159,7 @@ fn run(cli: Cli) -> Result<Outcome> {
             })
         }
         Command::Reindex(jobs) => {
+            install_interrupt_handler(cli.quiet);
             let Ready {
                 gazetteer,
                 matcher,
@@ -161,7 +168,6 @@ fn run(cli: Cli) -> Result<Outcome> {
                 mut store,
                 ..
             } = prepare(&cli)?;
-            install_interrupt_handler(cli.quiet);
             let settings = settings(&matcher, &metonymy, &ids, &gazetteer, jobs.jobs);
             let mut progress = Progress::new(cli.quiet);
             let summary = ingest::reindex(&mut store, &settings, &mut |e| progress.event(e))?;
@@ -546,17 +552,18 @@ fn target_dir(cli: &Cli, into: Option<&PathBuf>) -> PathBuf {
         .unwrap_or_else(gazetteer::default_dir)
 }
 
-/// Seconds spent getting ready to ingest.
+/// Seconds spent getting ready to ingest (the matcher's build time is kept
+/// with the matcher).
 struct LoadTimes {
     read: f64,
-    build: f64,
     sync: f64,
 }
 
-/// What ingest and reindex need, loaded.
+/// What ingest and reindex need, loaded (the matcher perhaps still being
+/// built).
 struct Ready {
-    gazetteer: Gazetteer,
-    matcher: Matcher,
+    gazetteer: std::sync::Arc<Gazetteer>,
+    matcher: std::sync::Arc<Pending>,
     metonymy: Metonymy,
     /// Database id of each gazetteer entry.
     ids: Vec<i64>,
@@ -564,43 +571,52 @@ struct Ready {
     times: LoadTimes,
 }
 
-/// Reads the gazetteers, then compiles the matcher on one thread while the
-/// database's entities are synchronised with them on another (the two only
-/// share the gazetteer, and a first sync of a large one takes seconds).
+/// Reads the gazetteers, then compiles the matcher on a thread of its own
+/// while the database's entities are synchronised with them here and, after
+/// that, documents are read and hashed: a document waits for the matcher
+/// only when it needs matching, so an unchanged re-ingest never waits, and
+/// the first sync of a large gazetteer (seconds) overlaps the build.
 fn prepare(cli: &Cli) -> Result<Ready> {
     let dirs = gazetteer_dirs(cli);
     if dirs.is_empty() {
         bail!("no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR");
     }
     let started = Instant::now();
-    let gazetteer = Gazetteer::load(&dirs)?;
+    let gazetteer = std::sync::Arc::new(Gazetteer::load(&dirs)?);
     let read = started.elapsed().as_secs_f64();
     let mut store = open_store(cli)?;
-    let (matcher, build, ids, sync) = std::thread::scope(|scope| {
-        let building = scope.spawn(|| {
+    let matcher = std::sync::Arc::new(Pending::default());
+    {
+        let (gazetteer, matcher) = (gazetteer.clone(), matcher.clone());
+        // Not joined: when nothing needs it, the process may end first.
+        std::thread::spawn(move || {
             let started = Instant::now();
-            let matcher = Matcher::build(&gazetteer);
-            (matcher, started.elapsed().as_secs_f64())
+            match std::panic::catch_unwind(|| Matcher::build(&gazetteer)) {
+                Ok(built) => matcher.set(built, started.elapsed().as_secs_f64()),
+                // Workers would wait for it forever: end the process instead.
+                Err(_) => {
+                    eprintln!("error: building the matcher failed (a bug: please report it)");
+                    std::process::exit(2);
+                }
+            }
         });
-        let started = Instant::now();
-        let ids = store.sync_gazetteer(&gazetteer);
-        let sync = started.elapsed().as_secs_f64();
-        let (matcher, build) = building.join().expect("matcher build panicked");
-        (matcher, build, ids, sync)
-    });
+    }
+    let started = Instant::now();
+    let ids = store.sync_gazetteer(&gazetteer)?;
+    let sync = started.elapsed().as_secs_f64();
     Ok(Ready {
         metonymy: Metonymy::build(&gazetteer),
-        ids: ids?,
+        ids,
         gazetteer,
         matcher,
         store,
-        times: LoadTimes { read, build, sync },
+        times: LoadTimes { read, sync },
     })
 }
 
 /// The settings of an ingest or reindex run.
 fn settings<'a>(
-    matcher: &'a Matcher,
+    matcher: &'a Pending,
     metonymy: &'a Metonymy,
     ids: &'a [i64],
     gazetteer: &'a Gazetteer,

@@ -129,6 +129,38 @@ pub struct Matcher {
     hasher: foldhash::fast::FixedState,
 }
 
+/// A matcher that may still be being built on another thread: ingest starts
+/// reading and hashing documents at once, and waits only when a document
+/// needs matching (an unchanged re-ingest never does).
+#[derive(Default)]
+pub struct Pending {
+    built: std::sync::OnceLock<(Matcher, f64)>,
+}
+
+impl Pending {
+    /// A matcher that is ready now.
+    pub fn ready(matcher: Matcher) -> Pending {
+        let pending = Pending::default();
+        pending.set(matcher, 0.0);
+        pending
+    }
+
+    /// Hands over the built matcher and how many seconds the build took.
+    pub fn set(&self, matcher: Matcher, seconds: f64) {
+        let _ = self.built.set((matcher, seconds));
+    }
+
+    /// The matcher, waiting for it if it is still being built.
+    pub fn get(&self) -> &Matcher {
+        &self.built.wait().0
+    }
+
+    /// The matcher and its build time, if it is built.
+    pub fn try_get(&self) -> Option<(&Matcher, f64)> {
+        self.built.get().map(|(m, s)| (m, *s))
+    }
+}
+
 /// Reusable buffers for [`Matcher::find`], one per thread.
 #[derive(Default)]
 pub struct Scratch {

@@ -298,7 +298,9 @@ fn interrupted_ingest_commits_what_it_has_and_exits_130() {
     let fifo = s.path().join("pipe.fifo");
     mkfifo(&fifo);
     let running = spawn_ingest(&s, &["pipe.fifo", "corpus/part_a", "corpus/part_b"]);
-    // The interrupt handler is installed once the gazetteers are loaded.
+    // The interrupt handler is installed first thing; by then dossier is
+    // reading the FIFO (or will be: a signal that comes earlier still stops
+    // the run after its first document, the FIFO's).
     std::thread::sleep(Duration::from_millis(1000));
     let status = std::process::Command::new("kill")
         .args(["-INT", &running.0.as_ref().unwrap().id().to_string()])
