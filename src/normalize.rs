@@ -47,23 +47,29 @@ pub fn tokenize(text: &str, case: Case, mut each: impl FnMut(Range<usize>, &str)
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
+            if ASCII[usize::from(b)] == WORD {
                 if word_start.is_none() {
                     word_start = Some(i);
                     folded.clear();
                 }
-                folded.push(if case == Case::Fold {
-                    b.to_ascii_lowercase()
-                } else {
-                    b
-                } as char);
-                i += 1;
+                // The whole ASCII run at once: a copy and a lower-casing loop
+                // instead of a push per byte (tokenising is a tenth of ingest).
+                let mut end = i + 1;
+                while end < bytes.len() && ASCII[usize::from(bytes[end])] == WORD {
+                    end += 1;
+                }
+                folded.push_str(&text[i..end]);
+                if case == Case::Fold {
+                    // Idempotent on what is already folded.
+                    folded.make_ascii_lowercase();
+                }
+                i = end;
                 continue;
             }
             if let Some(start) = word_start.take() {
                 each(start..i, &folded);
             }
-            if !b.is_ascii_whitespace() && !b.is_ascii_control() {
+            if ASCII[usize::from(b)] == PUNCTUATION {
                 folded.clear();
                 folded.push(match b {
                     b'`' => '\'',
@@ -109,6 +115,30 @@ pub fn tokenize(text: &str, case: Case, mut each: impl FnMut(Range<usize>, &str)
         each(start..bytes.len(), &folded);
     }
 }
+
+/// ASCII byte classes (a table lookup is cheaper than the range tests in the
+/// hot loop): [`WORD`] letters and digits, [`PUNCTUATION`] visible others,
+/// [`SPACE`] white space and controls; bytes above 127 are [`OTHER`].
+const ASCII: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            WORD
+        } else if c.is_ascii_whitespace() || c.is_ascii_control() {
+            SPACE
+        } else {
+            PUNCTUATION
+        };
+        b += 1;
+    }
+    table
+};
+const SPACE: u8 = 0;
+const WORD: u8 = 1;
+const PUNCTUATION: u8 = 2;
+const OTHER: u8 = 3;
 
 /// The folded tokens of `text` joined by single spaces: the lookup key of a
 /// name (`"Chechen  Republic–Ichkeria"` → `"chechen republic - ichkeria"`).
