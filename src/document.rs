@@ -120,14 +120,15 @@ fn decode_with(
 }
 
 /// Why `bytes` look binary, if they do: any NUL byte, or more than one in
-/// ten bytes a control character other than TAB, LF, CR and form feed.
+/// ten of the first 1 KiB a control character other than TAB, LF, CR and
+/// form feed.
 fn binary_reason(bytes: &[u8]) -> Option<String> {
     // `contains` on bytes is memchr: this runs over every document.
     if bytes.contains(&0) {
         let at = bytes.iter().position(|&b| b == 0).unwrap_or(0);
         return Some(format!("a NUL byte at offset {at}"));
     }
-    let sample = &bytes[..bytes.len().min(8 * 1024)];
+    let sample = &bytes[..bytes.len().min(1024)];
     let controls = sample
         .iter()
         .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
