@@ -538,6 +538,9 @@ pub(crate) fn type_at(
 /// The end of `text`, at most `chars` characters, within the paragraph,
 /// with white space runs folded to one space.
 fn context_before(text: &str, chars: usize) -> String {
+    // Only the last few hundred bytes are looked at, so a long document with
+    // many mentions costs time in proportion to its mentions, not more.
+    let text = &text[floor_boundary(text, text.len().saturating_sub(chars * 4))..];
     let paragraph = text.rsplit("\n\n").next().unwrap_or(text);
     let start = paragraph
         .char_indices()
@@ -549,6 +552,7 @@ fn context_before(text: &str, chars: usize) -> String {
 }
 
 fn context_after(text: &str, chars: usize) -> String {
+    let text = &text[..floor_boundary(text, chars * 4)];
     let paragraph = text.split("\n\n").next().unwrap_or(text);
     let end = paragraph
         .char_indices()
@@ -556,6 +560,15 @@ fn context_after(text: &str, chars: usize) -> String {
         .map(|(i, _)| i)
         .unwrap_or(paragraph.len());
     fold_space(&paragraph[..end])
+}
+
+/// The largest char boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn fold_space(s: &str) -> String {
