@@ -16,7 +16,7 @@ use crate::matcher::{Matcher, Pending, Scratch};
 use crate::mention::{Mention, resolve};
 use crate::metonymy::Metonymy;
 use crate::pipeline::ordered_map;
-use crate::store::{DocumentId, DocumentRecord, EntityId, Store, StoreError};
+use crate::store::{DocumentId, DocumentRecord, EntityId, Put, Store, StoreError};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -237,7 +237,6 @@ enum Prepared {
 
 struct ReadyDocument {
     path: String,
-    replace: Option<DocumentId>,
     title: String,
     sha256: String,
     size: u64,
@@ -327,7 +326,7 @@ pub fn run(
                             store.begin()?;
                             batch_open = Some((Instant::now(), 0, 0));
                         }
-                        store.put_document(
+                        let put = store.put_document(
                             &DocumentRecord {
                                 path: &doc.path,
                                 title: &doc.title,
@@ -339,18 +338,40 @@ pub fn run(
                                 mentions: &doc.mentions,
                             },
                             settings.entity_ids,
-                            doc.replace,
-                        )?;
+                        );
+                        let put = match put {
+                            Ok(put) => put,
+                            // One document the database refuses (say, text
+                            // over SQLite's size limit) fails alone; the
+                            // batch and the run go on. Anything else stops.
+                            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, message)))
+                                if e.code == rusqlite::ErrorCode::TooBig =>
+                            {
+                                summary.failed += 1;
+                                let reason =
+                                    message.unwrap_or_else(|| "too big for the database".into());
+                                on_event(Event::Failed {
+                                    path: &doc.path,
+                                    reason: &reason,
+                                });
+                                return Ok(());
+                            }
+                            Err(e) => return Err(e),
+                        };
                         if let Some(warning) = &doc.warning {
                             on_event(Event::Warning {
                                 path: &doc.path,
                                 message: warning,
                             });
                         }
-                        if doc.replace.is_some() {
-                            pending.changed += 1;
-                        } else {
-                            pending.new += 1;
+                        match put {
+                            Put::New(_) => pending.new += 1,
+                            Put::Replaced(_) => pending.changed += 1,
+                            Put::Unchanged(_) => {
+                                summary.unchanged += 1;
+                                summary.bytes += doc.size;
+                                return Ok(());
+                            }
                         }
                         pending.bytes += doc.size;
                         pending.mentions += doc
@@ -454,13 +475,14 @@ fn prepare(
     };
     let size = bytes.len() as u64;
     let sha256 = document::sha256_hex(&bytes);
-    let replace = match known.get(&path) {
-        Some((_, stored_sha)) if *stored_sha == sha256 => {
-            return Prepared::Unchanged { size };
-        }
-        Some((id, _)) => Some(*id),
-        None => None,
-    };
+    // Seen before the run: skip without decoding. (The writer checks again
+    // under the write lock, for documents stored meanwhile.)
+    if known
+        .get(&path)
+        .is_some_and(|(_, stored_sha)| *stored_sha == sha256)
+    {
+        return Prepared::Unchanged { size };
+    }
     let decoded = match document::decode_owned(bytes) {
         Ok(decoded) => decoded,
         Err(NotText::Empty) => {
@@ -488,7 +510,6 @@ fn prepare(
     Prepared::Ready(Box::new(ReadyDocument {
         title: document::title(&decoded.text).unwrap_or(fallback_title),
         path,
-        replace,
         sha256,
         size,
         encoding: decoded.encoding,

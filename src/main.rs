@@ -113,7 +113,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                 );
                 if collected.other_files > 0 {
                     eprintln!(
-                        "note: {} file(s) in the folders were not read: only .txt, .md and files without extension are",
+                        "note: {} file(s) in the folders were not read: only .txt, .md, .markdown, .text and files without extension are",
                         collected.other_files
                     );
                 }
@@ -633,7 +633,7 @@ fn settings<'a>(
 }
 
 fn open_store(cli: &Cli) -> Result<Store> {
-    Ok(Store::open(&cli.db)?)
+    Store::open(&cli.db).with_context(|| format!("database {}", cli.db.display()))
 }
 
 /// Opens the database for commands that only read: a missing file is an

@@ -103,7 +103,7 @@ pub fn tokenize(text: &str, case: Case, mut each: impl FnMut(Range<usize>, &str)
             if let Some(start) = word_start.take() {
                 each(start..i, &folded);
             }
-            if !c.is_whitespace() && !c.is_control() {
+            if !c.is_whitespace() && !c.is_control() && c != '\u{200B}' {
                 folded.clear();
                 folded.push(fold_punctuation(c));
                 each(i..i + len, &folded);
@@ -222,11 +222,13 @@ fn fold_punctuation(c: char) -> char {
 }
 
 /// Format characters that are neither letters nor visible punctuation (soft
-/// hyphen, zero-width space and joiners, BOM): skipped like white space.
+/// hyphen, zero-width joiners, word joiner, BOM): skipped, and inside a word
+/// they stay inside it. The zero-width *space* is not among them: it
+/// separates words (Unicode calls it white space for line breaking).
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        '\u{00AD}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
     )
 }
 
@@ -261,6 +263,7 @@ mod tests {
             ("Кадыров", "кадыров"),
             ("e\u{301}", "é"),
             ("soft\u{AD}hyphen", "softhyphen"),
+            ("Russia\u{200B}Ukraine", "Russia Ukraine"),
         ];
         for (a, b) in same {
             assert_eq!(key(a, Case::Fold), key(b, Case::Fold), "{a:?} vs {b:?}");

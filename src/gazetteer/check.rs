@@ -97,7 +97,7 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             let path = dir.join(kind.file_name());
             let text = match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => text,
+                    Ok(text) => super::edit::strip_bom(text),
                     Err(e) => {
                         let line = super::line_of_utf8_error(&e);
                         out.push(error(&path, line, "the file is not UTF-8".into()));
@@ -152,6 +152,13 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                     ));
                 }
                 previous = Some(canonical_key.clone());
+                if parsed.name.starts_with('\u{FEFF}') {
+                    out.push(warning(
+                        &path,
+                        line_number,
+                        "a byte order mark inside the file".into(),
+                    ));
+                }
                 let case_exact = parsed
                     .attributes
                     .iter()

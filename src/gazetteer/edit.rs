@@ -132,7 +132,7 @@ impl EditableFile {
     fn open(dir: &Path, kind: EntityType) -> Result<EditableFile, EditError> {
         let path = dir.join(kind.file_name());
         let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+            Ok(text) => strip_bom(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
                 "# {kind} gazetteer: canonical name<TAB>alias|alias<TAB>key=value;key=value\n"
             ),
@@ -229,6 +229,11 @@ fn line_key(line: &Line) -> &str {
 fn validate_name(what: &str, name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return Err(format!("the {what} is empty"));
+    }
+    if what == "name" && name.trim_start().starts_with('#') {
+        return Err(format!(
+            "the name `{name}` starts with `#`, which makes the line a comment; give it as an alias of a name without `#`"
+        ));
     }
     if name.contains(['\t', '\n', '\r', '|']) {
         return Err(format!(
@@ -468,6 +473,7 @@ fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
             + 1,
         message: "the file is not UTF-8".into(),
     })?;
+    let text = strip_bom(text);
     let mut out = Vec::new();
     for (n, raw) in text.lines().enumerate() {
         let line = n + 1;
@@ -476,7 +482,12 @@ fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
             continue;
         }
         let columns: Vec<&str> = raw.split('\t').collect();
-        if line == 1 && columns[0].trim().eq_ignore_ascii_case("type") {
+        if line == 1
+            && columns[0]
+                .trim_start_matches('\u{FEFF}')
+                .trim()
+                .eq_ignore_ascii_case("type")
+        {
             continue;
         }
         let result = (|| {
@@ -523,7 +534,14 @@ fn read_csv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
         .headers()
         .map_err(|e| bad(1, e.to_string()))?
         .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
+        .map(|h| {
+            // A BOM, and spaces in names such as `Country Code`, would make
+            // keys no attribute may have.
+            h.trim_start_matches('\u{FEFF}')
+                .trim()
+                .to_ascii_lowercase()
+                .replace(' ', "_")
+        })
         .collect();
     let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let type_col = column(&["type", "kind"])
@@ -565,6 +583,14 @@ fn read_csv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
         }
     }
     Ok(out)
+}
+
+/// The text without a leading UTF-8 byte order mark.
+pub(crate) fn strip_bom(text: String) -> String {
+    match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }
 
 fn split_aliases(column: &str) -> Vec<String> {
@@ -634,6 +660,22 @@ mod tests {
     }
 
     #[test]
+    fn a_name_starting_with_hash_would_be_a_comment() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = add_entry(dir.path(), EntityType::Organisation, "#MeToo", &[], &[]).unwrap_err();
+        assert!(err.to_string().contains("starts with `#`"), "{err}");
+        // As an alias it is fine: it is not at the start of the line.
+        add_entry(
+            dir.path(),
+            EntityType::Organisation,
+            "MeToo movement",
+            &["#MeToo".into()],
+            &[],
+        )
+        .unwrap();
+    }
+
+    #[test]
     fn add_refuses_a_duplicate() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("states.tsv"), "France\n").unwrap();
@@ -675,16 +717,16 @@ mod tests {
     fn import_csv_with_extra_columns_as_attributes() {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("list.csv");
-        std::fs::write(&input, "Name,Type,Aliases,Country\n\"Kyiv, city\",place,Kiev|Kyjiw,Ukraine\nVilnius,place,,Lithuania\n").unwrap();
+        std::fs::write(&input, "\u{FEFF}Name,Type,Aliases,Country Code\n\"Kyiv, city\",place,Kiev|Kyjiw,Ukraine\nVilnius,place,,Lithuania\n").unwrap();
         let report = import_file(&input, dir.path()).unwrap();
         assert_eq!(report.added, 2);
         let places = std::fs::read_to_string(dir.path().join("places.tsv")).unwrap();
         assert!(
-            places.contains("Kyiv, city\tKiev|Kyjiw\tcountry=Ukraine\n"),
+            places.contains("Kyiv, city\tKiev|Kyjiw\tcountry_code=Ukraine\n"),
             "{places}"
         );
         assert!(
-            places.contains("Vilnius\t\tcountry=Lithuania\n"),
+            places.contains("Vilnius\t\tcountry_code=Lithuania\n"),
             "{places}"
         );
     }

@@ -152,6 +152,7 @@ impl Gazetteer {
             let rules_path = dir.join(crate::metonymy::FILE);
             match std::fs::read_to_string(&rules_path) {
                 Ok(text) => {
+                    let text = edit::strip_bom(text);
                     hasher.update(b"metonymy");
                     hasher.update(text.as_bytes());
                     if let Err(message) = gazetteer.metonymy.extend(&text) {
@@ -187,6 +188,7 @@ impl Gazetteer {
                     path: path.clone(),
                     line: line_of_utf8_error(&e),
                 })?;
+                let text = edit::strip_bom(text);
                 let file = gazetteer.files.len() as u32;
                 gazetteer.files.push(path.clone());
                 gazetteer.add_text(kind, &text, file, &mut index, |e| {
@@ -374,6 +376,13 @@ mod tests {
         assert_eq!(e.aliases, ["A. Dudayeva", "Alla Dudaeva"]);
         assert_eq!(e.attribute("country"), Some("Georgia"));
         assert_eq!(g.locate(e.origin).rsplit(':').next(), Some("3"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_line() {
+        let g = load_one("\u{FEFF}# my people\r\nAnna Politkovskaya\r\n").unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g.entries()[0].name, "Anna Politkovskaya");
     }
 
     #[test]

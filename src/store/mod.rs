@@ -85,6 +85,17 @@ pub struct DocumentRecord<'a> {
     pub mentions: &'a [Mention],
 }
 
+/// What [`Store::put_document`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// Stored for the first time.
+    New(DocumentId),
+    /// Replaced a stored document at the same path.
+    Replaced(DocumentId),
+    /// The same content was already stored at that path.
+    Unchanged(DocumentId),
+}
+
 /// An open database.
 pub struct Store {
     conn: Connection,
@@ -194,7 +205,24 @@ impl Store {
         // WAL: readers never block the writer; NORMAL sync is durable
         // against process crashes (a power cut may lose the last commits,
         // never corrupt the file).
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        // Switching to WAL is refused (SQLITE_BUSY, no busy handler) while
+        // another process is creating the same file: try again for a while.
+        let mut waited = std::time::Duration::ZERO;
+        loop {
+            let mode: rusqlite::Result<String> =
+                conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+            match mode {
+                Ok(_) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && waited < std::time::Duration::from_secs(30) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    waited += std::time::Duration::from_millis(50);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
@@ -233,7 +261,11 @@ impl Store {
         if let Some(ids) = self.cached_entity_ids(gazetteer)? {
             return Ok(ids);
         }
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: it reads, then writes; a deferred transaction could not
+        // be promoted while another process writes.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut existing: FxHashMap<(String, String), (EntityId, String)> = FxHashMap::default();
         {
             let mut stmt = tx.prepare("SELECT id, type, folded, digest FROM entities")?;
@@ -395,6 +427,13 @@ impl Store {
         self.flush_postings()?;
         self.batch = None;
         self.conn.execute_batch("COMMIT")?;
+        // Copy what the background checkpoints have not yet copied: with the
+        // log fully copied, the next batch writes it from the start again,
+        // so it never grows beyond a batch or two (without this it grew as
+        // large as the database during a long ingest).
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         Ok(())
     }
 
@@ -431,15 +470,27 @@ impl Store {
         Ok(())
     }
 
-    /// Writes one document with its mentions inside the open batch. With
-    /// `replace`, the document of that id is updated in place and its old
-    /// mentions, postings, relations and evidence removed.
+    /// Writes one document with its mentions inside the open batch. A
+    /// document already stored at the same path is updated in place (its old
+    /// mentions, postings, relations and evidence removed), or left alone
+    /// when its content is the same.
     pub fn put_document(
         &mut self,
         doc: &DocumentRecord<'_>,
         entity_ids: &[EntityId],
-        replace: Option<DocumentId>,
-    ) -> Result<DocumentId, StoreError> {
+    ) -> Result<Put, StoreError> {
+        // Decided here, under the write lock, not from what was read before
+        // the run: another ingest may have stored the same path meanwhile.
+        let stored: Option<(DocumentId, String)> = self
+            .conn
+            .prepare_cached("SELECT id, sha256 FROM documents WHERE path = ?1")?
+            .query_row([doc.path], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let replace = match stored {
+            Some((id, sha)) if sha == doc.sha256 => return Ok(Put::Unchanged(id)),
+            Some((id, _)) => Some(id),
+            None => None,
+        };
         let id = match replace {
             Some(id) => {
                 self.conn
@@ -479,7 +530,10 @@ impl Store {
             }
         };
         self.put_mentions(id, doc.mentions, entity_ids)?;
-        Ok(id)
+        Ok(match replace {
+            Some(_) => Put::Replaced(id),
+            None => Put::New(id),
+        })
     }
 
     /// Empties every document's mentions, postings, relations and evidence

@@ -68,9 +68,10 @@ fn documents_replace_their_mentions_atomically() {
         resolution: Resolution::Unique,
     }];
     store.begin().unwrap();
-    let id = store
-        .put_document(&record("a.txt", "1", "Russia and Russia", &m), &ids, None)
+    let put = store
+        .put_document(&record("a.txt", "1", "Russia and Russia", &m), &ids)
         .unwrap();
+    assert!(matches!(put, Put::New(_)));
     store.commit().unwrap();
     assert_eq!(store.totals().unwrap(), (1, 1, 1));
     store.begin().unwrap();
@@ -83,13 +84,14 @@ fn documents_replace_their_mentions_atomically() {
             resolution: Resolution::Unique,
         },
     ];
-    store
-        .put_document(
-            &record("a.txt", "2", "Russia and Russia", &two),
-            &ids,
-            Some(id),
-        )
+    let again = store
+        .put_document(&record("a.txt", "2", "Russia and Russia", &two), &ids)
         .unwrap();
+    assert!(matches!(again, Put::Replaced(_)));
+    let same = store
+        .put_document(&record("a.txt", "2", "Russia and Russia", &two), &ids)
+        .unwrap();
+    assert!(matches!(same, Put::Unchanged(_)));
     store.commit().unwrap();
     assert_eq!(store.totals().unwrap(), (1, 1, 2));
     let rows = store.mentions_of(&[ids[0]]).unwrap();
@@ -113,12 +115,12 @@ fn an_uncommitted_batch_leaves_nothing() {
         }];
         store.begin().unwrap();
         store
-            .put_document(&record("a.txt", "1", "Russia", &m), &ids, None)
+            .put_document(&record("a.txt", "1", "Russia", &m), &ids)
             .unwrap();
         store.commit().unwrap();
         store.begin().unwrap();
         store
-            .put_document(&record("b.txt", "2", "Russia", &m), &ids, None)
+            .put_document(&record("b.txt", "2", "Russia", &m), &ids)
             .unwrap();
         // Dropped without commit, as a crash would.
     }

@@ -307,11 +307,16 @@ const MATCHING: &[(&str, &str, &[&str])] = &[
     ),
     (
         "invisible characters inside a word",
-        "Zelen\u{AD}sky and Kady\u{200B}rov",
+        "Zelen\u{AD}sky and Kady\u{2060}rov",
         &[
             "Zelen\u{AD}sky=Volodymyr Zelensky",
-            "Kady\u{200B}rov=Ramzan Kadyrov",
+            "Kady\u{2060}rov=Ramzan Kadyrov",
         ],
+    ),
+    (
+        "a zero-width space separates words",
+        "Lithuania\u{200B}Ukraine",
+        &["Lithuania=Lithuania", "Ukraine=Ukraine"],
     ),
     (
         "an acronym matches with its case",
@@ -784,7 +789,7 @@ fn folders_are_walked_for_text_files_only() {
     assert_eq!(run.summary().counts(), (6, 0, 0, 0, 0));
     assert!(
         run.stderr.contains(
-            "note: 2 file(s) in the folders were not read: only .txt, .md and files without extension are"
+            "note: 2 file(s) in the folders were not read: only .txt, .md, .markdown, .text and files without extension are"
         ),
         "{}",
         run.stderr
@@ -1054,4 +1059,40 @@ fn summary_parser_reads_the_documented_line() {
         (got.documents, got.counts(), got.mentions, got.interrupted),
         (9, (4, 1, 2, 1, 1), 12, false)
     );
+}
+
+/// Two ingests of the same folder into one new database at once: both
+/// finish cleanly (one waits for the other's write lock), every document is
+/// stored once, and each run counts every document as new or unchanged.
+#[test]
+fn two_ingests_at_once_into_one_new_database() {
+    for attempt in 0..3 {
+        let s = Scratch::new();
+        for i in 0..200 {
+            s.write(
+                &format!("corpus/{i:03}.txt"),
+                format!("Note {i}: Vilnius and the Seimas.\n"),
+            );
+        }
+        let spawn = || {
+            s.command(&["ingest", "corpus"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn dossier")
+        };
+        let (first, second) = (spawn(), spawn());
+        for child in [first, second] {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(0), "attempt {attempt}: {stderr}");
+            let summary = Summary::find(&stderr).expect("a summary");
+            assert_eq!(
+                summary.new + summary.unchanged,
+                200,
+                "attempt {attempt}: {stderr}"
+            );
+        }
+        assert_eq!(s.documents().len(), 200, "attempt {attempt}");
+    }
 }
