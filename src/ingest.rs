@@ -123,7 +123,7 @@ pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
         }
         for file in files {
             let stored = stored_path(&file, cwd.as_deref());
-            if seen.insert(stored.clone()) {
+            if stored == PIPE || seen.insert(stored.clone()) {
                 out.sources.push(Source::File { read: file, stored });
             }
         }
@@ -132,14 +132,47 @@ pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
 }
 
 /// The identity of a file: its canonical path, relative to `cwd` when
-/// inside it, with `/` separators.
+/// inside it, with `/` separators (on Windows too). Bytes of a file name that are not UTF-8
+/// are written `\xNN`, so two such names never collapse into one. An
+/// anonymous pipe (`<(command)` in a shell, `/dev/fd/N`) has no lasting
+/// name: it is stored like standard input, by content (`pipe:` and the start
+/// of its hash, filled in when the content is read).
 fn stored_path(file: &Path, cwd: Option<&Path>) -> String {
     let canonical = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+    let anonymous = file.starts_with("/dev/fd")
+        || file.starts_with("/proc/self/fd")
+        || canonical.to_string_lossy().starts_with("pipe:");
+    if anonymous {
+        return PIPE.to_string();
+    }
     let shown = match cwd.and_then(|cwd| canonical.strip_prefix(cwd).ok()) {
         Some(relative) => relative.to_path_buf(),
         None => canonical,
     };
-    shown.to_string_lossy().replace('\\', "/")
+    escaped(shown.as_os_str())
+}
+
+/// The stored path of an anonymous pipe before its content is known.
+const PIPE: &str = "pipe:";
+
+/// A path as text, invalid UTF-8 bytes written as `\xNN`.
+fn escaped(path: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().replace('\\', "/")
+    }
 }
 
 /// Something the user may want to know while ingest runs.
@@ -450,6 +483,10 @@ fn prepare(
     let label = source.label();
     let (bytes, path, fallback_title) = match source {
         Source::File { read, stored } => match std::fs::read(&read) {
+            Ok(bytes) if stored == PIPE => {
+                let sha = document::sha256_hex(&bytes);
+                (bytes, format!("{PIPE}{}", &sha[..12]), "pipe".to_string())
+            }
             Ok(bytes) => {
                 let name = read
                     .file_name()
@@ -621,4 +658,29 @@ pub fn reindex(
     store.optimize()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn file_names_that_are_not_utf8_stay_distinct() {
+        use std::os::unix::ffi::OsStrExt;
+        let e9 = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+        let e8 = std::ffi::OsStr::from_bytes(b"caf\xe8.txt");
+        assert_eq!(escaped(e9), "caf\\xE9.txt");
+        assert_ne!(escaped(e9), escaped(e8));
+        assert_eq!(
+            escaped(std::ffi::OsStr::new("Noxçiyçö.txt")),
+            "Noxçiyçö.txt"
+        );
+    }
+
+    #[test]
+    fn anonymous_pipes_are_named_by_content() {
+        assert_eq!(stored_path(Path::new("/dev/fd/63"), None), PIPE);
+        assert_eq!(stored_path(Path::new("/proc/self/fd/0"), None), PIPE);
+    }
 }
