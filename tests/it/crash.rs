@@ -232,19 +232,16 @@ fn wait_for_commit(db: &Path, n: i64, child: &mut Child) {
 
 const FIFO_TEXT: &str = "Note read from a pipe\n\nVilnius, the Seimas and Vilnius again.\n";
 
-/// part_a, a FIFO, part_b, a FIFO never written: the first batch commits
-/// when the first FIFO delivers (its batch is over two seconds old by
-/// then); the run then hangs on the second FIFO with part_b in an open
-/// batch, and is killed there.
-#[test]
-fn killed_with_a_batch_open_keeps_the_committed_one() {
-    let s = Scratch::new();
-    write_corpus(&s);
+/// Starts `ingest corpus/part_a first.fifo corpus/part_b second.fifo` and
+/// returns once part_a and the first FIFO are committed; the run then
+/// hangs on the second FIFO (never written) with part_b in an open batch.
+fn hold_a_batch_open(s: &Scratch) -> Running {
+    write_corpus(s);
     let (first, second) = (s.path().join("first.fifo"), s.path().join("second.fifo"));
     mkfifo(&first);
     mkfifo(&second);
     let mut running = spawn_ingest(
-        &s,
+        s,
         &[
             "corpus/part_a",
             "first.fifo",
@@ -254,8 +251,19 @@ fn killed_with_a_batch_open_keeps_the_committed_one() {
     );
     std::thread::sleep(Duration::from_millis(3000));
     feed_fifo(&first, FIFO_TEXT, Duration::from_secs(10));
+    wait_for_commit(s.db(), PART as i64 + 1, running.child());
+    running
+}
+
+/// part_a, a FIFO, part_b, a FIFO never written: the first batch commits
+/// when the first FIFO delivers (its batch is over two seconds old by
+/// then); the run then hangs on the second FIFO with part_b in an open
+/// batch, and is killed there.
+#[test]
+fn killed_with_a_batch_open_keeps_the_committed_one() {
+    let s = Scratch::new();
+    let mut running = hold_a_batch_open(&s);
     let child = running.child();
-    wait_for_commit(s.db(), PART as i64 + 1, child);
     // Give part_b time to be read and written into the open batch.
     std::thread::sleep(Duration::from_millis(500));
     child.kill().unwrap();
@@ -338,22 +346,7 @@ fn interrupted_ingest_commits_what_it_has_and_exits_130() {
 #[test]
 fn reading_commands_answer_while_an_ingest_is_running() {
     let s = Scratch::new();
-    write_corpus(&s);
-    let (first, second) = (s.path().join("first.fifo"), s.path().join("second.fifo"));
-    mkfifo(&first);
-    mkfifo(&second);
-    let mut ingest = spawn_ingest(
-        &s,
-        &[
-            "corpus/part_a",
-            "first.fifo",
-            "corpus/part_b",
-            "second.fifo",
-        ],
-    );
-    std::thread::sleep(Duration::from_millis(3000));
-    feed_fifo(&first, FIFO_TEXT, Duration::from_secs(10));
-    wait_for_commit(s.db(), PART as i64 + 1, ingest.child());
+    let ingest = hold_a_batch_open(&s);
     std::thread::sleep(Duration::from_millis(300));
 
     // Into a file, not a pipe: the listing is larger than a pipe holds, and
