@@ -138,29 +138,39 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
     {
         let totals: std::collections::HashMap<i64, crate::store::Totals> =
             store.entity_totals()?.into_iter().collect();
-        let mut stmt = conn.prepare(
-            "SELECT e.id, e.type, e.name, e.attributes FROM entities e ORDER BY e.type, e.name, e.id",
-        )?;
-        let mut related = conn.prepare(
-            "SELECT EXISTS (SELECT 1 FROM relations r WHERE r.subject_id = ?1 OR r.object_entity_id = ?1)",
-        )?;
+        // Only entities that are mentioned or related are nodes: look those
+        // up by id rather than walk a gazetteer that may hold a million.
+        let mut wanted: std::collections::HashSet<i64> = totals.keys().copied().collect();
+        {
+            let mut related = conn.prepare(
+                "SELECT subject_id FROM relations
+                 UNION SELECT object_entity_id FROM relations WHERE object_entity_id IS NOT NULL",
+            )?;
+            for id in related.query_map([], |r| r.get::<_, i64>(0))? {
+                wanted.insert(id?);
+            }
+        }
+        let mut entity =
+            conn.prepare("SELECT type, name, attributes FROM entities WHERE id = ?1")?;
+        let mut entities: Vec<(String, String, i64, String)> = Vec::with_capacity(wanted.len());
+        for id in wanted {
+            let (kind, name, attributes): (String, String, String) =
+                entity.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            entities.push((kind, name, id, attributes));
+        }
+        entities.sort();
         let mut aliases =
             conn.prepare("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
         let paths = store.document_paths()?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
+        for (kind, name, id, attributes) in entities {
             let total = totals.get(&id).copied();
-            if total.is_none() && !related.query_row([id], |r| r.get::<_, bool>(0))? {
-                continue;
-            }
             let total = total.unwrap_or_default();
             let attributes: BTreeMap<String, serde_json::Value> =
-                serde_json::from_str(&row.get::<_, String>(3)?).unwrap_or_default();
+                serde_json::from_str(&attributes).unwrap_or_default();
             let node = Node {
                 id: format!("entity:{id}"),
-                kind: row.get(1)?,
-                name: row.get(2)?,
+                kind,
+                name,
                 aliases: aliases
                     .query_map([id], |r| r.get(0))?
                     .collect::<Result<_, _>>()?,
