@@ -123,6 +123,8 @@ fn render_entity(name: &str, aliases: &[String], attributes: &[(String, String)]
 /// A gazetteer file in memory.
 struct EditableFile {
     path: PathBuf,
+    /// The file's line ending, kept when it is written back.
+    newline: &'static str,
     lines: Vec<Line>,
     /// Folded canonical name → index into `lines`.
     index: FxHashMap<String, usize>,
@@ -160,7 +162,13 @@ impl EditableFile {
                 _ => lines.push(Line::Verbatim(raw.to_string())),
             }
         }
-        Ok(EditableFile { path, lines, index })
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        Ok(EditableFile {
+            path,
+            newline,
+            lines,
+            index,
+        })
     }
 
     /// Inserts entities (sorted by key, keys not yet in the file) at their
@@ -203,7 +211,7 @@ impl EditableFile {
         let mut text = String::new();
         for line in &self.lines {
             text.push_str(&line.render());
-            text.push('\n');
+            text.push_str(self.newline);
         }
         let io = |source| EditError::Io {
             path: self.path.clone(),
@@ -673,6 +681,18 @@ mod tests {
             &[],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn add_keeps_windows_line_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("states.tsv");
+        std::fs::write(&path, "# states\r\nAustria\r\nGermany\r\n").unwrap();
+        add_entry(dir.path(), EntityType::State, "France", &[], &[]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# states\r\nAustria\r\nFrance\r\nGermany\r\n"
+        );
     }
 
     #[test]

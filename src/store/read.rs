@@ -441,7 +441,7 @@ impl Store {
                 {
                     continue;
                 }
-                line += text[counted_to..s].bytes().filter(|&b| b == b'\n').count();
+                line += line_breaks(&text[counted_to..s]);
                 counted_to = s;
                 out.push(MentionRow {
                     entity_id: m.entity,
@@ -562,6 +562,17 @@ fn context_after(text: &str, chars: usize) -> String {
     fold_space(&paragraph[..end])
 }
 
+/// Line breaks in `text`: `\n`, `\r\n`, and a `\r` alone (old Mac files).
+fn line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    bytes.iter().filter(|&&b| b == b'\n').count() + lone_cr
+}
+
 /// The largest char boundary of `text` at or before `at`.
 fn floor_boundary(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
@@ -647,5 +658,21 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn line_breaks_of_every_convention() {
+        for (text, want) in [
+            ("a\nb\nc", 2),
+            ("a\r\nb\r\nc", 2),
+            ("a\rb\rc", 2),
+            ("abc", 0),
+            ("a\r", 1),
+        ] {
+            assert_eq!(super::line_breaks(text), want, "{text:?}");
+        }
     }
 }
