@@ -174,6 +174,9 @@ impl Gazetteer {
                     });
                 }
             }
+            // Read in a fixed order (the fingerprint depends on it), parse
+            // each file on a thread of its own, merge in the same order.
+            let mut texts: Vec<(EntityType, PathBuf, u32, String)> = Vec::new();
             for kind in EntityType::ALL {
                 let path = dir.join(kind.file_name());
                 let bytes = match std::fs::read(&path) {
@@ -188,12 +191,25 @@ impl Gazetteer {
                     path: path.clone(),
                     line: line_of_utf8_error(&e),
                 })?;
-                let text = edit::strip_bom(text);
                 let file = gazetteer.files.len() as u32;
                 gazetteer.files.push(path.clone());
-                gazetteer.add_text(kind, &text, file, &mut index, |e| {
-                    errors.push((path.clone(), e))
-                });
+                texts.push((kind, path, file, edit::strip_bom(text)));
+            }
+            let parsed: Vec<_> = std::thread::scope(|scope| {
+                let handles: Vec<_> = texts
+                    .iter()
+                    .map(|(kind, _, file, text)| {
+                        scope.spawn(move || parse_file(*kind, text, *file))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("parsing a gazetteer file panicked"))
+                    .collect()
+            });
+            for ((_, path, _, _), (entries, line_errors)) in texts.iter().zip(parsed) {
+                errors.extend(line_errors.into_iter().map(|e| (path.clone(), e)));
+                gazetteer.merge(entries, &mut index);
             }
         }
         if !errors.is_empty() {
@@ -218,63 +234,27 @@ impl Gazetteer {
         }
     }
 
-    fn add_text(
+    /// Adds the parsed entries of one file, merging an entity named again
+    /// (same type, same folded name) into the first one.
+    fn merge(
         &mut self,
-        kind: EntityType,
-        text: &str,
-        file: u32,
+        parsed: Vec<(Entry, String)>,
         index: &mut FxHashMap<(EntityType, String), usize>,
-        mut error: impl FnMut(LineError),
     ) {
-        for (n, line) in text.lines().enumerate() {
-            let line_number = n + 1;
-            let parsed = match parse_line(line, line_number) {
-                Ok(Some(parsed)) => parsed,
-                Ok(None) => continue,
-                Err(e) => {
-                    error(e);
-                    continue;
-                }
-            };
-            let origin = Origin {
-                file,
-                line: line_number as u32,
-            };
-            let name_key = key(parsed.name, Case::Fold);
-            match index.get(&(kind, name_key)) {
-                Some(&existing) => {
-                    let entry = &mut self.entries[existing];
-                    for alias in parsed.aliases {
-                        if !entry.names().any(|n| n == alias) {
-                            entry.aliases.push(alias.to_string());
+        for (entry, name_key) in parsed {
+            match index.entry((entry.kind, name_key)) {
+                std::collections::hash_map::Entry::Occupied(existing) => {
+                    let target = &mut self.entries[*existing.get()];
+                    for alias in entry.aliases {
+                        if !target.names().any(|n| n == alias) {
+                            target.aliases.push(alias);
                         }
                     }
-                    entry.attributes.extend(
-                        parsed
-                            .attributes
-                            .iter()
-                            .map(|(k, v)| (k.to_string(), v.to_string())),
-                    );
+                    target.attributes.extend(entry.attributes);
                 }
-                None => {
-                    let mut aliases: Vec<String> = Vec::with_capacity(parsed.aliases.len());
-                    for alias in parsed.aliases {
-                        if alias != parsed.name && !aliases.iter().any(|a| a == alias) {
-                            aliases.push(alias.to_string());
-                        }
-                    }
-                    index.insert((kind, key(parsed.name, Case::Fold)), self.entries.len());
-                    self.entries.push(Entry {
-                        kind,
-                        name: parsed.name.to_string(),
-                        aliases,
-                        attributes: parsed
-                            .attributes
-                            .iter()
-                            .map(|(k, v)| (k.to_string(), v.to_string()))
-                            .collect(),
-                        origin,
-                    });
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(self.entries.len());
+                    self.entries.push(entry);
                 }
             }
         }
@@ -325,6 +305,46 @@ impl Gazetteer {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// Parses one file's text into entries with their folded names (the costly
+/// part of loading, so it runs on a thread per file), and its line errors.
+fn parse_file(kind: EntityType, text: &str, file: u32) -> (Vec<(Entry, String)>, Vec<LineError>) {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line_number = n + 1;
+        let parsed = match parse_line(line, line_number) {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => continue,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let mut aliases: Vec<String> = Vec::with_capacity(parsed.aliases.len());
+        for alias in parsed.aliases {
+            if alias != parsed.name && !aliases.iter().any(|a| a == alias) {
+                aliases.push(alias.to_string());
+            }
+        }
+        let entry = Entry {
+            kind,
+            name: parsed.name.to_string(),
+            aliases,
+            attributes: parsed
+                .attributes
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            origin: Origin {
+                file,
+                line: line_number as u32,
+            },
+        };
+        entries.push((entry, key(parsed.name, Case::Fold)));
+    }
+    (entries, errors)
 }
 
 /// The directory of the gazetteers that ship with dossier: `$DOSSIER_GAZETTEERS`
