@@ -481,18 +481,17 @@ fn prepare(
     settings: &Settings<'_>,
 ) -> Prepared {
     let label = source.label();
-    let (bytes, path, fallback_title) = match source {
+    // A file is known by its path; standard input and anonymous pipes by a
+    // prefix and the start of their content hash.
+    let (bytes, named, fallback_title) = match source {
         Source::File { read, stored } => match std::fs::read(&read) {
-            Ok(bytes) if stored == PIPE => {
-                let sha = document::sha256_hex(&bytes);
-                (bytes, format!("{PIPE}{}", &sha[..12]), "pipe".to_string())
-            }
+            Ok(bytes) if stored == PIPE => (bytes, Err(PIPE), "pipe".to_string()),
             Ok(bytes) => {
                 let name = read
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| stored.clone());
-                (bytes, stored, name)
+                (bytes, Ok(stored), name)
             }
             Err(e) => {
                 return Prepared::Failed {
@@ -501,17 +500,11 @@ fn prepare(
                 };
             }
         },
-        Source::Stdin(bytes) => {
-            let sha = document::sha256_hex(&bytes);
-            (
-                bytes,
-                format!("stdin:{}", &sha[..12]),
-                "standard input".to_string(),
-            )
-        }
+        Source::Stdin(bytes) => (bytes, Err("stdin:"), "standard input".to_string()),
     };
     let size = bytes.len() as u64;
     let sha256 = document::sha256_hex(&bytes);
+    let path = named.unwrap_or_else(|prefix| format!("{prefix}{}", &sha256[..12]));
     // Seen before the run: skip without decoding. (The writer checks again
     // under the write lock, for documents stored meanwhile.)
     if known

@@ -6,7 +6,7 @@
 //! (mentions of it stay ambiguous), names too short or too common to match
 //! safely, aliases that repeat, unsorted files.
 
-use super::parse::parse_line;
+use super::parse::entity_lines;
 use crate::model::EntityType;
 use crate::normalize::{Case, key, letter_count};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -114,11 +114,9 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             files.push(path.clone());
             let mut previous: Option<String> = None;
             let mut reported_unsorted = false;
-            for (n, line) in text.lines().enumerate() {
-                let line_number = n + 1;
-                let parsed = match parse_line(line, line_number) {
-                    Ok(Some(parsed)) => parsed,
-                    Ok(None) => continue,
+            for (line_number, parsed) in entity_lines(&text) {
+                let parsed = match parsed {
+                    Ok(parsed) => parsed,
                     Err(e) => {
                         out.push(error(&path, line_number, e.message));
                         continue;

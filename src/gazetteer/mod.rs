@@ -25,7 +25,7 @@ mod parse;
 
 pub use check::{COMMON_WORDS_FILE, Diagnostic, Severity, check, is_acronym};
 pub use edit::{AddOutcome, ImportReport, add_entry, import_file};
-pub use parse::{LineError, ParsedLine, parse_line};
+pub use parse::{LineError, ParsedLine, entity_lines, parse_line};
 
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
@@ -312,11 +312,9 @@ impl Gazetteer {
 fn parse_file(kind: EntityType, text: &str, file: u32) -> (Vec<(Entry, String)>, Vec<LineError>) {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line_number = n + 1;
-        let parsed = match parse_line(line, line_number) {
-            Ok(Some(parsed)) => parsed,
-            Ok(None) => continue,
+    for (line_number, parsed) in entity_lines(text) {
+        let parsed = match parsed {
+            Ok(parsed) => parsed,
             Err(e) => {
                 errors.push(e);
                 continue;

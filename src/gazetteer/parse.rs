@@ -102,6 +102,18 @@ pub fn parse_line(line: &str, line_number: usize) -> Result<Option<ParsedLine<'_
     }))
 }
 
+/// The entity lines of a file's text with their 1-based numbers, parsed;
+/// comments and blank lines are left out.
+pub fn entity_lines(
+    text: &str,
+) -> impl Iterator<Item = (usize, Result<ParsedLine<'_>, LineError>)> {
+    text.lines().enumerate().filter_map(|(n, line)| {
+        parse_line(line, n + 1)
+            .transpose()
+            .map(|parsed| (n + 1, parsed))
+    })
+}
+
 fn has_letters(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
