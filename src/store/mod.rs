@@ -275,9 +275,10 @@ impl Store {
             }
         }
         // Keying and hashing every entry is the CPU part; do it on every core.
-        let prepared: Vec<(String, String)> = parallel_map(gazetteer.entries(), |entry| {
-            (key(&entry.name, Case::Fold), entry_digest(entry))
-        });
+        let prepared: Vec<(String, String)> =
+            crate::pipeline::chunked_map(gazetteer.entries(), |entry| {
+                (key(&entry.name, Case::Fold), entry_digest(entry))
+            });
         let changed = gazetteer
             .entries()
             .iter()
@@ -730,24 +731,6 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
-}
-
-/// `f` over `items` on every core, results in order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let chunk = items.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a worker panicked"))
-            .collect()
-    })
 }
 
 fn entry_digest(entry: &Entry) -> String {
