@@ -138,13 +138,6 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// A matcher that is ready now.
-    pub fn ready(matcher: Matcher) -> Pending {
-        let pending = Pending::default();
-        pending.set(matcher, 0.0);
-        pending
-    }
-
     /// Hands over the built matcher and how many seconds the build took.
     pub fn set(&self, matcher: Matcher, seconds: f64) {
         let _ = self.built.set((matcher, seconds));

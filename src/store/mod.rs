@@ -238,11 +238,6 @@ impl Store {
         })
     }
 
-    /// Where the database lives.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Lets SQLite refresh its statistics after large changes.
     pub fn optimize(&self) -> Result<(), StoreError> {
         // A bounded analysis: a full one costs 0.1 s per 100 MB ingested.
