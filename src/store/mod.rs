@@ -585,6 +585,15 @@ impl Store {
             let mut delete = self
                 .conn
                 .prepare_cached("DELETE FROM entity_postings WHERE bucket = ?1 AND batch = ?2")?;
+            // The open batch may hold postings of the document too (written
+            // earlier in the same batch); only its buckets can.
+            if let Some(batch) = self.batch.as_mut() {
+                for bucket in &buckets {
+                    if let Some(postings) = batch.postings.get_mut(bucket) {
+                        postings.retain(|p| p.document != id);
+                    }
+                }
+            }
             for bucket in buckets {
                 let found: Vec<(i64, Vec<u8>)> = chunks
                     .query_map([bucket], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -606,11 +615,6 @@ impl Store {
                         ])?;
                     }
                 }
-            }
-        }
-        if let Some(batch) = self.batch.as_mut() {
-            for postings in batch.postings.values_mut() {
-                postings.retain(|p| p.document != id);
             }
         }
         self.conn
