@@ -9,6 +9,12 @@
 //! it (canonical, alias or surface; case, diacritics, apostrophes and dashes
 //! folded). A found entity is correct when it matches some gold entity that
 //! way. Recall is over gold entities, precision over found ones.
+//!
+//! Relations are scored per document and kind: a gold relation is found
+//! when the database has a relation of that kind with evidence in that
+//! document whose two ends share a name with the gold ends (`@document` is
+//! the document itself). A stored relation is correct when it matches some
+//! gold relation that way.
 
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
@@ -32,6 +38,23 @@ pub struct GoldDocument {
     /// Its entities.
     #[serde(default)]
     pub entities: Vec<GoldEntity>,
+    /// The relations its text states.
+    #[serde(default)]
+    pub relations: Vec<GoldRelation>,
+}
+
+/// One gold relation.
+#[derive(Debug, Deserialize)]
+pub struct GoldRelation {
+    /// The subject's entity id.
+    pub subject: String,
+    /// The relation kind.
+    pub relation: String,
+    /// The object's entity id, or `@document`.
+    pub object: String,
+    /// The words of the document that state it.
+    #[serde(default)]
+    pub quote: String,
 }
 
 /// One gold entity.
@@ -104,6 +127,21 @@ pub struct Finding {
     pub name: String,
 }
 
+/// One relation missed or wrongly found, for `--verbose`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RelationFinding {
+    /// The document's file name.
+    pub document: String,
+    /// The relation kind.
+    pub relation: String,
+    /// The subject's name.
+    pub subject: String,
+    /// The object's name, or `@document`.
+    pub object: String,
+    /// The gold quote, or the sentence the database has as evidence.
+    pub quote: String,
+}
+
 /// The result of an evaluation.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Report {
@@ -117,6 +155,14 @@ pub struct Report {
     pub false_positives: Vec<Finding>,
     /// Gold documents with no stored document of that file name.
     pub missing_documents: Vec<String>,
+    /// Relation scores by kind.
+    pub relations: BTreeMap<String, Score>,
+    /// All relation kinds together.
+    pub relations_total: Score,
+    /// Gold relations not found.
+    pub relations_missed: Vec<RelationFinding>,
+    /// Stored relations that match no gold relation.
+    pub relations_false: Vec<RelationFinding>,
 }
 
 /// Why an evaluation could not run.
@@ -207,6 +253,138 @@ pub fn evaluate(store: &Store, gold: &Gold) -> Result<Report, EvalError> {
                 .add(score);
             report.entities_total.add(score);
         }
+        score_relations(store, *doc_id, document, &gold_names, &mut report)?;
     }
     Ok(report)
+}
+
+/// One stored relation with evidence in a document, its ends' folded names.
+struct StoredRelation {
+    kind: String,
+    subject: (String, FxHashSet<String>),
+    /// `None`: the document itself.
+    object: Option<(String, FxHashSet<String>)>,
+    quote: String,
+}
+
+fn score_relations(
+    store: &Store,
+    doc_id: crate::store::DocumentId,
+    document: &GoldDocument,
+    gold_names: &[FxHashSet<String>],
+    report: &mut Report,
+) -> Result<(), EvalError> {
+    let text = store.document_text(doc_id)?.unwrap_or_default();
+    let mut names_of: std::collections::HashMap<i64, (String, FxHashSet<String>)> =
+        std::collections::HashMap::new();
+    let mut names = |id: i64| -> Result<(String, FxHashSet<String>), EvalError> {
+        if let Some(found) = names_of.get(&id) {
+            return Ok(found.clone());
+        }
+        let (_, name, all) = store.entity_names(id)?;
+        let folded: FxHashSet<String> = all.iter().map(|n| key(n, Case::Fold)).collect();
+        names_of.insert(id, (name.clone(), folded.clone()));
+        Ok((name, folded))
+    };
+    let mut stored: Vec<StoredRelation> = Vec::new();
+    let mut seen = FxHashSet::default();
+    for evidence in store.evidence_in(doc_id)? {
+        if !seen.insert(evidence.relation) {
+            continue;
+        }
+        let object = match (evidence.object_entity, evidence.object_document) {
+            (Some(id), _) => Some(names(id)?),
+            (None, Some(d)) if d == doc_id => None,
+            // Signed another document: not about this one.
+            _ => continue,
+        };
+        stored.push(StoredRelation {
+            kind: evidence.kind,
+            subject: names(evidence.subject)?,
+            object,
+            quote: text
+                .get(evidence.sentence.clone())
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        });
+    }
+    let entity = |id: &str| {
+        document
+            .entities
+            .iter()
+            .position(|e| e.id == id)
+            .map(|i| (&document.entities[i], &gold_names[i]))
+    };
+    let display = |id: &str| {
+        if id == "@document" {
+            return "@document".to_string();
+        }
+        entity(id).map_or(id.to_string(), |(e, _)| {
+            e.names.first().cloned().unwrap_or_default()
+        })
+    };
+    let matches = |gold: &GoldRelation, found: &StoredRelation| {
+        if gold.relation != found.kind {
+            return false;
+        }
+        let subject_ok =
+            entity(&gold.subject).is_some_and(|(_, n)| !n.is_disjoint(&found.subject.1));
+        let object_ok = match (&found.object, gold.object.as_str()) {
+            (None, "@document") => true,
+            (Some((_, names)), id) if id != "@document" => {
+                entity(id).is_some_and(|(_, n)| !n.is_disjoint(names))
+            }
+            _ => false,
+        };
+        subject_ok && object_ok
+    };
+    let mut kinds: std::collections::BTreeSet<&str> = document
+        .relations
+        .iter()
+        .map(|r| r.relation.as_str())
+        .collect();
+    kinds.extend(stored.iter().map(|r| r.kind.as_str()));
+    for kind in kinds {
+        let mut score = Score::default();
+        for gold in document.relations.iter().filter(|r| r.relation == kind) {
+            score.gold += 1;
+            if stored.iter().any(|f| matches(gold, f)) {
+                score.found += 1;
+            } else {
+                report.relations_missed.push(RelationFinding {
+                    document: document.file.clone(),
+                    relation: gold.relation.clone(),
+                    subject: display(&gold.subject),
+                    object: display(&gold.object),
+                    quote: gold.quote.split_whitespace().collect::<Vec<_>>().join(" "),
+                });
+            }
+        }
+        for found in stored.iter().filter(|r| r.kind == kind) {
+            score.predicted += 1;
+            if document.relations.iter().any(|g| matches(g, found)) {
+                score.correct += 1;
+            } else {
+                report.relations_false.push(RelationFinding {
+                    document: document.file.clone(),
+                    relation: found.kind.clone(),
+                    subject: found.subject.0.clone(),
+                    object: found
+                        .object
+                        .as_ref()
+                        .map_or("@document".to_string(), |(n, _)| n.clone()),
+                    quote: found.quote.clone(),
+                });
+            }
+        }
+        report
+            .relations
+            .entry(kind.to_string())
+            .or_default()
+            .add(score);
+        report.relations_total.add(score);
+    }
+    Ok(())
 }

@@ -16,6 +16,7 @@ use crate::matcher::{Matcher, Pending, Scratch};
 use crate::mention::{Mention, resolve};
 use crate::metonymy::Metonymy;
 use crate::pipeline::ordered_map;
+use crate::relations::{self, Compiled, Found};
 use crate::store::{DocumentId, DocumentRecord, EntityId, Put, Store, StoreError};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -227,6 +228,8 @@ pub struct Summary {
     pub failed: usize,
     /// Settled mentions written (ambiguous candidates not counted).
     pub mentions: u64,
+    /// Pieces of evidence for relations written.
+    pub relations: u64,
     /// Bytes of all documents handled, unchanged ones included.
     pub bytes: u64,
     /// Wall-clock seconds of the run (reading, matching, writing, indexing).
@@ -241,6 +244,8 @@ pub struct Settings<'a> {
     pub matcher: &'a Pending,
     /// Capitals standing for their states.
     pub metonymy: &'a Metonymy,
+    /// The relation rules.
+    pub relations: &'a Compiled,
     /// Database id of each gazetteer entry.
     pub entity_ids: &'a [EntityId],
     /// The gazetteer's fingerprint, stored with each document.
@@ -277,6 +282,7 @@ struct ReadyDocument {
     warning: Option<String>,
     text: String,
     mentions: Vec<Mention>,
+    relations: Vec<Found>,
 }
 
 /// A batch is committed when it holds this many bytes of text...
@@ -397,15 +403,28 @@ pub fn run(
                                 message: warning,
                             });
                         }
-                        match put {
-                            Put::New(_) => pending.new += 1,
-                            Put::Replaced(_) => pending.changed += 1,
+                        let id = match put {
+                            Put::New(id) => {
+                                pending.new += 1;
+                                id
+                            }
+                            Put::Replaced(id) => {
+                                pending.changed += 1;
+                                id
+                            }
                             Put::Unchanged(_) => {
                                 summary.unchanged += 1;
                                 summary.bytes += doc.size;
                                 return Ok(());
                             }
-                        }
+                        };
+                        store.put_relations(
+                            id,
+                            &doc.relations,
+                            settings.entity_ids,
+                            settings.relations,
+                        )?;
+                        pending.relations += doc.relations.len() as u64;
                         pending.bytes += doc.size;
                         pending.mentions += doc
                             .mentions
@@ -472,6 +491,7 @@ fn absorb(summary: &mut Summary, pending: &mut Summary) {
     summary.changed += pending.changed;
     summary.bytes += pending.bytes;
     summary.mentions += pending.mentions;
+    summary.relations += pending.relations;
     *pending = Summary::default();
 }
 
@@ -537,7 +557,9 @@ fn prepare(
         };
     }
     let mentions = mentions_in(settings.matcher.get(), settings.metonymy, &decoded.text);
+    let relations = relations::extract(settings.relations, &decoded.text, &mentions);
     Prepared::Ready(Box::new(ReadyDocument {
+        relations,
         title: document::title(&decoded.text).unwrap_or(fallback_title),
         path,
         sha256,
@@ -556,6 +578,8 @@ pub struct ReindexSummary {
     pub documents: usize,
     /// Settled mentions after the reindex.
     pub mentions: u64,
+    /// Pieces of evidence for relations after the reindex.
+    pub relations: u64,
     /// Entities removed because no gazetteer names them and nothing
     /// refers to them any more.
     pub removed_entities: usize,
@@ -603,18 +627,20 @@ pub fn reindex(
                 chunk,
                 settings.workers,
                 |(id, text)| {
-                    (
-                        id,
-                        text.len() as u64,
-                        mentions_in(settings.matcher.get(), settings.metonymy, &text),
-                    )
+                    let mentions = mentions_in(settings.matcher.get(), settings.metonymy, &text);
+                    let found = relations::extract(settings.relations, &text, &mentions);
+                    (id, text.len() as u64, mentions, found)
                 },
-                |(id, len, mentions)| {
-                    if let Err(e) =
-                        store.put_reindexed(id, &mentions, settings.entity_ids, settings.gazetteer)
-                    {
+                |(id, len, mentions, found)| {
+                    let written = store
+                        .put_reindexed(id, &mentions, settings.entity_ids, settings.gazetteer)
+                        .and_then(|()| {
+                            store.put_relations(id, &found, settings.entity_ids, settings.relations)
+                        });
+                    if let Err(e) = written {
                         return ControlFlow::Break(e);
                     }
+                    summary.relations += found.len() as u64;
                     summary.documents += 1;
                     summary.mentions +=
                         mentions.iter().filter(|m| m.resolution.code() <= 1).count() as u64;

@@ -58,4 +58,5 @@ pub mod model;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod relations;
 pub mod store;

@@ -78,11 +78,19 @@ fn run(cli: Cli) -> Result<Outcome> {
                 gazetteer,
                 matcher,
                 metonymy,
+                relations,
                 ids,
                 mut store,
                 times: load_times,
             } = prepare(&cli)?;
-            let settings = settings(&matcher, &metonymy, &ids, &gazetteer, args.jobs.jobs);
+            let settings = settings(
+                &matcher,
+                &metonymy,
+                &relations,
+                &ids,
+                &gazetteer,
+                args.jobs.jobs,
+            );
             let mut progress = Progress::new(cli.quiet);
             let summary = ingest::run(&mut store, collected.sources, &settings, &mut |e| {
                 progress.event(e)
@@ -164,11 +172,12 @@ fn run(cli: Cli) -> Result<Outcome> {
                 gazetteer,
                 matcher,
                 metonymy,
+                relations,
                 ids,
                 mut store,
                 ..
             } = prepare(&cli)?;
-            let settings = settings(&matcher, &metonymy, &ids, &gazetteer, jobs.jobs);
+            let settings = settings(&matcher, &metonymy, &relations, &ids, &gazetteer, jobs.jobs);
             let mut progress = Progress::new(cli.quiet);
             let summary = ingest::reindex(&mut store, &settings, &mut |e| progress.event(e))?;
             progress.clear();
@@ -400,23 +409,34 @@ fn entities(store: &Store, args: &EntitiesArgs, out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool) -> Result<()> {
-    #[derive(serde::Serialize)]
-    struct Row<'a> {
-        what: &'a str,
-        score: dossier::eval::Score,
-    }
-    let mut rows: Vec<Row> = report
-        .entities
+#[derive(serde::Serialize)]
+struct EvalRow<'a> {
+    what: &'a str,
+    score: dossier::eval::Score,
+}
+
+fn eval_rows<'a>(
+    scores: &'a std::collections::BTreeMap<String, dossier::eval::Score>,
+    total: dossier::eval::Score,
+    label: &'a str,
+) -> Vec<EvalRow<'a>> {
+    let mut rows: Vec<EvalRow> = scores
         .iter()
-        .map(|(k, s)| Row { what: k, score: *s })
+        .map(|(k, s)| EvalRow {
+            what: k.as_str(),
+            score: *s,
+        })
         .collect();
-    rows.push(Row {
-        what: "all entities",
-        score: report.entities_total,
+    rows.push(EvalRow {
+        what: label,
+        score: total,
     });
+    rows
+}
+
+fn eval_table(out: &mut dyn Write, title: &'static str, rows: &[EvalRow]) -> Result<()> {
     let columns = [
-        Column::text("ENTITIES"),
+        Column::text(title),
         Column::number("GOLD"),
         Column::number("FOUND"),
         Column::number("PREDICTED"),
@@ -425,7 +445,7 @@ fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool
         Column::number("RECALL"),
         Column::number("F1"),
     ];
-    output::write(out, Format::Table, &columns, &rows, |r| {
+    output::write(out, Format::Table, &columns, rows, |r| {
         vec![
             r.what.to_string(),
             r.score.gold.to_string(),
@@ -437,7 +457,23 @@ fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool
             format!("{:.3}", r.score.f1()),
         ]
     })?;
+    Ok(())
+}
+
+fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool) -> Result<()> {
+    eval_table(
+        out,
+        "ENTITIES",
+        &eval_rows(&report.entities, report.entities_total, "all entities"),
+    )?;
+    writeln!(out)?;
+    eval_table(
+        out,
+        "RELATIONS",
+        &eval_rows(&report.relations, report.relations_total, "all relations"),
+    )?;
     if verbose {
+        writeln!(out)?;
         for m in &report.missed {
             writeln!(
                 out,
@@ -451,6 +487,18 @@ fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool
                 "false positive  {}  {} `{}`",
                 f.document, f.kind, f.name
             )?;
+        }
+        for (label, findings) in [
+            ("missed", &report.relations_missed),
+            ("false positive", &report.relations_false),
+        ] {
+            for f in findings {
+                writeln!(
+                    out,
+                    "{label:<15} {}  {} {} {}\n                «{}»",
+                    f.document, f.subject, f.relation, f.object, f.quote
+                )?;
+            }
         }
     }
     Ok(())
@@ -565,6 +613,8 @@ struct Ready {
     gazetteer: std::sync::Arc<Gazetteer>,
     matcher: std::sync::Arc<Pending>,
     metonymy: Metonymy,
+    /// The relation rules, compiled against the gazetteer.
+    relations: dossier::relations::Compiled,
     /// Database id of each gazetteer entry.
     ids: Vec<i64>,
     store: Store,
@@ -601,11 +651,13 @@ fn prepare(cli: &Cli) -> Result<Ready> {
             }
         });
     }
+    let relations = dossier::relations::Compiled::build(&gazetteer);
     let started = Instant::now();
     let ids = store.sync_gazetteer(&gazetteer)?;
     let sync = started.elapsed().as_secs_f64();
     Ok(Ready {
         metonymy: Metonymy::build(&gazetteer),
+        relations,
         ids,
         gazetteer,
         matcher,
@@ -618,6 +670,7 @@ fn prepare(cli: &Cli) -> Result<Ready> {
 fn settings<'a>(
     matcher: &'a Pending,
     metonymy: &'a Metonymy,
+    relations: &'a dossier::relations::Compiled,
     ids: &'a [i64],
     gazetteer: &'a Gazetteer,
     jobs: Option<usize>,
@@ -625,6 +678,7 @@ fn settings<'a>(
     Settings {
         matcher,
         metonymy,
+        relations,
         entity_ids: ids,
         gazetteer: gazetteer.fingerprint(),
         workers: workers(jobs),

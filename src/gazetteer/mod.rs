@@ -86,6 +86,7 @@ pub struct Gazetteer {
     files: Vec<PathBuf>,
     fingerprint: String,
     metonymy: crate::metonymy::Rules,
+    relation_rules: crate::relations::rules::RuleSet,
 }
 
 /// Why a gazetteer could not be loaded.
@@ -174,6 +175,7 @@ impl Gazetteer {
                     });
                 }
             }
+            gazetteer.load_relation_rules(dir, &mut hasher, &mut errors)?;
             // Read in a fixed order (the fingerprint depends on it), parse
             // each file on a thread of its own, merge in the same order.
             let mut texts: Vec<(EntityType, PathBuf, u32, String)> = Vec::new();
@@ -219,6 +221,70 @@ impl Gazetteer {
         Ok(gazetteer)
     }
 
+    /// Reads `DIR/relations/*.rules` in name order into the relation rules.
+    fn load_relation_rules(
+        &mut self,
+        dir: &Path,
+        hasher: &mut Sha256,
+        errors: &mut Vec<(PathBuf, LineError)>,
+    ) -> Result<(), GazetteerError> {
+        let rules_dir = dir.join(crate::relations::rules::DIR);
+        let listing = match std::fs::read_dir(&rules_dir) {
+            Ok(listing) => listing,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => {
+                return Err(GazetteerError::Io {
+                    path: rules_dir,
+                    source,
+                });
+            }
+        };
+        let mut files: Vec<PathBuf> = listing
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "rules"))
+            .collect();
+        files.sort();
+        for path in files {
+            let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| GazetteerError::NotUtf8 {
+                path: path.clone(),
+                line: line_of_utf8_error(&e),
+            })?;
+            let text = edit::strip_bom(text);
+            hasher.update(b"rules");
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+            if let Err(line_errors) = self
+                .relation_rules
+                .extend(&text, &path.display().to_string())
+            {
+                errors.extend(line_errors.into_iter().map(|e| {
+                    (
+                        path.clone(),
+                        LineError {
+                            line: e.line,
+                            message: e.message,
+                        },
+                    )
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    /// The relation rules of every directory, in load order.
+    pub fn relation_rules(&self) -> &crate::relations::rules::RuleSet {
+        &self.relation_rules
+    }
+
+    /// Replaces the relation rules (for gazetteers built in code).
+    pub fn set_relation_rules(&mut self, rules: crate::relations::rules::RuleSet) {
+        self.relation_rules = rules;
+    }
+
     /// A gazetteer of entries given in code (tests, benchmarks). The entries
     /// are taken as they are, without merging.
     pub fn from_entries(entries: Vec<Entry>) -> Gazetteer {
@@ -231,6 +297,7 @@ impl Gazetteer {
             files: vec![PathBuf::from("<memory>")],
             fingerprint: hex(&hasher.finalize()[..8]),
             metonymy: Default::default(),
+            relation_rules: Default::default(),
         }
     }
 

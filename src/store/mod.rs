@@ -28,6 +28,7 @@ pub use read::{
 use crate::gazetteer::{Entry, Gazetteer};
 use crate::mention::Mention;
 use crate::normalize::{Case, key};
+use crate::relations::{Compiled, Found};
 use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
@@ -675,6 +676,63 @@ impl Store {
                 .entry(packed::bucket(posting.entity))
                 .or_default()
                 .push(posting);
+        }
+        Ok(())
+    }
+
+    /// Writes the relations found in a document, inside the open batch:
+    /// each adds a piece of evidence to its relation (subject, kind,
+    /// object), made on first sight. `signed` and other relations whose
+    /// object is `None` point at `document`.
+    pub fn put_relations(
+        &mut self,
+        document: DocumentId,
+        found: &[Found],
+        entity_ids: &[EntityId],
+        rules: &Compiled,
+    ) -> Result<(), StoreError> {
+        if found.is_empty() {
+            return Ok(());
+        }
+        let mut find = self.conn.prepare_cached(
+            "SELECT id FROM relations WHERE subject_id = ?1 AND kind = ?2
+             AND object_entity_id IS ?3 AND object_document_id IS ?4",
+        )?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO relations (subject_id, kind, object_entity_id, object_document_id)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut evidence = self.conn.prepare_cached(
+            "INSERT INTO evidence (relation_id, document_id, sentence_start, sentence_end,
+             subject_start, subject_end, object_start, object_end, rule, confidence, date)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for f in found {
+            let subject = entity_ids[f.subject as usize];
+            let kind = &rules.kinds[f.kind as usize];
+            let object_entity = f.object.map(|o| entity_ids[o as usize]);
+            let object_document = f.object.is_none().then_some(document);
+            let key = params![subject, kind, object_entity, object_document];
+            let relation: i64 = match find.query_row(key, |r| r.get(0)).optional()? {
+                Some(id) => id,
+                None => {
+                    insert.execute(key)?;
+                    self.conn.last_insert_rowid()
+                }
+            };
+            evidence.execute(params![
+                relation,
+                document,
+                f.evidence.start,
+                f.evidence.end,
+                f.subject_span.start,
+                f.subject_span.end,
+                f.object_span.as_ref().map(|s| s.start),
+                f.object_span.as_ref().map(|s| s.end),
+                rules.rule_name(f.rule),
+                f.confidence as f64,
+                f.date
+            ])?;
         }
         Ok(())
     }

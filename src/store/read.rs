@@ -676,3 +676,138 @@ mod tests {
         }
     }
 }
+
+/// One piece of evidence for a relation, as stored.
+#[derive(Debug, Clone)]
+pub struct EvidenceRecord {
+    /// The relation it supports.
+    pub relation: i64,
+    /// The relation kind.
+    pub kind: String,
+    /// The subject.
+    pub subject: EntityId,
+    /// The object, when it is an entity.
+    pub object_entity: Option<EntityId>,
+    /// The object, when it is a document (`signed`).
+    pub object_document: Option<DocumentId>,
+    /// The document the evidence is in.
+    pub document: DocumentId,
+    /// Byte span of the sentence (or signatory entry) in the document.
+    pub sentence: std::ops::Range<usize>,
+    /// Byte span of the words naming the subject.
+    pub subject_span: std::ops::Range<usize>,
+    /// Byte span of the words naming the object, if an entity.
+    pub object_span: Option<std::ops::Range<usize>>,
+    /// The rule that found it.
+    pub rule: String,
+    /// The rule's confidence.
+    pub confidence: f64,
+    /// The date the text gives (ISO 8601), if any.
+    pub date: Option<String>,
+}
+
+/// What a relation points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationObject {
+    /// An entity.
+    Entity(EntityId),
+    /// A document.
+    Document(DocumentId),
+}
+
+const EVIDENCE_COLUMNS: &str = "e.relation_id, r.kind, r.subject_id, r.object_entity_id,
+     r.object_document_id, e.document_id, e.sentence_start, e.sentence_end, e.subject_start,
+     e.subject_end, e.object_start, e.object_end, e.rule, e.confidence, e.date";
+
+fn evidence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EvidenceRecord> {
+    let span = |a: usize, b: usize| -> rusqlite::Result<std::ops::Range<usize>> {
+        Ok(r.get::<_, i64>(a)? as usize..r.get::<_, i64>(b)? as usize)
+    };
+    let object_start: Option<i64> = r.get(10)?;
+    let object_end: Option<i64> = r.get(11)?;
+    Ok(EvidenceRecord {
+        relation: r.get(0)?,
+        kind: r.get(1)?,
+        subject: r.get(2)?,
+        object_entity: r.get(3)?,
+        object_document: r.get(4)?,
+        document: r.get(5)?,
+        sentence: span(6, 7)?,
+        subject_span: span(8, 9)?,
+        object_span: object_start
+            .zip(object_end)
+            .map(|(a, b)| a as usize..b as usize),
+        rule: r.get(12)?,
+        confidence: r.get(13)?,
+        date: r.get(14)?,
+    })
+}
+
+impl Store {
+    /// Every piece of evidence found in `document`, in text order.
+    pub fn evidence_in(&self, document: DocumentId) -> Result<Vec<EvidenceRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
+             WHERE e.document_id = ?1 ORDER BY e.sentence_start, e.id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([document], evidence_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every piece of evidence for relations of `kinds` (all kinds when
+    /// empty) from `subject` to `object`, oldest document first.
+    pub fn evidence_of(
+        &self,
+        subject: EntityId,
+        kinds: &[String],
+        object: RelationObject,
+    ) -> Result<Vec<EvidenceRecord>, StoreError> {
+        let (entity, document) = match object {
+            RelationObject::Entity(id) => (Some(id), None),
+            RelationObject::Document(id) => (None, Some(id)),
+        };
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
+             WHERE r.subject_id = ?1 AND r.object_entity_id IS ?2 AND r.object_document_id IS ?3
+             ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params![subject, entity, document], evidence_row)?;
+        let mut out: Vec<EvidenceRecord> = rows.collect::<Result<_, _>>()?;
+        if !kinds.is_empty() {
+            out.retain(|e| kinds.contains(&e.kind));
+        }
+        Ok(out)
+    }
+
+    /// The type, canonical name and every name of an entity.
+    pub fn entity_names(
+        &self,
+        id: EntityId,
+    ) -> Result<(EntityType, String, Vec<String>), StoreError> {
+        let (kind, name) = self
+            .conn()
+            .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?
+            .query_row([id], |r| Ok((type_at(r, 0)?, r.get::<_, String>(1)?)))?;
+        let mut names = vec![name.clone()];
+        let mut aliases = self
+            .conn()
+            .prepare_cached("SELECT alias FROM aliases WHERE entity_id = ?1")?;
+        names.extend(
+            aliases
+                .query_map([id], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+        Ok((kind, name, names))
+    }
+
+    /// The relation kinds stored, with their number of relations.
+    pub fn relation_kinds(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT kind, count(*) FROM relations GROUP BY kind ORDER BY kind")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

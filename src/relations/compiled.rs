@@ -1,0 +1,427 @@
+//! The rules compiled against a gazetteer: one vocabulary of folded words,
+//! one trie over every trigger and list phrase (so a document's tokens are
+//! looked up once, whatever the number of rules), the states' adjectives,
+//! and the institutions ("Parliament of Ukraine") the rules can derive.
+
+use super::layout::Tok;
+use super::rules::{Form, Rule, RuleSet, Types};
+use crate::gazetteer::Gazetteer;
+use crate::model::EntityType;
+use crate::normalize::{self, Case};
+use rustc_hash::FxHashMap;
+
+/// No word, slot, entity or sentence.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The word lists a token can belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u16)]
+pub(crate) enum Flag {
+    Hedge = 1,
+    Negation = 1 << 1,
+    Preposition = 1 << 2,
+    Determiner = 1 << 3,
+    Relative = 1 << 4,
+    We = 1 << 5,
+    Coordinator = 1 << 6,
+    ClauseBreak = 1 << 7,
+    Institution = 1 << 8,
+    StateWord = 1 << 9,
+    DocumentWord = 1 << 10,
+    Reference = 1 << 11,
+}
+
+const LISTS: [(&str, Flag); 11] = [
+    ("hedges", Flag::Hedge),
+    ("negations", Flag::Negation),
+    ("prepositions", Flag::Preposition),
+    ("determiners", Flag::Determiner),
+    ("relatives", Flag::Relative),
+    ("we", Flag::We),
+    ("coordinators", Flag::Coordinator),
+    ("clause-breaks", Flag::ClauseBreak),
+    ("institutions", Flag::Institution),
+    ("state-words", Flag::StateWord),
+    ("document-words", Flag::DocumentWord),
+];
+
+/// What a phrase of the trie stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Output {
+    Flag(Flag),
+    Trigger(u16),
+    Demonym(u32),
+}
+
+/// A rule with its word lists as vocabulary ids.
+pub(crate) struct CompiledRule {
+    pub rule: Rule,
+    /// Index of the relation kind in [`Compiled::kinds`].
+    pub kind: u16,
+    /// Index of the demoted kind, if any.
+    pub demoted_kind: Option<u16>,
+    pub prepositions: Vec<Vec<u32>>,
+    pub demoted_by: Vec<Vec<u32>>,
+}
+
+/// A reference noun's constraints.
+pub(crate) struct CompiledReference {
+    pub types: Types,
+    pub kinds: Vec<String>,
+}
+
+/// The rules, ready to run on documents.
+pub struct Compiled {
+    vocab: FxHashMap<Box<str>, u32>,
+    children: FxHashMap<(u32, u32), u32>,
+    outputs: Vec<Vec<Output>>,
+    pub(crate) rules: Vec<CompiledRule>,
+    /// Relation kinds, indexed by [`CompiledRule::kind`].
+    pub kinds: Vec<String>,
+    entity_types: Vec<EntityType>,
+    entity_kinds: FxHashMap<u32, Box<str>>,
+    institutions: FxHashMap<(Vec<u32>, u32), u32>,
+    references: FxHashMap<u32, Vec<CompiledReference>>,
+    /// Words that are one letter away from a trigger (typos in hand-typed
+    /// lists), keyed by every one-letter deletion.
+    fuzzy: FxHashMap<Box<str>, u32>,
+    /// The trigger words typos are looked for, by folded text.
+    typo_words: FxHashMap<Box<str>, u32>,
+    pub(crate) s_word: u32,
+    pub(crate) as_word: u32,
+    pub(crate) by_word: u32,
+    pub(crate) of_word: u32,
+    pub(crate) under_word: u32,
+    pub(crate) party_word: u32,
+}
+
+impl Compiled {
+    /// Compiles the gazetteer's rules against its entities.
+    pub fn build(gazetteer: &Gazetteer) -> Compiled {
+        let set = gazetteer.relation_rules();
+        let mut compiled = Compiled {
+            vocab: FxHashMap::default(),
+            children: FxHashMap::default(),
+            outputs: vec![Vec::new()],
+            rules: Vec::new(),
+            kinds: Vec::new(),
+            entity_types: gazetteer.entries().iter().map(|e| e.kind).collect(),
+            entity_kinds: FxHashMap::default(),
+            institutions: FxHashMap::default(),
+            references: FxHashMap::default(),
+            fuzzy: FxHashMap::default(),
+            typo_words: FxHashMap::default(),
+            s_word: 0,
+            as_word: 0,
+            by_word: 0,
+            of_word: 0,
+            under_word: 0,
+            party_word: 0,
+        };
+        compiled.s_word = compiled.intern("s");
+        compiled.as_word = compiled.intern("as");
+        compiled.by_word = compiled.intern("by");
+        compiled.of_word = compiled.intern("of");
+        compiled.under_word = compiled.intern("under");
+        compiled.party_word = compiled.intern("party");
+        for (name, flag) in LISTS {
+            for phrase in set.list(name) {
+                compiled.add_phrase(phrase, Output::Flag(flag));
+            }
+        }
+        compiled.add_references(set);
+        compiled.add_rules(set);
+        compiled.add_entities(gazetteer);
+        compiled
+    }
+
+    fn intern(&mut self, word: &str) -> u32 {
+        let next = self.vocab.len() as u32;
+        *self.vocab.entry(word.into()).or_insert(next)
+    }
+
+    fn phrase_ids(&mut self, phrase: &str) -> Vec<u32> {
+        let mut words = Vec::new();
+        normalize::tokenize(phrase, Case::Fold, |_, token| words.push(token.to_string()));
+        words.iter().map(|w| self.intern(w)).collect()
+    }
+
+    fn add_phrase(&mut self, phrase: &str, output: Output) {
+        let words = self.phrase_ids(phrase);
+        if words.is_empty() {
+            return;
+        }
+        let mut node = 0u32;
+        for word in words {
+            let next = self.outputs.len() as u32;
+            node = *self.children.entry((node, word)).or_insert(next);
+            if node == next {
+                self.outputs.push(Vec::new());
+            }
+        }
+        self.outputs[node as usize].push(output);
+    }
+
+    fn add_references(&mut self, set: &RuleSet) {
+        for reference in &set.references {
+            for word in &reference.words {
+                let ids = self.phrase_ids(word);
+                if let [id] = ids[..] {
+                    self.add_phrase(word, Output::Flag(Flag::Reference));
+                    self.references
+                        .entry(id)
+                        .or_default()
+                        .push(CompiledReference {
+                            types: reference.types,
+                            kinds: reference.kinds.clone(),
+                        });
+                }
+            }
+        }
+    }
+
+    fn add_rules(&mut self, set: &RuleSet) {
+        for (index, rule) in set.rules.iter().enumerate() {
+            let kind = self.kind(&rule.relation);
+            let demoted_kind = rule.demoted_to.clone().map(|k| self.kind(&k));
+            let prepositions = rule
+                .preposition
+                .iter()
+                .map(|p| self.phrase_ids(p))
+                .collect();
+            let demoted_by = rule.demoted_by.iter().map(|p| self.phrase_ids(p)).collect();
+            for trigger in &rule.triggers {
+                self.add_phrase(trigger, Output::Trigger(index as u16));
+                let typo_prone = matches!(rule.form, Form::Role | Form::Signatories);
+                for word in trigger.split_whitespace().filter(|_| typo_prone) {
+                    if word.chars().count() < 6 || !word.chars().all(char::is_alphabetic) {
+                        continue;
+                    }
+                    let folded = normalize::key(word, Case::Fold);
+                    let id = self.intern(&folded);
+                    self.typo_words.insert(folded.clone().into(), id);
+                    for deleted in deletions(&folded) {
+                        self.fuzzy
+                            .entry(deleted.into())
+                            .and_modify(|e| {
+                                if *e != id {
+                                    *e = NONE
+                                }
+                            })
+                            .or_insert(id);
+                    }
+                }
+            }
+            self.rules.push(CompiledRule {
+                rule: rule.clone(),
+                kind,
+                demoted_kind,
+                prepositions,
+                demoted_by,
+            });
+        }
+    }
+
+    fn kind(&mut self, name: &str) -> u16 {
+        match self.kinds.iter().position(|k| k == name) {
+            Some(i) => i as u16,
+            None => {
+                self.kinds.push(name.to_string());
+                (self.kinds.len() - 1) as u16
+            }
+        }
+    }
+
+    /// Adjectives of states, `kind=` of organisations the references ask
+    /// for, and the institutions named "WORD of STATE".
+    fn add_entities(&mut self, gazetteer: &Gazetteer) {
+        let wanted_kinds: Vec<String> = self
+            .references
+            .values()
+            .flatten()
+            .flat_map(|r| r.kinds.iter().cloned())
+            .collect();
+        let institution_words: Vec<String> = gazetteer
+            .relation_rules()
+            .list("institutions")
+            .iter()
+            .map(|p| normalize::key(p, Case::Fold))
+            .collect();
+        // "WORD of REST" names of organisations, REST to be matched against
+        // state names below.
+        let mut wanted_states: FxHashMap<String, Vec<(String, u32)>> = FxHashMap::default();
+        for (index, entry) in gazetteer.entries().iter().enumerate() {
+            let index = index as u32;
+            match entry.kind {
+                EntityType::State => {
+                    if let Some(demonyms) = entry.attribute("demonym") {
+                        for demonym in demonyms.split(',').map(str::trim).filter(|d| !d.is_empty())
+                        {
+                            self.add_phrase(demonym, Output::Demonym(index));
+                        }
+                    }
+                }
+                EntityType::Organisation => {
+                    if let Some(kind) = entry.attribute("kind")
+                        && wanted_kinds.iter().any(|k| k == kind)
+                    {
+                        self.entity_kinds.insert(index, kind.into());
+                    }
+                    for name in entry.names() {
+                        let Some(first) = name.split_whitespace().next() else {
+                            continue;
+                        };
+                        let first = first.to_lowercase();
+                        if !institution_words.iter().any(|w| w.starts_with(&first)) {
+                            continue;
+                        }
+                        let key = normalize::key(name, Case::Fold);
+                        for word in &institution_words {
+                            if let Some(rest) = key
+                                .strip_prefix(word.as_str())
+                                .and_then(|r| r.strip_prefix(" of "))
+                            {
+                                let rest = rest.strip_prefix("the ").unwrap_or(rest);
+                                wanted_states
+                                    .entry(rest.to_string())
+                                    .or_default()
+                                    .push((word.clone(), index));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if wanted_states.is_empty() {
+            return;
+        }
+        let mut found: FxHashMap<(Vec<u32>, u32), u32> = FxHashMap::default();
+        for (index, entry) in gazetteer.entries().iter().enumerate() {
+            if entry.kind != EntityType::State {
+                continue;
+            }
+            for name in entry.names() {
+                let key = normalize::key(name, Case::Fold);
+                let key = key.strip_prefix("the ").unwrap_or(&key);
+                let Some(orgs) = wanted_states.get(key) else {
+                    continue;
+                };
+                for (word, org) in orgs.clone() {
+                    let words = self.phrase_ids(&word);
+                    found
+                        .entry((words, index as u32))
+                        .and_modify(|o| {
+                            if *o != org {
+                                *o = NONE
+                            }
+                        })
+                        .or_insert(org);
+                }
+            }
+        }
+        found.retain(|_, org| *org != NONE);
+        self.institutions = found;
+    }
+
+    /// The vocabulary id of a folded word, or [`NONE`].
+    pub(crate) fn word(&self, folded: &str) -> u32 {
+        self.vocab.get(folded).copied().unwrap_or(NONE)
+    }
+
+    /// The trigger word one typo away from `folded`, if exactly one is:
+    /// first a letter too many ("memeber"), then a letter missing
+    /// ("suported"), then a letter changed.
+    pub(crate) fn fuzzy_word(&self, folded: &str) -> u32 {
+        if folded.chars().count() < 6 || !folded.chars().all(char::is_alphabetic) {
+            return NONE;
+        }
+        let unique = |ids: &mut dyn Iterator<Item = u32>| {
+            let mut found = NONE;
+            for id in ids {
+                if id == NONE || (found != NONE && found != id) {
+                    return Some(NONE);
+                }
+                found = id;
+            }
+            (found != NONE).then_some(found)
+        };
+        let extra =
+            unique(&mut deletions(folded).filter_map(|d| self.typo_words.get(d.as_str()).copied()));
+        let missing = || unique(&mut self.fuzzy.get(folded).copied().into_iter());
+        let changed =
+            || unique(&mut deletions(folded).filter_map(|d| self.fuzzy.get(d.as_str()).copied()));
+        extra.or_else(missing).or_else(changed).unwrap_or(NONE)
+    }
+
+    /// Calls `each(end, output)` for every phrase starting at token `start`
+    /// and ending before `limit`.
+    pub(crate) fn phrases_at(
+        &self,
+        tokens: &[Tok],
+        start: usize,
+        limit: usize,
+        mut each: impl FnMut(usize, Output),
+    ) {
+        let mut node = 0u32;
+        let mut t = start;
+        while t < limit {
+            let word = tokens[t].word;
+            if word == NONE {
+                return;
+            }
+            match self.children.get(&(node, word)) {
+                Some(&next) => node = next,
+                None => return,
+            }
+            t += 1;
+            for &output in &self.outputs[node as usize] {
+                each(t, output);
+            }
+        }
+    }
+
+    /// The type of a gazetteer entity.
+    pub(crate) fn entity_type(&self, entity: u32) -> EntityType {
+        self.entity_types[entity as usize]
+    }
+
+    /// The organisation "WORDS of STATE", if the gazetteer has exactly one.
+    pub(crate) fn institution(&self, words: &[u32], state: u32) -> Option<u32> {
+        // The longest prefix of `words` that names an institution.
+        (1..=words.len()).rev().find_map(|n| {
+            self.institutions
+                .get(&(words[..n].to_vec(), state))
+                .copied()
+        })
+    }
+
+    /// The constraints of the reference noun `word`.
+    pub(crate) fn references(&self, word: u32) -> &[CompiledReference] {
+        self.references.get(&word).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether `entity` fits a reference's `kinds`.
+    pub(crate) fn kind_fits(&self, entity: u32, kinds: &[String]) -> bool {
+        kinds.is_empty()
+            || self
+                .entity_kinds
+                .get(&entity)
+                .is_some_and(|k| kinds.iter().any(|w| **w == **k))
+    }
+
+    /// Whether any rule is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+/// Every string with one character of `word` removed.
+fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    word.char_indices().map(move |(i, c)| {
+        let mut s = String::with_capacity(word.len());
+        s.push_str(&word[..i]);
+        s.push_str(&word[i + c.len_utf8()..]);
+        s
+    })
+}

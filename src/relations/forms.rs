@@ -1,0 +1,879 @@
+//! The forms a rule can take in running text: where its subject and object
+//! stand around the trigger. Each function reads one trigger and adds what
+//! it finds to the context's hits; none of them looks at the text again,
+//! only at the tokens and names of the [`Layout`].
+
+use super::compiled::{Compiled, Flag, NONE};
+use super::layout::{Layout, Slot};
+use super::rules::{Target, Types, Window};
+use std::ops::Range;
+
+/// Something that names an entity at a place of the text: a name, "we",
+/// "the resolution".
+#[derive(Clone, Debug)]
+pub(crate) struct Named {
+    pub entity: u32,
+    pub span: Range<u32>,
+    /// How much the way it was found lowers confidence (1 for a name).
+    pub certainty: f32,
+}
+
+/// One relation found, before dates and deduplication.
+#[derive(Clone, Debug)]
+pub(crate) struct Hit {
+    pub rule: u16,
+    pub kind: u16,
+    pub subject: Named,
+    pub object: Option<Named>,
+    /// The evidence span: the sentence, or a signatory's entry.
+    pub evidence: Range<u32>,
+    pub confidence: f32,
+}
+
+/// What the forms share while reading one document.
+pub(crate) struct Context<'a> {
+    pub layout: Layout<'a>,
+    /// The document's author ("Appeal by X"), whom "we" refers to.
+    pub author: Option<Named>,
+    pub hits: Vec<Hit>,
+}
+
+/// What a search before a trigger found.
+enum Before {
+    Found(Named),
+    /// A hedge or negation stands between: the trigger states no fact.
+    Hedged,
+    Nothing,
+}
+
+/// How many tokens a search walks back at most.
+const LOOK_BACK: usize = 40;
+
+impl<'a> Context<'a> {
+    fn named(&self, slot: &Slot, entity: u32) -> Named {
+        Named {
+            entity,
+            span: slot.bytes.clone(),
+            certainty: 1.0,
+        }
+    }
+
+    fn slot(&self, t: usize) -> Option<&Slot> {
+        match self.layout.slot_at.get(t) {
+            Some(&s) if s != NONE => Some(&self.layout.slots[s as usize]),
+            _ => None,
+        }
+    }
+
+    /// The token range a rule may look in around token `t`.
+    fn window(&self, t: usize, window: Window) -> Range<usize> {
+        let sentence = self.layout.sentence_tokens(t);
+        if window == Window::Sentence {
+            return sentence;
+        }
+        let mut start = t;
+        while start > sentence.start && !self.layout.breaks_clause(start - 1) {
+            start -= 1;
+        }
+        let mut end = t;
+        while end < sentence.end && !self.layout.breaks_clause(end) {
+            end += 1;
+        }
+        start..end
+    }
+
+    fn push(&mut self, rule: u16, kind: u16, subject: Named, object: Option<Named>, at: usize) {
+        let evidence = self.layout.sentence_bytes(at);
+        self.push_at(rule, kind, subject, object, evidence);
+    }
+
+    /// Records a relation of rule `rule` evidenced by the bytes `evidence`.
+    pub fn push_at(
+        &mut self,
+        rule: u16,
+        kind: u16,
+        subject: Named,
+        object: Option<Named>,
+        evidence: Range<u32>,
+    ) {
+        if object.as_ref().is_some_and(|o| o.entity == subject.entity) {
+            return;
+        }
+        let certainty = subject.certainty * object.as_ref().map_or(1.0, |o| o.certainty);
+        let confidence = self.layout.rules.rules[rule as usize].rule.confidence * certainty;
+        self.hits.push(Hit {
+            rule,
+            kind,
+            evidence,
+            subject,
+            object,
+            confidence,
+        });
+    }
+
+    fn compiled(&self) -> &'a Compiled {
+        self.layout.rules
+    }
+
+    /// The nearest name before token `from` that fits `types` and is not
+    /// the object of a preposition, reading "we", relative pronouns and
+    /// reference nouns on the way; a hedge or negation on the way means
+    /// the trigger states no fact.
+    fn find_before(&self, from: usize, start: usize, types: Types) -> Before {
+        let layout = &self.layout;
+        let mut t = from;
+        let mut steps = 0;
+        while t > start && steps < LOOK_BACK {
+            t -= 1;
+            steps += 1;
+            if let Some(slot) = self.slot(t) {
+                t = slot.tokens.start.max(start);
+                if let Some(entity) = layout.pick(slot, types) {
+                    let before_as = self.next_word(slot.tokens.end) == Some(layout.rules.as_word);
+                    if before_as || !layout.prepositional(slot.tokens.start) {
+                        return Before::Found(self.named(slot, entity));
+                    }
+                }
+                continue;
+            }
+            let tok = layout.tokens[t];
+            if tok.punct != 0 {
+                continue;
+            }
+            if layout.is(t, Flag::Hedge) || layout.is(t, Flag::Negation) {
+                return Before::Hedged;
+            }
+            if layout.is(t, Flag::We) {
+                return match &self.author {
+                    Some(author) if layout.pick(&self.author_slot(author), types).is_some() => {
+                        Before::Found(Named {
+                            entity: author.entity,
+                            span: tok.start..tok.end,
+                            certainty: 0.9,
+                        })
+                    }
+                    _ => Before::Nothing,
+                };
+            }
+            if layout.is(t, Flag::Relative) {
+                let mut p = t;
+                while p > start && layout.tokens[p - 1].punct == b',' {
+                    p -= 1;
+                }
+                if p > start
+                    && let Some(slot) = self.slot(p - 1)
+                    && slot.tokens.end == p
+                    && let Some(entity) = layout.pick(slot, types)
+                {
+                    return Before::Found(self.named(slot, entity));
+                }
+                continue;
+            }
+            if layout.is(t, Flag::Reference) {
+                return match self.resolve_reference(t, types) {
+                    Some(named) => Before::Found(named),
+                    None => Before::Nothing,
+                };
+            }
+        }
+        Before::Nothing
+    }
+
+    /// A slot standing for the author, for type checks.
+    fn author_slot(&self, author: &Named) -> Slot {
+        Slot {
+            tokens: 0..0,
+            bytes: author.span.clone(),
+            candidates: vec![author.entity],
+        }
+    }
+
+    /// The word token after `t`, quotes skipped.
+    fn next_word(&self, mut t: usize) -> Option<u32> {
+        while let Some(tok) = self.layout.tokens.get(t) {
+            if tok.punct == b'"' {
+                t += 1;
+                continue;
+            }
+            return (tok.punct == 0).then_some(tok.word);
+        }
+        None
+    }
+
+    /// "the resolution": the nearest earlier name of the paragraph that
+    /// fits the reference noun's type and kind and the rule's `types`.
+    fn resolve_reference(&self, t: usize, types: Types) -> Option<Named> {
+        let layout = &self.layout;
+        let references = layout.rules.references(layout.tokens[t].word);
+        let sentence = layout.sentence_of[t];
+        if sentence == NONE {
+            return None;
+        }
+        let paragraph = layout.sentences[sentence as usize].paragraph;
+        let mut first = sentence as usize;
+        while first > 0 && layout.sentences[first - 1].paragraph == paragraph {
+            first -= 1;
+        }
+        let start = layout.sentences[first].tokens.start;
+        let mut u = t;
+        while u > start {
+            u -= 1;
+            let Some(slot) = self.slot(u) else { continue };
+            u = slot.tokens.start.max(start);
+            for reference in references {
+                let Some(entity) = layout.pick(slot, reference.types) else {
+                    continue;
+                };
+                if types.has(layout.rules.entity_type(entity))
+                    && layout.rules.kind_fits(entity, &reference.kinds)
+                {
+                    let tok = layout.tokens[t];
+                    return Some(Named {
+                        entity,
+                        span: tok.start..tok.end,
+                        certainty: 0.8,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// The first name after `from` that fits `types`, within `gap` words,
+    /// with the names coordinated to it ("A, B and C").
+    pub fn names_after(&self, from: usize, end: usize, types: Types, gap: usize) -> Vec<Named> {
+        let layout = &self.layout;
+        let mut found = Vec::new();
+        let mut words = 0;
+        let mut t = from;
+        while t < end {
+            if let Some(slot) = self.slot(t) {
+                if let Some(entity) = layout.pick(slot, types) {
+                    found.push(self.named(slot, entity));
+                    t = slot.tokens.end;
+                    break;
+                }
+                t = slot.tokens.end;
+                words += 1;
+                if words > gap {
+                    return found;
+                }
+                continue;
+            }
+            let tok = layout.tokens[t];
+            if tok.punct != 0 {
+                if matches!(tok.punct, b'"' | b'\'' | b'-') {
+                    t += 1;
+                    continue;
+                }
+                return found;
+            }
+            if !layout.is(t, Flag::Determiner) {
+                words += 1;
+                if words > gap {
+                    return found;
+                }
+            }
+            t += 1;
+        }
+        if found.is_empty() {
+            return found;
+        }
+        // Coordination.
+        loop {
+            let mut u = t;
+            let mut joined = false;
+            while u < end
+                && self.slot(u).is_none()
+                && (layout.tokens[u].punct == b',' || layout.is(u, Flag::Coordinator))
+            {
+                u += 1;
+                joined = true;
+            }
+            while u < end && self.slot(u).is_none() && layout.is(u, Flag::Determiner) {
+                u += 1;
+            }
+            if !joined || u >= end {
+                break;
+            }
+            match self
+                .slot(u)
+                .and_then(|s| layout.pick(s, types).map(|e| (s, e)))
+            {
+                Some((slot, entity)) => {
+                    let named = self.named(slot, entity);
+                    t = slot.tokens.end;
+                    found.push(named);
+                }
+                None => break,
+            }
+        }
+        found
+    }
+
+    /// The end token of the last of `names`.
+    fn end_of(&self, names: &[Named]) -> usize {
+        let last = names.last().map_or(0, |n| n.span.end);
+        self.layout.tokens.partition_point(|tok| tok.end <= last)
+    }
+
+    /// `SUBJECT … trigger … OBJECT`, and with `passive`,
+    /// `OBJECT … trigger by SUBJECT`.
+    pub fn verb(&mut self, index: u16, (ts, te): (usize, usize)) {
+        let rule = &self.compiled().rules[index as usize];
+        let window = self.window(ts, rule.rule.window);
+        let r = &rule.rule;
+        if r.passive {
+            let mut b = te;
+            while self.layout.tokens.get(b).is_some_and(|t| t.punct == b'"') {
+                b += 1;
+            }
+            if self
+                .layout
+                .tokens
+                .get(b)
+                .is_some_and(|t| t.word == self.layout.rules.by_word)
+            {
+                let subjects = self.names_after(b + 1, window.end, r.subject, 1);
+                if subjects.is_empty() {
+                    return;
+                }
+                let Target::Entity(types) = r.object else {
+                    return;
+                };
+                if let Before::Found(object) = self.find_before(ts, window.start, types) {
+                    for subject in subjects {
+                        self.push(index, rule.kind, subject, Some(object.clone()), ts);
+                    }
+                }
+                return;
+            }
+        }
+        let subject = match self.hyphenated_subject(ts, r.subject, r.demonyms) {
+            Some(subject) => subject,
+            None => match self.find_before(ts, window.start, r.subject) {
+                Before::Found(subject) => subject,
+                Before::Hedged => return,
+                Before::Nothing => match self.operative_clause(ts, window.start, r.subject) {
+                    Some(author) => author,
+                    None => return,
+                },
+            },
+        };
+        match r.object {
+            Target::Document => {
+                let mut t = te;
+                while self.layout.is(t, Flag::Determiner) {
+                    t += 1;
+                }
+                if self.layout.is(t, Flag::DocumentWord) && self.slot(t).is_none() {
+                    self.push(index, rule.kind, subject, None, ts);
+                }
+            }
+            Target::Entity(types) => {
+                let mut objects = self.names_after(te, window.end, types, r.gap);
+                if r.agent_is_object && !objects.is_empty() {
+                    let agents = self.agents_after(self.end_of(&objects), window.end, types);
+                    if !agents.is_empty() {
+                        objects = agents;
+                    }
+                }
+                for object in objects {
+                    self.push(index, rule.kind, subject.clone(), Some(object), ts);
+                }
+            }
+        }
+    }
+
+    /// "Russian-occupied Crimea", "Kremlin-backed": the name or state
+    /// adjective joined to the trigger by a hyphen.
+    fn hyphenated_subject(&self, ts: usize, types: Types, demonyms: bool) -> Option<Named> {
+        let layout = &self.layout;
+        if ts < 2
+            || layout.tokens[ts - 1].punct != b'-'
+            || layout.tokens[ts - 1].start != layout.tokens[ts - 2].end
+        {
+            return None;
+        }
+        if let Some(slot) = self.slot(ts - 2)
+            && let Some(entity) = layout.pick(slot, types)
+        {
+            return Some(self.named(slot, entity));
+        }
+        let state = layout.demonym_at[ts - 2];
+        (demonyms && state != NONE && types.has(crate::model::EntityType::State)).then(|| {
+            let tok = layout.tokens[ts - 2];
+            Named {
+                entity: state,
+                span: tok.start..tok.end,
+                certainty: 1.0,
+            }
+        })
+    }
+
+    /// "1. To condemn ...": an operative clause of a resolution, whose
+    /// subject is the body that adopts it (the document's author).
+    fn operative_clause(&self, ts: usize, start: usize, types: Types) -> Option<Named> {
+        let author = self.author.as_ref()?;
+        let layout = &self.layout;
+        let words: Vec<usize> = (start..ts)
+            .filter(|&t| layout.tokens[t].punct == 0)
+            .collect();
+        let is_to = |t: usize| {
+            layout.text[layout.tokens[t].start as usize..layout.tokens[t].end as usize]
+                .eq_ignore_ascii_case("to")
+        };
+        let numbered = words.len() == 2
+            && layout.text
+                [layout.tokens[words[0]].start as usize..layout.tokens[words[0]].end as usize]
+                .bytes()
+                .all(|b| b.is_ascii_digit());
+        let to_first = (words.len() == 1 && is_to(words[0])) || (numbered && is_to(words[1]));
+        if !to_first || layout.pick(&self.author_slot(author), types).is_none() {
+            return None;
+        }
+        let tok = layout.tokens[*words.last()?];
+        Some(Named {
+            entity: author.entity,
+            span: tok.start..tok.end,
+            certainty: 0.8,
+        })
+    }
+
+    /// "… by the authorities of Russia": the agent of the act named after
+    /// a trigger, up to three words after "by".
+    fn agents_after(&self, from: usize, end: usize, types: Types) -> Vec<Named> {
+        let mut t = from;
+        while t < end && t < from + 8 {
+            if self.layout.tokens[t].word == self.layout.rules.by_word && self.slot(t).is_none() {
+                return self.names_after(t + 1, end, types, 3);
+            }
+            if self.layout.tokens[t].punct != 0 && self.layout.tokens[t].punct != b'-' {
+                break;
+            }
+            t += 1;
+        }
+        Vec::new()
+    }
+
+    /// `SUBJECT's trigger of OBJECT`, `trigger of OBJECT by SUBJECT`,
+    /// `Russian trigger of OBJECT` (with `demonyms`), and
+    /// `OBJECT … under SUBJECT's trigger`.
+    pub fn noun(&mut self, index: u16, (ts, te): (usize, usize)) {
+        let rule = &self.compiled().rules[index as usize];
+        let r = &rule.rule;
+        let Target::Entity(object_types) = r.object else {
+            return;
+        };
+        let window = self.window(ts, r.window);
+        let layout = &self.layout;
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0
+                && tok.flags == 0
+                && layout.slot_at[t] == NONE
+                && layout.demonym_at[t] == NONE
+        };
+        // One adjective may stand between: "Russia's temporary occupation".
+        let mut p = ts;
+        if p > window.start && plain(p - 1) {
+            p -= 1;
+        }
+        let mut subject = None;
+        let mut lead = p;
+        let possessed = if p >= window.start + 2
+            && layout.tokens[p - 1].word == layout.rules.s_word
+            && layout.tokens[p - 2].punct == b'\''
+        {
+            Some(p - 2)
+        } else if p > window.start && layout.tokens[p - 1].punct == b'\'' {
+            Some(p - 1)
+        } else {
+            None
+        };
+        if let Some(end) = possessed {
+            if end > window.start
+                && let Some(slot) = self.slot(end - 1)
+                && let Some(entity) = layout.pick(slot, r.subject)
+            {
+                lead = slot.tokens.start;
+                subject = Some(self.named(slot, entity));
+            }
+        } else if r.demonyms
+            && p > window.start
+            && layout.demonym_at[p - 1] != NONE
+            && r.subject.has(crate::model::EntityType::State)
+        {
+            let tok = layout.tokens[p - 1];
+            lead = p - 1;
+            subject = Some(Named {
+                entity: layout.demonym_at[p - 1],
+                span: tok.start..tok.end,
+                certainty: 1.0,
+            });
+        }
+        // "non-recognition", "Russia's refusal of recognition".
+        if (lead..ts).any(|t| layout.is(t, Flag::Negation) || layout.is(t, Flag::Hedge)) {
+            return;
+        }
+        let mut objects = Vec::new();
+        if layout
+            .tokens
+            .get(te)
+            .is_some_and(|t| t.word == layout.rules.of_word)
+        {
+            objects = self.names_after(te + 1, window.end, object_types, r.gap);
+        }
+        if subject.is_none() && !objects.is_empty() {
+            let end = self.end_of(&objects);
+            if self
+                .layout
+                .tokens
+                .get(end)
+                .is_some_and(|t| t.word == self.layout.rules.by_word)
+            {
+                subject = self
+                    .names_after(end + 1, window.end, r.subject, 1)
+                    .into_iter()
+                    .next();
+            }
+        }
+        let Some(subject) = subject else { return };
+        if objects.is_empty() {
+            // "X under Russian occupation".
+            let mut q = lead;
+            let mut skipped = 0;
+            while q > window.start && skipped < 2 && {
+                let tok = self.layout.tokens[q - 1];
+                tok.punct == 0 && tok.flags == 0 && self.layout.slot_at[q - 1] == NONE
+            } {
+                q -= 1;
+                skipped += 1;
+            }
+            if q > window.start
+                && self.layout.tokens[q - 1].word == self.layout.rules.under_word
+                && let Before::Found(object) = self.find_before(q - 1, window.start, object_types)
+            {
+                objects.push(object);
+            }
+        }
+        for object in objects {
+            self.push(index, rule.kind, subject.clone(), Some(object), ts);
+        }
+    }
+
+    /// `OBJECT … trigger SUBJECT`: "led by X", "under the leadership of X",
+    /// "signed by X".
+    pub fn agent(&mut self, index: u16, (ts, te): (usize, usize)) {
+        let rule = &self.compiled().rules[index as usize];
+        let r = &rule.rule;
+        let window = self.window(ts, r.window);
+        let subjects = self.names_after(te, window.end, r.subject, r.gap);
+        if subjects.is_empty() {
+            return;
+        }
+        match r.object {
+            Target::Document => {
+                for subject in subjects {
+                    self.push(index, rule.kind, subject, None, ts);
+                }
+            }
+            Target::Entity(types) => {
+                if let Before::Found(object) = self.find_before(ts, window.start, types) {
+                    for subject in subjects {
+                        self.push(index, rule.kind, subject, Some(object.clone()), ts);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A role noun describing a person. `person` is the signatory whose
+    /// description holds the trigger (`limit` its end), or `None` in
+    /// running text, where the person stands in apposition.
+    pub fn role(
+        &mut self,
+        index: u16,
+        (ts, te): (usize, usize),
+        person: Option<(&Named, Range<usize>)>,
+    ) {
+        let rule = &self.compiled().rules[index as usize];
+        let r = &rule.rule;
+        let Target::Entity(object_types) = r.object else {
+            return;
+        };
+        let layout = &self.layout;
+        let bounds = match &person {
+            Some((_, description)) => description.clone(),
+            None => layout.sentence_tokens(ts),
+        };
+        let (start, limit) = (bounds.start, bounds.end);
+        // "deputy head" is a member, not a leader.
+        let mut kind = rule.kind;
+        let mut role_start = ts;
+        for phrase in &rule.demoted_by {
+            let n = phrase.len();
+            if ts >= start + n
+                && layout.tokens[ts - n..ts]
+                    .iter()
+                    .map(|t| t.word)
+                    .eq(phrase.iter().copied())
+            {
+                kind = rule.demoted_kind.unwrap_or(kind);
+                role_start = ts - n;
+                break;
+            }
+        }
+        // ROLE [words] PREPOSITION [the] OBJECT
+        let mut objects = Vec::new();
+        let mut prefix_used = false;
+        if !rule.prepositions.is_empty() {
+            let mut t = te;
+            let mut words = 0;
+            while t < limit {
+                let matched = rule.prepositions.iter().find(|p| {
+                    layout.tokens.len() >= t + p.len()
+                        && layout.tokens[t..t + p.len()]
+                            .iter()
+                            .map(|t| t.word)
+                            .eq(p.iter().copied())
+                });
+                if let Some(p) = matched {
+                    objects = self.names_after(t + p.len(), limit, object_types, r.gap);
+                    break;
+                }
+                if self.slot(t).is_some() || layout.tokens[t].punct != 0 {
+                    break;
+                }
+                words += 1;
+                if words > r.gap {
+                    break;
+                }
+                t += 1;
+            }
+        }
+        // OBJECT ROLE, OBJECT's ROLE, DEMONYM ROLE
+        if objects.is_empty() && r.prefix {
+            let mut p = role_start;
+            if p >= start + 2
+                && layout.tokens[p - 1].word == layout.rules.s_word
+                && layout.tokens[p - 2].punct == b'\''
+            {
+                p -= 2;
+            }
+            if p > start {
+                if let Some(slot) = self.slot(p - 1)
+                    && slot.tokens.end == p
+                    && let Some(entity) = layout.pick(slot, object_types)
+                {
+                    objects.push(self.named(slot, entity));
+                    prefix_used = true;
+                } else if r.demonyms
+                    && layout.demonym_at[p - 1] != NONE
+                    && object_types.has(crate::model::EntityType::State)
+                {
+                    let tok = layout.tokens[p - 1];
+                    objects.push(Named {
+                        entity: layout.demonym_at[p - 1],
+                        span: tok.start..tok.end,
+                        certainty: 1.0,
+                    });
+                    prefix_used = true;
+                }
+            }
+        }
+        if objects.is_empty() {
+            return;
+        }
+        let person = match person {
+            Some((named, _)) => Some(named.clone()),
+            None if prefix_used => self.person_after(te, limit, r.gap),
+            None => {
+                let end = self.end_of(&objects);
+                let mut u = end;
+                if layout.tokens.get(u).is_some_and(|t| t.punct == b',') {
+                    u += 1;
+                }
+                (u < limit)
+                    .then(|| self.person_at(u))
+                    .flatten()
+                    .or_else(|| self.person_in_apposition(role_start, start))
+            }
+        };
+        let Some(person) = person else { return };
+        for object in objects {
+            self.push(index, kind, person.clone(), Some(object), ts);
+        }
+    }
+
+    fn person_at(&self, t: usize) -> Option<Named> {
+        let slot = self.slot(t)?;
+        if slot.tokens.start != t {
+            return None;
+        }
+        let entity = self.layout.pick(slot, PERSON)?;
+        Some(self.named(slot, entity))
+    }
+
+    /// "Chechnya head X", "the Paris-based lawyer X": the person after the
+    /// role, up to `gap` plain words on.
+    fn person_after(&self, mut t: usize, limit: usize, gap: usize) -> Option<Named> {
+        let mut words = 0;
+        while t < limit {
+            if self.slot(t).is_some() {
+                return self.person_at(t);
+            }
+            let tok = self.layout.tokens[t];
+            if tok.punct != 0 || words >= gap {
+                return None;
+            }
+            words += 1;
+            t += 1;
+        }
+        None
+    }
+
+    /// "X, the head of": the person before a comma, a few words before the
+    /// role.
+    fn person_in_apposition(&self, role: usize, start: usize) -> Option<Named> {
+        let mut t = role;
+        let mut words = 0;
+        while t > start {
+            t -= 1;
+            if let Some(slot) = self.slot(t) {
+                let _ = slot;
+                return None;
+            }
+            let tok = self.layout.tokens[t];
+            if tok.punct == b',' {
+                let slot = self.slot(t.checked_sub(1)?)?;
+                if slot.tokens.end != t {
+                    return None;
+                }
+                let entity = self.layout.pick(slot, PERSON)?;
+                return Some(self.named(slot, entity));
+            }
+            if tok.punct != 0 && tok.punct != b'-' {
+                return None;
+            }
+            words += 1;
+            if words > 4 {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// "X of the Y party": a person, "of", an organisation.
+    pub fn person_of(&mut self, index: u16) {
+        let rule = &self.compiled().rules[index as usize];
+        let Target::Entity(types) = rule.rule.object else {
+            return;
+        };
+        let mut found = Vec::new();
+        for slot in &self.layout.slots {
+            let Some(person) = self.layout.pick(slot, rule.rule.subject) else {
+                continue;
+            };
+            let mut t = slot.tokens.end;
+            if self
+                .layout
+                .tokens
+                .get(t)
+                .is_none_or(|tok| tok.word != self.layout.rules.of_word)
+            {
+                continue;
+            }
+            t += 1;
+            while self.layout.is(t, Flag::Determiner) {
+                t += 1;
+            }
+            if let Some(org) = self.slot(t)
+                && org.tokens.start == t
+                && let Some(entity) = self.layout.pick(org, types)
+            {
+                found.push((
+                    self.named(slot, person),
+                    self.named(org, entity),
+                    slot.tokens.start,
+                ));
+            }
+        }
+        for (person, org, at) in found {
+            self.push(index, rule.kind, person, Some(org), at);
+        }
+    }
+
+    /// The name that ends a signatory's description after a comma
+    /// ("…, Denmark"), trailing punctuation and a parenthesis aside.
+    pub fn tail_name(&self, description: Range<usize>, object: Target) -> Option<Named> {
+        let Target::Entity(types) = object else {
+            return None;
+        };
+        let tokens = &self.layout.tokens;
+        let mut end = description.end;
+        loop {
+            while end > description.start && matches!(tokens[end - 1].punct, b'.' | b',' | b';') {
+                end -= 1;
+            }
+            if end > description.start && tokens[end - 1].punct == b')' {
+                let open = (description.start..end)
+                    .rev()
+                    .find(|&t| tokens[t].punct == b'(')?;
+                end = open;
+                continue;
+            }
+            break;
+        }
+        let slot = self.slot(end.checked_sub(1)?)?;
+        if slot.tokens.end != end || slot.tokens.start <= description.start {
+            return None;
+        }
+        // ", Denmark" or ", in Paris".
+        let mut before = slot.tokens.start - 1;
+        if tokens[before].punct == 0
+            && self.layout.text[tokens[before].start as usize..tokens[before].end as usize]
+                .eq_ignore_ascii_case("in")
+            && before > description.start
+        {
+            before -= 1;
+        }
+        if tokens[before].punct != b',' {
+            return None;
+        }
+        let entity = self.layout.pick(slot, types)?;
+        Some(self.named(slot, entity))
+    }
+
+    /// The names in parentheses of a signatory's description (an unclosed
+    /// parenthesis runs to the end).
+    pub fn parenthesised_names(&self, description: Range<usize>, object: Target) -> Vec<Named> {
+        let Target::Entity(types) = object else {
+            return Vec::new();
+        };
+        let mut names = Vec::new();
+        let mut depth = 0;
+        let mut t = description.start;
+        while t < description.end {
+            match self.layout.tokens[t].punct {
+                b'(' => depth += 1,
+                b')' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+            if let Some(slot) = self.slot(t) {
+                if depth > 0
+                    && let Some(entity) = self.layout.pick(slot, types)
+                {
+                    names.push(self.named(slot, entity));
+                }
+                t = slot.tokens.end;
+                continue;
+            }
+            t += 1;
+        }
+        names
+    }
+}
+
+/// The person type alone.
+const PERSON: Types = Types::PERSON;

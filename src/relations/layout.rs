@@ -1,0 +1,362 @@
+//! One document as the rules see it: tokens with the word lists they belong
+//! to, the names on them ("slots"), sentences, paragraphs and lines, and the
+//! searches every form shares (the nearest fitting name before a trigger,
+//! the names after it with their coordinated companions).
+
+use super::compiled::{Compiled, Flag, NONE, Output};
+use super::sentence;
+use crate::mention::Mention;
+use crate::model::EntityType;
+use crate::normalize::{self, Case};
+use std::ops::Range;
+
+/// A token of the document.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tok {
+    pub start: u32,
+    pub end: u32,
+    /// The rules' vocabulary id of the folded word, or [`NONE`].
+    pub word: u32,
+    /// The lists this token is part of ([`Flag`] bits).
+    pub flags: u16,
+    /// The punctuation character (folded), or 0 for a word.
+    pub punct: u8,
+    /// Whether the word starts with a capital letter.
+    pub upper: bool,
+}
+
+/// A name in the text: one mention, its candidate entities, or a name the
+/// rules derived ("Ukraine's parliament").
+#[derive(Clone, Debug)]
+pub(crate) struct Slot {
+    pub tokens: Range<usize>,
+    pub bytes: Range<u32>,
+    /// Gazetteer indices of the candidates (one unless ambiguous).
+    pub candidates: Vec<u32>,
+}
+
+/// A trigger of a rule found in the text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Trigger {
+    pub tokens: (usize, usize),
+    pub rule: u16,
+}
+
+/// A sentence with its token range.
+#[derive(Clone, Debug)]
+pub(crate) struct SentenceSpan {
+    pub bytes: Range<u32>,
+    pub tokens: Range<usize>,
+    pub paragraph: usize,
+}
+
+/// The document view.
+pub(crate) struct Layout<'a> {
+    pub text: &'a str,
+    pub rules: &'a Compiled,
+    pub tokens: Vec<Tok>,
+    pub slots: Vec<Slot>,
+    /// Per token: the slot covering it, or [`NONE`].
+    pub slot_at: Vec<u32>,
+    /// Per token: the state a capitalised adjective names ("Russian"), or
+    /// [`NONE`].
+    pub demonym_at: Vec<u32>,
+    pub triggers: Vec<Trigger>,
+    pub sentences: Vec<SentenceSpan>,
+    /// Per token: its sentence.
+    pub sentence_of: Vec<u32>,
+}
+
+impl<'a> Layout<'a> {
+    /// Builds the view of `text` with its `mentions`.
+    pub fn new(text: &'a str, mentions: &[Mention], rules: &'a Compiled) -> Layout<'a> {
+        let mut tokens = Vec::with_capacity(text.len() / 5);
+        normalize::tokenize(text, Case::Fold, |range, folded| {
+            let first = text[range.start..].chars().next().unwrap_or(' ');
+            let punct = if first.is_alphanumeric() {
+                0
+            } else {
+                folded
+                    .as_bytes()
+                    .first()
+                    .copied()
+                    .filter(u8::is_ascii)
+                    .unwrap_or(b'?')
+            };
+            tokens.push(Tok {
+                start: range.start as u32,
+                end: range.end as u32,
+                word: rules.word(folded),
+                flags: 0,
+                punct,
+                upper: first.is_uppercase(),
+            });
+        });
+        let mut layout = Layout {
+            text,
+            rules,
+            slot_at: vec![NONE; tokens.len()],
+            demonym_at: vec![NONE; tokens.len()],
+            tokens,
+            slots: Vec::new(),
+            triggers: Vec::new(),
+            sentences: Vec::new(),
+            sentence_of: Vec::new(),
+        };
+        layout.place_slots(mentions);
+        layout.scan_words(0..layout.tokens.len());
+        layout.derive_slots();
+        layout.place_sentences();
+        layout
+    }
+
+    /// Groups the mentions by span (an ambiguous name is one slot with
+    /// several candidates) and places them on the tokens.
+    fn place_slots(&mut self, mentions: &[Mention]) {
+        let mut t = 0;
+        let mut i = 0;
+        while i < mentions.len() {
+            let (start, end) = (mentions[i].start, mentions[i].end);
+            let mut candidates = Vec::with_capacity(1);
+            while i < mentions.len() && mentions[i].start == start && mentions[i].end == end {
+                candidates.push(mentions[i].entity);
+                i += 1;
+            }
+            while t < self.tokens.len() && self.tokens[t].start < start {
+                t += 1;
+            }
+            let first = t;
+            while t < self.tokens.len() && self.tokens[t].end <= end {
+                t += 1;
+            }
+            if first == t {
+                continue;
+            }
+            self.push_slot(first..t, candidates);
+        }
+    }
+
+    fn push_slot(&mut self, tokens: Range<usize>, candidates: Vec<u32>) {
+        let id = self.slots.len() as u32;
+        for t in tokens.clone() {
+            self.slot_at[t] = id;
+        }
+        self.slots.push(Slot {
+            bytes: self.tokens[tokens.start].start..self.tokens[tokens.end - 1].end,
+            tokens,
+            candidates,
+        });
+    }
+
+    /// Marks list words and finds triggers in `range` (words inside names
+    /// are not triggers: "occupation regime" is a name, not an occupation).
+    pub fn scan_words(&mut self, range: Range<usize>) {
+        self.triggers
+            .retain(|t| t.tokens.0 < range.start || t.tokens.0 >= range.end);
+        let mut found = Vec::new();
+        for i in range.clone() {
+            if self.tokens[i].word == NONE {
+                continue;
+            }
+            self.rules
+                .phrases_at(&self.tokens, i, range.end, |end, output| {
+                    found.push((i, end, output))
+                });
+        }
+        for (start, end, output) in found {
+            match output {
+                Output::Flag(flag) => {
+                    for t in start..end {
+                        self.tokens[t].flags |= flag as u16;
+                    }
+                }
+                Output::Trigger(rule) => {
+                    if (start..end).all(|t| self.slot_at[t] == NONE) {
+                        self.triggers.push(Trigger {
+                            tokens: (start, end),
+                            rule,
+                        });
+                    }
+                }
+                Output::Demonym(state) => {
+                    if end == start + 1 && self.tokens[start].upper && self.slot_at[start] == NONE {
+                        self.demonym_at[start] = state;
+                    }
+                }
+            }
+        }
+        self.triggers.sort_by_key(|t| (t.tokens.0, t.rule));
+    }
+
+    /// Names the rules derive from the gazetteer's own data:
+    /// "Ukraine's parliament" and "the Ukrainian parliament" are the
+    /// organisation named "Parliament of Ukraine"; "the Chechen state" is
+    /// the state whose adjective is "Chechen".
+    fn derive_slots(&mut self) {
+        let mut derived: Vec<(Range<usize>, u32)> = Vec::new();
+        for t in 0..self.tokens.len() {
+            // STATE 's INSTITUTION
+            let slot = self.slot_at[t];
+            if slot != NONE && self.slots[slot as usize].tokens.end == t + 1 {
+                let s = &self.slots[slot as usize];
+                if let Some(state) = self.pick(s, TypesOf::State)
+                    && let Some(after) = self.possessive_end(t + 1)
+                    && let Some((end, org)) = self.institution_at(after, state)
+                {
+                    derived.push((s.tokens.start..end, org));
+                }
+            }
+            // DEMONYM INSTITUTION | DEMONYM state
+            let state = self.demonym_at[t];
+            if state != NONE {
+                if let Some((end, org)) = self.institution_at(t + 1, state) {
+                    derived.push((t..end, org));
+                } else if self.tokens.get(t + 1).is_some_and(|n| {
+                    n.flags & Flag::StateWord as u16 != 0 && self.slot_at[t + 1] == NONE
+                }) {
+                    derived.push((t..t + 2, state));
+                }
+            }
+        }
+        for (range, entity) in derived {
+            if range.clone().skip(1).any(|t| self.slot_at[t] != NONE) {
+                continue;
+            }
+            // The derived name replaces the state's own slot.
+            if self.slot_at[range.start] != NONE {
+                let old = self.slot_at[range.start] as usize;
+                for t in self.slots[old].tokens.clone() {
+                    self.slot_at[t] = NONE;
+                }
+                self.slots[old].candidates.clear();
+            }
+            self.demonym_at[range.start] = NONE;
+            self.push_slot(range, vec![entity]);
+        }
+    }
+
+    /// After `'s` at `t`, the index past it.
+    pub fn possessive_end(&self, t: usize) -> Option<usize> {
+        let apostrophe = self.tokens.get(t)?;
+        if apostrophe.punct != b'\'' {
+            return None;
+        }
+        match self.tokens.get(t + 1) {
+            Some(s) if s.word == self.rules.s_word && s.start == apostrophe.end => Some(t + 2),
+            _ => Some(t + 1),
+        }
+    }
+
+    fn institution_at(&self, t: usize, state: u32) -> Option<(usize, u32)> {
+        let tok = self.tokens.get(t)?;
+        if tok.flags & Flag::Institution as u16 == 0 || self.slot_at[t] != NONE {
+            return None;
+        }
+        // The longest institution phrase starting here.
+        let mut end = t;
+        while end < self.tokens.len() && self.tokens[end].flags & Flag::Institution as u16 != 0 {
+            end += 1;
+        }
+        let words: Vec<u32> = self.tokens[t..end].iter().map(|t| t.word).collect();
+        self.rules.institution(&words, state).map(|org| (end, org))
+    }
+
+    fn place_sentences(&mut self) {
+        let mut t = 0;
+        self.sentence_of = vec![NONE; self.tokens.len()];
+        for sentence in sentence::sentences(self.text) {
+            while t < self.tokens.len() && (self.tokens[t].start as usize) < sentence.span.start {
+                t += 1;
+            }
+            let first = t;
+            while t < self.tokens.len() && (self.tokens[t].end as usize) <= sentence.span.end {
+                self.sentence_of[t] = self.sentences.len() as u32;
+                t += 1;
+            }
+            self.sentences.push(SentenceSpan {
+                bytes: sentence.span.start as u32..sentence.span.end as u32,
+                tokens: first..t,
+                paragraph: sentence.paragraph,
+            });
+        }
+    }
+
+    /// The candidate of `slot` that fits `types`, when exactly one does.
+    pub fn pick(&self, slot: &Slot, types: impl Into<TypesOf>) -> Option<u32> {
+        let types = types.into();
+        let mut fitting = slot
+            .candidates
+            .iter()
+            .filter(|&&e| types.fits(self.rules.entity_type(e)));
+        let first = fitting.next()?;
+        fitting.next().is_none().then_some(*first)
+    }
+
+    /// The sentence of token `t` as a token range.
+    pub fn sentence_tokens(&self, t: usize) -> Range<usize> {
+        match self.sentence_of.get(t) {
+            Some(&s) if s != NONE => self.sentences[s as usize].tokens.clone(),
+            _ => t..t + 1,
+        }
+    }
+
+    /// The byte span of the sentence of token `t`.
+    pub fn sentence_bytes(&self, t: usize) -> Range<u32> {
+        match self.sentence_of.get(t) {
+            Some(&s) if s != NONE => self.sentences[s as usize].bytes.clone(),
+            _ => self.tokens[t].start..self.tokens[t].end,
+        }
+    }
+
+    /// Whether the token is a word of the list `flag`.
+    pub fn is(&self, t: usize, flag: Flag) -> bool {
+        self.tokens
+            .get(t)
+            .is_some_and(|tok| tok.flags & flag as u16 != 0)
+    }
+
+    /// Whether a name starting at token `t` follows a preposition
+    /// (determiners skipped): "fought by Ukraine" — not a subject.
+    pub fn prepositional(&self, mut t: usize) -> bool {
+        while t > 0 {
+            t -= 1;
+            let tok = &self.tokens[t];
+            if tok.punct == b'"' || (tok.flags & Flag::Determiner as u16 != 0 && tok.punct == 0) {
+                continue;
+            }
+            return tok.flags & Flag::Preposition as u16 != 0 && self.slot_at[t] == NONE;
+        }
+        false
+    }
+
+    /// Whether token `t` ends the window (clause breaks for `clause`).
+    pub fn breaks_clause(&self, t: usize) -> bool {
+        let tok = &self.tokens[t];
+        matches!(tok.punct, b';' | b':' | b'(' | b')' | b'[' | b']')
+            || (tok.flags & Flag::ClauseBreak as u16 != 0 && self.slot_at[t] == NONE)
+    }
+}
+
+/// Entity types a search accepts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TypesOf {
+    /// One of a rule's sets.
+    Set(super::rules::Types),
+    /// States only.
+    State,
+}
+
+impl TypesOf {
+    fn fits(self, kind: EntityType) -> bool {
+        match self {
+            TypesOf::Set(types) => types.has(kind),
+            TypesOf::State => kind == EntityType::State,
+        }
+    }
+}
+
+impl From<super::rules::Types> for TypesOf {
+    fn from(types: super::rules::Types) -> TypesOf {
+        TypesOf::Set(types)
+    }
+}

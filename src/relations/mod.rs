@@ -1,0 +1,143 @@
+//! Relations: who signed, recognised, condemned, leads, occupies what,
+//! each with the sentence that states it.
+//!
+//! The rules are data ([`rules`]: `gazetteers/relations/*.rules`), compiled
+//! once against the gazetteer ([`Compiled`]). For each document,
+//! [`extract`] reads the mentions the matcher already found — it never
+//! scans the text for names again — builds one view of tokens, names and
+//! sentences, reads the document's structure (heading lines naming the
+//! authors, signatory blocks) and then every trigger of running text in
+//! its rule's form. What it finds carries its evidence: the sentence (or
+//! signatory entry), both names' spans, the rule, a confidence and the
+//! date the text gives.
+//!
+//! # Invariants
+//! - A relation is only ever made from two names the gazetteers know (or
+//!   the document itself for `signed`), never from a guessed name.
+//! - A trigger with a hedge or negation between it and its subject ("urged
+//!   Kyiv to recognise", "would have voted on") gives nothing.
+
+mod calendar;
+mod compiled;
+pub mod dates;
+mod forms;
+mod layout;
+pub mod rules;
+pub mod sentence;
+mod signatories;
+
+pub use compiled::Compiled;
+
+use crate::mention::Mention;
+use forms::{Context, Hit};
+use layout::Layout;
+use rules::Form;
+use std::ops::Range;
+
+/// One relation found in a document, with its evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// The relation kind, an index into [`Compiled::kinds`].
+    pub kind: u16,
+    /// The rule that found it, an index into [`Compiled::rule_name`].
+    pub rule: u16,
+    /// Gazetteer index of the subject.
+    pub subject: u32,
+    /// Gazetteer index of the object, or `None` for the document itself.
+    pub object: Option<u32>,
+    /// Byte span of the sentence (or signatory entry) stating it.
+    pub evidence: Range<u32>,
+    /// Byte span of the words naming the subject ("We" included).
+    pub subject_span: Range<u32>,
+    /// Byte span of the words naming the object.
+    pub object_span: Option<Range<u32>>,
+    /// How sure the rule is, 0 to 1.
+    pub confidence: f32,
+    /// ISO 8601 date the text gives for it, as precise as the text.
+    pub date: Option<String>,
+}
+
+impl Compiled {
+    /// The name of rule `index`, as written in its file.
+    pub fn rule_name(&self, index: u16) -> &str {
+        &self.rules[index as usize].rule.name
+    }
+}
+
+/// Every relation the rules find in `text`, whose mentions are
+/// `mentions` (in text order), deduplicated per evidence span.
+pub fn extract(compiled: &Compiled, text: &str, mentions: &[Mention]) -> Vec<Found> {
+    if compiled.is_empty() || mentions.is_empty() {
+        return Vec::new();
+    }
+    let layout = Layout::new(text, mentions, compiled);
+    let mut ctx = Context {
+        layout,
+        author: None,
+        hits: Vec::new(),
+    };
+    let descriptions = signatories::read(&mut ctx);
+    let triggers = ctx.layout.triggers.clone();
+    for trigger in triggers {
+        let rule = &compiled.rules[trigger.rule as usize];
+        let in_description = descriptions.iter().any(|d| d.contains(&trigger.tokens.0));
+        match rule.rule.form {
+            Form::Verb => ctx.verb(trigger.rule, trigger.tokens),
+            Form::Noun => ctx.noun(trigger.rule, trigger.tokens),
+            Form::Agent => ctx.agent(trigger.rule, trigger.tokens),
+            Form::Role if !in_description => ctx.role(trigger.rule, trigger.tokens, None),
+            _ => {}
+        }
+    }
+    for (index, rule) in compiled.rules.iter().enumerate() {
+        if rule.rule.form == Form::PersonOf {
+            ctx.person_of(index as u16);
+        }
+    }
+    finish(text, ctx.hits)
+}
+
+/// Dates the hits and keeps one per (kind, subject, object, evidence).
+fn finish(text: &str, mut hits: Vec<Hit>) -> Vec<Found> {
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    hits.sort_by(|a, b| {
+        (
+            a.kind,
+            a.subject.entity,
+            a.object.as_ref().map(|o| o.entity),
+            a.evidence.start,
+        )
+            .cmp(&(
+                b.kind,
+                b.subject.entity,
+                b.object.as_ref().map(|o| o.entity),
+                b.evidence.start,
+            ))
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    hits.dedup_by(|b, a| {
+        a.kind == b.kind
+            && a.subject.entity == b.subject.entity
+            && a.object.as_ref().map(|o| o.entity) == b.object.as_ref().map(|o| o.entity)
+            && a.evidence == b.evidence
+    });
+    let calendar = calendar::Calendar::new(text);
+    let mut found: Vec<Found> = hits
+        .into_iter()
+        .map(|hit| Found {
+            kind: hit.kind,
+            rule: hit.rule,
+            subject: hit.subject.entity,
+            object: hit.object.as_ref().map(|o| o.entity),
+            date: calendar.date_of(hit.evidence.clone()),
+            evidence: hit.evidence,
+            subject_span: hit.subject.span,
+            object_span: hit.object.map(|o| o.span),
+            confidence: hit.confidence,
+        })
+        .collect();
+    found.sort_by_key(|f| (f.evidence.start, f.subject_span.start, f.kind));
+    found
+}

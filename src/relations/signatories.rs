@@ -1,0 +1,363 @@
+//! Document structure: heading lines that name the authors ("Appeal by
+//! X"), and signatory blocks — a header line ("Signed by", "Supported by:",
+//! "On behalf of X"), then one signatory per line, "Name, description",
+//! a description broken across lines belonging to the signatory above.
+//!
+//! Lines are found from the text's line breaks; everything else comes from
+//! the [`Layout`]'s tokens and names.
+
+use super::compiled::{Compiled, NONE};
+use super::forms::{Context, Named};
+use super::rules::Form;
+use crate::normalize::{self, Case};
+use std::ops::Range;
+
+/// A line of the document as token and byte ranges.
+#[derive(Clone, Debug)]
+struct Line {
+    bytes: Range<u32>,
+    tokens: Range<usize>,
+}
+
+/// Lines longer than this are prose, not headings or list entries.
+const LONG_LINE: usize = 300;
+/// A description may run over this many further lines.
+const CONTINUATIONS: usize = 3;
+
+fn lines(ctx: &Context<'_>) -> Vec<Line> {
+    let text = ctx.layout.text;
+    let tokens = &ctx.layout.tokens;
+    let mut lines = Vec::new();
+    let mut start = 0usize;
+    for piece in text.split_inclusive('\n') {
+        let end = start + piece.len();
+        let first = tokens.partition_point(|t| (t.start as usize) < start);
+        let last = tokens.partition_point(|t| (t.start as usize) < end);
+        if first < last {
+            lines.push(Line {
+                bytes: tokens[first].start..tokens[last - 1].end,
+                tokens: first..last,
+            });
+        } else {
+            // A blank line: an empty token range marks it.
+            lines.push(Line {
+                bytes: start as u32..start as u32,
+                tokens: first..first,
+            });
+        }
+        start = end;
+    }
+    lines
+}
+
+/// The first token of a line after a bullet or a number ("•", "-", "1.").
+fn content_start(ctx: &Context<'_>, line: &Line) -> usize {
+    let tokens = &ctx.layout.tokens;
+    let mut t = line.tokens.start;
+    while t < line.tokens.end {
+        let tok = tokens[t];
+        let is_number = tok.punct == 0
+            && ctx.layout.text[tok.start as usize..tok.end as usize]
+                .bytes()
+                .all(|b| b.is_ascii_digit());
+        if (tok.punct != 0 && !matches!(tok.punct, b'"' | b'\'' | b'(')) || is_number {
+            t += 1;
+            continue;
+        }
+        break;
+    }
+    t
+}
+
+/// Replaces unknown words one typo away from a trigger ("Suported",
+/// "memeber") by that trigger, in `range`, and finds the triggers again.
+fn correct_typos(ctx: &mut Context<'_>, range: Range<usize>) {
+    let compiled: &Compiled = ctx.layout.rules;
+    let mut changed = false;
+    for t in range.clone() {
+        let tok = ctx.layout.tokens[t];
+        if tok.word != NONE || tok.punct != 0 || tok.end - tok.start < 6 {
+            continue;
+        }
+        let folded = normalize::key(
+            &ctx.layout.text[tok.start as usize..tok.end as usize],
+            Case::Fold,
+        );
+        let word = compiled.fuzzy_word(&folded);
+        if word != NONE {
+            ctx.layout.tokens[t].word = word;
+            changed = true;
+        }
+    }
+    if changed {
+        ctx.layout.scan_words(range);
+    }
+}
+
+/// The trigger of a rule of `form` starting at token `t`.
+fn trigger_at(ctx: &Context<'_>, t: usize, form: Form) -> Option<(u16, (usize, usize))> {
+    let compiled = ctx.layout.rules;
+    ctx.layout
+        .triggers
+        .iter()
+        .filter(|trigger| trigger.tokens.0 == t)
+        .filter(|trigger| compiled.rules[trigger.rule as usize].rule.form == form)
+        .max_by_key(|trigger| trigger.tokens.1)
+        .map(|trigger| (trigger.rule, trigger.tokens))
+}
+
+/// Reads heading lines and signatory blocks; returns the token ranges of
+/// the signatories' descriptions, which running-text rules leave alone.
+pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
+    let compiled: &Compiled = ctx.layout.rules;
+    let has = |form: Form| compiled.rules.iter().any(|r| r.rule.form == form);
+    let (headings, blocks) = (has(Form::Heading), has(Form::Signatories));
+    if !headings && !blocks {
+        return Vec::new();
+    }
+    let lines = lines(ctx);
+    let mut descriptions = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        let short =
+            !line.tokens.is_empty() && ((line.bytes.end - line.bytes.start) as usize) < LONG_LINE;
+        if !short {
+            i += 1;
+            continue;
+        }
+        let first = content_start(ctx, line);
+        correct_typos(ctx, first..(first + 3).min(line.tokens.end));
+        if headings && let Some((rule, (_, te))) = trigger_at(ctx, first, Form::Heading) {
+            let signers = sign_names(ctx, rule, te, line);
+            if ctx.author.is_none() {
+                ctx.author = signers.into_iter().next();
+            }
+        }
+        if blocks && let Some((rule, (_, te))) = trigger_at(ctx, first, Form::Signatories) {
+            let signers = sign_names(ctx, rule, te, line);
+            if ctx.author.is_none() {
+                ctx.author = signers.into_iter().next();
+            }
+            i = block(ctx, rule, &lines, i + 1, &mut descriptions);
+            continue;
+        }
+        i += 1;
+    }
+    if ctx.author.is_none() {
+        ctx.author = letterhead(ctx, &lines);
+    }
+    descriptions
+}
+
+/// A document whose first line is one organisation's name alone
+/// ("SEIMAS OF THE REPUBLIC OF LITHUANIA") is that organisation's.
+fn letterhead(ctx: &Context<'_>, lines: &[Line]) -> Option<Named> {
+    let line = lines.iter().find(|l| !l.tokens.is_empty())?;
+    let first = content_start(ctx, line);
+    let slot = ctx.layout.slot_at[first];
+    if slot == NONE {
+        return None;
+    }
+    let slot = &ctx.layout.slots[slot as usize];
+    let rest_is_punctuation =
+        (slot.tokens.end..line.tokens.end).all(|t| ctx.layout.tokens[t].punct != 0);
+    if slot.tokens.start != first || !rest_is_punctuation {
+        return None;
+    }
+    let entity = ctx.layout.pick(slot, super::rules::Types::ORGANISATION)?;
+    Some(Named {
+        entity,
+        span: slot.bytes.clone(),
+        certainty: 1.0,
+    })
+}
+
+/// The names on a heading or header line after its trigger sign the
+/// document.
+fn sign_names(ctx: &mut Context<'_>, rule: u16, te: usize, line: &Line) -> Vec<Named> {
+    let compiled: &Compiled = ctx.layout.rules;
+    let r = &compiled.rules[rule as usize];
+    let names = ctx.names_after(te, line.tokens.end, r.rule.subject, r.rule.gap);
+    for name in &names {
+        ctx.push_at(rule, r.kind, name.clone(), None, line.bytes.clone());
+    }
+    names
+}
+
+/// One signatory of a block.
+struct Entry {
+    name: Option<Named>,
+    person: bool,
+    bytes: Range<u32>,
+    description: Range<usize>,
+    continuations: usize,
+}
+
+/// Reads the block starting at line `from`; returns the line after it.
+fn block(
+    ctx: &mut Context<'_>,
+    rule: u16,
+    lines: &[Line],
+    from: usize,
+    descriptions: &mut Vec<Range<usize>>,
+) -> usize {
+    let compiled: &Compiled = ctx.layout.rules;
+    let subject_types = compiled.rules[rule as usize].rule.subject;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut blanks = 0;
+    let mut i = from;
+    while i < lines.len() {
+        let line = &lines[i];
+        if line.tokens.is_empty() {
+            blanks += 1;
+            i += 1;
+            continue;
+        }
+        if (line.bytes.end - line.bytes.start) as usize >= LONG_LINE {
+            break;
+        }
+        let first = content_start(ctx, line);
+        correct_typos(ctx, line.tokens.clone());
+        if trigger_at(ctx, first, Form::Signatories).is_some() {
+            break;
+        }
+        let slot = ctx.layout.slot_at[first];
+        let named = (slot != NONE)
+            .then(|| &ctx.layout.slots[slot as usize])
+            .filter(|s| s.tokens.start == first)
+            .and_then(|s| {
+                let entity = ctx.layout.pick(s, subject_types)?;
+                Some((s.tokens.end, s.bytes.clone(), entity))
+            });
+        if let Some((end, bytes, entity)) = named {
+            let person = compiled.entity_type(entity) == crate::model::EntityType::Person;
+            entries.push(Entry {
+                name: Some(Named {
+                    entity,
+                    span: bytes,
+                    certainty: 1.0,
+                }),
+                person,
+                bytes: line.bytes.clone(),
+                description: end..line.tokens.end,
+                continuations: 0,
+            });
+        } else if looks_like_a_name(ctx, first, line.tokens.end) {
+            // A signatory the gazetteers do not know: it ends the one
+            // above, and gives nothing.
+            entries.push(Entry {
+                name: None,
+                person: false,
+                bytes: line.bytes.clone(),
+                description: line.tokens.end..line.tokens.end,
+                continuations: 0,
+            });
+        } else if let Some(last) = entries.last_mut()
+            && blanks <= 1
+            && last.continuations < CONTINUATIONS
+        {
+            last.continuations += 1;
+            last.bytes.end = line.bytes.end;
+            last.description.end = line.tokens.end;
+        } else {
+            break;
+        }
+        blanks = 0;
+        i += 1;
+    }
+    let kind = compiled.rules[rule as usize].kind;
+    for entry in entries {
+        let Some(name) = entry.name else { continue };
+        ctx.push_at(rule, kind, name.clone(), None, entry.bytes.clone());
+        if entry.person {
+            describe(ctx, &name, entry.description.clone(), entry.bytes.clone());
+            descriptions.push(entry.description);
+        }
+    }
+    i
+}
+
+/// "Jane Doe, ...": two to five capitalised words, then a comma or the end
+/// of the line.
+fn looks_like_a_name(ctx: &Context<'_>, first: usize, end: usize) -> bool {
+    let tokens = &ctx.layout.tokens;
+    let mut words = 0;
+    let mut t = first;
+    while t < end {
+        let tok = tokens[t];
+        if tok.punct == 0 {
+            if !tok.upper {
+                return false;
+            }
+            words += 1;
+        } else if tok.punct == b',' {
+            break;
+        } else {
+            // Hyphens and apostrophes inside a name ("Umar-Ali", "O'Neil"),
+            // not a dash between words.
+            let joined = t > first
+                && tokens[t - 1].end == tok.start
+                && tokens.get(t + 1).is_some_and(|n| n.start == tok.end);
+            if !(joined && matches!(tok.punct, b'-' | b'\'' | b'.')) {
+                return false;
+            }
+        }
+        t += 1;
+    }
+    (2..=5).contains(&words)
+}
+
+/// Applies the description rules (roles, the trailing place, names in
+/// parentheses) to one signatory's description.
+fn describe(
+    ctx: &mut Context<'_>,
+    person: &Named,
+    description: Range<usize>,
+    evidence: Range<u32>,
+) {
+    let compiled: &Compiled = ctx.layout.rules;
+    let triggers: Vec<(u16, (usize, usize))> = ctx
+        .layout
+        .triggers
+        .iter()
+        .filter(|t| description.contains(&t.tokens.0) && t.tokens.1 <= description.end)
+        .filter(|t| compiled.rules[t.rule as usize].rule.form == Form::Role)
+        .map(|t| (t.rule, t.tokens))
+        .collect();
+    let before = ctx.hits.len();
+    for (rule, tokens) in triggers {
+        ctx.role(rule, tokens, Some((person, description.clone())));
+    }
+    for (index, rule) in compiled.rules.iter().enumerate() {
+        match rule.rule.form {
+            Form::SignatoryTail => {
+                if let Some(place) = ctx.tail_name(description.clone(), rule.rule.object) {
+                    ctx.push_at(
+                        index as u16,
+                        rule.kind,
+                        person.clone(),
+                        Some(place),
+                        evidence.clone(),
+                    );
+                }
+            }
+            Form::SignatoryParenthesis => {
+                for org in ctx.parenthesised_names(description.clone(), rule.rule.object) {
+                    ctx.push_at(
+                        index as u16,
+                        rule.kind,
+                        person.clone(),
+                        Some(org),
+                        evidence.clone(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    // A signatory's relations are evidenced by the whole entry.
+    for hit in &mut ctx.hits[before..] {
+        hit.evidence = evidence.clone();
+    }
+}
