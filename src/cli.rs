@@ -52,6 +52,9 @@ pub enum Command {
     Documents(FormatArgs),
     /// Export the graph.
     Export(ExportArgs),
+    /// Show every piece of evidence for a relation: document, line, the
+    /// sentence with both names marked, rule, confidence, date.
+    Why(WhyArgs),
     /// Score the database against a gold annotation file.
     Eval(EvalArgs),
     /// Check, extend and import gazetteers.
@@ -132,6 +135,22 @@ pub struct ExportArgs {
     /// Write here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The subject: a canonical name or alias.
+    pub subject: String,
+    /// The relation kind (`signed`, `resides-in`, ...), several joined by
+    /// `|`, or `*` for any.
+    pub relation: String,
+    /// The object: a name or alias, a document (path or part of it) for
+    /// `signed`, or `*` for any.
+    pub object: String,
+    /// Output format.
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 /// Arguments of `eval`.

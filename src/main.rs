@@ -315,6 +315,7 @@ fn run(cli: Cli) -> Result<Outcome> {
             }
             Ok(Outcome::Done)
         }
+        Command::Why(args) => why_command(&cli, args, &mut out),
         Command::Eval(args) => {
             let store = open_existing_store(&cli)?;
             let text = std::fs::read_to_string(&args.gold)
@@ -407,6 +408,186 @@ fn entities(store: &Store, args: &EntitiesArgs, out: &mut dyn Write) -> Result<(
         ]
     })?;
     Ok(())
+}
+
+/// The entities a name designates, or an error with the closest names.
+fn named_entities(store: &Store, name: &str) -> Result<Vec<dossier::store::NamedEntity>> {
+    let named = store.entities_named(name)?;
+    if named.is_empty() {
+        let similar = store.similar_names(name, 5)?;
+        if similar.is_empty() {
+            bail!("no entity is named `{name}`");
+        }
+        bail!(
+            "no entity is named `{name}`; did you mean: {}?",
+            similar.join(", ")
+        );
+    }
+    Ok(named)
+}
+
+/// `dossier why SUBJECT RELATION OBJECT`.
+fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> Result<Outcome> {
+    use dossier::store::RelationObject;
+    let store = open_existing_store(cli)?;
+    let subjects = named_entities(&store, &args.subject)?;
+    let kinds: Vec<String> = if args.relation == "*" {
+        Vec::new()
+    } else {
+        args.relation
+            .split('|')
+            .map(|k| k.trim().to_string())
+            .collect()
+    };
+    let known: Vec<String> = store
+        .relation_kinds()?
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    for kind in &kinds {
+        if !known.contains(kind) {
+            bail!(
+                "no relation of kind `{kind}` is stored; the kinds are: {}",
+                known.join(", ")
+            );
+        }
+    }
+    let objects: Vec<Option<RelationObject>> = if args.object == "*" {
+        vec![None]
+    } else {
+        match store.entities_named(&args.object)? {
+            named if !named.is_empty() => named
+                .iter()
+                .map(|n| Some(RelationObject::Entity(n.id)))
+                .collect(),
+            _ => {
+                let documents = store.documents_matching(&args.object)?;
+                if documents.is_empty() {
+                    named_entities(&store, &args.object)?;
+                }
+                documents
+                    .iter()
+                    .map(|(id, _)| Some(RelationObject::Document(*id)))
+                    .collect()
+            }
+        }
+    };
+    let mut evidence = Vec::new();
+    for subject in &subjects {
+        for object in &objects {
+            evidence.extend(store.evidence_of(subject.id, &kinds, *object)?);
+        }
+    }
+    if evidence.is_empty() {
+        bail!(
+            "no evidence that `{}` {} `{}`",
+            args.subject,
+            args.relation,
+            args.object
+        );
+    }
+    let paths = store.document_paths()?;
+    let mut texts: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    #[derive(serde::Serialize)]
+    struct Row {
+        document: String,
+        line: usize,
+        subject: String,
+        relation: String,
+        object: String,
+        sentence: String,
+        rule: String,
+        confidence: f64,
+        date: String,
+    }
+    let mut rows = Vec::new();
+    for e in &evidence {
+        if !texts.contains_key(&e.document) {
+            let text = store.document_text(e.document)?.unwrap_or_default();
+            texts.insert(e.document, text);
+        }
+        let text = &texts[&e.document];
+        let mut name = |id: i64| -> Result<String> {
+            if let Some(n) = names.get(&id) {
+                return Ok(n.clone());
+            }
+            let (_, n, _) = store.entity_names(id)?;
+            names.insert(id, n.clone());
+            Ok(n)
+        };
+        let object = match (e.object_entity, e.object_document) {
+            (Some(id), _) => name(id)?,
+            (None, Some(d)) => paths.get(&d).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        rows.push(Row {
+            document: paths.get(&e.document).cloned().unwrap_or_default(),
+            line: text
+                .get(..e.sentence.start)
+                .map_or(0, |t| t.matches('\n').count())
+                + 1,
+            subject: name(e.subject)?,
+            relation: e.kind.clone(),
+            object,
+            sentence: marked_sentence(text, e),
+            rule: e.rule.clone(),
+            confidence: e.confidence,
+            date: e.date.clone().unwrap_or_default(),
+        });
+    }
+    let columns = [
+        Column::text("DOCUMENT"),
+        Column::number("LINE"),
+        Column::text("SUBJECT"),
+        Column::text("RELATION"),
+        Column::text("OBJECT"),
+        Column::text("EVIDENCE"),
+        Column::text("RULE"),
+        Column::number("CONFIDENCE"),
+        Column::text("DATE"),
+    ];
+    output::write(out, args.format.format, &columns, &rows, |r| {
+        vec![
+            r.document.clone(),
+            r.line.to_string(),
+            r.subject.clone(),
+            r.relation.clone(),
+            r.object.clone(),
+            r.sentence.clone(),
+            r.rule.clone(),
+            format!("{:.2}", r.confidence),
+            r.date.clone(),
+        ]
+    })?;
+    Ok(Outcome::Done)
+}
+
+/// The evidence's sentence on one line, the subject and object marked with
+/// brackets.
+fn marked_sentence(text: &str, e: &dossier::store::EvidenceRecord) -> String {
+    let Some(sentence) = text.get(e.sentence.clone()) else {
+        return String::new();
+    };
+    let mut marks: Vec<(usize, &str)> = Vec::new();
+    for span in std::iter::once(&e.subject_span).chain(e.object_span.as_ref()) {
+        if span.start >= e.sentence.start && span.end <= e.sentence.end && span.start < span.end {
+            marks.push((span.start - e.sentence.start, "["));
+            marks.push((span.end - e.sentence.start, "]"));
+        }
+    }
+    marks.sort_by_key(|&(at, mark)| (at, mark == "["));
+    let mut marked = String::with_capacity(sentence.len() + 4);
+    let mut last = 0;
+    for (at, mark) in marks {
+        if let Some(piece) = sentence.get(last..at) {
+            marked.push_str(piece);
+            last = at;
+        }
+        marked.push_str(mark);
+    }
+    marked.push_str(sentence.get(last..).unwrap_or_default());
+    marked.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[derive(serde::Serialize)]

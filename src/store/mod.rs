@@ -22,7 +22,8 @@ mod read;
 pub mod schema;
 
 pub use read::{
-    DocumentRow, EntityFilter, EntityRow, FoundEntity, MentionRow, NamedEntity, Totals,
+    DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MentionRow, NamedEntity,
+    RelationObject, Totals,
 };
 
 use crate::gazetteer::{Entry, Gazetteer};
@@ -730,7 +731,7 @@ impl Store {
                 f.object_span.as_ref().map(|s| s.start),
                 f.object_span.as_ref().map(|s| s.end),
                 rules.rule_name(f.rule),
-                f.confidence as f64,
+                (f64::from(f.confidence) * 1000.0).round() / 1000.0,
                 f.date
             ])?;
         }

@@ -756,28 +756,30 @@ impl Store {
     }
 
     /// Every piece of evidence for relations of `kinds` (all kinds when
-    /// empty) from `subject` to `object`, oldest document first.
+    /// empty) from `subject` to `object` (any object when `None`), by
+    /// kind, document and place.
     pub fn evidence_of(
         &self,
         subject: EntityId,
         kinds: &[String],
-        object: RelationObject,
+        object: Option<RelationObject>,
     ) -> Result<Vec<EvidenceRecord>, StoreError> {
-        let (entity, document) = match object {
-            RelationObject::Entity(id) => (Some(id), None),
-            RelationObject::Document(id) => (None, Some(id)),
-        };
         let sql = format!(
             "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
-             WHERE r.subject_id = ?1 AND r.object_entity_id IS ?2 AND r.object_document_id IS ?3
-             ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
+             WHERE r.subject_id = ?1 ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params![subject, entity, document], evidence_row)?;
+        let rows = stmt.query_map([subject], evidence_row)?;
         let mut out: Vec<EvidenceRecord> = rows.collect::<Result<_, _>>()?;
-        if !kinds.is_empty() {
-            out.retain(|e| kinds.contains(&e.kind));
-        }
+        out.retain(|e| {
+            let kind_ok = kinds.is_empty() || kinds.contains(&e.kind);
+            let object_ok = match object {
+                None => true,
+                Some(RelationObject::Entity(id)) => e.object_entity == Some(id),
+                Some(RelationObject::Document(id)) => e.object_document == Some(id),
+            };
+            kind_ok && object_ok
+        });
         Ok(out)
     }
 
