@@ -503,9 +503,8 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
     }
     let mut rows = Vec::new();
     for e in &evidence {
-        if !texts.contains_key(&e.document) {
-            let text = store.document_text(e.document)?.unwrap_or_default();
-            texts.insert(e.document, text);
+        if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(e.document) {
+            slot.insert(store.document_text(e.document)?.unwrap_or_default());
         }
         let text = &texts[&e.document];
         let mut name = |id: i64| -> Result<String> {
