@@ -709,6 +709,10 @@ person           2      2          2        2      1.000   1.000  1.000
 place            3      3          3        3      1.000   1.000  1.000
 state            3      3          5        4      0.800   1.000  0.889
 all entities    13     12         14       13      0.929   0.923  0.926
+
+RELATIONS      GOLD  FOUND  PREDICTED  CORRECT  PRECISION  RECALL     F1
+all relations     0      0          0        0      1.000   1.000  1.000
+
 missed          fax_transcript_line_breaks.txt  organisation `Foreign Affairs Committee`
 false positive  fax_transcript_line_breaks.txt  state `Lithuania`
 "

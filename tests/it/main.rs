@@ -25,5 +25,6 @@ mod encodings;
 mod gazetteer;
 mod ingest;
 mod listing;
+mod relations;
 mod samples;
 mod support;

@@ -1,4 +1,4 @@
-//! Entity precision and recall on the sample corpus (`../shared/corpus`)
+//! Entity and relation precision and recall on the sample corpus (`../shared/corpus`)
 //! against its gold annotations (`../shared/gold/seeds.json`), with the
 //! shipped gazetteers.
 //!
@@ -12,7 +12,7 @@ use crate::support::{Scratch, manifest_dir};
 const FLOOR: f64 = 0.95;
 
 #[test]
-fn entity_precision_and_recall_on_the_samples() {
+fn entity_and_relation_scores_on_the_samples() {
     let corpus = manifest_dir().join("../shared/corpus");
     let gold = manifest_dir().join("../shared/gold/seeds.json");
     if !corpus.is_dir() || !gold.is_file() {
@@ -82,6 +82,51 @@ fn entity_precision_and_recall_on_the_samples() {
         if *precision < FLOOR || *recall < FLOOR {
             failures.push(format!(
                 "{what}: precision {precision:.3}, recall {recall:.3} (floor {FLOOR})"
+            ));
+        }
+    }
+    for finding in report["relations_missed"].as_array().unwrap() {
+        println!("missed relation {finding}");
+    }
+    for finding in report["relations_false"].as_array().unwrap() {
+        println!("wrong relation  {finding}");
+    }
+    // Relations: F1 ≥ 0.90 overall, `signed` recall ≥ 0.98, `resides-in`
+    // recall ≥ 0.95, precision ≥ 0.90 for every kind.
+    let f1 = |(p, r, _): (f64, f64, u64)| {
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    };
+    let total = score(&report["relations_total"]);
+    if f1(total) < 0.90 {
+        failures.push(format!("relations: F1 {:.3} (floor 0.90)", f1(total)));
+    }
+    let by_kind = report["relations"].as_object().unwrap();
+    for kind in [
+        "signed",
+        "resides-in",
+        "recognised",
+        "condemned",
+        "member-of",
+        "leads",
+        "occupies",
+    ] {
+        let Some(s) = by_kind.get(kind) else {
+            failures.push(format!("no gold or found relation of kind {kind}"));
+            continue;
+        };
+        let (precision, recall, _) = score(s);
+        let recall_floor = match kind {
+            "signed" => 0.98,
+            "resides-in" => 0.95,
+            _ => 0.0,
+        };
+        if precision < 0.90 || recall < recall_floor {
+            failures.push(format!(
+                "{kind}: precision {precision:.3} (floor 0.90), recall {recall:.3} (floor {recall_floor})"
             ));
         }
     }

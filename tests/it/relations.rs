@@ -1,0 +1,186 @@
+//! Relations on the fixture documents (`tests/fixtures/corpus` and
+//! `tests/fixtures/relations`, written for these tests, not the samples): a gold file of what a careful reader finds in four of
+//! them, scored with `dossier eval`; hedged and negated triggers must give
+//! nothing; `dossier why` shows the evidence.
+
+use crate::support::Scratch;
+
+fn corpus() -> Scratch {
+    let s = Scratch::new();
+    s.copy_fixture("corpus");
+    s.copy_fixture("relations");
+    s.ingest(&["corpus", "relations"]);
+    s
+}
+
+/// What the texts state, and nothing more: the news item's requests
+/// ("urged the government to recognise"), conditionals ("could recognise")
+/// and drafts are not recognitions.
+const GOLD: &str = r#"{
+  "documents": [
+    {
+      "file": "open_letter_prisoners.txt",
+      "entities": [
+        {"id": "dudayeva", "type": "person", "names": ["Alla Dudayeva"]},
+        {"id": "yakubova", "type": "person", "names": ["Khava Yakubova"]},
+        {"id": "khalidov", "type": "person", "names": ["Hamzat Khalidov"]},
+        {"id": "merezhko", "type": "person", "names": ["Oleksandr Merezhko"]},
+        {"id": "sakaliene", "type": "person", "names": ["Genovaite Šakaliene"]},
+        {"id": "ismailov", "type": "person", "names": ["Zelim Ismailov"]},
+        {"id": "istanbul", "type": "place", "names": ["Istanbul"]},
+        {"id": "vilnius", "type": "place", "names": ["Vilnius"]},
+        {"id": "paris", "type": "place", "names": ["Paris"]},
+        {"id": "kyiv", "type": "place", "names": ["Kyiv"]},
+        {"id": "warsaw", "type": "place", "names": ["Warsaw"]},
+        {"id": "rada", "type": "organisation", "names": ["Verkhovna Rada"]},
+        {"id": "seimas", "type": "organisation", "names": ["Seimas"]}
+      ],
+      "relations": [
+        {"subject": "dudayeva", "relation": "signed", "object": "@document"},
+        {"subject": "yakubova", "relation": "signed", "object": "@document"},
+        {"subject": "khalidov", "relation": "signed", "object": "@document"},
+        {"subject": "merezhko", "relation": "signed", "object": "@document"},
+        {"subject": "sakaliene", "relation": "signed", "object": "@document"},
+        {"subject": "ismailov", "relation": "signed", "object": "@document"},
+        {"subject": "dudayeva", "relation": "resides-in", "object": "istanbul"},
+        {"subject": "yakubova", "relation": "resides-in", "object": "vilnius"},
+        {"subject": "khalidov", "relation": "resides-in", "object": "paris"},
+        {"subject": "merezhko", "relation": "resides-in", "object": "kyiv"},
+        {"subject": "sakaliene", "relation": "resides-in", "object": "vilnius"},
+        {"subject": "ismailov", "relation": "resides-in", "object": "warsaw"},
+        {"subject": "merezhko", "relation": "member-of", "object": "rada"},
+        {"subject": "sakaliene", "relation": "member-of", "object": "seimas"}
+      ]
+    },
+    {
+      "file": "news_rada_appeal.txt",
+      "entities": [
+        {"id": "russia", "type": "state", "names": ["Russia"]},
+        {"id": "crimea", "type": "place", "names": ["Crimea"]}
+      ],
+      "relations": [
+        {"subject": "russia", "relation": "occupies", "object": "crimea"}
+      ]
+    },
+    {
+      "file": "resolution_seimas.txt",
+      "entities": [
+        {"id": "seimas", "type": "organisation", "names": ["Seimas"]},
+        {"id": "russia", "type": "state", "names": ["Russia"]}
+      ],
+      "relations": [
+        {"subject": "seimas", "relation": "condemned", "object": "russia"}
+      ]
+    },
+    {
+      "file": "news_recognition_vote.txt",
+      "entities": [
+        {"id": "seimas", "type": "organisation", "names": ["Seimas"]},
+        {"id": "ichkeria", "type": "state", "names": ["Chechen Republic of Ichkeria", "Ichkeria"]},
+        {"id": "russia", "type": "state", "names": ["Russian Federation", "Russia"]},
+        {"id": "nauseda", "type": "person", "names": ["Gitanas Nausėda"]},
+        {"id": "lithuania", "type": "state", "names": ["Lithuania"]}
+      ],
+      "relations": [
+        {"subject": "seimas", "relation": "recognised", "object": "ichkeria"},
+        {"subject": "russia", "relation": "occupies", "object": "ichkeria"},
+        {"subject": "seimas", "relation": "condemned", "object": "russia"},
+        {"subject": "nauseda", "relation": "leads", "object": "lithuania"}
+      ]
+    }
+  ]
+}"#;
+
+#[test]
+fn every_stated_relation_and_nothing_else() {
+    let s = corpus();
+    s.write("gold.json", GOLD);
+    let table = s
+        .run(&["eval", "--gold", "gold.json", "--verbose"])
+        .ok()
+        .stdout;
+    println!("{table}");
+    let report: serde_json::Value = s
+        .run(&["eval", "--gold", "gold.json", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(report["relations_missed"], serde_json::json!([]), "{table}");
+    assert_eq!(report["relations_false"], serde_json::json!([]), "{table}");
+    let total = &report["relations_total"];
+    assert_eq!(
+        (total["gold"].as_u64(), total["found"].as_u64()),
+        (Some(20), Some(20))
+    );
+}
+
+#[test]
+fn why_shows_the_sentence_with_both_names_marked() {
+    let s = corpus();
+    let run = s
+        .run(&[
+            "why",
+            "Seimas",
+            "recognised",
+            "Ichkeria",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let rows: serde_json::Value = run.json();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{}", run.stdout);
+    let row = &rows[0];
+    assert_eq!(row["document"], "relations/news_recognition_vote.txt");
+    assert_eq!(row["line"], 5);
+    assert_eq!(row["rule"], "recognised-verb");
+    assert_eq!(row["date"], "2031-12-02");
+    let sentence = row["sentence"].as_str().unwrap();
+    assert!(
+        sentence.starts_with(
+            "The [Seimas] on Tuesday recognised the [Chechen Republic of Ichkeria] as a state"
+        ),
+        "{sentence}"
+    );
+    // A signatory's evidence is its entry, and `signed` points at the
+    // document, which may be named by part of its path.
+    let run = s
+        .run(&[
+            "why",
+            "Zelim Ismailov",
+            "signed",
+            "open_letter",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    assert!(
+        run.stdout
+            .contains("[Zelim Ismailov], lawyer for the families, in Warsaw"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn why_explains_what_it_cannot_find() {
+    let s = corpus();
+    let run = s.run(&["why", "Seimas", "resides_in", "*"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("no relation of kind `resides_in`"),
+        "{}",
+        run.stderr
+    );
+    let run = s.run(&["why", "Seimass", "recognised", "Ichkeria"]);
+    assert!(
+        run.stderr.contains("did you mean: Seimas"),
+        "{}",
+        run.stderr
+    );
+    let run = s.run(&["why", "Seimas", "occupies", "*"]);
+    assert!(
+        run.stderr
+            .contains("no evidence that `Seimas` occupies `*`"),
+        "{}",
+        run.stderr
+    );
+}
