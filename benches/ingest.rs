@@ -9,9 +9,11 @@
 //! Stages measured, each printed as one line:
 //! - gazetteer: read the directory and build the matcher (seconds, names);
 //! - match: decode + tokenise + match + resolve, in memory, on 1 and on all
-//!   threads (MB/s; the expected mention count is printed with it);
+//!   threads (MB/s; the expected mention count is printed with it), then
+//!   the same with relation extraction (the shipped rules);
 //! - ingest: the release binary end to end into a fresh database (MB/s,
-//!   wall-clock, peak memory as the binary reports it).
+//!   wall-clock, peak memory as the binary reports it), with the shipped
+//!   relation rules and without them.
 //!
 //! `DOSSIER_BENCH=quick` runs the 100k gazetteer only.
 
@@ -57,12 +59,26 @@ fn run(dir: &Path, entities: usize) {
         import_file(&dir.join("gazetteer.tsv"), &gazetteer_dir)
             .expect("import the bench gazetteer");
     }
+    // The shipped relation rules, in a directory of their own (no names).
+    let rules_dir = dir.join("rules");
+    let rules_target = rules_dir.join(dossier::relations::rules::DIR);
+    std::fs::create_dir_all(&rules_target).expect("create rules dir");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("gazetteers")
+        .join(dossier::relations::rules::DIR);
+    for entry in std::fs::read_dir(&shipped).expect("shipped rules") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, rules_target.join(path.file_name().expect("name")))
+            .expect("copy rules");
+    }
     let started = Instant::now();
-    let gazetteer = Gazetteer::load(std::slice::from_ref(&gazetteer_dir)).expect("load gazetteer");
+    let gazetteer =
+        Gazetteer::load(&[gazetteer_dir.clone(), rules_dir.clone()]).expect("load gazetteer");
     let loaded = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let matcher = Matcher::build(&gazetteer);
     let metonymy = dossier::metonymy::Metonymy::build(&gazetteer);
+    let relations = dossier::relations::Compiled::build(&gazetteer);
     let built = started.elapsed().as_secs_f64();
     println!(
         "{entities:>9} entities  gazetteer: read {loaded:.2} s + matcher {built:.2} s = {:.2} s ({} names)",
@@ -79,21 +95,35 @@ fn run(dir: &Path, entities: usize) {
         }
     }
     let bytes: usize = texts.iter().map(String::len).sum();
-    for threads in [1, cores()] {
+    for (threads, extract) in [(1, false), (cores(), false), (1, true), (cores(), true)] {
         let started = Instant::now();
-        let mut mentions = 0usize;
+        let (mut mentions, mut found) = (0usize, 0usize);
         let _: Option<()> = ordered_map(
             texts.iter().collect(),
             threads,
-            |t: &String| mentions_in(&matcher, &metonymy, t).len(),
-            |n| {
-                mentions += n;
+            |t: &String| {
+                let m = mentions_in(&matcher, &metonymy, t);
+                let r = if extract {
+                    dossier::relations::extract(&relations, t, &m).len()
+                } else {
+                    0
+                };
+                (m.len(), r)
+            },
+            |(m, r)| {
+                mentions += m;
+                found += r;
                 ControlFlow::Continue(())
             },
         );
         let seconds = started.elapsed().as_secs_f64();
+        let what = if extract {
+            "match + relations"
+        } else {
+            "match"
+        };
         println!(
-            "{entities:>9} entities  match on {threads} thread(s): {:.0} MB/s ({} mention records in {:.1} MB)",
+            "{entities:>9} entities  {what} on {threads} thread(s): {:.0} MB/s ({} mention records, {found} relations in {:.1} MB)",
             bytes as f64 / 1e6 / seconds,
             mentions,
             bytes as f64 / 1e6
@@ -110,17 +140,25 @@ fn run(dir: &Path, entities: usize) {
     };
     // This machine is shared and noisy: each figure is the median of three
     // runs, with the best in brackets.
-    let runs: [(&str, bool, Option<&str>); 4] = [
-        ("first ingest (new database, entities synced)", true, None),
-        ("unchanged re-ingest", false, None),
+    let runs: [(&str, bool, Option<&str>, bool); 6] = [
+        (
+            "first ingest (new database, entities synced)",
+            true,
+            None,
+            true,
+        ),
+        ("unchanged re-ingest", false, None, true),
         (
             "ingest into a database that has the entities",
             false,
             Some("again"),
+            true,
         ),
-        ("one worker thread", true, Some("-j1")),
+        ("same, without relation rules", false, Some("again"), false),
+        ("first ingest without relation rules", true, None, false),
+        ("one worker thread", true, Some("-j1"), true),
     ];
-    for (label, new_database, extra) in runs {
+    for (label, new_database, extra, with_rules) in runs {
         let mut walls = Vec::new();
         let mut phases = Vec::new();
         let mut last = String::new();
@@ -132,7 +170,8 @@ fn run(dir: &Path, entities: usize) {
                 // Keep the synced entities, drop the documents.
                 let conn = rusqlite::Connection::open(&db).expect("open bench db");
                 conn.execute_batch(
-                    "DELETE FROM entity_postings; DELETE FROM document_mentions; DELETE FROM documents;",
+                    "DELETE FROM evidence; DELETE FROM relations; DELETE FROM entity_postings;
+                     DELETE FROM document_mentions; DELETE FROM documents;",
                 )
                 .expect("empty bench db");
             }
@@ -142,10 +181,11 @@ fn run(dir: &Path, entities: usize) {
                 .arg(&db)
                 .arg("--no-default-gazetteers")
                 .arg("--gazetteer")
-                .arg(&gazetteer_dir)
-                .arg("ingest")
-                .arg(&corpus)
-                .arg("--timings");
+                .arg(&gazetteer_dir);
+            if with_rules {
+                command.arg("--gazetteer").arg(&rules_dir);
+            }
+            command.arg("ingest").arg(&corpus).arg("--timings");
             if let Some(flag) = extra.filter(|e| e.starts_with('-')) {
                 command.arg(flag);
             }
