@@ -352,7 +352,12 @@ impl<'a> Context<'a> {
         let subject = match self.hyphenated_subject(ts, r.subject, r.demonyms) {
             Some(subject) => subject,
             None => match self.find_before(ts, window.start, r.subject) {
-                Before::Found(subject) => subject,
+                Before::Found(subject) => {
+                    if self.asked_to(&subject, ts, window.start) {
+                        return;
+                    }
+                    subject
+                }
                 Before::Hedged => return,
                 Before::Nothing => match self.operative_clause(ts, window.start, r.subject) {
                     Some(author) => author,
@@ -383,6 +388,25 @@ impl<'a> Context<'a> {
                 }
             }
         }
+    }
+
+    /// "urged the Seimas to recognise": an infinitive trigger whose subject
+    /// is the object of a hedge (a request, a plan) a few words before it.
+    fn asked_to(&self, subject: &Named, ts: usize, start: usize) -> bool {
+        let layout = &self.layout;
+        let is_to = |t: usize| {
+            layout.tokens[t].punct == 0
+                && layout.text[layout.tokens[t].start as usize..layout.tokens[t].end as usize]
+                    .eq_ignore_ascii_case("to")
+        };
+        if ts == 0 || !is_to(ts - 1) {
+            return false;
+        }
+        let first = layout
+            .tokens
+            .partition_point(|t| t.end <= subject.span.start);
+        (first.saturating_sub(4).max(start)..first)
+            .any(|t| layout.is(t, Flag::Hedge) || layout.is(t, Flag::Negation))
     }
 
     /// "Russian-occupied Crimea", "Kremlin-backed": the name or state
@@ -512,8 +536,9 @@ impl<'a> Context<'a> {
                 certainty: 1.0,
             });
         }
-        // "non-recognition", "Russia's refusal of recognition".
-        if (lead..ts).any(|t| layout.is(t, Flag::Negation) || layout.is(t, Flag::Hedge)) {
+        // "Russia's non-recognition", "the non-recognition of X by Y".
+        let negated = |t: usize| layout.is(t, Flag::Negation) || layout.is(t, Flag::Hedge);
+        if (lead..ts).any(negated) || (ts.saturating_sub(2).max(window.start)..ts).any(negated) {
             return;
         }
         let mut objects = Vec::new();

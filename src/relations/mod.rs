@@ -141,3 +141,6 @@ fn finish(text: &str, mut hits: Vec<Hit>) -> Vec<Found> {
     found.sort_by_key(|f| (f.evidence.start, f.subject_span.start, f.kind));
     found
 }
+
+#[cfg(test)]
+mod tests;
