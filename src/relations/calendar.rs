@@ -1,56 +1,57 @@
 //! Which date a piece of evidence carries: the date its sentence gives,
 //! else the last date given earlier in its paragraph, else the document's
-//! own date (a line that is only a date, as at the foot of a letter, or a
-//! dateline "Vilnius, 14 March 2031"). A
+//! own date (a line among its first or last dozen that is only a date, as
+//! at the foot of a letter, or a dateline "Vilnius, 14 March 2031"). A
 //! date without a year ("On 13 July") takes the year of a date before it
 //! in its paragraph, or stays without one (`--07-13`).
 
 use super::dates::{self, Date, DateMention};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::ops::Range;
 
-/// The dates of one document.
-pub(crate) struct Calendar {
-    dates: Vec<DateMention>,
+/// The dates of one document, read lazily: only the paragraphs that hold
+/// evidence and the short lines that may be a document's date are scanned.
+pub(crate) struct Calendar<'a> {
+    text: &'a str,
     /// Byte offsets where paragraphs start (after blank lines).
     paragraphs: Vec<usize>,
+    /// The dates of each paragraph read so far, by paragraph start.
+    read: RefCell<FxHashMap<usize, Vec<DateMention>>>,
     document: Option<Date>,
 }
 
-impl Calendar {
-    pub fn new(text: &str) -> Calendar {
-        let dates = dates::dates(text);
-        let document = dates
-            .iter()
-            .find(|d| {
-                let line_start = text[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
-                let line_end = text[d.span.end..]
-                    .find('\n')
-                    .map_or(text.len(), |i| d.span.end + i);
-                // The date alone, or a dateline "Vilnius, 14 March 2031".
-                let before = text[line_start..d.span.start].trim();
-                let dateline = before.len() <= 40
-                    && before.ends_with(',')
-                    && !before.bytes().any(|b| b.is_ascii_digit());
-                (before.is_empty() || dateline)
-                    && text[d.span.end..line_end]
-                        .trim_matches(|c: char| c.is_whitespace() || c == '.' || c == ',')
-                        .is_empty()
-            })
-            .map(|d| d.date);
+impl<'a> Calendar<'a> {
+    pub fn new(text: &'a str) -> Calendar<'a> {
         let mut paragraphs = vec![0];
         let mut previous_blank = false;
         let mut offset = 0;
+        let mut lines: Vec<&str> = Vec::new();
         for line in text.split_inclusive('\n') {
             let blank = line.trim().is_empty();
             if previous_blank && !blank {
                 paragraphs.push(offset);
             }
+            if !blank {
+                lines.push(line);
+            }
             previous_blank = blank;
             offset += line.len();
         }
+        // A document's own date heads or ends it.
+        const EDGE: usize = 12;
+        let edges = lines.iter().take(EDGE).chain(
+            lines
+                .iter()
+                .skip(EDGE.max(lines.len().saturating_sub(EDGE))),
+        );
+        let document = edges
+            .filter(|line| line.len() <= 80 && line.bytes().any(|b| b.is_ascii_digit()))
+            .find_map(|line| line_date(line));
         Calendar {
-            dates,
+            text,
             paragraphs,
+            read: RefCell::new(FxHashMap::default()),
             document,
         }
     }
@@ -58,16 +59,28 @@ impl Calendar {
     /// The ISO 8601 date of evidence spanning `span`, if the text gives one.
     pub fn date_of(&self, span: Range<u32>) -> Option<String> {
         let (start, end) = (span.start as usize, span.end as usize);
-        let first_inside = self.dates.partition_point(|d| d.span.start < start);
-        let paragraph = self.paragraph_of(start);
-        let chosen = match self.dates.get(first_inside) {
+        let index = self.paragraphs.partition_point(|&p| p <= start) - 1;
+        let paragraph = self.paragraphs[index];
+        let paragraph_end = self
+            .paragraphs
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let mut read = self.read.borrow_mut();
+        let dates = read.entry(paragraph).or_insert_with(|| {
+            let mut dates = dates::dates(&self.text[paragraph..paragraph_end]);
+            for d in &mut dates {
+                d.span = d.span.start + paragraph..d.span.end + paragraph;
+            }
+            dates
+        });
+        let first_inside = dates.partition_point(|d| d.span.start < start);
+        let chosen = match dates.get(first_inside) {
             Some(d) if d.span.end <= end => Some(first_inside),
-            _ => first_inside
-                .checked_sub(1)
-                .filter(|&i| self.dates[i].span.start >= paragraph),
+            _ => first_inside.checked_sub(1),
         };
         let date = match chosen {
-            Some(i) => self.with_year(i),
+            Some(i) => with_year(dates, i),
             None => self.document?,
         };
         match (date.iso(), date.month, date.day) {
@@ -77,28 +90,32 @@ impl Calendar {
             _ => None,
         }
     }
+}
 
-    fn paragraph_of(&self, offset: usize) -> usize {
-        self.paragraphs[self.paragraphs.partition_point(|&p| p <= offset) - 1]
+/// The date a line gives as a whole: the date alone ("Jule 10, 2022.") or
+/// a dateline ("Vilnius, 14 March 2031").
+fn line_date(line: &str) -> Option<Date> {
+    let found = dates::dates(line);
+    let d = found.first()?;
+    let before = line[..d.span.start].trim();
+    let dateline =
+        before.len() <= 40 && before.ends_with(',') && !before.bytes().any(|b| b.is_ascii_digit());
+    let after_empty = line[d.span.end..]
+        .trim_matches(|c: char| c.is_whitespace() || c == '.' || c == ',')
+        .is_empty();
+    ((before.is_empty() || dateline) && after_empty).then_some(d.date)
+}
+
+/// Date `i` of a paragraph, its year taken from an earlier date of the
+/// paragraph if the text leaves it out.
+fn with_year(dates: &[DateMention], i: usize) -> Date {
+    let date = dates[i].date;
+    if date.year.is_some() {
+        return date;
     }
-
-    /// Date `i`, its year taken from an earlier date of the same paragraph
-    /// if the text leaves it out.
-    fn with_year(&self, i: usize) -> Date {
-        let date = self.dates[i].date;
-        if date.year.is_some() {
-            return date;
-        }
-        let paragraph = self.paragraph_of(self.dates[i].span.start);
-        let year = self.dates[..i]
-            .iter()
-            .rev()
-            .take_while(|d| d.span.start >= paragraph)
-            .find_map(|d| d.date.year);
-        match year {
-            Some(year) => date.with_year(year),
-            None => date,
-        }
+    match dates[..i].iter().rev().find_map(|d| d.date.year) {
+        Some(year) => date.with_year(year),
+        None => date,
     }
 }
 

@@ -73,7 +73,14 @@ pub(crate) struct CompiledReference {
 /// The rules, ready to run on documents.
 pub struct Compiled {
     vocab: FxHashMap<Box<str>, u32>,
+    /// A bit per sketch of the vocabulary's words (see [`sketch`]): most
+    /// words of a text are not in the vocabulary, and this says so without
+    /// hashing them.
+    sketches: Box<[u64; SKETCH_WORDS]>,
     children: FxHashMap<(u32, u32), u32>,
+    /// The trie node of each word at the root (the first step of every
+    /// walk, an array access instead of a hash lookup), or [`NONE`].
+    roots: Vec<u32>,
     outputs: Vec<Vec<Output>>,
     pub(crate) rules: Vec<CompiledRule>,
     /// Relation kinds, indexed by [`CompiledRule::kind`].
@@ -101,7 +108,9 @@ impl Compiled {
         let set = gazetteer.relation_rules();
         let mut compiled = Compiled {
             vocab: FxHashMap::default(),
+            sketches: Box::new([0; SKETCH_WORDS]),
             children: FxHashMap::default(),
+            roots: Vec::new(),
             outputs: vec![Vec::new()],
             rules: Vec::new(),
             kinds: Vec::new(),
@@ -132,10 +141,18 @@ impl Compiled {
         compiled.add_references(set);
         compiled.add_rules(set);
         compiled.add_entities(gazetteer);
+        compiled.roots = vec![NONE; compiled.vocab.len()];
+        for (&(node, word), &child) in &compiled.children {
+            if node == 0 {
+                compiled.roots[word as usize] = child;
+            }
+        }
         compiled
     }
 
     fn intern(&mut self, word: &str) -> u32 {
+        let bit = sketch(word.as_bytes());
+        self.sketches[bit / 64] |= 1 << (bit % 64);
         let next = self.vocab.len() as u32;
         *self.vocab.entry(word.into()).or_insert(next)
     }
@@ -326,6 +343,10 @@ impl Compiled {
 
     /// The vocabulary id of a folded word, or [`NONE`].
     pub(crate) fn word(&self, folded: &str) -> u32 {
+        let bit = sketch(folded.as_bytes());
+        if self.sketches[bit / 64] & (1 << (bit % 64)) == 0 {
+            return NONE;
+        }
         self.vocab.get(folded).copied().unwrap_or(NONE)
     }
 
@@ -370,10 +391,15 @@ impl Compiled {
             if word == NONE {
                 return;
             }
-            match self.children.get(&(node, word)) {
-                Some(&next) => node = next,
-                None => return,
+            let next = if node == 0 {
+                self.roots.get(word as usize).copied().unwrap_or(NONE)
+            } else {
+                self.children.get(&(node, word)).copied().unwrap_or(NONE)
+            };
+            if next == NONE {
+                return;
             }
+            node = next;
             t += 1;
             for &output in &self.outputs[node as usize] {
                 each(t, output);
@@ -414,6 +440,20 @@ impl Compiled {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
+}
+
+const SKETCH_WORDS: usize = 1024;
+
+/// A 16-bit sketch of a word from its length and three of its bytes.
+fn sketch(word: &[u8]) -> usize {
+    let (first, last) = (word.first().copied(), word.last().copied());
+    let second = word.get(1).copied();
+    let mixed = (word.len() as u32)
+        .wrapping_mul(0x9E37)
+        .wrapping_add(u32::from(first.unwrap_or(0)).wrapping_mul(0x85EB))
+        .wrapping_add(u32::from(second.unwrap_or(0)).wrapping_mul(0xC2B3))
+        .wrapping_add(u32::from(last.unwrap_or(0)).wrapping_mul(0x27D5));
+    ((mixed ^ (mixed >> 16)) as usize) % (SKETCH_WORDS * 64)
 }
 
 /// Every string with one character of `word` removed.

@@ -145,7 +145,7 @@ impl<'a> Context<'a> {
             }
             if layout.is(t, Flag::We) {
                 return match &self.author {
-                    Some(author) if layout.pick(&self.author_slot(author), types).is_some() => {
+                    Some(author) if types.has(layout.rules.entity_type(author.entity)) => {
                         Before::Found(Named {
                             entity: author.entity,
                             span: tok.start..tok.end,
@@ -177,15 +177,6 @@ impl<'a> Context<'a> {
             }
         }
         Before::Nothing
-    }
-
-    /// A slot standing for the author, for type checks.
-    fn author_slot(&self, author: &Named) -> Slot {
-        Slot {
-            tokens: 0..0,
-            bytes: author.span.clone(),
-            candidates: vec![author.entity],
-        }
     }
 
     /// The word token after `t`, quotes skipped.
@@ -453,7 +444,7 @@ impl<'a> Context<'a> {
                 .bytes()
                 .all(|b| b.is_ascii_digit());
         let to_first = (words.len() == 1 && is_to(words[0])) || (numbered && is_to(words[1]));
-        if !to_first || layout.pick(&self.author_slot(author), types).is_none() {
+        if !to_first || !types.has(layout.rules.entity_type(author.entity)) {
             return None;
         }
         let tok = layout.tokens[*words.last()?];

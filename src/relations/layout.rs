@@ -31,8 +31,9 @@ pub(crate) struct Tok {
 pub(crate) struct Slot {
     pub tokens: Range<usize>,
     pub bytes: Range<u32>,
-    /// Gazetteer indices of the candidates (one unless ambiguous).
-    pub candidates: Vec<u32>,
+    /// Where the gazetteer indices of its candidates (one unless
+    /// ambiguous) are in [`Layout::candidates`].
+    pub candidates: Range<u32>,
 }
 
 /// A trigger of a rule found in the text.
@@ -56,6 +57,8 @@ pub(crate) struct Layout<'a> {
     pub rules: &'a Compiled,
     pub tokens: Vec<Tok>,
     pub slots: Vec<Slot>,
+    /// The candidates of every slot, one after the other.
+    pub candidates: Vec<u32>,
     /// Per token: the slot covering it, or [`NONE`].
     pub slot_at: Vec<u32>,
     /// Per token: the state a capitalised adjective names ("Russian"), or
@@ -72,7 +75,12 @@ impl<'a> Layout<'a> {
     pub fn new(text: &'a str, mentions: &[Mention], rules: &'a Compiled) -> Layout<'a> {
         let mut tokens = Vec::with_capacity(text.len() / 5);
         normalize::tokenize(text, Case::Fold, |range, folded| {
-            let first = text[range.start..].chars().next().unwrap_or(' ');
+            let byte = text.as_bytes()[range.start];
+            let first = if byte.is_ascii() {
+                char::from(byte)
+            } else {
+                text[range.start..].chars().next().unwrap_or(' ')
+            };
             let punct = if first.is_alphanumeric() {
                 0
             } else {
@@ -99,6 +107,7 @@ impl<'a> Layout<'a> {
             demonym_at: vec![NONE; tokens.len()],
             tokens,
             slots: Vec::new(),
+            candidates: Vec::with_capacity(mentions.len()),
             triggers: Vec::new(),
             sentences: Vec::new(),
             sentence_of: Vec::new(),
@@ -117,11 +126,12 @@ impl<'a> Layout<'a> {
         let mut i = 0;
         while i < mentions.len() {
             let (start, end) = (mentions[i].start, mentions[i].end);
-            let mut candidates = Vec::with_capacity(1);
+            let from = self.candidates.len() as u32;
             while i < mentions.len() && mentions[i].start == start && mentions[i].end == end {
-                candidates.push(mentions[i].entity);
+                self.candidates.push(mentions[i].entity);
                 i += 1;
             }
+            let candidates = from..self.candidates.len() as u32;
             while t < self.tokens.len() && self.tokens[t].start < start {
                 t += 1;
             }
@@ -136,7 +146,7 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn push_slot(&mut self, tokens: Range<usize>, candidates: Vec<u32>) {
+    fn push_slot(&mut self, tokens: Range<usize>, candidates: Range<u32>) {
         let id = self.slots.len() as u32;
         for t in tokens.clone() {
             self.slot_at[t] = id;
@@ -228,10 +238,12 @@ impl<'a> Layout<'a> {
                 for t in self.slots[old].tokens.clone() {
                     self.slot_at[t] = NONE;
                 }
-                self.slots[old].candidates.clear();
+                self.slots[old].candidates = 0..0;
             }
             self.demonym_at[range.start] = NONE;
-            self.push_slot(range, vec![entity]);
+            let at = self.candidates.len() as u32;
+            self.candidates.push(entity);
+            self.push_slot(range, at..at + 1);
         }
     }
 
@@ -261,31 +273,74 @@ impl<'a> Layout<'a> {
         self.rules.institution(&words, state).map(|org| (end, org))
     }
 
+    /// Splits into sentences the paragraphs the rules will read: those with
+    /// a trigger or a name followed by "of" (the `person-of` form). Other
+    /// paragraphs are left alone (most of a long text, often).
     fn place_sentences(&mut self) {
-        let mut t = 0;
         self.sentence_of = vec![NONE; self.tokens.len()];
-        for sentence in sentence::sentences(self.text) {
-            while t < self.tokens.len() && (self.tokens[t].start as usize) < sentence.span.start {
-                t += 1;
+        let text = self.text;
+        let mut wanted: Vec<u32> = self
+            .triggers
+            .iter()
+            .map(|t| self.tokens[t.tokens.0].start)
+            .collect();
+        for slot in &self.slots {
+            if self
+                .tokens
+                .get(slot.tokens.end)
+                .is_some_and(|t| t.word == self.rules.of_word)
+            {
+                wanted.push(slot.bytes.start);
             }
-            let first = t;
-            while t < self.tokens.len() && (self.tokens[t].end as usize) <= sentence.span.end {
-                self.sentence_of[t] = self.sentences.len() as u32;
-                t += 1;
+        }
+        wanted.sort_unstable();
+        let mut t = 0;
+        let mut paragraph = 0;
+        let mut start = 0usize;
+        let mut offset = 0usize;
+        let mut blank_before = true;
+        let lines = text.split_inclusive('\n').chain(std::iter::once(""));
+        for line in lines {
+            let blank = line.trim().is_empty();
+            let end_of_paragraph = (blank || line.is_empty()) && !blank_before;
+            if end_of_paragraph {
+                let range = start..offset;
+                let first = wanted.partition_point(|&w| (w as usize) < range.start);
+                if wanted.get(first).is_some_and(|&w| (w as usize) < range.end) {
+                    for sentence in sentence::sentences(&text[range.clone()]) {
+                        let span =
+                            sentence.span.start + range.start..sentence.span.end + range.start;
+                        while t < self.tokens.len() && (self.tokens[t].start as usize) < span.start
+                        {
+                            t += 1;
+                        }
+                        let first = t;
+                        while t < self.tokens.len() && (self.tokens[t].end as usize) <= span.end {
+                            self.sentence_of[t] = self.sentences.len() as u32;
+                            t += 1;
+                        }
+                        self.sentences.push(SentenceSpan {
+                            bytes: span.start as u32..span.end as u32,
+                            tokens: first..t,
+                            paragraph,
+                        });
+                    }
+                }
+                paragraph += 1;
             }
-            self.sentences.push(SentenceSpan {
-                bytes: sentence.span.start as u32..sentence.span.end as u32,
-                tokens: first..t,
-                paragraph: sentence.paragraph,
-            });
+            if !blank && blank_before {
+                start = offset;
+            }
+            blank_before = blank;
+            offset += line.len();
         }
     }
 
     /// The candidate of `slot` that fits `types`, when exactly one does.
     pub fn pick(&self, slot: &Slot, types: impl Into<TypesOf>) -> Option<u32> {
         let types = types.into();
-        let mut fitting = slot
-            .candidates
+        let mut fitting = self.candidates
+            [slot.candidates.start as usize..slot.candidates.end as usize]
             .iter()
             .filter(|&&e| types.fits(self.rules.entity_type(e)));
         let first = fitting.next()?;

@@ -97,9 +97,12 @@ fn correct_typos(ctx: &mut Context<'_>, range: Range<usize>) {
 /// The trigger of a rule of `form` starting at token `t`.
 fn trigger_at(ctx: &Context<'_>, t: usize, form: Form) -> Option<(u16, (usize, usize))> {
     let compiled = ctx.layout.rules;
-    ctx.layout
-        .triggers
+    let triggers = &ctx.layout.triggers;
+    // Sorted by start token.
+    let first = triggers.partition_point(|trigger| trigger.tokens.0 < t);
+    triggers[first..]
         .iter()
+        .take_while(|trigger| trigger.tokens.0 == t)
         .filter(|trigger| trigger.tokens.0 == t)
         .filter(|trigger| compiled.rules[trigger.rule as usize].rule.form == form)
         .max_by_key(|trigger| trigger.tokens.1)

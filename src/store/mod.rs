@@ -104,6 +104,28 @@ pub struct Store {
     path: PathBuf,
     /// The open batch: its id and the postings it has gathered.
     batch: Option<Batch>,
+    /// Relation ids written or looked up by this connection.
+    relation_ids: RelationIds,
+}
+
+/// Relation ids by (subject, kind, object entity, object document), so that
+/// a piece of evidence for a relation seen before costs no lookup.
+#[derive(Default)]
+struct RelationIds {
+    ids: FxHashMap<(EntityId, u16, Option<EntityId>, Option<DocumentId>), i64>,
+    /// The rules whose kind indices key `ids` (their address).
+    rules: usize,
+    /// Whether `ids` holds every relation of the database (true when the
+    /// table was empty when first written to, and nothing was deleted or
+    /// rolled back since): then a miss is a new relation, with no lookup.
+    complete: Option<bool>,
+}
+
+impl RelationIds {
+    fn forget(&mut self) {
+        self.ids.clear();
+        self.complete = Some(false);
+    }
 }
 
 /// The checkpointing thread of [`Store::background_checkpoints`]; dropping
@@ -237,6 +259,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             batch: None,
+            relation_ids: RelationIds::default(),
         })
     }
 
@@ -438,6 +461,7 @@ impl Store {
     /// Abandons the open batch.
     pub fn rollback(&mut self) -> Result<(), StoreError> {
         self.batch = None;
+        self.relation_ids.forget();
         self.conn.execute_batch("ROLLBACK")?;
         Ok(())
     }
@@ -541,6 +565,8 @@ impl Store {
             "DELETE FROM evidence; DELETE FROM relations;
              DELETE FROM entity_postings; DELETE FROM document_mentions;",
         )?;
+        self.relation_ids.ids.clear();
+        self.relation_ids.complete = Some(true);
         if let Some(batch) = self.batch.as_mut() {
             batch.postings.clear();
         }
@@ -624,6 +650,7 @@ impl Store {
             .execute([id])?;
         // Relations about this document, and relations whose only evidence
         // is in it, go; their evidence goes with them (ON DELETE CASCADE).
+        self.relation_ids.forget();
         self.conn
             .prepare_cached(
                 "DELETE FROM relations WHERE object_document_id = ?1
@@ -695,6 +722,14 @@ impl Store {
         if found.is_empty() {
             return Ok(());
         }
+        if self.relation_ids.complete.is_none() {
+            let empty: bool =
+                self.conn
+                    .query_row("SELECT NOT EXISTS (SELECT 1 FROM relations)", [], |r| {
+                        r.get(0)
+                    })?;
+            self.relation_ids.complete = Some(empty);
+        }
         let mut find = self.conn.prepare_cached(
             "SELECT id FROM relations WHERE subject_id = ?1 AND kind = ?2
              AND object_entity_id IS ?3 AND object_document_id IS ?4",
@@ -708,17 +743,36 @@ impl Store {
              subject_start, subject_end, object_start, object_end, rule, confidence, date)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
+        let rules_address = std::ptr::from_ref(rules) as usize;
+        if self.relation_ids.rules != rules_address {
+            self.relation_ids.ids.clear();
+            self.relation_ids.rules = rules_address;
+        }
+        let complete = self.relation_ids.complete == Some(true);
         for f in found {
             let subject = entity_ids[f.subject as usize];
             let kind = &rules.kinds[f.kind as usize];
             let object_entity = f.object.map(|o| entity_ids[o as usize]);
             let object_document = f.object.is_none().then_some(document);
-            let key = params![subject, kind, object_entity, object_document];
-            let relation: i64 = match find.query_row(key, |r| r.get(0)).optional()? {
-                Some(id) => id,
+            let identity = (subject, f.kind, object_entity, object_document);
+            let relation = match self.relation_ids.ids.get(&identity) {
+                Some(&id) => id,
                 None => {
-                    insert.execute(key)?;
-                    self.conn.last_insert_rowid()
+                    let key = params![subject, kind, object_entity, object_document];
+                    let stored = if complete {
+                        None
+                    } else {
+                        find.query_row(key, |r| r.get(0)).optional()?
+                    };
+                    let id = match stored {
+                        Some(id) => id,
+                        None => {
+                            insert.execute(key)?;
+                            self.conn.last_insert_rowid()
+                        }
+                    };
+                    self.relation_ids.ids.insert(identity, id);
+                    id
                 }
             };
             evidence.execute(params![
