@@ -14,7 +14,8 @@
 //! when the database has a relation of that kind with evidence in that
 //! document whose two ends share a name with the gold ends (`@document` is
 //! the document itself). A stored relation is correct when it matches some
-//! gold relation that way.
+//! gold relation that way. Only the kinds of the gold format, and any other
+//! kind the gold file uses, are scored.
 
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
@@ -185,6 +186,11 @@ pub fn parse_gold(text: &str) -> Result<Gold, EvalError> {
 pub fn evaluate(store: &Store, gold: &Gold) -> Result<Report, EvalError> {
     let mut report = Report::default();
     let stored = store.document_ids()?;
+    let gold_kinds: FxHashSet<String> = gold
+        .documents
+        .iter()
+        .flat_map(|d| d.relations.iter().map(|r| r.relation.clone()))
+        .collect();
     for document in &gold.documents {
         let Some((doc_id, _)) = stored.iter().find(|(_, path)| {
             path == &document.file || path.ends_with(&format!("/{}", document.file))
@@ -253,7 +259,14 @@ pub fn evaluate(store: &Store, gold: &Gold) -> Result<Report, EvalError> {
                 .add(score);
             report.entities_total.add(score);
         }
-        score_relations(store, *doc_id, document, &gold_names, &mut report)?;
+        score_relations(
+            store,
+            *doc_id,
+            document,
+            &gold_kinds,
+            &gold_names,
+            &mut report,
+        )?;
     }
     Ok(report)
 }
@@ -267,10 +280,22 @@ struct StoredRelation {
     quote: String,
 }
 
+/// The relation kinds of the gold format (`../shared/gold/SCHEMA.md`).
+pub const SCHEMA_KINDS: [&str; 7] = [
+    "signed",
+    "resides-in",
+    "recognised",
+    "condemned",
+    "member-of",
+    "leads",
+    "occupies",
+];
+
 fn score_relations(
     store: &Store,
     doc_id: crate::store::DocumentId,
     document: &GoldDocument,
+    gold_kinds: &FxHashSet<String>,
     gold_names: &[FxHashSet<String>],
     report: &mut Report,
 ) -> Result<(), EvalError> {

@@ -499,7 +499,7 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
         sentence: String,
         rule: String,
         confidence: f64,
-        date: String,
+        date: Option<String>,
     }
     let mut rows = Vec::new();
     for e in &evidence {
@@ -532,7 +532,7 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
             sentence: marked_sentence(text, e),
             rule: e.rule.clone(),
             confidence: e.confidence,
-            date: e.date.clone().unwrap_or_default(),
+            date: e.date.clone(),
         });
     }
     let columns = [
@@ -556,7 +556,7 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
             r.sentence.clone(),
             r.rule.clone(),
             format!("{:.2}", r.confidence),
-            r.date.clone(),
+            r.date.clone().unwrap_or_default(),
         ]
     })?;
     Ok(Outcome::Done)
