@@ -365,12 +365,13 @@ fn score_relations(
         };
         subject_ok && object_ok
     };
-    let mut kinds: std::collections::BTreeSet<&str> = document
-        .relations
-        .iter()
-        .map(|r| r.relation.as_str())
-        .collect();
-    kinds.extend(stored.iter().map(|r| r.kind.as_str()));
+    // Kinds the gold format knows, and any the gold file uses: a kind the
+    // annotators were not asked about (`appealed-to`) is not scored.
+    let mut kinds: std::collections::BTreeSet<&str> = SCHEMA_KINDS.into_iter().collect();
+    kinds.extend(gold_kinds.iter().map(String::as_str));
+    kinds.retain(|k| {
+        document.relations.iter().any(|r| r.relation == *k) || stored.iter().any(|r| r.kind == *k)
+    });
     for kind in kinds {
         let mut score = Score::default();
         for gold in document.relations.iter().filter(|r| r.relation == kind) {
