@@ -252,10 +252,59 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             ),
         ));
     }
+    for dir in dirs {
+        check_relation_rules(dir, &mut out);
+    }
     out.sort_by(|a, b| {
         (&a.file, a.line, a.severity, &a.message).cmp(&(&b.file, b.line, b.severity, &b.message))
     });
     out
+}
+
+/// The malformed lines of `DIR/relations/*.rules`.
+fn check_relation_rules(dir: &std::path::Path, out: &mut Vec<Diagnostic>) {
+    let Ok(listing) = std::fs::read_dir(dir.join(crate::relations::rules::DIR)) else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = listing
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => {
+                out.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: path,
+                    line: 0,
+                    message: "rule files must be UTF-8".into(),
+                });
+                continue;
+            }
+            Err(e) => {
+                out.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: path,
+                    line: 0,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        let mut set = crate::relations::rules::RuleSet::default();
+        if let Err(errors) = set.extend(&text, &path.display().to_string()) {
+            for e in errors {
+                out.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: path.clone(),
+                    line: e.line,
+                    message: e.message,
+                });
+            }
+        }
+    }
 }
 
 /// An all-capitals short name such as `UN` or `NATO`: matched with its case.

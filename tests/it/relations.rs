@@ -184,3 +184,30 @@ fn why_explains_what_it_cannot_find() {
         run.stderr
     );
 }
+
+#[test]
+fn a_malformed_rule_names_its_file_and_line() {
+    let s = Scratch::new();
+    s.write("mine/people.tsv", "Jane Doe\n");
+    s.write(
+        "mine/relations/praise.rules",
+        "# praise\n[praise-verb]\nrelation = praised\nform = adverb\n",
+    );
+    let check = s.run(&["gazetteer", "check", "--gazetteer", "mine"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let all = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        all.contains("mine/relations/praise.rules:4: error: unknown form `adverb`"),
+        "{all}"
+    );
+    s.write("doc.txt", "Jane Doe wrote.\n");
+    let ingest = s.run(&["--gazetteer", "mine", "ingest", "doc.txt"]);
+    assert_eq!(ingest.code, 2);
+    assert!(
+        ingest
+            .stderr
+            .contains("praise.rules:4: unknown form `adverb`"),
+        "{}",
+        ingest.stderr
+    );
+}
