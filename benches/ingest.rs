@@ -102,13 +102,13 @@ fn run(dir: &Path, entities: usize) {
             texts.iter().collect(),
             threads,
             |t: &String| {
-                let m = mentions_in(&matcher, &metonymy, t);
-                let r = if extract {
-                    dossier::relations::extract(&relations, t, &m).len()
+                if extract {
+                    let (m, r) =
+                        dossier::ingest::read_text_with(&matcher, &metonymy, &relations, t);
+                    (m.len(), r.len())
                 } else {
-                    0
-                };
-                (m.len(), r)
+                    (mentions_in(&matcher, &metonymy, t).len(), 0)
+                }
             },
             |(m, r)| {
                 mentions += m;

@@ -299,6 +299,43 @@ thread_local! {
         std::cell::RefCell::new((Scratch::default(), Vec::new()));
 }
 
+/// Finds the mentions of one text and, in the same pass over its tokens,
+/// the relations the rules state about them.
+pub fn read_text(settings: &Settings<'_>, text: &str) -> (Vec<Mention>, Vec<Found>) {
+    read_text_with(
+        settings.matcher.get(),
+        settings.metonymy,
+        settings.relations,
+        text,
+    )
+}
+
+/// [`read_text`] with its parts given one by one (benchmarks, tests).
+pub fn read_text_with(
+    matcher: &Matcher,
+    metonymy: &Metonymy,
+    rules: &Compiled,
+    text: &str,
+) -> (Vec<Mention>, Vec<Found>) {
+    if rules.is_empty() {
+        return (mentions_in(matcher, metonymy, text), Vec::new());
+    }
+    let mut tokens = relations::Tokens::for_text(text);
+    let mentions = SCRATCH.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let (scratch, matches) = &mut *cell;
+        matches.clear();
+        matcher.find_and(text, scratch, matches, |range, folded| {
+            tokens.push(rules, text, range, folded)
+        });
+        let mut mentions = resolve(matches);
+        metonymy.apply(text, &mut mentions);
+        mentions
+    });
+    let found = relations::extract_with(rules, text, &mentions, tokens);
+    (mentions, found)
+}
+
 /// Finds and resolves the mentions of one text, reusing this thread's
 /// buffers.
 pub fn mentions_in(matcher: &Matcher, metonymy: &Metonymy, text: &str) -> Vec<Mention> {
@@ -556,8 +593,7 @@ fn prepare(
             reason: "larger than 4 GiB, which dossier cannot index".into(),
         };
     }
-    let mentions = mentions_in(settings.matcher.get(), settings.metonymy, &decoded.text);
-    let relations = relations::extract(settings.relations, &decoded.text, &mentions);
+    let (mentions, relations) = read_text(settings, &decoded.text);
     Prepared::Ready(Box::new(ReadyDocument {
         relations,
         title: document::title(&decoded.text).unwrap_or(fallback_title),
@@ -627,8 +663,7 @@ pub fn reindex(
                 chunk,
                 settings.workers,
                 |(id, text)| {
-                    let mentions = mentions_in(settings.matcher.get(), settings.metonymy, &text);
-                    let found = relations::extract(settings.relations, &text, &mentions);
+                    let (mentions, found) = read_text(settings, &text);
                     (id, text.len() as u64, mentions, found)
                 },
                 |(id, len, mentions, found)| {

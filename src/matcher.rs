@@ -29,6 +29,7 @@ use crate::normalize::{Case, key, letter_count, tokenize};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use std::hash::BuildHasher;
+use std::ops::Range;
 
 /// Names with fewer letters and digits than this are never matched.
 pub const MIN_LETTERS: usize = 2;
@@ -344,6 +345,19 @@ impl Matcher {
     /// Offsets are byte offsets into `text`. `text` must be shorter than
     /// 4 GiB (offsets are `u32`); longer texts are cut there.
     pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Match>) {
+        self.find_and(text, scratch, out, |_, _| {});
+    }
+
+    /// [`Matcher::find`], also calling `each(byte_range, folded)` for every
+    /// token of the text, so that another reader of the tokens (the
+    /// relation rules) need not tokenise it again.
+    pub fn find_and(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+        mut each: impl FnMut(Range<usize>, &str),
+    ) {
         let text = if text.len() > u32::MAX as usize {
             let mut end = u32::MAX as usize;
             while !text.is_char_boundary(end) {
@@ -361,6 +375,7 @@ impl Matcher {
         // small.
         let mut gap = 0;
         tokenize(text, Case::Fold, |range, token| {
+            each(range.clone(), token);
             let hash = self.hash(token);
             let found = self
                 .words

@@ -43,6 +43,57 @@ pub(crate) struct Trigger {
     pub rule: u16,
 }
 
+/// Every token of a document, as the rules see them: gathered while the
+/// matcher tokenises the text (one pass for both), or by [`Tokens::of`].
+#[derive(Default)]
+pub struct Tokens(Vec<Tok>);
+
+impl Tokens {
+    /// An empty list with room for the tokens of `text`.
+    pub fn for_text(text: &str) -> Tokens {
+        Tokens(Vec::with_capacity(text.len() / 5))
+    }
+
+    /// Tokenises `text` on its own.
+    pub fn of(text: &str, rules: &Compiled) -> Tokens {
+        let mut tokens = Tokens::for_text(text);
+        normalize::tokenize(text, Case::Fold, |range, folded| {
+            tokens.push(rules, text, range, folded)
+        });
+        tokens
+    }
+
+    /// Adds the token at `range` of `text`, `folded` as
+    /// [`crate::normalize::tokenize`] gives it.
+    #[inline]
+    pub fn push(&mut self, rules: &Compiled, text: &str, range: Range<usize>, folded: &str) {
+        let byte = text.as_bytes()[range.start];
+        let first = if byte.is_ascii() {
+            char::from(byte)
+        } else {
+            text[range.start..].chars().next().unwrap_or(' ')
+        };
+        let punct = if first.is_alphanumeric() {
+            0
+        } else {
+            folded
+                .as_bytes()
+                .first()
+                .copied()
+                .filter(u8::is_ascii)
+                .unwrap_or(b'?')
+        };
+        self.0.push(Tok {
+            start: range.start as u32,
+            end: range.end as u32,
+            word: rules.word(folded),
+            flags: 0,
+            punct,
+            upper: first.is_uppercase(),
+        });
+    }
+}
+
 /// A sentence with its token range.
 #[derive(Clone, Debug)]
 pub(crate) struct SentenceSpan {
@@ -71,35 +122,15 @@ pub(crate) struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    /// Builds the view of `text` with its `mentions`.
-    pub fn new(text: &'a str, mentions: &[Mention], rules: &'a Compiled) -> Layout<'a> {
-        let mut tokens = Vec::with_capacity(text.len() / 5);
-        normalize::tokenize(text, Case::Fold, |range, folded| {
-            let byte = text.as_bytes()[range.start];
-            let first = if byte.is_ascii() {
-                char::from(byte)
-            } else {
-                text[range.start..].chars().next().unwrap_or(' ')
-            };
-            let punct = if first.is_alphanumeric() {
-                0
-            } else {
-                folded
-                    .as_bytes()
-                    .first()
-                    .copied()
-                    .filter(u8::is_ascii)
-                    .unwrap_or(b'?')
-            };
-            tokens.push(Tok {
-                start: range.start as u32,
-                end: range.end as u32,
-                word: rules.word(folded),
-                flags: 0,
-                punct,
-                upper: first.is_uppercase(),
-            });
-        });
+    /// Builds the view of `text` with its `mentions` and its `tokens`
+    /// (every token of `text`, as [`Tokens::push`] gathered them).
+    pub fn new(
+        text: &'a str,
+        mentions: &[Mention],
+        rules: &'a Compiled,
+        tokens: Tokens,
+    ) -> Layout<'a> {
+        let tokens = tokens.0;
         let mut layout = Layout {
             text,
             rules,

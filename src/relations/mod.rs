@@ -27,6 +27,7 @@ pub mod sentence;
 mod signatories;
 
 pub use compiled::Compiled;
+pub use layout::Tokens;
 
 use crate::mention::Mention;
 use forms::{Context, Hit};
@@ -70,7 +71,21 @@ pub fn extract(compiled: &Compiled, text: &str, mentions: &[Mention]) -> Vec<Fou
     if compiled.is_empty() || mentions.is_empty() {
         return Vec::new();
     }
-    let layout = Layout::new(text, mentions, compiled);
+    extract_with(compiled, text, mentions, Tokens::of(text, compiled))
+}
+
+/// [`extract`], with the text's tokens already gathered (while matching:
+/// see [`crate::ingest::mentions_in`]).
+pub fn extract_with(
+    compiled: &Compiled,
+    text: &str,
+    mentions: &[Mention],
+    tokens: Tokens,
+) -> Vec<Found> {
+    if compiled.is_empty() || mentions.is_empty() {
+        return Vec::new();
+    }
+    let layout = Layout::new(text, mentions, compiled, tokens);
     let mut ctx = Context {
         layout,
         author: None,
