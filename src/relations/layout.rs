@@ -68,12 +68,13 @@ impl Tokens {
     #[inline]
     pub fn push(&mut self, rules: &Compiled, text: &str, range: Range<usize>, folded: &str) {
         let byte = text.as_bytes()[range.start];
-        let first = if byte.is_ascii() {
-            char::from(byte)
+        let (word_like, upper) = if byte.is_ascii() {
+            (byte.is_ascii_alphanumeric(), byte.is_ascii_uppercase())
         } else {
-            text[range.start..].chars().next().unwrap_or(' ')
+            let first = text[range.start..].chars().next().unwrap_or(' ');
+            (first.is_alphanumeric(), first.is_uppercase())
         };
-        let punct = if first.is_alphanumeric() {
+        let punct = if word_like {
             0
         } else {
             folded
@@ -89,7 +90,7 @@ impl Tokens {
             word: rules.word(folded),
             flags: 0,
             punct,
-            upper: first.is_uppercase(),
+            upper,
         });
     }
 }

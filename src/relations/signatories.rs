@@ -76,7 +76,12 @@ fn correct_typos(ctx: &mut Context<'_>, range: Range<usize>) {
     let mut changed = false;
     for t in range.clone() {
         let tok = ctx.layout.tokens[t];
-        if tok.word != NONE || tok.punct != 0 || tok.end - tok.start < 6 {
+        // Names are not typos of trigger words.
+        if tok.word != NONE
+            || tok.punct != 0
+            || tok.end - tok.start < 6
+            || ctx.layout.slot_at[t] != NONE
+        {
             continue;
         }
         let folded = normalize::key(

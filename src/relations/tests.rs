@@ -178,6 +178,16 @@ const CASES: &[Case] = &[
         expected: &["Seimas recognised Kosovo"],
     },
     Case {
+        name: "a day between the vote and the trigger",
+        text: "The Seimas voted on Tuesday to recognise Kosovo.",
+        expected: &["Seimas recognised Kosovo"],
+    },
+    Case {
+        name: "future",
+        text: "The Seimas will recognise Kosovo after the summit.",
+        expected: &[],
+    },
+    Case {
         name: "modal verb",
         text: "The Seimas could recognise Kosovo next year.",
         expected: &[],
@@ -363,6 +373,14 @@ const CASES: &[Case] = &[
             "Ivan Petrenko member-of Helsinki Group",
             "Ivan Petrenko signed @document",
             "Marta Kovalenko resides-in Kyiv",
+            "Marta Kovalenko signed @document",
+        ],
+    },
+    Case {
+        name: "a letter's closing",
+        text: "We ask for your support.\n\nYours sincerely,\n\nMarta Kovalenko, historian in Vilnius\n",
+        expected: &[
+            "Marta Kovalenko resides-in Vilnius",
             "Marta Kovalenko signed @document",
         ],
     },
