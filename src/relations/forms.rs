@@ -828,18 +828,25 @@ impl<'a> Context<'a> {
         };
         let tokens = &self.layout.tokens;
         let mut end = description.end;
-        loop {
+        while end > description.start && matches!(tokens[end - 1].punct, b'.' | b',' | b';') {
+            end -= 1;
+        }
+        if end > description.start && tokens[end - 1].punct == b')' {
+            let open = (description.start..end)
+                .rev()
+                .find(|&t| tokens[t].punct == b'(')?;
+            // "X, artist (Istanbul)": the parenthesis is the place.
+            if let Some(slot) = self.slot(open + 1)
+                && slot.tokens.start == open + 1
+                && slot.tokens.end == end - 1
+                && let Some(entity) = self.layout.pick(slot, types)
+            {
+                return Some(self.named(slot, entity));
+            }
+            end = open;
             while end > description.start && matches!(tokens[end - 1].punct, b'.' | b',' | b';') {
                 end -= 1;
             }
-            if end > description.start && tokens[end - 1].punct == b')' {
-                let open = (description.start..end)
-                    .rev()
-                    .find(|&t| tokens[t].punct == b'(')?;
-                end = open;
-                continue;
-            }
-            break;
         }
         let slot = self.slot(end.checked_sub(1)?)?;
         if slot.tokens.end != end || slot.tokens.start <= description.start {

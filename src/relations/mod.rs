@@ -92,7 +92,7 @@ pub fn extract_with(
         hits: Vec::new(),
     };
     let descriptions = signatories::read(&mut ctx);
-    let triggers = ctx.layout.triggers.clone();
+    let triggers = outermost_roles(compiled, &ctx.layout.triggers);
     for trigger in triggers {
         let rule = &compiled.rules[trigger.rule as usize];
         let in_description = descriptions.iter().any(|d| d.contains(&trigger.tokens.0));
@@ -110,6 +110,25 @@ pub fn extract_with(
         }
     }
     finish(text, ctx.hits)
+}
+
+/// The triggers, without role words inside a longer role ("minister" in
+/// "prime minister", "member" in "board member"): the longer one decides.
+fn outermost_roles(compiled: &Compiled, triggers: &[layout::Trigger]) -> Vec<layout::Trigger> {
+    let is_role = |t: &layout::Trigger| compiled.rules[t.rule as usize].rule.form == Form::Role;
+    triggers
+        .iter()
+        .filter(|t| {
+            !is_role(t)
+                || !triggers.iter().any(|o| {
+                    is_role(o)
+                        && o.tokens.0 <= t.tokens.0
+                        && t.tokens.1 <= o.tokens.1
+                        && o.tokens.1 - o.tokens.0 > t.tokens.1 - t.tokens.0
+                })
+        })
+        .copied()
+        .collect()
 }
 
 /// Dates the hits and keeps one per (kind, subject, object, evidence).

@@ -264,6 +264,8 @@ fn block(
         } else if let Some(last) = entries.last_mut()
             && blanks <= 1
             && last.continuations < CONTINUATIONS
+            && ends_mid_phrase(ctx, last.description.end)
+            && !is_dateline(ctx, line)
         {
             last.continuations += 1;
             last.bytes.end = line.bytes.end;
@@ -284,6 +286,34 @@ fn block(
         }
     }
     i
+}
+
+/// Whether the line ending before token `end` stops mid-phrase ("former
+/// Deputy", "on foreign", or inside a name that goes on), so that the next
+/// line continues it; a line ending with a complete name ("…, Vilnius") or a
+/// full stop does not.
+fn ends_mid_phrase(ctx: &Context<'_>, end: usize) -> bool {
+    let Some(last) = end.checked_sub(1) else {
+        return false;
+    };
+    let tok = ctx.layout.tokens[last];
+    if tok.punct != 0 {
+        return matches!(tok.punct, b',' | b'-' | b'(' | b'"');
+    }
+    match ctx.layout.slot_at[last] {
+        NONE => true,
+        slot => ctx.layout.slots[slot as usize].tokens.end > end,
+    }
+}
+
+/// A line that is a place and a date ("Kyiv, 3 June 2032") or a date alone:
+/// the foot of a letter, not a description.
+fn is_dateline(ctx: &Context<'_>, line: &Line) -> bool {
+    let text = &ctx.layout.text[line.bytes.start as usize..line.bytes.end as usize];
+    text.len() <= 60
+        && super::dates::dates(text)
+            .last()
+            .is_some_and(|d| text[d.span.end..].trim_matches(['.', ' ']).is_empty())
 }
 
 /// "Jane Doe, ...": two to five capitalised words, then a comma or the end
