@@ -101,6 +101,13 @@ impl<'a> Context<'a> {
         }
         let certainty = subject.certainty * object.as_ref().map_or(1.0, |o| o.certainty);
         let confidence = self.layout.rules.rules[rule as usize].rule.confidence * certainty;
+        // The evidence always holds both names (a signature's name is on
+        // the line after its title).
+        let mut evidence = evidence;
+        for span in std::iter::once(&subject.span).chain(object.as_ref().map(|o| &o.span)) {
+            evidence.start = evidence.start.min(span.start);
+            evidence.end = evidence.end.max(span.end);
+        }
         self.hits.push(Hit {
             rule,
             kind,
@@ -426,8 +433,9 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// "1. To condemn ...": an operative clause of a resolution, whose
-    /// subject is the body that adopts it (the document's author).
+    /// "1. To condemn ...", "condemning the ...": an operative or preamble
+    /// clause of a resolution, whose subject is the body that adopts it
+    /// (the document's author).
     fn operative_clause(&self, ts: usize, start: usize, types: Types) -> Option<Named> {
         let author = self.author.as_ref()?;
         let layout = &self.layout;
@@ -438,16 +446,22 @@ impl<'a> Context<'a> {
             layout.text[layout.tokens[t].start as usize..layout.tokens[t].end as usize]
                 .eq_ignore_ascii_case("to")
         };
-        let numbered = words.len() == 2
-            && layout.text
-                [layout.tokens[words[0]].start as usize..layout.tokens[words[0]].end as usize]
+        let numbered_only = |t: usize| {
+            layout.text[layout.tokens[t].start as usize..layout.tokens[t].end as usize]
                 .bytes()
-                .all(|b| b.is_ascii_digit());
+                .all(|b| b.is_ascii_digit())
+        };
+        let numbered = words.len() == 2 && numbered_only(words[0]);
         let to_first = (words.len() == 1 && is_to(words[0])) || (numbered && is_to(words[1]));
-        if !to_first || !types.has(layout.rules.entity_type(author.entity)) {
+        // A preamble clause opening with the trigger: "condemning the ...".
+        let first_word = words.is_empty() || (words.len() == 1 && numbered_only(words[0]));
+        if !(to_first || first_word) || !types.has(layout.rules.entity_type(author.entity)) {
             return None;
         }
-        let tok = layout.tokens[*words.last()?];
+        let tok = match words.last() {
+            Some(&t) if to_first => layout.tokens[t],
+            _ => layout.tokens[ts],
+        };
         Some(Named {
             entity: author.entity,
             span: tok.start..tok.end,
@@ -714,6 +728,7 @@ impl<'a> Context<'a> {
                     .then(|| self.person_at(u))
                     .flatten()
                     .or_else(|| self.person_in_apposition(role_start, start))
+                    .or_else(|| self.person_on_next_line(end))
             }
         };
         let Some(person) = person else { return };
@@ -729,6 +744,26 @@ impl<'a> Context<'a> {
         }
         let entity = self.layout.pick(slot, PERSON)?;
         Some(self.named(slot, entity))
+    }
+
+    /// A signature: "Chairman of the Verkhovna Rada" on one line, the
+    /// person's name alone on the next.
+    fn person_on_next_line(&self, end: usize) -> Option<Named> {
+        let layout = &self.layout;
+        let (last, next) = (
+            layout.tokens.get(end.checked_sub(1)?)?,
+            layout.tokens.get(end)?,
+        );
+        let between = &layout.text[last.end as usize..next.start as usize];
+        if between.matches('\n').count() != 1 {
+            return None;
+        }
+        let person = self.person_at(end)?;
+        let slot = self.slot(end)?;
+        let after = layout.tokens.get(slot.tokens.end);
+        let alone = after
+            .is_none_or(|t| layout.text[person.span.end as usize..t.start as usize].contains('\n'));
+        alone.then_some(person)
     }
 
     /// "Chechnya head X", "the Paris-based lawyer X": the person after the

@@ -6,7 +6,7 @@
 //! Lines are found from the text's line breaks; everything else comes from
 //! the [`Layout`]'s tokens and names.
 
-use super::compiled::{Compiled, NONE};
+use super::compiled::{Compiled, Flag, NONE};
 use super::forms::{Context, Named};
 use super::rules::Form;
 use crate::normalize::{self, Case};
@@ -159,10 +159,31 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
 }
 
 /// A document whose first line is one organisation's name alone
-/// ("SEIMAS OF THE REPUBLIC OF LITHUANIA") is that organisation's.
+/// ("SEIMAS OF THE REPUBLIC OF LITHUANIA"), or a document word and its
+/// name ("Resolution of the Verkhovna Rada"), is that organisation's.
 fn letterhead(ctx: &Context<'_>, lines: &[Line]) -> Option<Named> {
     let line = lines.iter().find(|l| !l.tokens.is_empty())?;
-    let first = content_start(ctx, line);
+    let mut first = content_start(ctx, line);
+    // "RESOLUTION OF THE VERKHOVNA RADA OF UKRAINE": a document word, "of"
+    // or "by", the organisation.
+    let layout = &ctx.layout;
+    if layout.is(first, Flag::DocumentWord) && layout.slot_at[first] == NONE {
+        let mut t = first + 1;
+        if layout
+            .tokens
+            .get(t)
+            .is_some_and(|tok| tok.word == layout.rules.of_word || tok.word == layout.rules.by_word)
+        {
+            t += 1;
+            while layout.is(t, Flag::Determiner) && layout.slot_at[t] == NONE {
+                t += 1;
+            }
+            first = t;
+        }
+    }
+    if first >= line.tokens.end {
+        return None;
+    }
     let slot = ctx.layout.slot_at[first];
     if slot == NONE {
         return None;
