@@ -462,20 +462,11 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::{Entry, Origin};
+    use crate::gazetteer::Entry;
     use crate::model::EntityType;
 
     fn entry(kind: EntityType, name: &str, aliases: &[&str], attributes: &[(&str, &str)]) -> Entry {
-        Entry {
-            kind,
-            name: name.into(),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            attributes: attributes
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            origin: Origin { file: 0, line: 1 },
-        }
+        Entry::new(kind, name, aliases, attributes)
     }
 
     fn gazetteer() -> Gazetteer {

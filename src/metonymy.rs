@@ -185,19 +185,10 @@ fn floor_char_boundary(s: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::{Entry, Origin};
+    use crate::gazetteer::Entry;
 
     fn entry(kind: EntityType, name: &str, attributes: &[(&str, &str)]) -> Entry {
-        Entry {
-            kind,
-            name: name.into(),
-            aliases: vec![],
-            attributes: attributes
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            origin: Origin { file: 0, line: 1 },
-        }
+        Entry::new(kind, name, &[], attributes)
     }
 
     #[test]

@@ -263,14 +263,18 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
 
 /// The malformed lines of `DIR/relations/*.rules`.
 fn check_relation_rules(dir: &std::path::Path, out: &mut Vec<Diagnostic>) {
-    let Ok(listing) = std::fs::read_dir(dir.join(crate::relations::rules::DIR)) else {
-        return;
+    let files = match crate::relations::rules::files_in(dir) {
+        Ok(files) => files,
+        Err(e) => {
+            out.push(Diagnostic {
+                severity: Severity::Error,
+                file: dir.join(crate::relations::rules::DIR),
+                line: 0,
+                message: format!("cannot read: {e}"),
+            });
+            return;
+        }
     };
-    let mut files: Vec<PathBuf> = listing
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
-        .collect();
-    files.sort();
     for path in files {
         let text = match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => text,

@@ -49,6 +49,26 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry made in code (tests, benchmarks), placed at line 1 of the
+    /// first file.
+    pub fn new(
+        kind: EntityType,
+        name: &str,
+        aliases: &[&str],
+        attributes: &[(&str, &str)],
+    ) -> Entry {
+        Entry {
+            kind,
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            attributes: attributes
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            origin: Origin { file: 0, line: 1 },
+        }
+    }
+
     /// The canonical name followed by the aliases.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
@@ -228,22 +248,11 @@ impl Gazetteer {
         hasher: &mut Sha256,
         errors: &mut Vec<(PathBuf, LineError)>,
     ) -> Result<(), GazetteerError> {
-        let rules_dir = dir.join(crate::relations::rules::DIR);
-        let listing = match std::fs::read_dir(&rules_dir) {
-            Ok(listing) => listing,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(source) => {
-                return Err(GazetteerError::Io {
-                    path: rules_dir,
-                    source,
-                });
-            }
-        };
-        let mut files: Vec<PathBuf> = listing
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|e| e == "rules"))
-            .collect();
-        files.sort();
+        let files =
+            crate::relations::rules::files_in(dir).map_err(|source| GazetteerError::Io {
+                path: dir.join(crate::relations::rules::DIR),
+                source,
+            })?;
         for path in files {
             let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io {
                 path: path.clone(),

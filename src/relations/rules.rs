@@ -16,6 +16,25 @@ use std::fmt;
 /// The directory of rule files inside a gazetteer directory.
 pub const DIR: &str = "relations";
 
+/// The rule files (`*.rules`) of a gazetteer directory, in name order;
+/// none when it has no `relations/` directory.
+pub fn files_in(gazetteer_dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let listing = match std::fs::read_dir(gazetteer_dir.join(DIR)) {
+        Ok(listing) => listing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut files = Vec::new();
+    for entry in listing {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rules") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// How a rule finds its subject and object around a trigger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {
@@ -672,15 +691,7 @@ mod tests {
         }
         let kinds: std::collections::BTreeSet<&str> =
             set.rules.iter().map(|r| r.relation.as_str()).collect();
-        for kind in [
-            "signed",
-            "resides-in",
-            "recognised",
-            "condemned",
-            "member-of",
-            "leads",
-            "occupies",
-        ] {
+        for kind in crate::eval::SCHEMA_KINDS {
             assert!(kinds.contains(kind), "no rule gives {kind}");
         }
     }

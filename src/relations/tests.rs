@@ -6,7 +6,7 @@
 
 use super::rules::RuleSet;
 use super::{Compiled, Found, extract};
-use crate::gazetteer::{Entry, Gazetteer, Origin};
+use crate::gazetteer::{Entry, Gazetteer};
 use crate::ingest::mentions_in;
 use crate::matcher::Matcher;
 use crate::metonymy::{self, Metonymy};
@@ -15,16 +15,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 fn entry(kind: EntityType, name: &str, aliases: &[&str], attributes: &[(&str, &str)]) -> Entry {
-    Entry {
-        kind,
-        name: name.into(),
-        aliases: aliases.iter().map(|a| a.to_string()).collect(),
-        attributes: attributes
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        origin: Origin { file: 0, line: 1 },
-    }
+    Entry::new(kind, name, aliases, attributes)
 }
 
 /// The gazetteer, matcher, metonymy and compiled rules, built once.

@@ -1,16 +1,10 @@
 use super::*;
-use crate::gazetteer::{Entry, Origin};
+use crate::gazetteer::Entry;
 use crate::mention::Resolution;
 use crate::model::EntityType;
 
 fn entry(kind: EntityType, name: &str, aliases: &[&str]) -> Entry {
-    Entry {
-        kind,
-        name: name.into(),
-        aliases: aliases.iter().map(|a| a.to_string()).collect(),
-        attributes: vec![("iso".into(), "XX".into())],
-        origin: Origin { file: 0, line: 1 },
-    }
+    Entry::new(kind, name, aliases, &[("iso", "XX")])
 }
 
 fn record<'a>(

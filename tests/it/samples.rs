@@ -105,15 +105,7 @@ fn entity_and_relation_scores_on_the_samples() {
         failures.push(format!("relations: F1 {:.3} (floor 0.90)", f1(total)));
     }
     let by_kind = report["relations"].as_object().unwrap();
-    for kind in [
-        "signed",
-        "resides-in",
-        "recognised",
-        "condemned",
-        "member-of",
-        "leads",
-        "occupies",
-    ] {
+    for kind in dossier::eval::SCHEMA_KINDS {
         let Some(s) = by_kind.get(kind) else {
             failures.push(format!("no gold or found relation of kind {kind}"));
             continue;
