@@ -52,6 +52,11 @@ pub enum Command {
     Documents(FormatArgs),
     /// Export the graph.
     Export(ExportArgs),
+    /// Ask the graph a question in the query language (README, "Queries"):
+    /// `dossier query '?p signed ?d, ?p resides-in France'`.
+    Query(QueryArgs),
+    /// An interactive prompt for queries, with history and tab completion.
+    Shell,
     /// Show every piece of evidence for a relation: document, line, the
     /// sentence with both names marked, rule, confidence, date.
     Why(WhyArgs),
@@ -135,6 +140,24 @@ pub struct ExportArgs {
     /// Write here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query. Without it, the query is read from --file, or from
+    /// standard input.
+    pub query: Option<String>,
+    /// A file holding the query (the saved ones are in queries/).
+    #[arg(long, short = 'f', value_name = "FILE", conflicts_with = "query")]
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Add to each row the document and the quote of every relation it
+    /// matched.
+    #[arg(long)]
+    pub evidence: bool,
 }
 
 /// Arguments of `why`.

@@ -3,6 +3,8 @@
 //! 130 interrupted). A closed pipe on stdout (`dossier entities | head`)
 //! ends quietly with 0.
 
+mod shell;
+
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
 use dossier::cli::{Cli, Command, EntitiesArgs, ExportFormat, GazetteerCommand};
@@ -25,6 +27,9 @@ enum Outcome {
     /// Done, but some input failed.
     Partial,
     Interrupted,
+    /// Nothing done; the reason is already on standard error (a query
+    /// error with its caret).
+    Refused,
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -35,6 +40,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(1),
         Ok(Outcome::Interrupted) => ExitCode::from(130),
+        Ok(Outcome::Refused) => ExitCode::from(2),
         Err(e) => {
             let broken_pipe = e.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
@@ -316,6 +322,14 @@ fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
         Command::Why(args) => why_command(&cli, args, &mut out),
+        Command::Query(args) => query_command(&cli, args, &mut out),
+        Command::Shell => {
+            let store = open_existing_store(&cli)?;
+            let graph = dossier::graph::Graph::load(&store)?;
+            drop(out);
+            shell::run(&cli.db, &store, &graph)?;
+            Ok(Outcome::Done)
+        }
         Command::Eval(args) => {
             let store = open_existing_store(&cli)?;
             let text = std::fs::read_to_string(&args.gold)
@@ -424,6 +438,131 @@ fn named_entities(store: &Store, name: &str) -> Result<Vec<dossier::store::Named
         );
     }
     Ok(named)
+}
+
+/// `dossier query`.
+fn query_command(
+    cli: &Cli,
+    args: &dossier::cli::QueryArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let text = match (&args.query, &args.file) {
+        (Some(query), _) => query.clone(),
+        (None, Some(file)) => std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?,
+        (None, None) => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("cannot read the query from standard input")?;
+            text
+        }
+    };
+    let store = open_existing_store(cli)?;
+    let graph = dossier::graph::Graph::load(&store)?;
+    let answer = match dossier::query::ask(&text, &graph, &store) {
+        Ok(answer) => answer,
+        Err(e) => {
+            eprint!("{}", e.render(&text));
+            return Ok(Outcome::Refused);
+        }
+    };
+    print_answer(out, &answer, &graph, &store, args.format, args.evidence)?;
+    Ok(Outcome::Done)
+}
+
+/// Writes a query's answer: names for nodes, one column per returned item,
+/// and with `evidence` a column of "document:line: quote" per matched
+/// relation.
+fn print_answer(
+    out: &mut dyn Write,
+    answer: &dossier::query::Answer,
+    graph: &dossier::graph::Graph,
+    store: &Store,
+    format: Format,
+    evidence: bool,
+) -> Result<()> {
+    use dossier::query::Cell;
+    let mut columns: Vec<Column> = answer
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let numeric = answer
+                .rows
+                .first()
+                .is_some_and(|r| matches!(r.cells[i], Cell::Number(_)));
+            Column::named(name.clone(), numeric)
+        })
+        .collect();
+    if evidence {
+        columns.push(Column::named("evidence".into(), false));
+    }
+    let mut texts: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let paths = store.document_paths()?;
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(answer.rows.len());
+    for row in &answer.rows {
+        let mut cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|cell| match cell {
+                Cell::Node(n) => graph.graph[*n].name.clone(),
+                Cell::Number(n) => n.to_string(),
+                Cell::Text(t) => t.clone(),
+            })
+            .collect();
+        if evidence {
+            let mut quotes = Vec::new();
+            for edge in &row.edges {
+                let Some(e) = store.first_evidence(graph.graph[*edge].relation)? else {
+                    continue;
+                };
+                if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(e.document) {
+                    slot.insert(store.document_text(e.document)?.unwrap_or_default());
+                }
+                let text = &texts[&e.document];
+                let line = text
+                    .get(..e.sentence.start)
+                    .map_or(0, |t| t.matches('\n').count())
+                    + 1;
+                quotes.push(format!(
+                    "{}:{line}: {}",
+                    paths.get(&e.document).cloned().unwrap_or_default(),
+                    marked_sentence(text, &e)
+                ));
+            }
+            cells.push(quotes.join(" | "));
+        }
+        rows.push(cells);
+    }
+    if format == Format::Json {
+        let objects: Vec<serde_json::Map<String, serde_json::Value>> = answer
+            .rows
+            .iter()
+            .zip(&rows)
+            .map(|(row, cells)| {
+                let mut object = serde_json::Map::new();
+                for (i, name) in answer.columns.iter().enumerate() {
+                    let value = match &row.cells[i] {
+                        Cell::Number(n) => serde_json::Value::from(*n),
+                        _ => serde_json::Value::from(cells[i].clone()),
+                    };
+                    object.insert(name.clone(), value);
+                }
+                if evidence {
+                    object.insert(
+                        "evidence".into(),
+                        cells[answer.columns.len()].clone().into(),
+                    );
+                }
+                object
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &objects)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    output::write(out, format, &columns, &rows, |r| r.clone())?;
+    Ok(())
 }
 
 /// `dossier why SUBJECT RELATION OBJECT`.

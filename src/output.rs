@@ -1,10 +1,11 @@
-//! How results reach people and scripts: aligned tables, JSON, CSV.
+//! How results reach people and scripts: aligned tables, JSON, CSV, TSV.
 //!
 //! Commands hand over rows that serialise (for JSON, with real numbers and
 //! arrays) and a function giving each row's cells as text (for tables and
 //! CSV). Data goes to the given writer (stdout); nothing else does.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -17,13 +18,16 @@ pub enum Format {
     Json,
     /// CSV with a header row.
     Csv,
+    /// Tab-separated values with a header row (tabs and line breaks in a
+    /// cell become spaces).
+    Tsv,
 }
 
 /// A column of a table: its header and how to align it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Column {
     /// Header text.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// Right-aligned (numbers).
     pub numeric: bool,
     /// Table cells longer than this many columns are cut with `…`.
@@ -34,7 +38,7 @@ impl Column {
     /// A left-aligned text column.
     pub const fn text(name: &'static str) -> Column {
         Column {
-            name,
+            name: Cow::Borrowed(name),
             numeric: false,
             max_width: None,
         }
@@ -43,8 +47,17 @@ impl Column {
     /// A right-aligned number column.
     pub const fn number(name: &'static str) -> Column {
         Column {
-            name,
+            name: Cow::Borrowed(name),
             numeric: true,
+            max_width: None,
+        }
+    }
+
+    /// A column whose header is made at run time (query results).
+    pub fn named(name: String, numeric: bool) -> Column {
+        Column {
+            name: Cow::Owned(name),
+            numeric,
             max_width: None,
         }
     }
@@ -52,7 +65,7 @@ impl Column {
     /// A text column cut at `width` in tables.
     pub const fn wrapped(name: &'static str, width: usize) -> Column {
         Column {
-            name,
+            name: Cow::Borrowed(name),
             numeric: false,
             max_width: Some(width),
         }
@@ -74,11 +87,21 @@ pub fn write<T: Serialize>(
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(columns.iter().map(|c| c.name))?;
+            writer.write_record(columns.iter().map(|c| c.name.as_ref()))?;
             for row in rows {
                 writer.write_record(cells(row))?;
             }
             writer.flush()
+        }
+        Format::Tsv => {
+            let field = |cell: &str| one_line(cell).replace('\t', " ");
+            let header: Vec<String> = columns.iter().map(|c| field(&c.name)).collect();
+            writeln!(out, "{}", header.join("\t"))?;
+            for row in rows {
+                let fields: Vec<String> = cells(row).iter().map(|c| field(c)).collect();
+                writeln!(out, "{}", fields.join("\t"))?;
+            }
+            Ok(())
         }
         Format::Table => {
             let table: Vec<Vec<String>> = rows
@@ -127,7 +150,11 @@ fn write_table(
         }
         text.trim_end().to_string()
     };
-    writeln!(out, "{}", line(columns.iter().map(|c| c.name).collect()))?;
+    writeln!(
+        out,
+        "{}",
+        line(columns.iter().map(|c| c.name.as_ref()).collect())
+    )?;
     for row in rows {
         writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
     }
@@ -205,6 +232,10 @@ mod tests {
         assert_eq!(
             render(Format::Csv),
             "NAME,MENTIONS\nŠakaliene,3\n\"Ichkeria, Chechen Republic of\",12\n"
+        );
+        assert_eq!(
+            render(Format::Tsv),
+            "NAME\tMENTIONS\nŠakaliene\t3\nIchkeria, Chechen Republic of\t12\n"
         );
         let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(json[1]["n"], 12);

@@ -83,7 +83,7 @@ pub struct Compiled {
     roots: Vec<u32>,
     outputs: Vec<Vec<Output>>,
     pub(crate) rules: Vec<CompiledRule>,
-    /// Relation kinds, indexed by [`CompiledRule::kind`].
+    /// Relation kinds; a rule and a [`Found`](super::Found) name theirs by index here.
     pub kinds: Vec<String>,
     entity_types: Vec<EntityType>,
     entity_kinds: FxHashMap<u32, Box<str>>,

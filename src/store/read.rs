@@ -783,6 +783,19 @@ impl Store {
         Ok(out)
     }
 
+    /// The first piece of evidence of a relation (the earliest stored).
+    pub fn first_evidence(&self, relation: i64) -> Result<Option<EvidenceRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
+             WHERE e.relation_id = ?1 ORDER BY e.id LIMIT 1"
+        );
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([relation], evidence_row)
+            .optional()?)
+    }
+
     /// The type, canonical name and every name of an entity.
     pub fn entity_names(
         &self,

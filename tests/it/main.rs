@@ -25,6 +25,7 @@ mod encodings;
 mod gazetteer;
 mod ingest;
 mod listing;
+mod queries;
 mod relations;
 mod samples;
 mod support;

@@ -1,0 +1,224 @@
+//! The graph the query language runs on, loaded from the store: documents
+//! and entities are petgraph nodes, relations are edges (subject → object)
+//! with their kind, their database id (for the evidence) and their weight
+//! (the number of pieces of evidence).
+//!
+//! Only what questions over relations need is loaded: every document,
+//! every entity that is related, every relation. Names are resolved through
+//! the store (canonical names and aliases, folded), so the graph holds no
+//! alias strings; mention counts stay in the store too.
+
+use crate::model::EntityType;
+use crate::query::ast::NodeType;
+use crate::store::{DocumentId, EntityId, Store, StoreError};
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use rustc_hash::FxHashMap;
+
+/// A node: a document or an entity.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Its type.
+    pub kind: NodeType,
+    /// Database id (of the document or the entity).
+    pub id: i64,
+    /// Canonical name, or a document's path.
+    pub name: String,
+}
+
+/// An edge: one relation.
+#[derive(Clone, Copy, Debug)]
+pub struct Edge {
+    /// Index into [`Graph::kinds`].
+    pub kind: u16,
+    /// Database id of the relation (its evidence is looked up by it).
+    pub relation: i64,
+    /// Pieces of evidence.
+    pub weight: u32,
+}
+
+/// The loaded graph.
+pub struct Graph {
+    /// Nodes and edges.
+    pub graph: DiGraph<Node, Edge>,
+    /// The relation kinds, sorted.
+    pub kinds: Vec<String>,
+    /// The edges of each kind, by kind index.
+    pub by_kind: Vec<Vec<EdgeIndex>>,
+    entities: FxHashMap<EntityId, NodeIndex>,
+    documents: FxHashMap<DocumentId, NodeIndex>,
+}
+
+impl Graph {
+    /// Loads the graph from the store: one pass over each table, no sort.
+    pub fn load(store: &Store) -> Result<Graph, StoreError> {
+        let conn = store.conn();
+        let mut graph = DiGraph::new();
+        let mut documents = FxHashMap::default();
+        {
+            let mut stmt = conn.prepare("SELECT id, path FROM documents")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let node = graph.add_node(Node {
+                    kind: NodeType::Document,
+                    id,
+                    name: row.get(1)?,
+                });
+                documents.insert(id, node);
+            }
+        }
+        // The relations, their kinds, and the entities they relate.
+        struct Raw {
+            id: i64,
+            subject: EntityId,
+            kind: u16,
+            object_entity: Option<EntityId>,
+            object_document: Option<DocumentId>,
+        }
+        let mut raw: Vec<Raw> = Vec::new();
+        let mut kind_ids: FxHashMap<String, u16> = FxHashMap::default();
+        let mut related: FxHashMap<EntityId, NodeIndex> = FxHashMap::default();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT id, subject_id, kind, object_entity_id, object_document_id FROM relations",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let kind = row.get_ref(2)?.as_str().unwrap_or_default();
+                let next = kind_ids.len() as u16;
+                let kind = match kind_ids.get(kind) {
+                    Some(&k) => k,
+                    None => {
+                        kind_ids.insert(kind.to_string(), next);
+                        next
+                    }
+                };
+                let r = Raw {
+                    id: row.get(0)?,
+                    subject: row.get(1)?,
+                    kind,
+                    object_entity: row.get(3)?,
+                    object_document: row.get(4)?,
+                };
+                related.insert(r.subject, NodeIndex::end());
+                if let Some(o) = r.object_entity {
+                    related.insert(o, NodeIndex::end());
+                }
+                raw.push(r);
+            }
+        }
+        let mut weights: FxHashMap<i64, u32> = FxHashMap::default();
+        {
+            let mut stmt =
+                conn.prepare("SELECT relation_id, count(*) FROM evidence GROUP BY relation_id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                weights.insert(row.get(0)?, row.get::<_, i64>(1)? as u32);
+            }
+        }
+        {
+            let mut stmt = conn.prepare("SELECT id, type, name FROM entities")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let Some(slot) = related.get_mut(&id) else {
+                    continue;
+                };
+                let kind = match row
+                    .get_ref(1)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .parse::<EntityType>()
+                {
+                    Ok(EntityType::Person) => NodeType::Person,
+                    Ok(EntityType::Organisation) => NodeType::Organisation,
+                    Ok(EntityType::Place) => NodeType::Place,
+                    Ok(EntityType::State) => NodeType::State,
+                    Err(_) => continue,
+                };
+                *slot = graph.add_node(Node {
+                    kind,
+                    id,
+                    name: row.get(2)?,
+                });
+            }
+        }
+        // Kinds sorted by name; edges renumbered to match.
+        let mut kinds: Vec<String> = kind_ids.keys().cloned().collect();
+        kinds.sort();
+        let mut renumber = vec![0u16; kinds.len()];
+        for (name, &old) in &kind_ids {
+            renumber[old as usize] = kinds.binary_search(name).unwrap_or(0) as u16;
+        }
+        let mut by_kind = vec![Vec::new(); kinds.len()];
+        for r in raw {
+            let from = related
+                .get(&r.subject)
+                .copied()
+                .filter(|n| *n != NodeIndex::end());
+            let to = match (r.object_entity, r.object_document) {
+                (Some(id), _) => related.get(&id).copied().filter(|n| *n != NodeIndex::end()),
+                (None, Some(id)) => documents.get(&id).copied(),
+                (None, None) => None,
+            };
+            let (Some(from), Some(to)) = (from, to) else {
+                continue;
+            };
+            let kind = renumber[r.kind as usize];
+            let edge = graph.add_edge(
+                from,
+                to,
+                Edge {
+                    kind,
+                    relation: r.id,
+                    weight: weights.get(&r.id).copied().unwrap_or(0),
+                },
+            );
+            by_kind[kind as usize].push(edge);
+        }
+        related.retain(|_, n| *n != NodeIndex::end());
+        Ok(Graph {
+            graph,
+            kinds,
+            by_kind,
+            entities: related,
+            documents,
+        })
+    }
+
+    /// The node of a database entity, if the graph has it.
+    pub fn entity(&self, id: EntityId) -> Option<NodeIndex> {
+        self.entities.get(&id).copied()
+    }
+
+    /// The node of a database document.
+    pub fn document(&self, id: DocumentId) -> Option<NodeIndex> {
+        self.documents.get(&id).copied()
+    }
+
+    /// The index of a relation kind.
+    pub fn kind(&self, name: &str) -> Option<u16> {
+        self.kinds
+            .binary_search_by(|k| k.as_str().cmp(name))
+            .ok()
+            .map(|i| i as u16)
+    }
+
+    /// The edges at `node` in `direction` (outgoing: `node` is the subject).
+    pub fn edges_at(
+        &self,
+        node: NodeIndex,
+        direction: Direction,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, &Edge)> + '_ {
+        use petgraph::visit::EdgeRef;
+        self.graph.edges_directed(node, direction).map(move |e| {
+            let other = if direction == Direction::Outgoing {
+                e.target()
+            } else {
+                e.source()
+            };
+            (e.id(), other, e.weight())
+        })
+    }
+}

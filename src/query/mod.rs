@@ -1,0 +1,35 @@
+//! The query language: ask the graph, with sources.
+//!
+//! A query goes through stages, each in its own module, the syntax tree
+//! ([`ast`]) being the boundary between parsing and the rest:
+//!
+//! ```text
+//! text ─ lexer ─► tokens ─ parser ─► ast::Query ─ plan ─► plan::Plan ─ exec ─► exec::Answer
+//!                 (spans)            (spans)      (names resolved,   (joins over the
+//!                                                  patterns ordered)  petgraph adjacency)
+//! ```
+//!
+//! Every error is a [`QueryError`] with the span of the query it is about;
+//! [`QueryError::render`] shows it with a caret.
+
+pub mod ast;
+pub mod error;
+pub mod exec;
+pub mod lexer;
+pub mod parser;
+pub mod plan;
+
+pub use error::QueryError;
+pub use exec::{Answer, Cell, Row};
+pub use parser::parse;
+
+use crate::graph::Graph;
+use crate::store::Store;
+
+/// Parses, plans and runs `text` against `graph`, resolving names through
+/// `store`.
+pub fn ask(text: &str, graph: &Graph, store: &Store) -> Result<Answer, QueryError> {
+    let query = parse(text)?;
+    let plan = plan::plan(&query, graph, store)?;
+    exec::run(&plan, graph)
+}

@@ -1,0 +1,1929 @@
+//! The parser: tokens to a [`Query`], by recursive descent, or a
+//! [`QueryError`] at the first fault.
+//!
+//! It implements these rules (keywords in quotes match whatever their case;
+//! the tokens are the [`lexer`](super::lexer)'s):
+//!
+//! ```text
+//! query       = select | path | neighbours | entities | documents ;
+//! select      = pattern , { ( "," | "and" ) , pattern } ,
+//!               [ "where" , or-expr ] ,
+//!               [ "return" , item , { "," , item } ] ,
+//!               [ "order" , "by" , key , { "," , key } ] ,
+//!               [ "limit" , number ] ;
+//! pattern     = term , relation , term ;
+//! term        = typed-var | name ;
+//! typed-var   = variable , [ ":" , type , { "|" , type } ] ;
+//! type        = "person" | "organisation" | "organization" | "place"
+//!             | "state" | "document" ;
+//! name        = string | word | number ;
+//! relation    = kind , { "|" , kind } ;
+//! kind        = [ "^" ] , ( word | "*" ) ;
+//! or-expr     = and-expr , { "or" , and-expr } ;
+//! and-expr    = not-expr , { "and" , not-expr } ;
+//! not-expr    = { "not" } , primary ;
+//! primary     = "(" , or-expr , ")" | comparison ;      (* at most 64 "(" open at once *)
+//! comparison  = operand , ( "=" | "!=" | "contains" | "starts-with" ) , operand
+//!             | operand , "matches" , regex ;
+//! operand     = variable | "type" , "(" , variable , ")" | name ;
+//! item        = variable | "count" , "(" , [ "distinct" ] , variable , ")" ;
+//! key         = item , [ "asc" | "desc" ] ;
+//! path        = "path" , name , "to" , name , { "via" , relation | "max" , number } ;
+//! neighbours  = ( "neighbours" | "neighbors" ) , name ,
+//!               { "depth" , number | "via" , relation } ;
+//! entities    = "entities" , [ type , { "|" , type } ] , [ "matching" , name ] ;
+//! documents   = "documents" ;
+//! ```
+//!
+//! A word is a keyword wherever it spells one, so a name that is a keyword
+//! must be quoted, and a relation cannot be a keyword (none is). In `path`
+//! and `neighbours` the optional clauses may come in either order, each at
+//! most once. A number is at most `u64::MAX`. Besides the 64 parentheses, a
+//! `where` expression's tree may be at most [`MAX_EXPR_DEPTH`] deep (each
+//! `and`, `or` and `not` adds a level), so that no code walking it
+//! recursively, dropping it included, can exhaust the stack.
+//!
+//! Errors point at the offending token, or at an empty span right after the
+//! last token for an unexpected end, name what was found, list what would
+//! have been valid, and suggest a close keyword or type where there is one.
+
+use super::ast::{
+    CompareOp, EntitiesQuery, Expr, Item, Name, NeighboursQuery, NodeType, Operand, OrderKey,
+    PathQuery, Pattern, Query, Relation, RelationKind, Select, Span, Term, Var,
+};
+use super::error::QueryError;
+use super::lexer::{Keyword, Lexer, Token, TokenKind};
+
+/// The most parentheses a `where` expression may have open at once.
+pub const MAX_NESTING: usize = 64;
+
+/// The deepest a `where` expression's tree may be, counting a comparison
+/// as 1 and each `and`, `or` and `not` above it as 1 more, so that nothing
+/// walking or dropping the tree recursively can exhaust the stack.
+pub const MAX_EXPR_DEPTH: usize = 256;
+
+/// The longest part of a token an error message quotes, in characters.
+const QUOTE_CHARS: usize = 40;
+
+/// Parses one query.
+pub fn parse(text: &str) -> Result<Query, QueryError> {
+    parse_without_hints(text).map_err(|error| misspelt_start(text, error))
+}
+
+/// Parses one query, without looking for a misspelt keyword at its start.
+fn parse_without_hints(text: &str) -> Result<Query, QueryError> {
+    let mut parser = Parser {
+        text,
+        lexer: Lexer::new(text),
+        peeked: None,
+        previous: None,
+        depth: 0,
+    };
+    parser.query()
+}
+
+/// What may start a term, for the errors.
+const TERM: [&str; 3] = ["a variable", "a quoted name", "a bare word"];
+/// What may be a name, for the errors.
+const NAME: [&str; 2] = ["a quoted name", "a bare word"];
+/// The types, for the errors.
+const TYPES: [&str; 5] = [
+    "`person`",
+    "`organisation`",
+    "`place`",
+    "`state`",
+    "`document`",
+];
+/// The comparison operators, for the errors.
+const OPERATORS: [&str; 5] = ["`=`", "`!=`", "`contains`", "`starts-with`", "`matches`"];
+/// What may start a query, for the errors.
+const STARTS: [&str; 5] = [
+    "a pattern",
+    "`path`",
+    "`neighbours`",
+    "`entities`",
+    "`documents`",
+];
+/// The end of the text, for the errors.
+const END: &str = "the end";
+
+/// The last clause of a select query read so far, which decides what may
+/// follow.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Patterns,
+    Where,
+    Return,
+    Order,
+    Limit,
+}
+
+/// The state of a parse: the text, the lexer, one token of lookahead, the
+/// last token consumed and the number of parentheses open.
+struct Parser<'a> {
+    text: &'a str,
+    lexer: Lexer<'a>,
+    peeked: Option<Option<Token>>,
+    previous: Option<Token>,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    /// Returns the next token without consuming it.
+    fn peek(&mut self) -> Result<Option<Token>, QueryError> {
+        if self.peeked.is_none() {
+            self.peeked = Some(self.lexer.next_token()?);
+        }
+        Ok(self.peeked.clone().flatten())
+    }
+
+    /// Returns the next token's kind without consuming it.
+    fn peek_kind(&mut self) -> Result<Option<TokenKind>, QueryError> {
+        Ok(self.peek()?.map(|token| token.kind))
+    }
+
+    /// Consumes the token that [`Parser::peek`] returned.
+    fn bump(&mut self) {
+        if let Some(Some(token)) = self.peeked.take() {
+            self.previous = Some(token);
+        }
+    }
+
+    /// Consumes the next token if it is `keyword`.
+    fn eat_keyword(&mut self, keyword: Keyword) -> Result<Option<Token>, QueryError> {
+        match self.peek()? {
+            Some(token) if token.kind == TokenKind::Keyword(keyword) => {
+                self.bump();
+                Ok(Some(token))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Consumes the next token if it is `kind`, and fails, expecting it, if it
+    /// is not.
+    fn expect(&mut self, kind: TokenKind, shown: &str) -> Result<Token, QueryError> {
+        match self.peek()? {
+            Some(token) if token.kind == kind => {
+                self.bump();
+                Ok(token)
+            }
+            found => Err(self.unexpected(found.as_ref(), &[shown])),
+        }
+    }
+
+    /// Returns the empty span right after the last token.
+    fn end_span(&self) -> Span {
+        let end = self.lexer.last_end();
+        end..end
+    }
+
+    /// Builds the error for `found` (`None` for the end) where `expected`
+    /// was valid, suggesting the closest expected keyword to a word.
+    fn unexpected(&self, found: Option<&Token>, expected: &[&str]) -> QueryError {
+        let Some(token) = found else {
+            return QueryError::new("unexpected end of the query", self.end_span())
+                .expecting(expected.iter().copied());
+        };
+        let mut error = QueryError::new(
+            format!("unexpected {}", self.describe(token)),
+            token.span.clone(),
+        )
+        .expecting(expected.iter().copied());
+        let suggestion = match &token.kind {
+            TokenKind::Word(word) => {
+                closest_expected_keyword(word, expected).or_else(|| self.quoted_words(token))
+            }
+            TokenKind::Number(_) => self.quoted_words(token),
+            TokenKind::Other('!') => Some("`!=`".to_string()),
+            TokenKind::Other('\'' | '‘' | '’' | '“' | '”' | '«' | '»') => {
+                Some("a name in straight double quotes (`\"…\"`)".to_string())
+            }
+            TokenKind::Other('/') if expected.contains(&"`type(…)`") => {
+                Some("`matches /…/` (a regex only follows `matches`)".into())
+            }
+            TokenKind::Eq if expected.contains(&"`type(…)`") => Some("a single `=`".into()),
+            _ => None,
+        };
+        if let Some(suggestion) = suggestion {
+            error = error.suggesting(suggestion);
+        }
+        error
+    }
+
+    /// Suggests quoting a bare word and the bare word before it, when only
+    /// spaces part them: `Chechen Republic` was meant as one name.
+    fn quoted_words(&self, token: &Token) -> Option<String> {
+        let previous = self.previous.as_ref()?;
+        if !matches!(previous.kind, TokenKind::Word(_) | TokenKind::Number(_)) {
+            return None;
+        }
+        let between = self.text.get(previous.span.end..token.span.start)?;
+        if !between.chars().all(|c| c == ' ' || c == '\t') {
+            return None;
+        }
+        let words = self.text.get(previous.span.start..token.span.end)?;
+        Some(format!(
+            "{} (a name of several words must be quoted)",
+            quote(&format!("\"{words}\""))
+        ))
+    }
+
+    /// Says what a token is, for a message: "keyword `where`", "`,`".
+    fn describe(&self, token: &Token) -> String {
+        let source = self.text.get(token.span.clone()).unwrap_or_default();
+        let quoted = quote(source);
+        match &token.kind {
+            TokenKind::Var(_) => format!("variable {quoted}"),
+            TokenKind::Str(_) => format!("string {quoted}"),
+            TokenKind::Regex(_) => format!("regex {quoted}"),
+            TokenKind::Word(_) => format!("word {quoted}"),
+            TokenKind::Number(_) => format!("number {quoted}"),
+            TokenKind::Keyword(_) => format!("keyword {quoted}"),
+            TokenKind::Other(c) if c.is_control() || is_invisible(*c) => {
+                format!("character U+{:04X}", u32::from(*c))
+            }
+            TokenKind::Other(_) => format!("character {quoted}"),
+            _ => quoted,
+        }
+    }
+
+    /// Parses a `query`.
+    fn query(&mut self) -> Result<Query, QueryError> {
+        let query = match self.peek_kind()? {
+            None => {
+                return Err(
+                    QueryError::new("the query is empty", self.end_span()).expecting(STARTS)
+                );
+            }
+            Some(TokenKind::Keyword(Keyword::Path)) => Query::Path(self.path()?),
+            Some(TokenKind::Keyword(Keyword::Neighbours | Keyword::Neighbors)) => {
+                Query::Neighbours(self.neighbours()?)
+            }
+            Some(TokenKind::Keyword(Keyword::Entities)) => Query::Entities(self.entities()?),
+            Some(TokenKind::Keyword(Keyword::Documents)) => {
+                self.bump();
+                self.expect_end(&[END])?;
+                Query::Documents
+            }
+            Some(_) => Query::Select(self.select()?),
+        };
+        Ok(query)
+    }
+
+    /// Fails, expecting `expected`, unless the text has ended.
+    fn expect_end(&mut self, expected: &[&str]) -> Result<(), QueryError> {
+        match self.peek()? {
+            None => Ok(()),
+            found => Err(self.unexpected(found.as_ref(), expected)),
+        }
+    }
+
+    /// Parses a `select`.
+    fn select(&mut self) -> Result<Select, QueryError> {
+        let mut patterns = vec![self.pattern()?];
+        while let Some(TokenKind::Comma | TokenKind::Keyword(Keyword::And)) = self.peek_kind()? {
+            self.bump();
+            patterns.push(self.pattern()?);
+        }
+        let mut stage = Stage::Patterns;
+        let filter = match self.eat_keyword(Keyword::Where)? {
+            Some(_) => {
+                stage = Stage::Where;
+                Some(self.or_expr()?.0)
+            }
+            None => None,
+        };
+        let returns = match self.eat_keyword(Keyword::Return)? {
+            Some(_) => {
+                stage = Stage::Return;
+                let mut items = vec![self.item()?];
+                while self.peek_kind()? == Some(TokenKind::Comma) {
+                    self.bump();
+                    items.push(self.item()?);
+                }
+                Some(items)
+            }
+            None => None,
+        };
+        let mut order = Vec::new();
+        let mut last_has_direction = false;
+        if self.eat_keyword(Keyword::Order)?.is_some() {
+            stage = Stage::Order;
+            if self.eat_keyword(Keyword::By)?.is_none() {
+                let found = self.peek()?;
+                let mut error = self.unexpected(found.as_ref(), &["`by`"]);
+                error.message = format!("`order` without `by`: {}", error.message);
+                return Err(error.suggesting("`order by`"));
+            }
+            loop {
+                let item = self.item()?;
+                let descending = match self.peek_kind()? {
+                    Some(TokenKind::Keyword(Keyword::Asc)) => {
+                        self.bump();
+                        last_has_direction = true;
+                        false
+                    }
+                    Some(TokenKind::Keyword(Keyword::Desc)) => {
+                        self.bump();
+                        last_has_direction = true;
+                        true
+                    }
+                    _ => {
+                        last_has_direction = false;
+                        false
+                    }
+                };
+                order.push(OrderKey { item, descending });
+                if self.peek_kind()? != Some(TokenKind::Comma) {
+                    break;
+                }
+                self.bump();
+            }
+        }
+        let limit = match self.eat_keyword(Keyword::Limit)? {
+            Some(token) => {
+                stage = Stage::Limit;
+                Some(self.number(&token, "`limit 10`")?)
+            }
+            None => None,
+        };
+        let found = self.peek()?;
+        if found.is_some() {
+            let expected: &[&str] = match stage {
+                Stage::Patterns => &[
+                    "`,`",
+                    "`and`",
+                    "`where`",
+                    "`return`",
+                    "`order by`",
+                    "`limit`",
+                    END,
+                ],
+                Stage::Where => &["`and`", "`or`", "`return`", "`order by`", "`limit`", END],
+                Stage::Return => &["`,`", "`order by`", "`limit`", END],
+                Stage::Order if last_has_direction => &["`,`", "`limit`", END],
+                Stage::Order => &["`,`", "`asc`", "`desc`", "`limit`", END],
+                Stage::Limit => &[END],
+            };
+            let mut error = self.unexpected(found.as_ref(), expected);
+            let clause = match found.map(|token| token.kind) {
+                Some(TokenKind::Keyword(Keyword::Where)) => Some(Stage::Where),
+                Some(TokenKind::Keyword(Keyword::Return)) => Some(Stage::Return),
+                Some(TokenKind::Keyword(Keyword::Order)) => Some(Stage::Order),
+                Some(TokenKind::Keyword(Keyword::Limit)) => Some(Stage::Limit),
+                _ => None,
+            };
+            if clause.is_some_and(|clause| clause <= stage) {
+                error.message.push_str(
+                    ": the clauses come at most once each, in the order `where`, `return`, \
+                     `order by`, `limit`",
+                );
+            }
+            return Err(error);
+        }
+        Ok(Select {
+            patterns,
+            filter,
+            returns,
+            order,
+            limit,
+        })
+    }
+
+    /// Parses a `pattern`.
+    fn pattern(&mut self) -> Result<Pattern, QueryError> {
+        let subject = self.term()?;
+        let relation = self.relation()?;
+        if let Some(slash) = self
+            .peek()?
+            .filter(|token| token.kind == TokenKind::Other('/'))
+        {
+            return Err(self
+                .unexpected(Some(&slash), &TERM)
+                .suggesting("`|` between the alternatives of a relation"));
+        }
+        let object = self.term()?;
+        let span = term_span(&subject).start..term_span(&object).end;
+        Ok(Pattern {
+            subject,
+            relation,
+            object,
+            span,
+        })
+    }
+
+    /// Parses a `term`.
+    fn term(&mut self) -> Result<Term, QueryError> {
+        match self.peek()? {
+            Some(Token {
+                kind: TokenKind::Var(name),
+                span,
+            }) => {
+                self.bump();
+                let mut var = Var {
+                    name,
+                    types: Vec::new(),
+                    span,
+                };
+                if self.peek_kind()? == Some(TokenKind::Colon) {
+                    self.bump();
+                    loop {
+                        let (node_type, span) = self.node_type(false)?;
+                        var.types.push(node_type);
+                        var.span.end = span.end;
+                        if self.peek_kind()? != Some(TokenKind::Pipe) {
+                            break;
+                        }
+                        self.bump();
+                    }
+                }
+                Ok(Term::Var(var))
+            }
+            _ => Ok(Term::Name(self.name(&TERM)?)),
+        }
+    }
+
+    /// Parses a `name`; `expected` says what was valid, for the error.
+    fn name(&mut self, expected: &[&str]) -> Result<Name, QueryError> {
+        match self.peek()? {
+            Some(Token {
+                kind: TokenKind::Str(text) | TokenKind::Word(text) | TokenKind::Number(text),
+                span,
+            }) => {
+                self.bump();
+                Ok(Name { text, span })
+            }
+            Some(
+                token @ Token {
+                    kind: TokenKind::Keyword(keyword),
+                    ..
+                },
+            ) => {
+                let error = self.unexpected(Some(&token), expected);
+                let clause = matches!(
+                    keyword,
+                    Keyword::Where
+                        | Keyword::Return
+                        | Keyword::Order
+                        | Keyword::Limit
+                        | Keyword::And
+                        | Keyword::Or
+                );
+                Err(if clause {
+                    error
+                } else {
+                    let source = self.text.get(token.span.clone()).unwrap_or_default();
+                    error.suggesting(format!(
+                        "`\"{source}\"` (a name that is a keyword must be quoted)"
+                    ))
+                })
+            }
+            found => Err(self.unexpected(found.as_ref(), expected)),
+        }
+    }
+
+    /// Parses a `type`; `entities_first` is set for the first type after
+    /// `entities`, where `matching` or the end were valid too.
+    fn node_type(&mut self, entities_first: bool) -> Result<(NodeType, Span), QueryError> {
+        let mut expected: Vec<&str> = TYPES.to_vec();
+        if entities_first {
+            expected.extend_from_slice(&["`matching`", END]);
+        }
+        let token = match self.peek()? {
+            Some(
+                token @ Token {
+                    kind: TokenKind::Word(_) | TokenKind::Keyword(_) | TokenKind::Number(_),
+                    ..
+                },
+            ) => token,
+            found => return Err(self.unexpected(found.as_ref(), &expected)),
+        };
+        let word = self.text.get(token.span.clone()).unwrap_or_default();
+        let Some(node_type) = node_type_from_word(word) else {
+            let (closest, distance) = closest_type(word);
+            // After `entities`, a word far from every type is more likely a
+            // name that lacks its `matching`.
+            let suggestion = if entities_first && distance > 2 {
+                format!("`matching {word}`")
+            } else {
+                format!("`{}`", closest.as_str())
+            };
+            return Err(QueryError::new(
+                format!("unknown type {}", quote(word)),
+                token.span.clone(),
+            )
+            .expecting(expected)
+            .suggesting(suggestion));
+        };
+        self.bump();
+        Ok((node_type, token.span))
+    }
+
+    /// Parses a `relation`.
+    fn relation(&mut self) -> Result<Relation, QueryError> {
+        let mut alternatives = vec![self.relation_kind()?];
+        while self.peek_kind()? == Some(TokenKind::Pipe) {
+            self.bump();
+            alternatives.push(self.relation_kind()?);
+        }
+        let start = alternatives.first().map_or(0, |kind| kind.span.start);
+        let end = alternatives.last().map_or(0, |kind| kind.span.end);
+        Ok(Relation {
+            alternatives,
+            span: start..end,
+        })
+    }
+
+    /// Parses a `kind` of a relation.
+    fn relation_kind(&mut self) -> Result<RelationKind, QueryError> {
+        let caret = match self.peek()? {
+            Some(token) if token.kind == TokenKind::Caret => {
+                self.bump();
+                Some(token.span)
+            }
+            _ => None,
+        };
+        let expected: &[&str] = if caret.is_some() {
+            &["a relation", "`*`"]
+        } else {
+            &["a relation", "`*`", "`^`"]
+        };
+        let (kind, span) = match self.peek()? {
+            Some(Token {
+                kind: TokenKind::Word(word),
+                span,
+            }) => (Some(word), span),
+            Some(Token {
+                kind: TokenKind::Star,
+                span,
+            }) => (None, span),
+            found => return Err(self.unexpected(found.as_ref(), expected)),
+        };
+        self.bump();
+        Ok(RelationKind {
+            kind,
+            reverse: caret.is_some(),
+            span: caret.map_or(span.start, |caret| caret.start)..span.end,
+        })
+    }
+
+    /// Parses an `or-expr`, returning it with the depth of its tree.
+    fn or_expr(&mut self) -> Result<(Expr, usize), QueryError> {
+        let (mut left, mut depth) = self.and_expr()?;
+        while let Some(or) = self.eat_keyword(Keyword::Or)? {
+            let (right, right_depth) = self.and_expr()?;
+            depth = deeper(depth, right_depth, &or)?;
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        Ok((left, depth))
+    }
+
+    /// Parses an `and-expr`, returning it with the depth of its tree.
+    fn and_expr(&mut self) -> Result<(Expr, usize), QueryError> {
+        let (mut left, mut depth) = self.not_expr()?;
+        while let Some(and) = self.eat_keyword(Keyword::And)? {
+            let (right, right_depth) = self.not_expr()?;
+            depth = deeper(depth, right_depth, &and)?;
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+        Ok((left, depth))
+    }
+
+    /// Parses a `not-expr`, returning it with the depth of its tree. A run
+    /// of `not` is read by a loop, not by recursion.
+    fn not_expr(&mut self) -> Result<(Expr, usize), QueryError> {
+        let mut nots = Vec::new();
+        while let Some(not) = self.eat_keyword(Keyword::Not)? {
+            if nots.len() >= MAX_EXPR_DEPTH {
+                return Err(too_deep(&not));
+            }
+            nots.push(not);
+        }
+        let (mut expr, mut depth) = self.primary()?;
+        for not in nots.iter().rev() {
+            depth = deeper(depth, 0, not)?;
+            expr = Expr::Not(Box::new(expr));
+        }
+        Ok((expr, depth))
+    }
+
+    /// Parses a `primary`, returning it with the depth of its tree.
+    fn primary(&mut self) -> Result<(Expr, usize), QueryError> {
+        let Some(open) = self.peek()?.filter(|token| token.kind == TokenKind::LParen) else {
+            return Ok((self.comparison()?, 1));
+        };
+        if self.depth >= MAX_NESTING {
+            return Err(QueryError::new(
+                format!("too deeply nested: more than {MAX_NESTING} parentheses open at once"),
+                open.span,
+            ));
+        }
+        self.bump();
+        self.depth += 1;
+        let (expr, depth) = self.or_expr()?;
+        self.depth -= 1;
+        match self.peek()? {
+            Some(token) if token.kind == TokenKind::RParen => {
+                self.bump();
+                Ok((expr, depth))
+            }
+            found => {
+                let mut error = self.unexpected(found.as_ref(), &["`and`", "`or`", "`)`"]);
+                if found.is_none() {
+                    let (line, column) = QueryError::new("", open.span.clone()).position(self.text);
+                    error.message = format!(
+                        "unexpected end of the query: the `(` at line {line}, column {column} \
+                         is not closed"
+                    );
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Parses a `comparison`.
+    fn comparison(&mut self) -> Result<Expr, QueryError> {
+        let left = self.operand(&[
+            "a variable",
+            "`type(…)`",
+            "a quoted name",
+            "a bare word",
+            "`not`",
+            "`(`",
+        ])?;
+        let op = match self.peek_kind()? {
+            Some(TokenKind::Eq) => CompareOp::Eq,
+            Some(TokenKind::Ne) => CompareOp::Ne,
+            Some(TokenKind::Keyword(Keyword::Contains)) => CompareOp::Contains,
+            Some(TokenKind::Keyword(Keyword::StartsWith)) => CompareOp::StartsWith,
+            Some(TokenKind::Keyword(Keyword::Matches)) => CompareOp::Matches,
+            _ => {
+                let found = self.peek()?;
+                return Err(self.unexpected(found.as_ref(), &OPERATORS));
+            }
+        };
+        self.bump();
+        let right = if op == CompareOp::Matches {
+            let found = self.peek()?;
+            match found.as_ref().map(|token| &token.kind) {
+                Some(TokenKind::Regex(text)) => {
+                    let text = text.clone();
+                    let span = found.map_or(0..0, |token| token.span);
+                    self.bump();
+                    Operand::Regex(Name { text, span })
+                }
+                Some(TokenKind::Str(text)) => {
+                    let regex = format!("`/{}/`", text.replace('/', "\\/"));
+                    return Err(self
+                        .unexpected(found.as_ref(), &["a regex `/…/`"])
+                        .suggesting(regex));
+                }
+                _ => return Err(self.unexpected(found.as_ref(), &["a regex `/…/`"])),
+            }
+        } else {
+            self.operand(&["a variable", "`type(…)`", "a quoted name", "a bare word"])?
+        };
+        let span = operand_span(&left).start..operand_span(&right).end;
+        Ok(Expr::Compare {
+            left,
+            op,
+            right,
+            span,
+        })
+    }
+
+    /// Parses an `operand`; `expected` says what was valid, for the error.
+    fn operand(&mut self, expected: &[&str]) -> Result<Operand, QueryError> {
+        match self.peek_kind()? {
+            Some(TokenKind::Var(_)) => Ok(Operand::Var(self.plain_var(expected)?)),
+            Some(TokenKind::Keyword(Keyword::Type)) => {
+                self.bump();
+                self.expect(TokenKind::LParen, "`(`")?;
+                let var = self.plain_var(&["a variable"])?;
+                self.expect(TokenKind::RParen, "`)`")?;
+                Ok(Operand::TypeOf(var))
+            }
+            Some(TokenKind::Regex(_)) => {
+                let found = self.peek()?;
+                Err(self.unexpected(found.as_ref(), expected))
+            }
+            _ => Ok(Operand::Text(self.name(expected)?)),
+        }
+    }
+
+    /// Parses a variable outside the patterns, where it takes no types.
+    fn plain_var(&mut self, expected: &[&str]) -> Result<Var, QueryError> {
+        let (name, span) = match self.peek()? {
+            Some(Token {
+                kind: TokenKind::Var(name),
+                span,
+            }) => (name, span),
+            found => return Err(self.unexpected(found.as_ref(), expected)),
+        };
+        self.bump();
+        if let Some(colon) = self.peek()?.filter(|token| token.kind == TokenKind::Colon) {
+            return Err(QueryError::new(
+                "unexpected `:`: a variable's types are given in the patterns only",
+                colon.span,
+            ));
+        }
+        Ok(Var {
+            name,
+            types: Vec::new(),
+            span,
+        })
+    }
+
+    /// Parses an `item`.
+    fn item(&mut self) -> Result<Item, QueryError> {
+        let expected = ["a variable", "`count(…)`"];
+        match self.peek()? {
+            Some(Token {
+                kind: TokenKind::Keyword(Keyword::Count),
+                span,
+            }) => {
+                self.bump();
+                self.expect(TokenKind::LParen, "`(`")?;
+                let distinct = self.eat_keyword(Keyword::Distinct)?.is_some();
+                let var = if distinct {
+                    self.plain_var(&["a variable"])?
+                } else {
+                    self.plain_var(&["a variable", "`distinct`"])?
+                };
+                let close = self.expect(TokenKind::RParen, "`)`")?;
+                Ok(Item::Count {
+                    var,
+                    distinct,
+                    span: span.start..close.span.end,
+                })
+            }
+            _ => Ok(Item::Var(self.plain_var(&expected)?)),
+        }
+    }
+
+    /// Parses the number after `keyword`; `example` shows one for the
+    /// suggestion when there is none.
+    fn number(&mut self, keyword: &Token, example: &str) -> Result<u64, QueryError> {
+        match self.peek()? {
+            Some(Token {
+                kind: TokenKind::Number(digits),
+                span,
+            }) => {
+                self.bump();
+                digits.parse::<u64>().map_err(|_| {
+                    QueryError::new(format!("number {} is too large", quote(&digits)), span)
+                        .expecting([format!("a number up to {}", u64::MAX)])
+                })
+            }
+            found => {
+                let keyword = self.text.get(keyword.span.clone()).unwrap_or_default();
+                let mut error = self
+                    .unexpected(found.as_ref(), &["a number"])
+                    .suggesting(example);
+                error.message = format!("`{keyword}` without a number: {}", error.message);
+                Err(error)
+            }
+        }
+    }
+
+    /// Parses a `path` query, from its keyword on.
+    fn path(&mut self) -> Result<PathQuery, QueryError> {
+        self.bump();
+        let from = self.name(&NAME)?;
+        self.expect(TokenKind::Keyword(Keyword::To), "`to`")?;
+        let to = self.name(&NAME)?;
+        let mut via = None;
+        let mut max = None;
+        while let Some(token) = self.peek()? {
+            match token.kind {
+                TokenKind::Keyword(Keyword::Via) if via.is_none() => {
+                    self.bump();
+                    via = Some(self.relation()?.alternatives);
+                }
+                TokenKind::Keyword(Keyword::Max) if max.is_none() => {
+                    self.bump();
+                    max = Some(self.number(&token, "`max 4`")?);
+                }
+                _ => {
+                    let mut expected = Vec::new();
+                    if via.is_none() {
+                        expected.push("`via`");
+                    }
+                    if max.is_none() {
+                        expected.push("`max`");
+                    }
+                    expected.push(END);
+                    return Err(self.unexpected(Some(&token), &expected));
+                }
+            }
+        }
+        Ok(PathQuery {
+            from,
+            to,
+            via: via.unwrap_or_default(),
+            max,
+        })
+    }
+
+    /// Parses a `neighbours` query, from its keyword on.
+    fn neighbours(&mut self) -> Result<NeighboursQuery, QueryError> {
+        self.bump();
+        let of = self.name(&NAME)?;
+        let mut depth = None;
+        let mut via = None;
+        while let Some(token) = self.peek()? {
+            match token.kind {
+                TokenKind::Keyword(Keyword::Depth) if depth.is_none() => {
+                    self.bump();
+                    depth = Some(self.number(&token, "`depth 2`")?);
+                }
+                TokenKind::Keyword(Keyword::Via) if via.is_none() => {
+                    self.bump();
+                    via = Some(self.relation()?.alternatives);
+                }
+                _ => {
+                    let mut expected = Vec::new();
+                    if depth.is_none() {
+                        expected.push("`depth`");
+                    }
+                    if via.is_none() {
+                        expected.push("`via`");
+                    }
+                    expected.push(END);
+                    return Err(self.unexpected(Some(&token), &expected));
+                }
+            }
+        }
+        Ok(NeighboursQuery {
+            of,
+            depth,
+            via: via.unwrap_or_default(),
+        })
+    }
+
+    /// Parses an `entities` query, from its keyword on.
+    fn entities(&mut self) -> Result<EntitiesQuery, QueryError> {
+        self.bump();
+        let mut types = Vec::new();
+        match self.peek_kind()? {
+            None | Some(TokenKind::Keyword(Keyword::Matching)) => {}
+            Some(_) => loop {
+                types.push(self.node_type(types.is_empty())?.0);
+                if self.peek_kind()? != Some(TokenKind::Pipe) {
+                    break;
+                }
+                self.bump();
+            },
+        }
+        let matching = match self.eat_keyword(Keyword::Matching)? {
+            Some(_) => Some(self.name(&NAME)?),
+            None => None,
+        };
+        if matching.is_some() {
+            self.expect_end(&[END])?;
+        } else {
+            self.expect_end(&["`|`", "`matching`", END])?;
+        }
+        Ok(EntitiesQuery { types, matching })
+    }
+}
+
+/// Returns the depth of a node over subtrees `left` and `right` deep, or
+/// an error at its operator when that is too deep.
+fn deeper(left: usize, right: usize, operator: &Token) -> Result<usize, QueryError> {
+    let depth = left.max(right) + 1;
+    if depth > MAX_EXPR_DEPTH {
+        return Err(too_deep(operator));
+    }
+    Ok(depth)
+}
+
+/// Builds the error for an operator that makes the `where` expression too
+/// deep.
+fn too_deep(operator: &Token) -> QueryError {
+    QueryError::new(
+        format!(
+            "the `where` expression is too deeply nested: more than {MAX_EXPR_DEPTH} levels of \
+             `and`, `or` and `not`"
+        ),
+        operator.span.clone(),
+    )
+}
+
+/// Returns the span of a term.
+fn term_span(term: &Term) -> Span {
+    match term {
+        Term::Var(var) => var.span.clone(),
+        Term::Name(name) => name.span.clone(),
+    }
+}
+
+/// Returns the span of an operand (that of its variable for `type(?x)`).
+fn operand_span(operand: &Operand) -> Span {
+    match operand {
+        Operand::Var(var) | Operand::TypeOf(var) => var.span.clone(),
+        Operand::Text(name) | Operand::Regex(name) => name.span.clone(),
+    }
+}
+
+/// Returns the type a word names, whatever its case.
+fn node_type_from_word(word: &str) -> Option<NodeType> {
+    if word.eq_ignore_ascii_case("organization") {
+        return Some(NodeType::Organisation);
+    }
+    NodeType::ALL
+        .into_iter()
+        .find(|node_type| node_type.as_str().eq_ignore_ascii_case(word))
+}
+
+/// Returns the type closest to a word and its edit distance: a type that
+/// begins with the word (distance 0), else the nearest by Levenshtein
+/// distance.
+fn closest_type(word: &str) -> (NodeType, usize) {
+    let word = word.to_lowercase();
+    if word.chars().count() >= 2
+        && let Some(node_type) = NodeType::ALL
+            .into_iter()
+            .find(|node_type| node_type.as_str().starts_with(&word))
+    {
+        return (node_type, 0);
+    }
+    NodeType::ALL
+        .into_iter()
+        .map(|node_type| {
+            let distance = strsim::levenshtein(&word, node_type.as_str());
+            if node_type == NodeType::Organisation {
+                (
+                    node_type,
+                    distance.min(strsim::levenshtein(&word, "organization")),
+                )
+            } else {
+                (node_type, distance)
+            }
+        })
+        .min_by_key(|&(_, distance)| distance)
+        .unwrap_or((NodeType::Person, usize::MAX))
+}
+
+/// Returns the edit distance from `word` to `candidate` (a swap of two
+/// letters counting once) when it is small enough, for its length, for
+/// `word` to be a misspelling of `candidate`.
+fn is_close(word: &str, candidate: &str) -> Option<usize> {
+    let distance = strsim::damerau_levenshtein(word, candidate);
+    let length = candidate.chars().count();
+    (distance <= 2 && distance * 2 <= length).then_some(distance)
+}
+
+/// Returns the expected keyword (a backquoted entry of `expected`) that is
+/// closest to a word, backquoted, if one is close.
+fn closest_expected_keyword(word: &str, expected: &[&str]) -> Option<String> {
+    let word = word.to_lowercase();
+    expected
+        .iter()
+        .filter_map(|entry| {
+            let keyword = entry.strip_prefix('`')?.strip_suffix('`')?;
+            if !keyword
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c == ' ')
+            {
+                return None;
+            }
+            let first = keyword.split(' ').next().unwrap_or(keyword);
+            let joined = keyword.replace(' ', "");
+            let distance = [first, joined.as_str()]
+                .into_iter()
+                .filter_map(|form| is_close(&word, form))
+                .min()?;
+            Some((distance, *entry))
+        })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, entry)| entry.to_string())
+}
+
+/// Puts a token's text in backquotes, cut to [`QUOTE_CHARS`] characters.
+fn quote(source: &str) -> String {
+    match source.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("`{}…`", &source[..cut]),
+        None => format!("`{source}`"),
+    }
+}
+
+/// Tells the characters that print as nothing: zero-width and direction
+/// marks.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Points at a misspelt keyword at the start of a query. When a query that
+/// is not a valid select starts with a word close to a keyword that starts
+/// a special form (`nieghbours "A"`), and that keyword in its place would
+/// take the parser further (or to the end), the error is at the word and
+/// suggests the keyword; otherwise `error` is returned as it is.
+fn misspelt_start(text: &str, error: QueryError) -> QueryError {
+    const SPECIAL: [&str; 5] = ["path", "neighbours", "neighbors", "entities", "documents"];
+    let Ok(Some(first)) = Lexer::new(text).next_token() else {
+        return error;
+    };
+    let TokenKind::Word(word) = &first.kind else {
+        return error;
+    };
+    let lower = word.to_lowercase();
+    let Some((_, keyword)) = SPECIAL
+        .into_iter()
+        .filter_map(|keyword| Some((is_close(&lower, keyword)?, keyword)))
+        .min_by_key(|&(distance, _)| distance)
+    else {
+        return error;
+    };
+    let (Some(before), Some(after)) = (text.get(..first.span.start), text.get(first.span.end..))
+    else {
+        return error;
+    };
+    let fixed = format!("{before}{keyword}{after}");
+    let explains = match parse_without_hints(&fixed) {
+        Ok(_) => true,
+        // Both sides shifted to compare positions in the two texts.
+        Err(other) => other.span.start + first.span.len() > error.span.start + keyword.len(),
+    };
+    if !explains {
+        return error;
+    }
+    QueryError::new(format!("unknown keyword {}", quote(word)), first.span)
+        .expecting(STARTS)
+        .suggesting(format!("`{keyword}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The span of the `nth` (from 0) occurrence of `needle` in `text`.
+    fn at(text: &str, needle: &str, nth: usize) -> Span {
+        let start = text
+            .match_indices(needle)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{needle:?} #{nth} not in {text:?}"))
+            .0;
+        start..start + needle.len()
+    }
+
+    fn var(text: &str, written: &str, nth: usize, types: &[NodeType]) -> Var {
+        let name = written[1..].split(':').next().unwrap().to_string();
+        Var {
+            name,
+            types: types.to_vec(),
+            span: at(text, written, nth),
+        }
+    }
+
+    fn name(text: &str, written: &str, nth: usize) -> Name {
+        Name {
+            text: written.trim_matches('"').to_string(),
+            span: at(text, written, nth),
+        }
+    }
+
+    fn kind(text: &str, written: &str, nth: usize) -> RelationKind {
+        let span = at(text, written, nth);
+        let reverse = written.starts_with('^');
+        let bare = written.trim_start_matches('^');
+        RelationKind {
+            kind: (bare != "*").then(|| bare.to_string()),
+            reverse,
+            span,
+        }
+    }
+
+    fn relation(text: &str, written: &str, nth: usize) -> Relation {
+        let span = at(text, written, nth);
+        let mut start = span.start;
+        let alternatives = written
+            .split('|')
+            .map(|alternative| {
+                let kind = RelationKind {
+                    kind: (alternative.trim_start_matches('^') != "*")
+                        .then(|| alternative.trim_start_matches('^').to_string()),
+                    reverse: alternative.starts_with('^'),
+                    span: start..start + alternative.len(),
+                };
+                start += alternative.len() + 1;
+                kind
+            })
+            .collect();
+        Relation { alternatives, span }
+    }
+
+    fn pattern(text: &str, whole: &str, subject: Term, rel: Relation, object: Term) -> Pattern {
+        Pattern {
+            subject,
+            relation: rel,
+            object,
+            span: at(text, whole, 0),
+        }
+    }
+
+    fn select(query: Query) -> Select {
+        match query {
+            Query::Select(select) => select,
+            other => panic!("not a select: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_the_examples_to_their_full_syntax_trees() {
+        use NodeType::*;
+        let q = "?who signed ?what";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Select(Select {
+                patterns: vec![pattern(
+                    q,
+                    q,
+                    Term::Var(var(q, "?who", 0, &[])),
+                    relation(q, "signed", 0),
+                    Term::Var(var(q, "?what", 0, &[])),
+                )],
+                filter: None,
+                returns: None,
+                order: vec![],
+                limit: None,
+            })
+        );
+
+        let q = "?p:person signed ?d, ?p resides-in France";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Select(Select {
+                patterns: vec![
+                    pattern(
+                        q,
+                        "?p:person signed ?d",
+                        Term::Var(var(q, "?p:person", 0, &[Person])),
+                        relation(q, "signed", 0),
+                        Term::Var(var(q, "?d", 0, &[])),
+                    ),
+                    pattern(
+                        q,
+                        "?p resides-in France",
+                        Term::Var(var(q, "?p", 1, &[])),
+                        relation(q, "resides-in", 0),
+                        Term::Name(name(q, "France", 0)),
+                    ),
+                ],
+                filter: None,
+                returns: None,
+                order: vec![],
+                limit: None,
+            })
+        );
+
+        let q = "?p signed ?d and ?p resides-in ?c return ?c, count(?p) order by count(?p) desc";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Select(Select {
+                patterns: vec![
+                    pattern(
+                        q,
+                        "?p signed ?d",
+                        Term::Var(var(q, "?p", 0, &[])),
+                        relation(q, "signed", 0),
+                        Term::Var(var(q, "?d", 0, &[])),
+                    ),
+                    pattern(
+                        q,
+                        "?p resides-in ?c",
+                        Term::Var(var(q, "?p", 1, &[])),
+                        relation(q, "resides-in", 0),
+                        Term::Var(var(q, "?c", 0, &[])),
+                    ),
+                ],
+                filter: None,
+                returns: Some(vec![
+                    Item::Var(var(q, "?c", 1, &[])),
+                    Item::Count {
+                        var: var(q, "?p", 2, &[]),
+                        distinct: false,
+                        span: at(q, "count(?p)", 0),
+                    },
+                ]),
+                order: vec![OrderKey {
+                    item: Item::Count {
+                        var: var(q, "?p", 3, &[]),
+                        distinct: false,
+                        span: at(q, "count(?p)", 1),
+                    },
+                    descending: true,
+                }],
+                limit: None,
+            })
+        );
+
+        let q = "?x recognised|condemned \"Chechen Republic of Ichkeria\"";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Select(Select {
+                patterns: vec![pattern(
+                    q,
+                    q,
+                    Term::Var(var(q, "?x", 0, &[])),
+                    relation(q, "recognised|condemned", 0),
+                    Term::Name(name(q, "\"Chechen Republic of Ichkeria\"", 0)),
+                )],
+                filter: None,
+                returns: None,
+                order: vec![],
+                limit: None,
+            })
+        );
+
+        let q = "?a leads ?b where ?b contains \"parliament\"";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Select(Select {
+                patterns: vec![pattern(
+                    q,
+                    "?a leads ?b",
+                    Term::Var(var(q, "?a", 0, &[])),
+                    relation(q, "leads", 0),
+                    Term::Var(var(q, "?b", 0, &[])),
+                )],
+                filter: Some(Expr::Compare {
+                    left: Operand::Var(var(q, "?b", 1, &[])),
+                    op: CompareOp::Contains,
+                    right: Operand::Text(name(q, "\"parliament\"", 0)),
+                    span: at(q, "?b contains \"parliament\"", 0),
+                }),
+                returns: None,
+                order: vec![],
+                limit: None,
+            })
+        );
+
+        let q = "?p member-of ?o where ?o matches /(?i)party/ limit 10";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Select(Select {
+                patterns: vec![pattern(
+                    q,
+                    "?p member-of ?o",
+                    Term::Var(var(q, "?p", 0, &[])),
+                    relation(q, "member-of", 0),
+                    Term::Var(var(q, "?o", 0, &[])),
+                )],
+                filter: Some(Expr::Compare {
+                    left: Operand::Var(var(q, "?o", 1, &[])),
+                    op: CompareOp::Matches,
+                    right: Operand::Regex(Name {
+                        text: "(?i)party".into(),
+                        span: at(q, "/(?i)party/", 0),
+                    }),
+                    span: at(q, "?o matches /(?i)party/", 0),
+                }),
+                returns: None,
+                order: vec![],
+                limit: Some(10),
+            })
+        );
+
+        let q = "path \"Alla Dudayeva\" to \"Ramzan Kadyrov\" via signed|member-of max 4";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Path(PathQuery {
+                from: name(q, "\"Alla Dudayeva\"", 0),
+                to: name(q, "\"Ramzan Kadyrov\"", 0),
+                via: vec![kind(q, "signed", 0), kind(q, "member-of", 0)],
+                max: Some(4),
+            })
+        );
+
+        let q = "neighbours \"Alla Dudayeva\" depth 2 via signed";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Neighbours(NeighboursQuery {
+                of: name(q, "\"Alla Dudayeva\"", 0),
+                depth: Some(2),
+                via: vec![kind(q, "signed", 0)],
+            })
+        );
+
+        let q = "entities person matching \"dudayev\"";
+        assert_eq!(
+            parse(q).unwrap(),
+            Query::Entities(EntitiesQuery {
+                types: vec![Person],
+                matching: Some(name(q, "\"dudayev\"", 0)),
+            })
+        );
+
+        assert_eq!(
+            parse("entities").unwrap(),
+            Query::Entities(EntitiesQuery {
+                types: vec![],
+                matching: None,
+            })
+        );
+        assert_eq!(parse("documents").unwrap(), Query::Documents);
+    }
+
+    #[test]
+    fn parses_the_other_forms_to_the_right_shape() {
+        type Check = fn(Query) -> bool;
+        let table: &[(&str, Check)] = &[
+            ("?x ^leads|* ?y", |q| {
+                let s = select(q);
+                let alts = &s.patterns[0].relation.alternatives;
+                alts.len() == 2
+                    && alts[0].reverse
+                    && alts[0].kind.as_deref() == Some("leads")
+                    && !alts[1].reverse
+                    && alts[1].kind.is_none()
+            }),
+            ("?x ^* ?y", |q| {
+                let s = select(q);
+                let alt = &s.patterns[0].relation.alternatives[0];
+                alt.reverse && alt.kind.is_none() && alt.span == (3..5)
+            }),
+            ("?o:Organization|STATE leads Chechnya-Ichkeria", |q| {
+                let s = select(q);
+                matches!(&s.patterns[0].subject, Term::Var(v)
+                    if v.types == [NodeType::Organisation, NodeType::State] && v.span == (0..21))
+                    && matches!(&s.patterns[0].object, Term::Name(n) if n.text == "Chechnya-Ichkeria")
+            }),
+            (
+                "\"Alla \\\"A\\\" \\\\ D\" signed ?d",
+                |q| matches!(&select(q).patterns[0].subject, Term::Name(n) if n.text == "Alla \"A\" \\ D"),
+            ),
+            ("?a x ?b, ?b y ?c and ?c z ?d", |q| {
+                select(q).patterns.len() == 3
+            }),
+            (
+                "?p born-in 1991",
+                |q| matches!(&select(q).patterns[0].object, Term::Name(n) if n.text == "1991"),
+            ),
+            (
+                "?a leads ?b where not ?b = x or ?a != y and type(?a) = person",
+                |q| {
+                    // not > and > or: (not (?b = x)) or ((?a != y) and (type(?a) = person)).
+                    match select(q).filter {
+                        Some(Expr::Or(left, right)) => {
+                            matches!(*left, Expr::Not(_))
+                                && matches!(*right, Expr::And(_, ref r)
+                                if matches!(**r, Expr::Compare { left: Operand::TypeOf(_), .. }))
+                        }
+                        _ => false,
+                    }
+                },
+            ),
+            (
+                "?a leads ?b where not (?b = x or ?b starts-with y) and ?a matches /a\\/b/",
+                |q| match select(q).filter {
+                    Some(Expr::And(left, right)) => {
+                        matches!(*left, Expr::Not(ref inner) if matches!(**inner, Expr::Or(..)))
+                            && matches!(*right, Expr::Compare { op: CompareOp::Matches,
+                                right: Operand::Regex(ref r), .. } if r.text == "a/b")
+                    }
+                    _ => false,
+                },
+            ),
+            (
+                "?a leads ?b where not not ?a = b",
+                |q| matches!(select(q).filter, Some(Expr::Not(ref inner)) if matches!(**inner, Expr::Not(_))),
+            ),
+            (
+                "?a leads ?b return count(distinct ?b), ?a order by ?a asc, count(distinct ?b) desc limit 0",
+                |q| {
+                    let s = select(q);
+                    matches!(
+                        s.returns.as_deref(),
+                        Some([Item::Count { distinct: true, .. }, Item::Var(_)])
+                    ) && s.order.len() == 2
+                        && !s.order[0].descending
+                        && s.order[1].descending
+                        && s.limit == Some(0)
+                },
+            ),
+            ("?a leads ?b limit 18446744073709551615", |q| {
+                select(q).limit == Some(u64::MAX)
+            }),
+            (
+                "path France to Kosovo",
+                |q| matches!(q, Query::Path(p) if p.via.is_empty() && p.max.is_none() && p.to.text == "Kosovo"),
+            ),
+            (
+                "path a to b max 3 via ^*",
+                |q| matches!(q, Query::Path(p) if p.max == Some(3) && p.via.len() == 1 && p.via[0].reverse),
+            ),
+            (
+                "neighbors France",
+                |q| matches!(q, Query::Neighbours(n) if n.depth.is_none() && n.via.is_empty()),
+            ),
+            (
+                "neighbours France via leads|^member-of depth 3",
+                |q| matches!(q, Query::Neighbours(n) if n.depth == Some(3) && n.via.len() == 2 && n.via[1].reverse),
+            ),
+            (
+                "entities person|organization|place",
+                |q| matches!(q, Query::Entities(e) if e.types == [NodeType::Person, NodeType::Organisation, NodeType::Place] && e.matching.is_none()),
+            ),
+            (
+                "entities matching Dudayev",
+                |q| matches!(q, Query::Entities(e) if e.types.is_empty() && e.matching.as_ref().is_some_and(|m| m.text == "Dudayev")),
+            ),
+        ];
+        for (text, check) in table {
+            let query = parse(text).unwrap_or_else(|e| panic!("{text:?}: {}", e.render(text)));
+            assert!(check(query.clone()), "{text:?} parsed to {query:?}");
+        }
+    }
+
+    #[test]
+    fn keywords_are_case_insensitive() {
+        let pairs = [
+            (
+                "?p signed ?d and ?p resides-in ?c where ?c contains x or not ?c starts-with y \
+                 return ?c, count(distinct ?p) order by count(distinct ?p) desc, ?c asc limit 3",
+                "?p signed ?d AND ?p resides-in ?c WHERE ?c CONTAINS x Or NoT ?c Starts-With y \
+                 RETURN ?c, COUNT(DISTINCT ?p) Order By Count(Distinct ?p) DESC, ?c ASC LIMIT 3",
+            ),
+            (
+                "?o member-of ?p where type(?o) = x",
+                "?o member-of ?p WHERE TYPE(?o) = x",
+            ),
+            (
+                "?o member-of ?p where ?o matches /a/",
+                "?o member-of ?p where ?o MATCHES /a/",
+            ),
+            ("path a to b via c max 2", "PATH a TO b VIA c MAX 2"),
+            ("neighbours a depth 1 via c", "Neighbours a DEPTH 1 Via c"),
+            ("neighbors a", "NEIGHBORS a"),
+            ("entities person matching x", "ENTITIES Person MATCHING x"),
+            ("documents", "DOCUMENTS"),
+        ];
+        for (lower, mixed) in pairs {
+            assert_eq!(lower.len(), mixed.len(), "{lower:?}");
+            assert_eq!(parse(lower).unwrap(), parse(mixed).unwrap(), "{mixed:?}");
+        }
+    }
+
+    #[test]
+    fn comments_and_line_breaks_are_white_space() {
+        let plain = "?p signed ?d, ?p resides-in France";
+        let commented = "# Who signed, and lives in France?\n?p signed ?d,   # the signatories\n\
+                         \t?p resides-in France # where they live\n# the end";
+        let strip_spans = |query: Query| format!("{query:?}").replace(char::is_numeric, "");
+        assert_eq!(
+            strip_spans(parse(plain).unwrap()),
+            strip_spans(parse(commented).unwrap())
+        );
+        assert!(parse("documents # every document").is_ok());
+        // A `#` inside a string or a regex is not a comment.
+        let q = "?p member-of \"#1 party\" where ?p matches /a#b/";
+        let s = select(parse(q).unwrap());
+        assert!(matches!(&s.patterns[0].object, Term::Name(n) if n.text == "#1 party"));
+        assert!(
+            matches!(s.filter, Some(Expr::Compare { right: Operand::Regex(ref r), .. }) if r.text == "a#b")
+        );
+    }
+
+    /// A bad query: the query, a part of the message, the (line, column)
+    /// of the error, a part of one expected entry ("": none expected) and
+    /// a part of the suggestion ("": not checked).
+    type Bad = (
+        &'static str,
+        &'static str,
+        (usize, usize),
+        &'static str,
+        &'static str,
+    );
+
+    #[rustfmt::skip]
+    const BAD: &[Bad] = &[
+        ("", "the query is empty", (1, 1), "a pattern", ""),
+        ("  # only a comment\n", "the query is empty", (1, 1), "`documents`", ""),
+        ("?who", "unexpected end of the query", (1, 5), "a relation", ""),
+        ("?p sig", "unexpected end of the query", (1, 7), "a variable", ""),
+        ("?p signed ?d ?e", "unexpected variable `?e`", (1, 14), "`order by`", ""),
+        ("?p signed ?d,", "unexpected end of the query", (1, 14), "a quoted name", ""),
+        ("?p signed ?d and where", "unexpected keyword `where`", (1, 18), "a variable", ""),
+        ("?p \"signed\" ?d", "unexpected string `\"signed\"`", (1, 4), "a relation", ""),
+        ("?p where ?d", "unexpected keyword `where`", (1, 4), "a relation", ""),
+        ("?p ^", "unexpected end of the query", (1, 5), "a relation", ""),
+        ("?p signed| ?d", "unexpected variable `?d`", (1, 12), "`*`", ""),
+        ("? signed ?d", "`?` without a variable name", (1, 1), "variable name", "`?x`"),
+        ("?p:persn signed ?d", "unknown type `persn`", (1, 4), "`person`", "`person`"),
+        ("?p:organisaton leads ?o", "unknown type `organisaton`", (1, 4), "`state`", "`organisation`"),
+        ("?p:doc leads ?o", "unknown type `doc`", (1, 4), "`document`", "`document`"),
+        ("?p: signed ?d", "unknown type `signed`", (1, 5), "`place`", ""),
+        ("?p:person| signed ?d", "unknown type `signed`", (1, 12), "`place`", ""),
+        ("?p signed \"Alla Dudayeva", "unterminated string", (1, 11), "closing `\"`", ""),
+        ("?p leads ?o where ?o matches /(?i)party", "unterminated regex", (1, 30), "closing `/`", ""),
+        ("?p leads ?o where ?o matches \"party\"", "unexpected string `\"party\"`", (1, 30), "a regex", "`/party/`"),
+        ("?p leads ?o where ?o = /party/", "unexpected character `/`", (1, 24), "a quoted name", "`matches /…/`"),
+        ("?p leads ?o where ?o contans x", "unexpected word `contans`", (1, 22), "`starts-with`", "`contains`"),
+        ("?p leads ?o where ?o ! x", "unexpected character `!`", (1, 22), "`!=`", "`!=`"),
+        ("?p leads ?o where (?o = x", "the `(` at line 1, column 19 is not closed", (1, 26), "`)`", ""),
+        ("?p leads ?o where ?o = x)", "unexpected `)`", (1, 25), "`or`", ""),
+        ("?p leads ?o where ?o:person = x", "types are given in the patterns", (1, 21), "", ""),
+        ("?p leads ?o where", "unexpected end of the query", (1, 18), "`type(…)`", ""),
+        ("?p leads ?o where type ?o = x", "unexpected variable `?o`", (1, 24), "`(`", ""),
+        ("?p leads ?o order ?o", "`order` without `by`", (1, 19), "`by`", "`order by`"),
+        ("?p leads ?o order", "`order` without `by`", (1, 18), "`by`", "`order by`"),
+        ("?p leads ?o order by ?o up", "unexpected word `up`", (1, 25), "`desc`", ""),
+        ("?p leads ?o limit", "`limit` without a number", (1, 18), "a number", "`limit 10`"),
+        ("?p leads ?o limit ten", "`limit` without a number: unexpected word `ten`", (1, 19), "a number", "`limit 10`"),
+        ("?p leads ?o limit 99999999999999999999", "number `99999999999999999999` is too large", (1, 19), "18446744073709551615", ""),
+        ("?p leads ?o limit 5 where ?o = x", "in the order `where`, `return`", (1, 21), "the end", ""),
+        ("?p leads ?o limt 5", "unexpected word `limt`", (1, 13), "`limit`", "`limit`"),
+        ("?p leads ?o retrun ?o", "unexpected word `retrun`", (1, 13), "`return`", "`return`"),
+        ("?p leads ?o return count(?o", "unexpected end of the query", (1, 28), "`)`", ""),
+        ("?p leads ?o return count ?o", "unexpected variable `?o`", (1, 26), "`(`", ""),
+        ("?p leads ?o return \"x\"", "unexpected string `\"x\"`", (1, 20), "`count(…)`", ""),
+        ("?p resides-in Path", "unexpected keyword `Path`", (1, 15), "a bare word", "`\"Path\"`"),
+        ("?p resides-in 'France'", "unexpected character `'`", (1, 15), "a quoted name", "straight double quotes"),
+        ("?p signed \"a\\tb\"", "unknown escape `\\t` in a string", (1, 13), "`\\\\`", ""),
+        ("?p signed @x", "unexpected character `@`", (1, 11), "a variable", ""),
+        ("?p signed \u{0}", "unexpected character U+0000", (1, 11), "a variable", ""),
+        ("nieghbours \"Alla Dudayeva\"", "unknown keyword `nieghbours`", (1, 1), "`neighbours`", "`neighbours`"),
+        ("pth a to b", "unknown keyword `pth`", (1, 1), "`path`", "`path`"),
+        ("documnets", "unknown keyword `documnets`", (1, 1), "a pattern", "`documents`"),
+        ("entites person", "unknown keyword `entites`", (1, 1), "`entities`", "`entities`"),
+        ("documents now", "unexpected word `now`", (1, 11), "the end", ""),
+        ("path \"A\"", "unexpected end of the query", (1, 9), "`to`", ""),
+        ("path ?x to b", "unexpected variable `?x`", (1, 6), "a quoted name", ""),
+        ("path a to b max", "`max` without a number", (1, 16), "a number", "`max 4`"),
+        ("path a to b via", "unexpected end of the query", (1, 16), "a relation", ""),
+        ("path a to b max 2 max 3", "unexpected keyword `max`", (1, 19), "`via`", ""),
+        ("neighbours", "unexpected end of the query", (1, 11), "a bare word", ""),
+        ("neighbours a depth two", "`depth` without a number", (1, 20), "a number", "`depth 2`"),
+        ("entities persons", "unknown type `persons`", (1, 10), "`matching`", "`person`"),
+        ("entities France", "unknown type `France`", (1, 10), "the end", "`matching France`"),
+        ("?p resides-in Chechen Republic", "unexpected word `Republic`", (1, 23), "`where`", "`\"Chechen Republic\"` (a name of several"),
+        ("path Alla Dudayeva to X", "unexpected word `Dudayeva`", (1, 11), "`to`", "`\"Alla Dudayeva\"`"),
+        ("neighbours Alla Dudayeva", "unexpected word `Dudayeva`", (1, 17), "`depth`", "`\"Alla Dudayeva\"`"),
+        ("?a signed/member-of ?b", "unexpected character `/`", (1, 10), "a bare word", "`|`"),
+        ("?a leads ?b where ?b == x", "unexpected `=`", (1, 23), "a bare word", "a single `=`"),
+        ("entities person|", "unexpected end of the query", (1, 17), "`document`", ""),
+        ("entities matching", "unexpected end of the query", (1, 18), "a quoted name", ""),
+        ("?p signed ?d,\n?p resides_in France\n  where ?p = x or", "unexpected end of the query", (3, 18), "`not`", ""),
+        ("?p signed ?d\n  and ?p lives-in France wher", "unexpected word `wher`", (2, 26), "`where`", "`where`"),
+    ];
+
+    #[test]
+    fn rejects_bad_queries_with_a_message_a_position_and_what_was_expected() {
+        assert!(BAD.len() >= 25);
+        let mut failures = Vec::new();
+        for &(text, message, position, expected, suggestion) in BAD {
+            let error = match parse(text) {
+                Ok(query) => {
+                    failures.push(format!("{text:?} parsed to {query:?}"));
+                    continue;
+                }
+                Err(error) => error,
+            };
+            let good = error.message.contains(message)
+                && error.position(text) == position
+                && (expected.is_empty() || error.expected.iter().any(|e| e.contains(expected)))
+                && (suggestion.is_empty()
+                    || error
+                        .suggestion
+                        .as_deref()
+                        .is_some_and(|s| s.contains(suggestion)))
+                && error.span.start <= error.span.end
+                && error.span.end <= text.len();
+            if !good {
+                let position = error.position(text);
+                failures.push(format!("{text:?} gave {error:?} at {position:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn renders_errors_for_people() {
+        let table: &[(&str, &str)] = &[
+            (
+                "?p signed ?d,\n?p resides-in ?c orderby ?c",
+                "error at line 2, column 18: unexpected word `orderby`\n\
+                 \x20 ?p resides-in ?c orderby ?c\n\
+                 \x20                  ^^^^^^^\n\
+                 \x20 expected `,`, `and`, `where`, `return`, `order by`, `limit` or the end\n\
+                 \x20 did you mean `order by`?\n",
+            ),
+            (
+                "?p:persn signed ?d",
+                "error at line 1, column 4: unknown type `persn`\n\
+                 \x20 ?p:persn signed ?d\n\
+                 \x20    ^^^^^\n\
+                 \x20 expected `person`, `organisation`, `place`, `state` or `document`\n\
+                 \x20 did you mean `person`?\n",
+            ),
+            (
+                "?p signed \"Alla\n Dudayeva",
+                "error at line 1, column 11: unterminated string\n\
+                 \x20 ?p signed \"Alla\n\
+                 \x20           ^^^^^\n\
+                 \x20 expected a closing `\"`\n",
+            ),
+            (
+                "?p leads ?o limit  # how many?\n",
+                "error at line 1, column 18: `limit` without a number: unexpected end of the query\n\
+                 \x20 ?p leads ?o limit  # how many?\n\
+                 \x20                  ^\n\
+                 \x20 expected a number\n\
+                 \x20 did you mean `limit 10`?\n",
+            ),
+            (
+                "nieghbours \"Alla Dudayeva\" depth 2",
+                "error at line 1, column 1: unknown keyword `nieghbours`\n\
+                 \x20 nieghbours \"Alla Dudayeva\" depth 2\n\
+                 \x20 ^^^^^^^^^^\n\
+                 \x20 expected a pattern, `path`, `neighbours`, `entities` or `documents`\n\
+                 \x20 did you mean `neighbours`?\n",
+            ),
+            (
+                "?a leads ?b where ?b = «x»",
+                "error at line 1, column 24: unexpected character `«`\n\
+                 \x20 ?a leads ?b where ?b = «x»\n\
+                 \x20                        ^\n\
+                 \x20 expected a variable, `type(…)`, a quoted name or a bare word\n\
+                 \x20 did you mean a name in straight double quotes (`\"…\"`)?\n",
+            ),
+        ];
+        for (text, rendered) in table {
+            let error = parse(text).unwrap_err();
+            assert_eq!(&error.render(text), rendered, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_nesting_deeper_than_the_limit() {
+        let nested = |depth: usize| {
+            format!(
+                "?a leads ?b where {}?b = x{}",
+                "(".repeat(depth),
+                ")".repeat(depth)
+            )
+        };
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        let text = nested(MAX_NESTING + 1);
+        let error = parse(&text).unwrap_err();
+        assert!(error.message.contains("too deeply nested"), "{error:?}");
+        let last_allowed = "?a leads ?b where ".len() + MAX_NESTING;
+        assert_eq!(error.span, last_allowed..last_allowed + 1);
+        let text = nested(200);
+        assert!(
+            parse(&text)
+                .unwrap_err()
+                .message
+                .contains("too deeply nested")
+        );
+        // The tree's depth is bounded too, whatever builds it.
+        let nots = |count: usize| format!("?a leads ?b where {}?b = x", "not ".repeat(count));
+        assert!(parse(&nots(MAX_EXPR_DEPTH - 1)).is_ok());
+        let text = nots(MAX_EXPR_DEPTH);
+        let error = parse(&text).unwrap_err();
+        assert!(error.message.contains("too deeply nested"), "{error:?}");
+        assert_eq!(error.span, at(&text, "not", 0));
+        let error = parse(&nots(100_000)).unwrap_err();
+        assert!(error.message.contains("too deeply nested"), "{error:?}");
+        let ands =
+            |count: usize| format!("?a leads ?b where ?b = x{}", " and ?b = x".repeat(count));
+        assert!(parse(&ands(MAX_EXPR_DEPTH - 1)).is_ok());
+        let text = ands(100_000);
+        let error = parse(&text).unwrap_err();
+        assert_eq!(error.span, at(&text, "and", MAX_EXPR_DEPTH - 1));
+        let ors = format!("?a leads ?b where ?b = x{}", " or ?b = x".repeat(100_000));
+        assert!(
+            parse(&ors)
+                .unwrap_err()
+                .message
+                .contains("too deeply nested")
+        );
+        // Parentheses reset nothing: the depth is the whole tree's.
+        let mixed = format!(
+            "?a leads ?b where {}?b = x{}",
+            "not (".repeat(60),
+            ")".repeat(60)
+        );
+        assert!(parse(&mixed).is_ok());
+        let mixed = format!(
+            "?a leads ?b where {}?b = x{}",
+            "not not not not not (".repeat(60),
+            ")".repeat(60)
+        );
+        assert!(
+            parse(&mixed)
+                .unwrap_err()
+                .message
+                .contains("too deeply nested")
+        );
+    }
+
+    /// Checks what must hold of any result: no panic (by getting here), an
+    /// error span within the text on character boundaries, a message, and
+    /// a render that does not panic either.
+    fn assert_sane(text: &str) -> Result<Query, QueryError> {
+        let result = parse(text);
+        if let Err(error) = &result {
+            assert!(!error.message.is_empty(), "{text:?}");
+            assert!(
+                error.span.start <= error.span.end && error.span.end <= text.len(),
+                "{text:?}: {error:?}"
+            );
+            assert!(
+                text.is_char_boundary(error.span.start) && text.is_char_boundary(error.span.end),
+                "{text:?}: {error:?}"
+            );
+            let (line, column) = error.position(text);
+            assert!(line >= 1 && line <= text.matches('\n').count() + 1 && column >= 1);
+            assert!(error.render(text).starts_with("error at line "));
+        }
+        if let Ok(tokens) = super::super::lexer::lex(text) {
+            let mut previous = 0;
+            for token in tokens {
+                assert!(previous <= token.span.start && token.span.start < token.span.end);
+                assert!(
+                    text.get(token.span.clone()).is_some(),
+                    "{text:?}: {token:?}"
+                );
+                previous = token.span.end;
+            }
+        }
+        result
+    }
+
+    /// Reads the fixture's escapes: `\\`, `\n`, `\r`, `\t`, `\0`, `\u{…}`.
+    fn unescape(line: &str) -> String {
+        let mut out = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('\\') => out.push('\\'),
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some('0') => out.push('\0'),
+                Some('u') => {
+                    assert_eq!(chars.next(), Some('{'), "bad \\u in {line:?}");
+                    let hex: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                    let code = u32::from_str_radix(&hex, 16).expect("hex code point");
+                    out.push(char::from_u32(code).expect("a valid code point"));
+                }
+                other => panic!("unknown escape {other:?} in the fixture line {line:?}"),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn survives_the_odd_inputs_of_the_fixture() {
+        let fixture = include_str!("../../tests/fixtures/query/odd_inputs.txt");
+        let mut count = 0;
+        for (number, line) in fixture.lines().enumerate() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let (outcome, input) = line.split_once(' ').unwrap_or((line, ""));
+            let input = unescape(input);
+            let result = assert_sane(&input);
+            match outcome {
+                "ok" => assert!(
+                    result.is_ok(),
+                    "line {}: {input:?}: {}",
+                    number + 1,
+                    result.unwrap_err().render(&input)
+                ),
+                "err" => assert!(
+                    result.is_err(),
+                    "line {}: {input:?}: {result:?}",
+                    number + 1
+                ),
+                other => panic!(
+                    "line {}: outcome {other:?} is neither ok nor err",
+                    number + 1
+                ),
+            }
+            count += 1;
+        }
+        assert!(count >= 40, "only {count} inputs");
+    }
+
+    mod fuzz {
+        use super::assert_sane;
+        use proptest::prelude::*;
+
+        const TOKENS: &[&str] = &[
+            "?p",
+            "?d",
+            "?p:person",
+            "?x:organization|state",
+            "?",
+            ":",
+            "signed",
+            "resides-in",
+            "member-of",
+            "^",
+            "^signed",
+            "*",
+            "|",
+            ",",
+            "and",
+            "or",
+            "not",
+            "where",
+            "return",
+            "order",
+            "by",
+            "asc",
+            "desc",
+            "limit",
+            "10",
+            "99999999999999999999",
+            "count",
+            "distinct",
+            "type",
+            "(",
+            ")",
+            "=",
+            "!=",
+            "!",
+            "contains",
+            "starts-with",
+            "matches",
+            "/(?i)x/",
+            "/a\\/b/",
+            "/",
+            "\"Alla Dudayeva\"",
+            "\"a \\\" b\"",
+            "\"",
+            "\\",
+            "path",
+            "to",
+            "via",
+            "max",
+            "neighbours",
+            "neighbors",
+            "depth",
+            "entities",
+            "matching",
+            "documents",
+            "person",
+            "France",
+            "Noxçiyçö",
+            "O'Brien",
+            "#",
+            "# comment\n",
+            "\n",
+            "\u{0}",
+            "\u{200f}",
+            "עברית",
+            "é",
+            "🙂",
+            "-",
+            "'",
+        ];
+
+        fn soup() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                (
+                    prop::sample::select(TOKENS),
+                    prop::sample::select(&[" ", "", "\n", "\t"][..]),
+                ),
+                0..24,
+            )
+            .prop_map(|parts| {
+                parts
+                    .into_iter()
+                    .flat_map(|(token, space)| [token, space])
+                    .collect()
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn arbitrary_text_never_panics(text in any::<String>()) {
+                let _ = assert_sane(&text);
+            }
+
+            #[test]
+            fn arbitrary_printable_text_never_panics(text in "\\PC{0,80}") {
+                let _ = assert_sane(&text);
+            }
+
+            #[test]
+            fn tokens_in_random_order_never_panic(text in soup()) {
+                let _ = assert_sane(&text);
+            }
+        }
+    }
+}

@@ -1,0 +1,642 @@
+//! The planner: resolves names and relation kinds against the graph (an
+//! unknown or ambiguous name, or an unknown kind, is an error pointing at
+//! it, with the closest known ones), compiles the filter, and orders the
+//! patterns by selectivity: patterns with a bound end first, then the one
+//! with the fewest edges to walk, each next pattern sharing a variable
+//! with those before when one does.
+
+use super::QueryError;
+use super::ast::{self, CompareOp, Item, NodeType, Operand, Query, Select, Span, Term};
+use crate::graph::Graph;
+use crate::store::Store;
+use petgraph::graph::NodeIndex;
+
+/// An end of a planned pattern.
+#[derive(Clone, Debug)]
+pub enum End {
+    /// A variable, by index into [`SelectPlan::vars`].
+    Var(usize),
+    /// The nodes a name designates (empty: an entity the graph does not
+    /// hold, which matches nothing).
+    Nodes(Vec<NodeIndex>),
+}
+
+/// One alternative of a planned relation: a kind (`None`: any) and
+/// whether it is read from object to subject.
+#[derive(Clone, Copy, Debug)]
+pub struct Alternative {
+    /// Index into [`Graph::kinds`], or `None` for any kind.
+    pub kind: Option<u16>,
+    /// `^kind`.
+    pub reverse: bool,
+}
+
+/// A planned pattern.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The pattern's place in the query (its evidence column).
+    pub pattern: usize,
+    /// The subject.
+    pub subject: End,
+    /// The object.
+    pub object: End,
+    /// The relation's alternatives; empty when none of its kinds is stored
+    /// (the pattern matches nothing).
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A variable and the node types it may take (empty: any).
+#[derive(Clone, Debug)]
+pub struct VarInfo {
+    /// Its name, without `?`.
+    pub name: String,
+    /// Allowed types, from every place it is typed.
+    pub types: Vec<NodeType>,
+}
+
+/// A compiled `where` expression.
+#[derive(Clone, Debug)]
+pub enum Filter {
+    /// Both.
+    And(Box<Filter>, Box<Filter>),
+    /// Either.
+    Or(Box<Filter>, Box<Filter>),
+    /// Not.
+    Not(Box<Filter>),
+    /// A comparison.
+    Compare(Value, CompareOp, Value),
+    /// `?x matches /re/`.
+    Matches(Value, regex::Regex),
+}
+
+/// An operand of a compiled comparison.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// A variable's canonical name.
+    Name(usize),
+    /// A variable's type.
+    Type(usize),
+    /// A text.
+    Text(String),
+}
+
+/// A projected column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// A variable.
+    Var(usize),
+    /// `count(?x)` / `count(distinct ?x)`.
+    Count {
+        /// The variable.
+        var: usize,
+        /// `distinct`.
+        distinct: bool,
+    },
+}
+
+/// A planned pattern query.
+#[derive(Clone, Debug)]
+pub struct SelectPlan {
+    /// The variables, in order of first appearance.
+    pub vars: Vec<VarInfo>,
+    /// The patterns in the order they run.
+    pub steps: Vec<Step>,
+    /// The number of patterns.
+    pub patterns: usize,
+    /// The filter.
+    pub filter: Option<Filter>,
+    /// The columns, with their headers.
+    pub columns: Vec<(Column, String)>,
+    /// Ordering: column index and descending.
+    pub order: Vec<(usize, bool)>,
+    /// The limit.
+    pub limit: Option<u64>,
+}
+
+/// A planned query.
+#[derive(Clone, Debug)]
+pub enum Plan {
+    /// Patterns.
+    Select(SelectPlan),
+    /// The shortest path between two nodes.
+    Path {
+        /// Start.
+        from: NodeIndex,
+        /// End.
+        to: NodeIndex,
+        /// Allowed kinds (`None`: any).
+        via: Option<Vec<u16>>,
+        /// Most hops.
+        max: u64,
+    },
+    /// The nodes around one.
+    Neighbours {
+        /// The centre.
+        of: NodeIndex,
+        /// Hops.
+        depth: u64,
+        /// Allowed kinds (`None`: any).
+        via: Option<Vec<u16>>,
+    },
+    /// Entities of some types whose name or alias contains a text, read
+    /// from the store (mentions are counted there).
+    Entities(Vec<Listed>),
+    /// Every document.
+    Documents,
+}
+
+/// An entity listed by `entities`.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    /// Canonical name.
+    pub name: String,
+    /// Type.
+    pub kind: NodeType,
+    /// Settled mentions.
+    pub mentions: i64,
+    /// Its node, when it has relations.
+    pub node: Option<NodeIndex>,
+}
+
+/// How far a path is searched when the query says nothing.
+pub const DEFAULT_MAX_HOPS: u64 = 6;
+
+/// Plans a parsed query against `graph`, resolving names through `store`.
+pub fn plan(query: &Query, graph: &Graph, store: &Store) -> Result<Plan, QueryError> {
+    let planner = Planner { graph, store };
+    match query {
+        Query::Select(select) => planner.select(select).map(Plan::Select),
+        Query::Path(path) => Ok(Plan::Path {
+            from: planner.one_node(&path.from)?,
+            to: planner.one_node(&path.to)?,
+            via: planner.via(&path.via)?,
+            max: path.max.unwrap_or(DEFAULT_MAX_HOPS),
+        }),
+        Query::Neighbours(n) => Ok(Plan::Neighbours {
+            of: planner.one_node(&n.of)?,
+            depth: n.depth.unwrap_or(1),
+            via: planner.via(&n.via)?,
+        }),
+        Query::Entities(e) => {
+            if let Some(bad) = e.types.iter().find(|t| **t == NodeType::Document) {
+                let _ = bad;
+                return Err(QueryError::new(
+                    "`entities` lists people, organisations, places and states; use `documents` for documents",
+                    0..0,
+                ));
+            }
+            planner
+                .entities(&e.types, e.matching.as_ref().map(|m| m.text.as_str()))
+                .map(Plan::Entities)
+        }
+        Query::Documents => Ok(Plan::Documents),
+    }
+}
+
+struct Planner<'a> {
+    graph: &'a Graph,
+    store: &'a Store,
+}
+
+fn store_error(e: crate::store::StoreError) -> QueryError {
+    QueryError::new(format!("database: {e}"), 0..0)
+}
+
+impl Planner<'_> {
+    /// The nodes a name designates: entities by canonical name or alias,
+    /// else documents by path or file name.
+    fn resolve(&self, name: &ast::Name) -> Result<Vec<NodeIndex>, QueryError> {
+        let mut named = self.store.entities_named(&name.text).map_err(store_error)?;
+        // A name that is one entity's canonical name and others' alias
+        // designates the first.
+        if named.len() > 1 {
+            let folded = crate::normalize::key(&name.text, crate::normalize::Case::Fold);
+            let canonical: Vec<_> = named
+                .iter()
+                .filter(|n| crate::normalize::key(&n.name, crate::normalize::Case::Fold) == folded)
+                .cloned()
+                .collect();
+            if canonical.len() == 1 {
+                named = canonical;
+            }
+        }
+        match named.len() {
+            1 => return Ok(self.graph.entity(named[0].id).into_iter().collect()),
+            0 => {}
+            _ => {
+                let list: Vec<String> = named
+                    .iter()
+                    .map(|n| format!("{} `{}`", n.kind, n.name))
+                    .collect();
+                return Err(QueryError::new(
+                    format!(
+                        "`{}` is ambiguous: it names {}",
+                        name.text,
+                        list.join(" and ")
+                    ),
+                    name.span.clone(),
+                )
+                .expecting(["a longer or quoted canonical name"]));
+            }
+        }
+        let documents = self
+            .store
+            .documents_matching(&name.text)
+            .map_err(store_error)?;
+        let exact: Vec<NodeIndex> = documents
+            .iter()
+            .filter(|(_, path)| {
+                *path == name.text
+                    || std::path::Path::new(path)
+                        .file_name()
+                        .is_some_and(|f| f.to_string_lossy() == name.text)
+            })
+            .filter_map(|(id, _)| self.graph.document(*id))
+            .collect();
+        if !exact.is_empty() {
+            return Ok(exact);
+        }
+        let similar = self
+            .store
+            .similar_names(&name.text, 5)
+            .map_err(store_error)?;
+        let error = QueryError::new(
+            format!("no entity or document is named `{}`", name.text),
+            name.span.clone(),
+        );
+        Err(if similar.is_empty() {
+            error
+        } else {
+            error.suggesting(
+                similar
+                    .iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        })
+    }
+
+    /// A name that must designate one node of the graph.
+    fn one_node(&self, name: &ast::Name) -> Result<NodeIndex, QueryError> {
+        let nodes = self.resolve(name)?;
+        match nodes.as_slice() {
+            [node] => Ok(*node),
+            [] => Err(QueryError::new(
+                format!(
+                    "`{}` is in the gazetteers, but no document mentions it",
+                    name.text
+                ),
+                name.span.clone(),
+            )),
+            _ => Err(QueryError::new(
+                format!("`{}` names several documents", name.text),
+                name.span.clone(),
+            )),
+        }
+    }
+
+    /// A relation kind's index, `Ok(None)` for a known kind the graph has
+    /// no edge of, or an error with the closest kind.
+    fn kind(&self, kind: &str, span: &Span) -> Result<Option<u16>, QueryError> {
+        if let Some(index) = self.graph.kind(kind) {
+            return Ok(Some(index));
+        }
+        if crate::eval::SCHEMA_KINDS.contains(&kind) {
+            return Ok(None);
+        }
+        let mut known: Vec<&str> = self.graph.kinds.iter().map(String::as_str).collect();
+        known.extend(crate::eval::SCHEMA_KINDS);
+        known.sort_unstable();
+        known.dedup();
+        let closest = known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(k, kind), *k))
+            .filter(|(distance, k)| *distance <= 3.max(k.len() / 3))
+            .min();
+        let error = QueryError::new(format!("unknown relation `{kind}`"), span.clone())
+            .expecting(known.iter().map(|k| format!("`{k}`")));
+        Err(match closest {
+            Some((_, k)) => error.suggesting(format!("`{k}`")),
+            None => error,
+        })
+    }
+
+    fn via(&self, via: &[ast::RelationKind]) -> Result<Option<Vec<u16>>, QueryError> {
+        if via.is_empty() || via.iter().any(|k| k.kind.is_none()) {
+            return Ok(None);
+        }
+        let mut kinds = Vec::new();
+        for k in via {
+            if let Some(index) = self.kind(k.kind.as_deref().unwrap_or_default(), &k.span)? {
+                kinds.push(index);
+            }
+        }
+        Ok(Some(kinds))
+    }
+
+    /// The entities of `types` (all when empty) that are mentioned or
+    /// related, those whose name or an alias contains `matching` only.
+    fn entities(
+        &self,
+        types: &[NodeType],
+        matching: Option<&str>,
+    ) -> Result<Vec<Listed>, QueryError> {
+        let sql_error = |e: rusqlite::Error| store_error(e.into());
+        let totals: rustc_hash::FxHashMap<i64, i64> = self
+            .store
+            .entity_totals()
+            .map_err(store_error)?
+            .into_iter()
+            .map(|(id, t)| (id, t.mentions))
+            .collect();
+        let conn = self.store.conn();
+        let mut listed = Vec::new();
+        let mut add = |id: i64, kind: &str, name: String| {
+            let kind = match kind {
+                "person" => NodeType::Person,
+                "organisation" => NodeType::Organisation,
+                "place" => NodeType::Place,
+                "state" => NodeType::State,
+                _ => return,
+            };
+            let node = self.graph.entity(id);
+            let mentions = totals.get(&id).copied();
+            if (node.is_some() || mentions.is_some()) && (types.is_empty() || types.contains(&kind))
+            {
+                listed.push(Listed {
+                    name,
+                    kind,
+                    mentions: mentions.unwrap_or(0),
+                    node,
+                });
+            }
+        };
+        match matching {
+            Some(text) => {
+                let folded = crate::normalize::key(text, crate::normalize::Case::Fold);
+                let mut stmt = conn
+                    .prepare(
+                        "SELECT id, type, name FROM entities WHERE id IN (
+                           SELECT id FROM entities WHERE instr(folded, ?1) > 0
+                           UNION SELECT entity_id FROM aliases WHERE instr(folded, ?1) > 0)",
+                    )
+                    .map_err(sql_error)?;
+                let mut rows = stmt.query([folded]).map_err(sql_error)?;
+                while let Some(row) = rows.next().map_err(sql_error)? {
+                    add(
+                        row.get(0).map_err(sql_error)?,
+                        row.get_ref(1)
+                            .map_err(sql_error)?
+                            .as_str()
+                            .unwrap_or_default(),
+                        row.get(2).map_err(sql_error)?,
+                    );
+                }
+            }
+            None => {
+                let mut stmt = conn
+                    .prepare("SELECT id, type, name FROM entities")
+                    .map_err(sql_error)?;
+                let mut rows = stmt.query([]).map_err(sql_error)?;
+                while let Some(row) = rows.next().map_err(sql_error)? {
+                    add(
+                        row.get(0).map_err(sql_error)?,
+                        row.get_ref(1)
+                            .map_err(sql_error)?
+                            .as_str()
+                            .unwrap_or_default(),
+                        row.get(2).map_err(sql_error)?,
+                    );
+                }
+            }
+        }
+        Ok(listed)
+    }
+
+    fn select(&self, select: &Select) -> Result<SelectPlan, QueryError> {
+        let mut vars: Vec<VarInfo> = Vec::new();
+        let var_index = |var: &ast::Var, vars: &mut Vec<VarInfo>| -> usize {
+            match vars.iter().position(|v| v.name == var.name) {
+                Some(i) => {
+                    if !var.types.is_empty() {
+                        let info = &mut vars[i];
+                        if info.types.is_empty() {
+                            info.types = var.types.clone();
+                        } else {
+                            info.types.retain(|t| var.types.contains(t));
+                        }
+                    }
+                    i
+                }
+                None => {
+                    vars.push(VarInfo {
+                        name: var.name.clone(),
+                        types: var.types.clone(),
+                    });
+                    vars.len() - 1
+                }
+            }
+        };
+        let mut steps = Vec::new();
+        for (index, pattern) in select.patterns.iter().enumerate() {
+            let end = |term: &Term, vars: &mut Vec<VarInfo>| -> Result<End, QueryError> {
+                Ok(match term {
+                    Term::Var(var) => End::Var(var_index(var, vars)),
+                    Term::Name(name) => End::Nodes(self.resolve(name)?),
+                })
+            };
+            let subject = end(&pattern.subject, &mut vars)?;
+            let object = end(&pattern.object, &mut vars)?;
+            let mut alternatives = Vec::new();
+            for alternative in &pattern.relation.alternatives {
+                match &alternative.kind {
+                    None => alternatives.push(Alternative {
+                        kind: None,
+                        reverse: alternative.reverse,
+                    }),
+                    Some(kind) => {
+                        if let Some(kind) = self.kind(kind, &alternative.span)? {
+                            alternatives.push(Alternative {
+                                kind: Some(kind),
+                                reverse: alternative.reverse,
+                            });
+                        }
+                    }
+                }
+            }
+            steps.push(Step {
+                pattern: index,
+                subject,
+                object,
+                alternatives,
+            });
+        }
+        let lookup = |var: &ast::Var| -> Result<usize, QueryError> {
+            vars.iter().position(|v| v.name == var.name).ok_or_else(|| {
+                QueryError::new(
+                    format!("`?{}` is not in any pattern", var.name),
+                    var.span.clone(),
+                )
+                .expecting(vars.iter().map(|v| format!("`?{}`", v.name)))
+            })
+        };
+        let filter = match &select.filter {
+            Some(expr) => Some(compile_filter(expr, &lookup)?),
+            None => None,
+        };
+        let mut columns: Vec<(Column, String)> = Vec::new();
+        match &select.returns {
+            None => {
+                for (i, v) in vars.iter().enumerate() {
+                    columns.push((Column::Var(i), v.name.clone()));
+                }
+            }
+            Some(items) => {
+                for item in items {
+                    columns.push(column(item, &lookup)?);
+                }
+            }
+        }
+        let mut order = Vec::new();
+        for key in &select.order {
+            let (col, _) = column(&key.item, &lookup)?;
+            let span = match &key.item {
+                Item::Var(v) => v.span.clone(),
+                Item::Count { span, .. } => span.clone(),
+            };
+            let Some(index) = columns.iter().position(|(c, _)| *c == col) else {
+                return Err(QueryError::new(
+                    "`order by` takes a returned variable or aggregate",
+                    span,
+                )
+                .expecting(columns.iter().map(|(_, h)| format!("`{h}`"))));
+            };
+            order.push((index, key.descending));
+        }
+        let patterns = steps.len();
+        let steps = order_steps(steps, self.graph);
+        Ok(SelectPlan {
+            vars,
+            steps,
+            patterns,
+            filter,
+            columns,
+            order,
+            limit: select.limit,
+        })
+    }
+}
+
+fn column(
+    item: &Item,
+    lookup: &dyn Fn(&ast::Var) -> Result<usize, QueryError>,
+) -> Result<(Column, String), QueryError> {
+    Ok(match item {
+        Item::Var(var) => (Column::Var(lookup(var)?), var.name.clone()),
+        Item::Count { var, distinct, .. } => (
+            Column::Count {
+                var: lookup(var)?,
+                distinct: *distinct,
+            },
+            if *distinct {
+                format!("count(distinct {})", var.name)
+            } else {
+                format!("count({})", var.name)
+            },
+        ),
+    })
+}
+
+fn compile_filter(
+    expr: &ast::Expr,
+    lookup: &dyn Fn(&ast::Var) -> Result<usize, QueryError>,
+) -> Result<Filter, QueryError> {
+    Ok(match expr {
+        ast::Expr::And(a, b) => Filter::And(
+            Box::new(compile_filter(a, lookup)?),
+            Box::new(compile_filter(b, lookup)?),
+        ),
+        ast::Expr::Or(a, b) => Filter::Or(
+            Box::new(compile_filter(a, lookup)?),
+            Box::new(compile_filter(b, lookup)?),
+        ),
+        ast::Expr::Not(a) => Filter::Not(Box::new(compile_filter(a, lookup)?)),
+        ast::Expr::Compare {
+            left, op, right, ..
+        } => {
+            let value = |operand: &Operand| -> Result<Value, QueryError> {
+                Ok(match operand {
+                    Operand::Var(v) => Value::Name(lookup(v)?),
+                    Operand::TypeOf(v) => Value::Type(lookup(v)?),
+                    Operand::Text(t) => Value::Text(t.text.clone()),
+                    Operand::Regex(r) => {
+                        return Err(QueryError::new(
+                            "a regular expression stands only after `matches`",
+                            r.span.clone(),
+                        ));
+                    }
+                })
+            };
+            if *op == CompareOp::Matches {
+                let Operand::Regex(pattern) = right else {
+                    return Err(QueryError::new("`matches` takes a /regex/", 0..0));
+                };
+                let regex = regex::Regex::new(&pattern.text).map_err(|e| {
+                    QueryError::new(
+                        format!("invalid regular expression: {}", first_line(&e.to_string())),
+                        pattern.span.clone(),
+                    )
+                })?;
+                Filter::Matches(value(left)?, regex)
+            } else {
+                Filter::Compare(value(left)?, *op, value(right)?)
+            }
+        }
+    })
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().last().unwrap_or(text).trim()
+}
+
+/// Orders the steps: repeatedly the cheapest one, where a step with an end
+/// already known (a name, or a variable an earlier step bound) costs the
+/// degree of its known nodes, any other the number of edges of its kinds.
+fn order_steps(mut steps: Vec<Step>, graph: &Graph) -> Vec<Step> {
+    let mut bound: Vec<usize> = Vec::new();
+    let mut ordered = Vec::with_capacity(steps.len());
+    while !steps.is_empty() {
+        let cost = |step: &Step, bound: &[usize]| -> (u8, usize) {
+            let known = |end: &End| match end {
+                End::Nodes(nodes) => Some(nodes.len()),
+                End::Var(v) if bound.contains(v) => Some(1),
+                End::Var(_) => None,
+            };
+            let edges: usize = step
+                .alternatives
+                .iter()
+                .map(|a| match a.kind {
+                    Some(k) => graph.by_kind[k as usize].len(),
+                    None => graph.graph.edge_count(),
+                })
+                .sum();
+            match (known(&step.subject), known(&step.object)) {
+                (Some(a), Some(b)) => (0, a.min(b)),
+                (Some(a), None) | (None, Some(a)) => (1, a),
+                (None, None) => (2, edges),
+            }
+        };
+        let best = (0..steps.len())
+            .min_by_key(|&i| (cost(&steps[i], &bound), steps[i].pattern))
+            .unwrap_or(0);
+        let step = steps.remove(best);
+        for end in [&step.subject, &step.object] {
+            if let End::Var(v) = end {
+                bound.push(*v);
+            }
+        }
+        ordered.push(step);
+    }
+    ordered
+}

@@ -1,0 +1,220 @@
+//! `dossier shell`: an interactive prompt for queries, with history (kept
+//! beside the database) and tab completion of keywords, relation kinds and
+//! entity names; results are shown as tables.
+
+use anyhow::Result;
+use dossier::graph::Graph;
+use dossier::store::Store;
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::validate::Validator;
+use rustyline::{Context, Editor, Helper};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The words the language knows, for completion.
+const KEYWORDS: [&str; 24] = [
+    "where",
+    "return",
+    "order",
+    "by",
+    "asc",
+    "desc",
+    "limit",
+    "and",
+    "or",
+    "not",
+    "contains",
+    "starts-with",
+    "matches",
+    "count",
+    "distinct",
+    "type",
+    "path",
+    "to",
+    "via",
+    "max",
+    "neighbours",
+    "depth",
+    "entities",
+    "documents",
+];
+
+/// What the prompt completes.
+struct Completion {
+    /// Keywords and relation kinds.
+    words: Vec<String>,
+    /// Entity names.
+    names: Vec<String>,
+}
+
+impl Completion {
+    fn new(graph: &Graph) -> Completion {
+        let mut words: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+        words.extend(graph.kinds.iter().cloned());
+        words.extend(["person", "organisation", "place", "state", "document"].map(String::from));
+        let mut names: Vec<String> = graph
+            .graph
+            .node_weights()
+            .filter(|n| n.kind != dossier::query::ast::NodeType::Document)
+            .map(|n| n.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        Completion { words, names }
+    }
+}
+
+impl Completer for Completion {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let before = &line[..pos];
+        // A quoted name being typed, or a bare word.
+        let quoted = before
+            .rfind('"')
+            .filter(|&q| before[..q].matches('"').count().is_multiple_of(2));
+        let start = match quoted {
+            Some(q) => q,
+            None => before
+                .rfind(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '|' | '^'))
+                .map_or(0, |i| i + 1),
+        };
+        let prefix = before[start..].trim_start_matches('"').to_lowercase();
+        if before[start..].starts_with('?') {
+            return Ok((start, Vec::new()));
+        }
+        let mut found: Vec<Pair> = Vec::new();
+        if quoted.is_none() {
+            for word in &self.words {
+                if word.starts_with(&prefix) {
+                    found.push(Pair {
+                        display: word.clone(),
+                        replacement: format!("{word} "),
+                    });
+                }
+            }
+        }
+        for name in &self.names {
+            if name.to_lowercase().starts_with(&prefix) && !prefix.is_empty() {
+                found.push(Pair {
+                    display: name.clone(),
+                    replacement: format!("\"{name}\" "),
+                });
+            }
+            if found.len() >= 100 {
+                break;
+            }
+        }
+        Ok((start, found))
+    }
+}
+
+impl Hinter for Completion {
+    type Hint = String;
+}
+
+impl Highlighter for Completion {}
+
+impl Validator for Completion {}
+
+impl Helper for Completion {}
+
+/// Where the history of a database's shell is kept.
+fn history_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".history");
+    db.with_file_name(name)
+}
+
+/// Runs the prompt until end of input (Ctrl-D) or `quit`.
+pub fn run(db: &Path, store: &Store, graph: &Graph) -> Result<()> {
+    let mut editor: Editor<Completion, DefaultHistory> = Editor::new()?;
+    editor.set_helper(Some(Completion::new(graph)));
+    let history = history_path(db);
+    let _ = editor.load_history(&history);
+    let stdout = std::io::stdout();
+    eprintln!(
+        "dossier shell: {} nodes, {} relations. A query per line (end a line with \\ to go on); `help`, `quit`.",
+        graph.graph.node_count(),
+        graph.graph.edge_count()
+    );
+    let mut evidence = false;
+    let mut pending = String::new();
+    loop {
+        let prompt = if pending.is_empty() {
+            "dossier> "
+        } else {
+            "     ... "
+        };
+        let line = match editor.readline(prompt) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => {
+                pending.clear();
+                continue;
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(start) = line.strip_suffix('\\') {
+            pending.push_str(start);
+            pending.push('\n');
+            continue;
+        }
+        pending.push_str(&line);
+        let text = std::mem::take(&mut pending);
+        let command = text.trim();
+        if command.is_empty() {
+            continue;
+        }
+        let _ = editor.add_history_entry(command);
+        match command {
+            "quit" | "exit" => break,
+            "help" => {
+                eprintln!(
+                    "?p signed ?d, ?p resides-in France         patterns joined by , or and\n\
+                     ... where ?o contains \"party\"            filters\n\
+                     ... return ?c, count(?p) order by count(?p) desc limit 10\n\
+                     path \"A\" to \"B\"   neighbours \"A\" depth 2   entities person   documents\n\
+                     evidence on|off                            quotes beside each row\n\
+                     Tab completes keywords, relation kinds and names."
+                );
+                continue;
+            }
+            "evidence on" => {
+                evidence = true;
+                continue;
+            }
+            "evidence off" => {
+                evidence = false;
+                continue;
+            }
+            _ => {}
+        }
+        match dossier::query::ask(&text, graph, store) {
+            Ok(answer) => {
+                let mut out = stdout.lock();
+                crate::print_answer(
+                    &mut out,
+                    &answer,
+                    graph,
+                    store,
+                    dossier::output::Format::Table,
+                    evidence,
+                )?;
+                writeln!(out, "({} rows)", answer.rows.len())?;
+            }
+            Err(e) => eprint!("{}", e.render(&text)),
+        }
+    }
+    let _ = editor.save_history(&history);
+    Ok(())
+}

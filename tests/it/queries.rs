@@ -1,0 +1,219 @@
+//! The query language from the command line: every saved query of
+//! `queries/` against the sample corpus (`../shared/corpus`; skipped with a
+//! notice without it, a failure under `CI=true`), compared with its
+//! expected answer in `tests/fixtures/query/saved/` (`UPDATE_EXPECT=1`
+//! rewrites them); and queries on the fixture documents, which every clone
+//! has: formats, evidence, errors with their caret, standard input.
+
+use crate::support::{Scratch, copy_dir, manifest_dir};
+
+fn fixture_graph() -> Scratch {
+    let s = Scratch::new();
+    s.copy_fixture("corpus");
+    s.copy_fixture("relations");
+    s.ingest(&["corpus", "relations"]);
+    s
+}
+
+#[test]
+fn saved_queries_answer_on_the_samples() {
+    let corpus = manifest_dir().join("../shared/corpus");
+    if !corpus.is_dir() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("../shared/corpus not found: CI must run the saved queries on the samples");
+        }
+        println!("skipped: ../shared/corpus not found");
+        return;
+    }
+    let s = Scratch::new();
+    copy_dir(&corpus, &s.path().join("samples"));
+    s.ingest(&["samples"]);
+    let mut files: Vec<_> = std::fs::read_dir(manifest_dir().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "dq"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "the saved queries are missing");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.lines().next().is_some_and(|l| l.starts_with('#')),
+            "{} must open with a comment saying what it answers",
+            file.display()
+        );
+        let run = s
+            .run(&["query", "-f", file.to_str().unwrap(), "--format", "tsv"])
+            .ok();
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let expected_path = manifest_dir()
+            .join("tests/fixtures/query/saved")
+            .join(format!("{name}.tsv"));
+        if update {
+            std::fs::create_dir_all(expected_path.parent().unwrap()).unwrap();
+            std::fs::write(&expected_path, &run.stdout).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if run.stdout != expected {
+            failures.push(format!(
+                "{name}: got\n{}\nexpected ({})\n{expected}",
+                run.stdout,
+                expected_path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn a_join_with_a_name_and_a_count() {
+    let s = fixture_graph();
+    let run = s
+        .run(&[
+            "query",
+            "?p:person signed ?d and ?p resides-in ?town return ?town, count(?p) order by count(?p) desc, ?town limit 3",
+        ])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "town      count(p)\nVilnius          3\nIstanbul         2\nParis            2\n"
+    );
+}
+
+#[test]
+fn formats_and_evidence() {
+    let s = fixture_graph();
+    let query = "?who recognised Ichkeria";
+    let json: serde_json::Value = s.run(&["query", query, "--format", "json"]).ok().json();
+    assert_eq!(
+        json,
+        serde_json::json!([
+            {"who": "Estonia"},
+            {"who": "European Parliament"},
+            {"who": "Seimas"}
+        ])
+    );
+    let csv = s.run(&["query", query, "--format", "csv"]).ok().stdout;
+    assert_eq!(csv, "who\nEstonia\nEuropean Parliament\nSeimas\n");
+    let with_evidence = s
+        .run(&[
+            "query",
+            "Seimas recognised ?what",
+            "--evidence",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json::<serde_json::Value>();
+    let evidence = with_evidence[0]["evidence"].as_str().unwrap();
+    assert!(
+        evidence.starts_with("relations/news_recognition_vote.txt:5: The [Seimas] on Tuesday recognised the [Chechen Republic of Ichkeria]"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn path_and_neighbours() {
+    let s = fixture_graph();
+    let run = s
+        .run(&[
+            "query",
+            "path \"Khava Yakubova\" to \"Oleksandr Merezhko\" --",
+            "--format",
+            "tsv",
+        ])
+        .expect_code(2);
+    assert!(run.stderr.contains("error at line 1"), "{}", run.stderr);
+    let run = s
+        .run(&[
+            "query",
+            "path \"Khava Yakubova\" to \"Oleksandr Merezhko\"",
+            "--format",
+            "tsv",
+        ])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "step\tfrom\trelation\tto\n\
+         1\tKhava Yakubova\tsigned →\tcorpus/open_letter_prisoners.txt\n\
+         2\tcorpus/open_letter_prisoners.txt\t← signed\tOleksandr Merezhko\n"
+    );
+    let run = s
+        .run(&[
+            "query",
+            "neighbours Seimas via recognised|condemned",
+            "--format",
+            "tsv",
+        ])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "node\ttype\tdistance\trelation\tfrom\n\
+         Chechen Republic of Ichkeria\tstate\t1\trecognised →\tSeimas\n\
+         Russia\tstate\t1\tcondemned →\tSeimas\n"
+    );
+}
+
+#[test]
+fn errors_point_at_the_query() {
+    let s = fixture_graph();
+    let cases = [
+        (
+            "?p resides_in Vilnius",
+            "error at line 1, column 4: unknown relation `resides_in`\n  ?p resides_in Vilnius\n     ^^^^^^^^^^\n",
+            Some("did you mean `resides-in`?"),
+        ),
+        (
+            "?p signed \"Alla Dudayev\"",
+            "error at line 1, column 11: no entity or document is named `Alla Dudayev`\n",
+            Some("did you mean \"Alla Dudayeva\""),
+        ),
+        (
+            "?p signed ?d where ?q = \"x\"",
+            "error at line 1, column 20: `?q` is not in any pattern\n",
+            None,
+        ),
+        (
+            "?p leads ?o where ?o matches /(unclosed/",
+            "error at line 1, column 30: invalid regular expression",
+            None,
+        ),
+    ];
+    for (query, start, also) in cases {
+        let run = s.run(&["query", query]).expect_code(2);
+        assert!(run.stderr.starts_with(start), "{query}:\n{}", run.stderr);
+        if let Some(also) = also {
+            assert!(run.stderr.contains(also), "{query}:\n{}", run.stderr);
+        }
+        assert_eq!(run.stdout, "");
+    }
+    // An ambiguous name lists its candidates with their types.
+    let run = s.run(&["query", "?x * Congo"]).expect_code(2);
+    assert!(
+        run.stderr.contains("`Congo` is ambiguous: it names state `Democratic Republic of the Congo` and state `Republic of the Congo`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_query_from_a_file_or_standard_input() {
+    let s = fixture_graph();
+    s.write("q.dq", "# Who occupies what\n?a occupies ?b # any state\n");
+    let from_file = s
+        .run(&["query", "-f", "q.dq", "--format", "csv"])
+        .ok()
+        .stdout;
+    let from_stdin = s
+        .run_with_stdin(&["query", "--format", "csv"], b"?a occupies ?b")
+        .ok()
+        .stdout;
+    assert_eq!(from_file, from_stdin);
+    assert_eq!(
+        from_file,
+        "a,b\nRussia,Abkhazia\nRussia,Chechen Republic of Ichkeria\nRussia,Crimea\nRussia,Georgia\nRussia,South Ossetia\n"
+    );
+}
