@@ -17,12 +17,15 @@
 //!
 //! `DOSSIER_BENCH=quick` runs the 100k gazetteer only.
 
-use dossier::gazetteer::{Gazetteer, import_file};
+mod common;
+
+use common::{Corpus, bench_data, ensure_generated, imported_gazetteer, shipped_rules};
+use dossier::gazetteer::Gazetteer;
 use dossier::ingest::mentions_in;
 use dossier::matcher::Matcher;
 use dossier::pipeline::ordered_map;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -44,7 +47,14 @@ fn main() {
     println!("dossier ingest benchmark, {} cores", cores());
     for &(name, entities) in sizes {
         let dir = data.join(name);
-        if let Err(e) = ensure_generated(&dir, entities) {
+        let corpus = Corpus {
+            entities,
+            megabytes: 100,
+            files: 10_000,
+            seed: 1,
+            real: true,
+        };
+        if let Err(e) = ensure_generated(&dir, &corpus) {
             eprintln!("benchmark skipped: {e}");
             return;
         }
@@ -53,24 +63,8 @@ fn main() {
 }
 
 fn run(dir: &Path, entities: usize) {
-    let gazetteer_dir = dir.join("gazetteer");
-    if !gazetteer_dir.join("people.tsv").exists() {
-        std::fs::create_dir_all(&gazetteer_dir).expect("create gazetteer dir");
-        import_file(&dir.join("gazetteer.tsv"), &gazetteer_dir)
-            .expect("import the bench gazetteer");
-    }
-    // The shipped relation rules, in a directory of their own (no names).
-    let rules_dir = dir.join("rules");
-    let rules_target = rules_dir.join(dossier::relations::rules::DIR);
-    std::fs::create_dir_all(&rules_target).expect("create rules dir");
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("gazetteers")
-        .join(dossier::relations::rules::DIR);
-    for entry in std::fs::read_dir(&shipped).expect("shipped rules") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, rules_target.join(path.file_name().expect("name")))
-            .expect("copy rules");
-    }
+    let gazetteer_dir = imported_gazetteer(dir);
+    let rules_dir = shipped_rules(dir);
     let started = Instant::now();
     let gazetteer =
         Gazetteer::load(&[gazetteer_dir.clone(), rules_dir.clone()]).expect("load gazetteer");
@@ -231,39 +225,6 @@ fn rate(mb: f64, seconds: &mut [f64]) -> String {
         mb / median,
         mb / seconds[0]
     )
-}
-
-fn bench_data() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("DOSSIER_BENCH_DATA") {
-        return Some(PathBuf::from(dir));
-    }
-    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/make_bench.py");
-    generator
-        .exists()
-        .then(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"))
-}
-
-fn ensure_generated(dir: &Path, entities: usize) -> Result<(), String> {
-    if dir.join("gazetteer.tsv").exists() && dir.join("corpus").exists() {
-        return Ok(());
-    }
-    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/make_bench.py");
-    eprintln!("generating {} (once)…", dir.display());
-    let status = Command::new("python3")
-        .arg(&generator)
-        .arg("--out")
-        .arg(dir)
-        .arg("--entities")
-        .arg(entities.to_string())
-        .arg("--megabytes")
-        .arg("100")
-        .status()
-        .map_err(|e| format!("cannot run python3 {}: {e}", generator.display()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{} failed", generator.display()))
-    }
 }
 
 fn cores() -> usize {

@@ -273,10 +273,8 @@ fn project(plan: &SelectPlan, graph: &Graph, bindings: Vec<Binding>) -> Answer {
             Row { cells, edges }
         })
         .collect();
-    sort_rows(&mut rows, &plan.order, graph);
-    if let Some(limit) = plan.limit {
-        rows.truncate(limit.min(usize::MAX as u64) as usize);
-    }
+    let limit = plan.limit.map(|l| l.min(usize::MAX as u64) as usize);
+    sort_rows_limited(&mut rows, &plan.order, graph, limit);
     Answer {
         columns: plan.columns.iter().map(|(_, h)| h.clone()).collect(),
         rows,
@@ -287,21 +285,40 @@ fn project(plan: &SelectPlan, graph: &Graph, bindings: Vec<Binding>) -> Answer {
 /// node ids), so the same query always lists rows the same way. Each
 /// row's keys are made once.
 fn sort_rows(rows: &mut Vec<Row>, order: &[(usize, bool)], graph: &Graph) {
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    sort_rows_limited(rows, order, graph, None);
+}
+
+/// [`sort_rows`], keeping only the first `limit` rows when given (found by
+/// selection, so a large answer is not sorted whole).
+fn sort_rows_limited(
+    rows: &mut Vec<Row>,
+    order: &[(usize, bool)],
+    graph: &Graph,
+    limit: Option<usize>,
+) {
+    #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
     enum Key {
         Number(u64),
-        Text(String, usize),
+        Text(std::rc::Rc<str>, usize),
     }
-    let key_of = |cell: &Cell| match cell {
+    // A node's folded name is made once, however many rows show it.
+    let mut folded: FxHashMap<NodeIndex, std::rc::Rc<str>> = FxHashMap::default();
+    let mut key_of = |cell: &Cell| match cell {
         Cell::Number(n) => Key::Number(*n),
-        Cell::Node(n) => Key::Text(key(&graph.graph[*n].name, Case::Fold), n.index()),
-        Cell::Text(t) => Key::Text(key(t, Case::Fold), 0),
+        Cell::Node(n) => Key::Text(
+            folded
+                .entry(*n)
+                .or_insert_with(|| key(&graph.graph[*n].name, Case::Fold).into())
+                .clone(),
+            n.index(),
+        ),
+        Cell::Text(t) => Key::Text(key(t, Case::Fold).into(), 0),
     };
     let mut keyed: Vec<(Vec<Key>, Row)> = std::mem::take(rows)
         .into_iter()
-        .map(|row| (row.cells.iter().map(key_of).collect(), row))
+        .map(|row| (row.cells.iter().map(&mut key_of).collect(), row))
         .collect();
-    keyed.sort_by(|(a, _), (b, _)| {
+    let compare = |(a, _): &(Vec<Key>, Row), (b, _): &(Vec<Key>, Row)| {
         for &(column, descending) in order {
             let ordering = a[column].cmp(&b[column]);
             let ordering = if descending {
@@ -314,7 +331,18 @@ fn sort_rows(rows: &mut Vec<Row>, order: &[(usize, bool)], graph: &Graph) {
             }
         }
         a.cmp(b)
-    });
+    };
+    if let Some(limit) = limit
+        && limit < keyed.len()
+    {
+        if limit == 0 {
+            keyed.clear();
+        } else {
+            keyed.select_nth_unstable_by(limit - 1, compare);
+            keyed.truncate(limit);
+        }
+    }
+    keyed.sort_by(compare);
     *rows = keyed.into_iter().map(|(_, row)| row).collect();
 }
 
