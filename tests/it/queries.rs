@@ -217,3 +217,29 @@ fn a_query_from_a_file_or_standard_input() {
         "a,b\nRussia,Abkhazia\nRussia,Chechen Republic of Ichkeria\nRussia,Crimea\nRussia,Georgia\nRussia,South Ossetia\n"
     );
 }
+
+#[test]
+fn the_shell_answers_line_by_line_and_keeps_a_history() {
+    let s = fixture_graph();
+    let run = s
+        .run_with_stdin(
+            &["shell"],
+            b"?who recognised Ichkeria\n?p resides_in Vilnius\nneighbours Seimas \\\nvia condemned\nquit\n",
+        )
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "who\nEstonia\nEuropean Parliament\nSeimas\n(3 rows)\n\
+         node    type   distance  relation     from\n\
+         Russia  state         1  condemned →  Seimas\n(1 rows)\n"
+    );
+    assert!(
+        run.stderr.contains("did you mean `resides-in`?"),
+        "{}",
+        run.stderr
+    );
+    let mut history = s.db().as_os_str().to_os_string();
+    history.push(".history");
+    let history = std::fs::read_to_string(history).unwrap();
+    assert!(history.contains("?who recognised Ichkeria"), "{history}");
+}
