@@ -218,3 +218,49 @@ pub fn run(db: &Path, store: &Store, graph: &Graph) -> Result<()> {
     let _ = editor.save_history(&history);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustyline::history::DefaultHistory;
+
+    fn completion() -> Completion {
+        Completion {
+            words: ["where", "return", "recognised", "resides-in"]
+                .map(String::from)
+                .to_vec(),
+            names: ["Alla Dudayeva", "Ramzan Kadyrov", "Russia"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+
+    fn complete(line: &str) -> (usize, Vec<String>) {
+        let history = DefaultHistory::new();
+        let context = Context::new(&history);
+        let (start, pairs) = completion()
+            .complete(line, line.len(), &context)
+            .expect("completion never fails");
+        (start, pairs.into_iter().map(|p| p.replacement).collect())
+    }
+
+    #[test]
+    fn completes_keywords_kinds_and_names() {
+        assert_eq!(
+            complete("?p re"),
+            (
+                3,
+                vec!["return ".into(), "recognised ".into(), "resides-in ".into()]
+            )
+        );
+        assert_eq!(
+            complete("?p signed \"ram"),
+            (10, vec!["\"Ramzan Kadyrov\" ".into()])
+        );
+        assert_eq!(
+            complete("?x recognised ru"),
+            (14, vec!["\"Russia\" ".into()])
+        );
+        assert_eq!(complete("?p signed ?d"), (10, vec![]));
+    }
+}
