@@ -62,6 +62,8 @@ pub(crate) struct CompiledRule {
     pub demoted_kind: Option<u16>,
     pub prepositions: Vec<Vec<u32>>,
     pub demoted_by: Vec<Vec<u32>>,
+    /// Words after which a name is not the object (one-word entries).
+    pub not_after: Vec<u32>,
 }
 
 /// A reference noun's constraints.
@@ -207,6 +209,14 @@ impl Compiled {
                 .map(|p| self.phrase_ids(p))
                 .collect();
             let demoted_by = rule.demoted_by.iter().map(|p| self.phrase_ids(p)).collect();
+            let not_after = rule
+                .not_after
+                .iter()
+                .filter_map(|w| match self.phrase_ids(w)[..] {
+                    [id] => Some(id),
+                    _ => None,
+                })
+                .collect();
             for trigger in &rule.triggers {
                 self.add_phrase(trigger, Output::Trigger(index as u16));
                 let typo_prone = matches!(rule.form, Form::Role | Form::Signatories);
@@ -235,6 +245,7 @@ impl Compiled {
                 demoted_kind,
                 prepositions,
                 demoted_by,
+                not_after,
             });
         }
     }

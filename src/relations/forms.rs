@@ -240,13 +240,34 @@ impl<'a> Context<'a> {
     /// The first name after `from` that fits `types`, within `gap` words,
     /// with the names coordinated to it ("A, B and C").
     pub fn names_after(&self, from: usize, end: usize, types: Types, gap: usize) -> Vec<Named> {
+        self.names_after_except(from, end, types, gap, &[])
+    }
+
+    /// [`Context::names_after`], passing over names right after one of the
+    /// words `not_after` ("the attack on Ukraine": a victim, not the one
+    /// condemned).
+    fn names_after_except(
+        &self,
+        from: usize,
+        end: usize,
+        types: Types,
+        gap: usize,
+        not_after: &[u32],
+    ) -> Vec<Named> {
         let layout = &self.layout;
         let mut found = Vec::new();
         let mut words = 0;
         let mut t = from;
         while t < end {
             if let Some(slot) = self.slot(t) {
-                if let Some(entity) = layout.pick(slot, types) {
+                let excluded = !not_after.is_empty() && {
+                    let mut b = slot.tokens.start;
+                    while b > from && layout.is(b - 1, Flag::Determiner) {
+                        b -= 1;
+                    }
+                    b > from && not_after.contains(&layout.tokens[b - 1].word)
+                };
+                if let Some(entity) = layout.pick(slot, types).filter(|_| !excluded) {
                     found.push(self.named(slot, entity));
                     t = slot.tokens.end;
                     break;
@@ -374,9 +395,15 @@ impl<'a> Context<'a> {
                 }
             }
             Target::Entity(types) => {
-                let mut objects = self.names_after(te, window.end, types, r.gap);
-                if r.agent_is_object && !objects.is_empty() {
-                    let agents = self.agents_after(self.end_of(&objects), window.end, types);
+                let mut objects =
+                    self.names_after_except(te, window.end, types, r.gap, &rule.not_after);
+                if r.agent_is_object {
+                    let from = if objects.is_empty() {
+                        te
+                    } else {
+                        self.end_of(&objects)
+                    };
+                    let agents = self.agents_after(from, window.end, types);
                     if !agents.is_empty() {
                         objects = agents;
                     }

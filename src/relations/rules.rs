@@ -166,6 +166,9 @@ pub struct Rule {
     /// `verb`: when the object's act has an agent ("condemned the
     /// disappearance of A by B"), the agent is the object.
     pub agent_is_object: bool,
+    /// `verb`: words after which a name is not the object ("the attack
+    /// on Ukraine": the victim).
+    pub not_after: Vec<String>,
     /// `role`: the words between role and object ("of", "in").
     pub preposition: Vec<String>,
     /// `role`: words before the role that make it another relation
@@ -389,6 +392,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, RuleError> {
         demonyms: false,
         prefix: false,
         agent_is_object: false,
+        not_after: Vec::new(),
         preposition: Vec::new(),
         demoted_by: Vec::new(),
         demoted_to: None,
@@ -452,6 +456,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, RuleError> {
             "demonyms" => rule.demonyms = yes_no(value)?,
             "prefix" => rule.prefix = yes_no(value)?,
             "agent-is-object" => rule.agent_is_object = yes_no(value)?,
+            "not-after" => rule.not_after = phrases(value),
             "preposition" => rule.preposition = phrases(value),
             "demoted-by" => rule.demoted_by = phrases(value),
             "demoted-to" => rule.demoted_to = Some(relation_name(value).map_err(|m| at(line, m))?),
@@ -483,7 +488,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, RuleError> {
                 return Err(at(
                     line,
                     format!(
-                        "unknown key `{other}` (expected relation, form, triggers, subject, object, window, passive, demonyms, prefix, agent-is-object, preposition, demoted-by, demoted-to, gap or confidence)"
+                        "unknown key `{other}` (expected relation, form, triggers, subject, object, window, passive, demonyms, prefix, agent-is-object, not-after, preposition, demoted-by, demoted-to, gap or confidence)"
                     ),
                 ));
             }

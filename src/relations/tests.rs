@@ -368,6 +368,21 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a victim is not who is condemned",
+        text: "The Seimas condemned the attack on Ukraine.",
+        expected: &[],
+    },
+    Case {
+        name: "the attacker is",
+        text: "The Seimas condemned the attack on Ukraine by Russia.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
+        name: "a possessor attacker",
+        text: "The Seimas condemned Russia's attack on Ukraine.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
         name: "a letter's closing",
         text: "We ask for your support.\n\nYours sincerely,\n\nMarta Kovalenko, historian in Vilnius\n",
         expected: &[
