@@ -368,8 +368,15 @@ impl<'a> Context<'a> {
                 return;
             }
         }
+        // "Taliban-led", "Kremlin-backed": a verb joined to the word before
+        // by a hyphen is an adjective; only that word can be its subject.
+        let hyphenated = ts >= 2
+            && self.layout.tokens[ts - 1].punct == b'-'
+            && self.layout.tokens[ts - 1].end == self.layout.tokens[ts].start
+            && self.layout.tokens[ts - 2].end == self.layout.tokens[ts - 1].start;
         let subject = match self.hyphenated_subject(ts, r.subject, r.demonyms) {
             Some(subject) => subject,
+            None if hyphenated => return,
             None => match self.find_before(ts, window.start, r.subject) {
                 Before::Found(subject) => {
                     if self.asked_to(&subject, ts, window.start) {

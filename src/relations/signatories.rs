@@ -255,6 +255,14 @@ fn block(
         let named = (slot != NONE)
             .then(|| &ctx.layout.slots[slot as usize])
             .filter(|s| s.tokens.start == first)
+            // "Anna Politkovskaya Foundation": a longer name the gazetteers
+            // do not know, not the person.
+            .filter(|s| {
+                ctx.layout
+                    .tokens
+                    .get(s.tokens.end)
+                    .is_none_or(|t| !(t.punct == 0 && t.upper) || s.tokens.end >= line.tokens.end)
+            })
             .and_then(|s| {
                 let entity = ctx.layout.pick(s, subject_types)?;
                 Some((s.tokens.end, s.bytes.clone(), entity))
@@ -337,8 +345,8 @@ fn is_dateline(ctx: &Context<'_>, line: &Line) -> bool {
             .is_some_and(|d| text[d.span.end..].trim_matches(['.', ' ']).is_empty())
 }
 
-/// "Jane Doe, ...": two to five capitalised words, then a comma or the end
-/// of the line.
+/// "Jane Doe, ...": two to five capitalised words, then a comma, a
+/// parenthesis, a spaced dash or the end of the line.
 fn looks_like_a_name(ctx: &Context<'_>, first: usize, end: usize) -> bool {
     let tokens = &ctx.layout.tokens;
     let mut words = 0;
@@ -350,7 +358,10 @@ fn looks_like_a_name(ctx: &Context<'_>, first: usize, end: usize) -> bool {
                 return false;
             }
             words += 1;
-        } else if tok.punct == b',' {
+        } else if tok.punct == b',' || tok.punct == b'(' {
+            break;
+        } else if tok.punct == b'-' && t > first && tokens[t - 1].end < tok.start {
+            // "Jane Doe — journalist": a dash between spaces ends the name.
             break;
         } else {
             // Hyphens and apostrophes inside a name ("Umar-Ali", "O'Neil"),

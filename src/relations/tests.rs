@@ -383,6 +383,19 @@ const CASES: &[Case] = &[
         expected: &["Seimas condemned Russia"],
     },
     Case {
+        name: "a hyphenated verb is an adjective",
+        text: "The Seimas met the Kremlin-backed leaders, and the Free Nations Forum-led group recognised nothing.",
+        expected: &[],
+    },
+    Case {
+        name: "a longer name than the gazetteer's",
+        text: "Signed by:\nMarta Kovalenko Foundation (Vilnius)\nIvan Petrenko, lawyer in Paris\n",
+        expected: &[
+            "Ivan Petrenko resides-in Paris",
+            "Ivan Petrenko signed @document",
+        ],
+    },
+    Case {
         name: "a letter's closing",
         text: "We ask for your support.\n\nYours sincerely,\n\nMarta Kovalenko, historian in Vilnius\n",
         expected: &[
