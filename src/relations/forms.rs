@@ -751,7 +751,14 @@ impl<'a> Context<'a> {
         }
         let person = match person {
             Some((named, _)) => Some(named.clone()),
-            None if prefix_used => self.person_after(te, limit, r.gap),
+            None if prefix_used => self.person_after(te, limit, r.gap).or_else(|| {
+                // "X, the Kremlin spokesman": the person before, in
+                // apposition to the whole "OBJECT role".
+                let object_start = objects.first().map_or(role_start, |o| {
+                    layout.tokens.partition_point(|t| t.start < o.span.start)
+                });
+                self.person_in_apposition(object_start.min(role_start), start)
+            }),
             None => {
                 let end = self.end_of(&objects);
                 let mut u = end;

@@ -396,6 +396,16 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "an organisation's role in apposition",
+        text: "Marta Kovalenko, the Helsinki Group spokesperson, declined to comment.",
+        expected: &["Marta Kovalenko member-of Helsinki Group"],
+    },
+    Case {
+        name: "a commander leads",
+        text: "Ivan Petrenko, commander of the Free Nations Forum, spoke first.",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
         name: "a letter's closing",
         text: "We ask for your support.\n\nYours sincerely,\n\nMarta Kovalenko, historian in Vilnius\n",
         expected: &[
