@@ -129,6 +129,21 @@ pub struct MentionsArgs {
 pub enum ExportFormat {
     /// Node-link JSON, the graph for scripts.
     Json,
+    /// GraphML for Gephi, yEd, networkx.
+    Graphml,
+    /// GEXF 1.3, Gephi's own format (colours by type, a timeline by date).
+    Gexf,
+    /// nodes.csv and edges.csv for `neo4j-admin database import` (-o DIR).
+    Csv,
+    /// FollowTheMoney entities as JSON lines, for Aleph and OpenSanctions
+    /// tools.
+    Ftm,
+    /// Graphviz DOT.
+    Dot,
+    /// A picture drawn by Graphviz (needs `dot`).
+    Svg,
+    /// A picture drawn by Graphviz (needs `dot`).
+    Png,
 }
 
 /// Arguments of `export`.
@@ -137,9 +152,35 @@ pub struct ExportArgs {
     /// The format.
     #[arg(value_enum)]
     pub format: ExportFormat,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (a folder for `csv`).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Only nodes of these types (comma-separated: person, organisation,
+    /// place, state, document).
+    #[arg(long, value_delimiter = ',', value_name = "TYPES")]
+    pub types: Vec<String>,
+    /// Only relations of these kinds (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub relations: Vec<String>,
+    /// Only what lies around this entity (see --depth).
+    #[arg(long, value_name = "NAME")]
+    pub around: Option<String>,
+    /// How many relations away from --around (default 1).
+    #[arg(long, value_name = "N", requires = "around")]
+    pub depth: Option<u64>,
+    /// Only the relations a query matches (the query language).
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Only relations with at least this many pieces of evidence.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_weight: u32,
+    /// Only relations with evidence in this document (a path or part of it).
+    #[arg(long, value_name = "PATH")]
+    pub document: Option<String>,
+    /// GraphML: one edge per pair of nodes, its kinds joined in the label
+    /// and its weight the total evidence (Gephi merges parallel edges).
+    #[arg(long)]
+    pub merge_parallel: bool,
 }
 
 /// Arguments of `query`.

@@ -299,28 +299,7 @@ fn run(cli: Cli) -> Result<Outcome> {
             })?;
             Ok(Outcome::Done)
         }
-        Command::Export(args) => {
-            let store = open_existing_store(&cli)?;
-            match args.format {
-                ExportFormat::Json => match &args.output {
-                    Some(path) => {
-                        let tmp = path.with_extension("partial");
-                        let file = std::fs::File::create(&tmp)
-                            .with_context(|| format!("cannot create {}", tmp.display()))?;
-                        let mut writer = std::io::BufWriter::new(file);
-                        dossier::export::json::write(&store, &mut writer)?;
-                        drop(writer);
-                        std::fs::rename(&tmp, path)
-                            .with_context(|| format!("cannot write {}", path.display()))?;
-                    }
-                    None => {
-                        let mut writer = std::io::BufWriter::new(&mut out);
-                        dossier::export::json::write(&store, &mut writer)?;
-                    }
-                },
-            }
-            Ok(Outcome::Done)
-        }
+        Command::Export(args) => export_command(&cli, args, &mut out),
         Command::Why(args) => why_command(&cli, args, &mut out),
         Command::Query(args) => query_command(&cli, args, &mut out),
         Command::Shell => {
@@ -438,6 +417,158 @@ fn named_entities(store: &Store, name: &str) -> Result<Vec<dossier::store::Named
         );
     }
     Ok(named)
+}
+
+/// `dossier export FORMAT`.
+fn export_command(
+    cli: &Cli,
+    args: &dossier::cli::ExportArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    use dossier::export::view::{Filters, View};
+    let store = open_existing_store(cli)?;
+    let mut types = Vec::new();
+    for name in &args.types {
+        let kind = dossier::query::ast::NodeType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == name.trim() || (name.trim() == "organization" && t.as_str() == "organisation"))
+            .ok_or_else(|| anyhow!("--types: unknown type `{name}` (expected person, organisation, place, state or document)"))?;
+        types.push(kind);
+    }
+    let filters = Filters {
+        types,
+        relations: args
+            .relations
+            .iter()
+            .map(|r| r.trim().to_string())
+            .collect(),
+        around: args.around.clone(),
+        depth: args.depth,
+        query: args.query.clone(),
+        min_weight: args.min_weight,
+        document: args.document.clone(),
+    };
+    let filtered = !filters.types.is_empty()
+        || !filters.relations.is_empty()
+        || filters.around.is_some()
+        || filters.query.is_some()
+        || filters.min_weight > 0
+        || filters.document.is_some();
+    if args.format == ExportFormat::Json && !filtered {
+        // The whole graph, straight from the store (its stable contract).
+        write_output(args.output.as_deref(), out, |w| {
+            Ok(dossier::export::json::write(&store, w)?)
+        })?;
+        return Ok(Outcome::Done);
+    }
+    let graph = dossier::graph::Graph::load(&store)?;
+    let view = View::new(&store, &graph, &filters)?;
+    if !cli.quiet {
+        eprintln!(
+            "exporting {} nodes and {} relations",
+            view.node_count(),
+            view.edge_count()
+        );
+    }
+    match args.format {
+        ExportFormat::Json => write_output(args.output.as_deref(), out, |w| {
+            Ok(dossier::export::json::write_selected(&store, w, &view)?)
+        })?,
+        ExportFormat::Graphml => write_output(args.output.as_deref(), out, |w| {
+            Ok(dossier::export::graphml::write(
+                &view,
+                w,
+                args.merge_parallel,
+            )?)
+        })?,
+        ExportFormat::Gexf => write_output(args.output.as_deref(), out, |w| {
+            Ok(dossier::export::gexf::write(&view, w)?)
+        })?,
+        ExportFormat::Ftm => write_output(args.output.as_deref(), out, |w| {
+            Ok(dossier::export::ftm::write(&view, w)?)
+        })?,
+        ExportFormat::Dot => write_output(args.output.as_deref(), out, |w| {
+            Ok(dossier::export::dot::write(&view, w)?)
+        })?,
+        ExportFormat::Csv => {
+            let Some(dir) = &args.output else {
+                bail!(
+                    "`export csv` writes nodes.csv and edges.csv into a folder: give it with -o DIR"
+                );
+            };
+            dossier::export::csv::write(&view, dir)?;
+        }
+        ExportFormat::Svg | ExportFormat::Png => {
+            let mut dot = Vec::new();
+            dossier::export::dot::write(&view, &mut dot)?;
+            let format = if args.format == ExportFormat::Svg {
+                "-Tsvg"
+            } else {
+                "-Tpng"
+            };
+            let picture = render_with_graphviz(&dot, format)?;
+            write_output(args.output.as_deref(), out, |w| Ok(w.write_all(&picture)?))?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// Runs Graphviz's `dot` on a DOT text.
+fn render_with_graphviz(dot: &[u8], format: &str) -> Result<Vec<u8>> {
+    use std::process::{Command, Stdio};
+    let mut child = match Command::new("dot")
+        .arg(format)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+            "pictures are drawn by Graphviz, which is not installed: install it (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`), or export `dot` and draw it elsewhere"
+        ),
+        Err(e) => return Err(anyhow!("cannot run Graphviz's dot: {e}")),
+    };
+    let mut stdin = child.stdin.take().expect("piped");
+    let input = dot.to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().context("Graphviz's dot failed")?;
+    let _ = feeder.join();
+    if !output.status.success() {
+        bail!(
+            "Graphviz's dot failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(output.stdout)
+}
+
+/// Writes through `write` to `path` (via a temporary file renamed at the
+/// end, so a failed export leaves no half file) or to standard output.
+fn write_output(
+    path: Option<&std::path::Path>,
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match path {
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            write(&mut writer)?;
+            writer.flush()?;
+            drop(writer);
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let mut writer = std::io::BufWriter::new(out);
+            write(&mut writer)?;
+            writer.flush()?;
+        }
+    }
+    Ok(())
 }
 
 /// `dossier query`.

@@ -11,28 +11,13 @@
 //! The shape is a contract with scripts and later exports: fields are only
 //! ever added. One node or edge per line, so two exports diff well.
 
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use rusqlite::params;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-/// Why an export failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    /// Reading the store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// Writing the output failed.
-    #[error("cannot write the export: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-impl From<rusqlite::Error> for ExportError {
-    fn from(e: rusqlite::Error) -> Self {
-        ExportError::Store(StoreError::Sqlite(e))
-    }
-}
+pub use super::ExportError;
 
 /// A node of the graph: an entity or a document.
 #[derive(Debug, Serialize)]
@@ -97,6 +82,29 @@ pub struct Edge {
 
 /// Writes the whole graph of `store` as node-link JSON.
 pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
+    write_filtered(store, out, None)
+}
+
+/// Writes the part of the graph a [`super::view::View`] selects, in the
+/// same shape and order as [`write`].
+pub fn write_selected(
+    store: &Store,
+    out: &mut dyn Write,
+    view: &super::view::View<'_>,
+) -> Result<(), ExportError> {
+    let selection = (view.node_ids(), view.relation_ids());
+    write_filtered(store, out, Some(&selection))
+}
+
+type Selection = (rustc_hash::FxHashSet<String>, rustc_hash::FxHashSet<i64>);
+
+fn write_filtered(
+    store: &Store,
+    out: &mut dyn Write,
+    selection: Option<&Selection>,
+) -> Result<(), ExportError> {
+    let keep_node = |id: &str| selection.is_none_or(|(nodes, _)| nodes.contains(id));
+    let keep_relation = |id: i64| selection.is_none_or(|(_, relations)| relations.contains(&id));
     let conn = store.conn();
     out.write_all(b"{\"nodes\":[\n")?;
     let mut first = true;
@@ -114,6 +122,9 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
+            if !keep_node(&format!("document:{}", row.get::<_, i64>(0)?)) {
+                continue;
+            }
             let path: String = row.get(1)?;
             let mut attributes = BTreeMap::new();
             attributes.insert("sha256".into(), row.get::<_, String>(3)?.into());
@@ -167,6 +178,9 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
             let total = total.unwrap_or_default();
             let attributes: BTreeMap<String, serde_json::Value> =
                 serde_json::from_str(&attributes).unwrap_or_default();
+            if !keep_node(&format!("entity:{id}")) {
+                continue;
+            }
             let node = Node {
                 id: format!("entity:{id}"),
                 kind,
@@ -209,6 +223,9 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let relation: i64 = row.get(0)?;
+            if !keep_relation(relation) {
+                continue;
+            }
             let target = match (row.get::<_, Option<i64>>(3)?, row.get::<_, Option<i64>>(4)?) {
                 (Some(entity), _) => format!("entity:{entity}"),
                 (None, Some(document)) => format!("document:{document}"),

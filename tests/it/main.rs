@@ -22,9 +22,12 @@
 
 mod crash;
 mod encodings;
+mod export_other;
+mod export_xml;
 mod gazetteer;
 mod ingest;
 mod listing;
+mod python;
 mod queries;
 mod relations;
 mod samples;

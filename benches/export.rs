@@ -1,0 +1,92 @@
+//! `cargo bench --bench export`: every export of the graph of more than a
+//! million relations that `cargo bench --bench query` builds (it must have
+//! run once), written to a sink. Each format is timed from a loaded graph;
+//! the peak memory of the process is read after each, to show that writing
+//! does not grow it (the output streams).
+
+mod common;
+
+use dossier::export::view::{Filters, View};
+use dossier::graph::Graph;
+use dossier::store::Store;
+use std::time::Instant;
+
+/// The process's peak resident memory so far, in MB (Linux).
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let Some(data) = common::bench_data() else {
+        eprintln!("benchmark skipped: no ../shared/bench/make_bench.py and no DOSSIER_BENCH_DATA");
+        return;
+    };
+    let db = data.join("g1m/graph.sqlite");
+    if !db.exists() {
+        eprintln!(
+            "benchmark skipped: run `cargo bench --bench query` first (it builds {})",
+            db.display()
+        );
+        return;
+    }
+    let store = Store::open(&db).expect("open the graph database");
+    let started = Instant::now();
+    let graph = Graph::load(&store).expect("load");
+    let view = View::new(&store, &graph, &Filters::default()).expect("view");
+    println!(
+        "dossier export benchmark: {} nodes, {} relations; loaded and selected in {:.2} s, peak memory {:.0} MB",
+        view.node_count(),
+        view.edge_count(),
+        started.elapsed().as_secs_f64(),
+        peak_mb().unwrap_or(0.0)
+    );
+    type Writer =
+        fn(&View<'_>, &mut dyn std::io::Write) -> Result<(), dossier::export::ExportError>;
+    let formats: [(&str, Writer); 4] = [
+        ("graphml", |v, w| {
+            dossier::export::graphml::write(v, w, false)
+        }),
+        ("gexf", dossier::export::gexf::write),
+        ("ftm", dossier::export::ftm::write),
+        ("dot", dossier::export::dot::write),
+    ];
+    for (name, write) in formats {
+        let started = Instant::now();
+        let mut sink = CountingSink(0);
+        write(&view, &mut sink).expect("export");
+        println!(
+            "  {name}: {:.2} s, {:.0} MB written, peak memory {:.0} MB",
+            started.elapsed().as_secs_f64(),
+            sink.0 as f64 / 1e6,
+            peak_mb().unwrap_or(0.0)
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("dossier-export-bench-{}", std::process::id()));
+    let started = Instant::now();
+    dossier::export::csv::write(&view, &dir).expect("csv");
+    println!(
+        "  csv (two files): {:.2} s, peak memory {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        peak_mb().unwrap_or(0.0)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Counts what is written and keeps nothing.
+struct CountingSink(u64);
+
+impl std::io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,208 @@
+//! Two CSV files for Neo4j's bulk importer: `nodes.csv` and `edges.csv`,
+//! read by `neo4j-admin database import full --nodes=nodes.csv
+//! --relationships=edges.csv` with its default options.
+//!
+//! `nodes.csv` has the header
+//! `id:ID,name,type,aliases:string[],mentions:long,documents:string[],:LABEL`:
+//! the view's id (`entity:7`, `document:1`), the name (a document's path),
+//! the type as dossier writes it (`person`), the other names, the settled
+//! mentions, the paths of the documents mentioning the node, and the type
+//! capitalised as the node's label (`Person`, `Organisation`, `Place`,
+//! `State`, `Document`).
+//!
+//! `edges.csv` has the header
+//! `:START_ID,:END_ID,:TYPE,weight:long,quote,documents:string[],dates:string[]`:
+//! the subject's and the object's ids, the relation kind upper-cased with
+//! `-` turned into `_` as the relationship type (`resides-in` becomes
+//! `RESIDES_IN`), the pieces of evidence, the sentence of the first one,
+//! the paths of the documents holding evidence and the dates the evidence
+//! gives (ISO 8601 text, `--MM-DD` when the year is unknown, so strings and
+//! not Neo4j dates).
+//!
+//! Arrays are joined with `;`, the importer's default array delimiter. A `;`
+//! inside a value would split it, so it is written as `,` in array cells
+//! (`Foo; Bar` becomes `Foo, Bar`); single-valued cells keep it. Line breaks
+//! in any cell are written as spaces, so the importer needs no
+//! `--multiline-fields`. Quoting follows RFC 4180 (a `"` is doubled), which is
+//! what the importer expects unless `--legacy-style-quoting` is given.
+//!
+//! Both files are written under a temporary name and renamed when complete,
+//! so an interrupted export never leaves a half-written file under the final
+//! name.
+
+use super::ExportError;
+use super::view::{EdgeView, NodeView, View};
+use crate::query::ast::NodeType;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+/// The header of `nodes.csv`.
+const NODE_HEADER: [&str; 7] = [
+    "id:ID",
+    "name",
+    "type",
+    "aliases:string[]",
+    "mentions:long",
+    "documents:string[]",
+    ":LABEL",
+];
+
+/// The header of `edges.csv`.
+const EDGE_HEADER: [&str; 7] = [
+    ":START_ID",
+    ":END_ID",
+    ":TYPE",
+    "weight:long",
+    "quote",
+    "documents:string[]",
+    "dates:string[]",
+];
+
+/// Writes `nodes.csv` and `edges.csv` of `view` into `dir`, creating it if
+/// need be and replacing files of those names.
+pub fn write(view: &View<'_>, dir: &Path) -> Result<(), ExportError> {
+    std::fs::create_dir_all(dir)?;
+    let nodes = dir.join("nodes.csv");
+    let edges = dir.join("edges.csv");
+    let (nodes_tmp, edges_tmp) = (partial(&nodes), partial(&edges));
+    let written = write_nodes(view, &nodes_tmp).and_then(|()| write_edges(view, &edges_tmp));
+    if let Err(e) = written {
+        // The partial files are useless; failing to remove them changes
+        // nothing about the error to report.
+        let _ = std::fs::remove_file(&nodes_tmp);
+        let _ = std::fs::remove_file(&edges_tmp);
+        return Err(e);
+    }
+    std::fs::rename(&nodes_tmp, &nodes)?;
+    std::fs::rename(&edges_tmp, &edges)?;
+    Ok(())
+}
+
+/// The label Neo4j gets for a node of type `kind`.
+fn label(kind: NodeType) -> &'static str {
+    match kind {
+        NodeType::Person => "Person",
+        NodeType::Organisation => "Organisation",
+        NodeType::Place => "Place",
+        NodeType::State => "State",
+        NodeType::Document => "Document",
+    }
+}
+
+/// The relationship type Neo4j gets for a relation kind: upper case, with
+/// `_` for `-` (`resides-in` becomes `RESIDES_IN`).
+fn relationship_type(relation: &str) -> String {
+    relation.to_uppercase().replace('-', "_")
+}
+
+/// Where a file is written before it is complete.
+fn partial(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// A CSV writer on a new file at `path`.
+fn create(path: &Path) -> Result<csv::Writer<BufWriter<File>>, ExportError> {
+    let file = File::create(path)?;
+    Ok(csv::Writer::from_writer(BufWriter::new(file)))
+}
+
+/// Writes the node file.
+fn write_nodes(view: &View<'_>, path: &Path) -> Result<(), ExportError> {
+    let mut out = create(path)?;
+    out.write_record(NODE_HEADER).map_err(io::Error::from)?;
+    view.each_node(|node: &NodeView| {
+        let mentions = node.mentions.to_string();
+        let record = [
+            cell(&node.id),
+            cell(&node.label),
+            Cow::Borrowed(node.kind.as_str()),
+            Cow::Owned(array(&node.aliases)),
+            Cow::Borrowed(mentions.as_str()),
+            Cow::Owned(array(&node.documents)),
+            Cow::Borrowed(label(node.kind)),
+        ];
+        out.write_record(record.iter().map(|c| c.as_bytes()))
+            .map_err(io::Error::from)?;
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes the relationship file.
+fn write_edges(view: &View<'_>, path: &Path) -> Result<(), ExportError> {
+    let mut out = create(path)?;
+    out.write_record(EDGE_HEADER).map_err(io::Error::from)?;
+    view.each_edge(|edge: &EdgeView| {
+        let kind = relationship_type(&edge.relation);
+        let weight = edge.weight.to_string();
+        let record = [
+            cell(&edge.source),
+            cell(&edge.target),
+            cell(&kind),
+            Cow::Borrowed(weight.as_str()),
+            cell(&edge.quote),
+            Cow::Owned(array(&edge.documents)),
+            Cow::Owned(array(&edge.dates)),
+        ];
+        out.write_record(record.iter().map(|c| c.as_bytes()))
+            .map_err(io::Error::from)?;
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A single value as a cell: line breaks become spaces.
+fn cell(value: &str) -> Cow<'_, str> {
+    if value.contains(['\n', '\r']) {
+        Cow::Owned(value.replace("\r\n", " ").replace(['\n', '\r'], " "))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Values as an array cell: joined with `;`, a `;` inside a value written
+/// as `,`, empty values left out (the importer would read them as empty
+/// strings).
+fn array(values: &[String]) -> String {
+    values
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| cell(v).replace(';', ","))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_cells_keep_their_values_apart() {
+        let values = vec![
+            "Foo; Bar".to_string(),
+            String::new(),
+            "Baz\nQux".to_string(),
+        ];
+        assert_eq!(array(&values), "Foo, Bar;Baz Qux");
+        assert_eq!(array(&[]), "");
+    }
+
+    #[test]
+    fn cells_lose_line_breaks_only() {
+        assert_eq!(cell("a\r\nb\rc\nd; \"e\""), "a b c d; \"e\"");
+        assert!(matches!(cell("plain"), Cow::Borrowed("plain")));
+    }
+
+    #[test]
+    fn relationship_types_are_upper_snake_case() {
+        assert_eq!(relationship_type("resides-in"), "RESIDES_IN");
+        assert_eq!(relationship_type("appealed-to"), "APPEALED_TO");
+        assert_eq!(relationship_type("signed"), "SIGNED");
+    }
+}

@@ -1,0 +1,135 @@
+//! Graphviz DOT: `digraph dossier { … }`, for `dot -Tsvg` and friends.
+//!
+//! Every node is written with the view's id as its DOT id (`"entity:7"`),
+//! its name as `label`, and a shape and fill colour by type: a person is a
+//! blue ellipse, an organisation a green box, a place an orange house, a
+//! state a red hexagon and a document a grey folder. Every edge goes from
+//! the subject to the object, is labelled with its relation kind, and its
+//! `penwidth` grows with the pieces of evidence: `1 + log2(weight)`, so one
+//! piece draws a line of width 1 and eight pieces a line of width 4.
+//!
+//! Ids and labels are always double-quoted. Inside the quotes a `"` is
+//! written `\"` and a backslash `\\` (so that `\N`, `\l` and the other
+//! escapes of Graphviz labels never fire by accident), a line break is
+//! written `\n`, and a `&` is written `&amp;` (Graphviz reads HTML entities
+//! in labels, so a name holding `&lt;` would otherwise be drawn as `<`).
+//! No tooltips are written: Graphviz 2.x reads backslashes in them
+//! differently from labels, so they could not be escaped exactly.
+
+use super::ExportError;
+use super::view::{EdgeView, NodeView, View};
+use crate::query::ast::NodeType;
+use std::io::Write;
+
+/// Writes `view` as a DOT digraph to `out`.
+pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
+    writeln!(out, "digraph dossier {{")?;
+    writeln!(out, "  node [style=filled, fontname=\"Helvetica\"];")?;
+    writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=10];")?;
+    view.each_node(|node: &NodeView| {
+        let (shape, colour) = look(node.kind);
+        writeln!(
+            out,
+            "  {} [label={}, shape={shape}, fillcolor=\"{colour}\"];",
+            id(&node.id),
+            label(&node.label)
+        )?;
+        Ok(())
+    })?;
+    view.each_edge(|edge: &EdgeView| {
+        writeln!(
+            out,
+            "  {} -> {} [label={}, penwidth={:.2}];",
+            id(&edge.source),
+            id(&edge.target),
+            label(&edge.relation),
+            penwidth(edge.weight)
+        )?;
+        Ok(())
+    })?;
+    writeln!(out, "}}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The shape and fill colour of a node of type `kind`.
+fn look(kind: NodeType) -> (&'static str, &'static str) {
+    match kind {
+        NodeType::Person => ("ellipse", "#a6cee3"),
+        NodeType::Organisation => ("box", "#b2df8a"),
+        NodeType::Place => ("house", "#fdbf6f"),
+        NodeType::State => ("hexagon", "#fb9a99"),
+        NodeType::Document => ("folder", "#d9d9d9"),
+    }
+}
+
+/// The line width of an edge with `weight` pieces of evidence.
+fn penwidth(weight: u32) -> f64 {
+    1.0 + f64::from(weight.max(1)).log2()
+}
+
+/// `text` as a quoted DOT id: the same bytes always give the same id, and
+/// no text can end the quotes early.
+fn id(text: &str) -> String {
+    quoted(text, false)
+}
+
+/// `text` as a quoted DOT label that Graphviz draws as `text`.
+fn label(text: &str) -> String {
+    quoted(text, true)
+}
+
+/// `text` between double quotes, with `"`, backslashes and line breaks
+/// escaped, and `&` too when `entities` (labels, where Graphviz reads HTML
+/// entities).
+fn quoted(text: &str, entities: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {
+                // A CRLF is one line break; a lone CR is one too.
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '&' if entities => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_escape_what_dot_and_graphviz_read() {
+        assert_eq!(
+            label("Smith & Sons \"Quoted\" \\ Ltd"),
+            r#""Smith &amp; Sons \"Quoted\" \\ Ltd""#
+        );
+        assert_eq!(label("a\r\nb\rc\nd"), r#""a\nb\nc\nd""#);
+        assert_eq!(label(r"\N"), r#""\\N""#);
+    }
+
+    #[test]
+    fn ids_are_quoted_without_entities() {
+        assert_eq!(id("entity:7"), "\"entity:7\"");
+        assert_eq!(id("a&b\"c\\"), r#""a&b\"c\\""#);
+    }
+
+    #[test]
+    fn pen_width_grows_with_the_log_of_the_weight() {
+        assert_eq!(penwidth(0), 1.0);
+        assert_eq!(penwidth(1), 1.0);
+        assert_eq!(penwidth(8), 4.0);
+    }
+}

@@ -1,0 +1,238 @@
+//! GEXF 1.3, Gephi's own format, written so that Gephi and networkx open it
+//! as is and `xmllint --schema gexf.xsd` accepts it.
+//!
+//! Format choices:
+//! - The root is `<gexf xmlns="http://gexf.net/1.3"
+//!   xmlns:viz="http://gexf.net/1.3/viz" version="1.3">`, then `<meta>` with
+//!   the creator `dossier` and a description. There is no
+//!   `lastmodifieddate`, so that two exports of one database are identical.
+//! - One directed graph (`defaultedgetype="directed"`). Since the writer
+//!   streams, it cannot know before the first edge whether any edge carries
+//!   a date, so the graph is always `mode="dynamic" timeformat="date"`: an
+//!   edge whose evidence gives a date starts (`start`) at the earliest full
+//!   date, an edge without one has no `start` and is there from the
+//!   beginning, and nodes have no time at all, so they are always there.
+//! - A date as precise as the text is made a full date by taking the first
+//!   day it covers (`2022` becomes `2022-01-01`, `2022-10` becomes
+//!   `2022-10-01`); a date without a year (`--10-12`) is not a point in
+//!   time, so it is left out.
+//! - Node and edge attributes are declared up front in `<attributes
+//!   class="node">` (`type`, `aliases`, `mentions`, `documents`) and
+//!   `<attributes class="edge">` (`relation`, `quote`, `documents`, the last
+//!   with the id `edge-documents`), all static. Lists are joined into one string (aliases with ` | `,
+//!   documents with `; `), as in the GraphML export; a node without aliases
+//!   has no `aliases` value.
+//! - A node's `label` is its canonical name (a document's path); its colour
+//!   (`<viz:color>`) tells its type, from the Tableau 10 palette: person
+//!   blue `#1f77b4`, organisation orange `#ff7f0e`, place green `#2ca02c`,
+//!   state red `#d62728`, document grey `#7f7f7f`.
+//! - An edge's `label` and `kind` are its relation kind (with `kind`, Gephi
+//!   keeps parallel edges of different kinds apart instead of merging them)
+//!   and its `weight` is the number of pieces of evidence.
+//! - Text is escaped as in the GraphML export (`graphml::escape`).
+//! - Nodes and edges are written one at a time as the view hands them over,
+//!   so memory does not grow with the graph.
+
+use super::ExportError;
+use super::graphml::escape;
+use super::view::{EdgeView, NodeView, View};
+use crate::query::ast::NodeType;
+use std::io::{BufWriter, Write};
+
+/// Everything before the first node: the root element, the metadata, the
+/// graph and its attribute declarations.
+const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">
+  <meta>
+    <creator>dossier</creator>
+    <description>People, organisations, places, states and documents, and the relations the documents give evidence of</description>
+  </meta>
+  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">
+    <attributes class="node" mode="static">
+      <attribute id="type" title="type" type="string"/>
+      <attribute id="aliases" title="aliases" type="string"/>
+      <attribute id="mentions" title="mentions" type="long"/>
+      <attribute id="documents" title="documents" type="string"/>
+    </attributes>
+    <attributes class="edge" mode="static">
+      <attribute id="relation" title="relation" type="string"/>
+      <attribute id="quote" title="quote" type="string"/>
+      <attribute id="edge-documents" title="documents" type="string"/>
+    </attributes>
+    <nodes>
+"#;
+
+/// Between the last node and the first edge.
+const MIDDLE: &str = "    </nodes>\n    <edges>\n";
+
+/// Everything after the last edge.
+const FOOTER: &str = "    </edges>\n  </graph>\n</gexf>\n";
+
+/// Writes `view` as GEXF 1.3.
+pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
+    let mut out = BufWriter::new(out);
+    out.write_all(HEADER.as_bytes())?;
+    view.each_node(|node| write_node(&mut out, node))?;
+    out.write_all(MIDDLE.as_bytes())?;
+    view.each_edge(|edge| write_edge(&mut out, edge))?;
+    out.write_all(FOOTER.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The colour of a node type, as red, green and blue.
+fn color(kind: NodeType) -> (u8, u8, u8) {
+    match kind {
+        NodeType::Person => (0x1f, 0x77, 0xb4),
+        NodeType::Organisation => (0xff, 0x7f, 0x0e),
+        NodeType::Place => (0x2c, 0xa0, 0x2c),
+        NodeType::State => (0xd6, 0x27, 0x28),
+        NodeType::Document => (0x7f, 0x7f, 0x7f),
+    }
+}
+
+/// Writes one `<node>` with its values and colour.
+fn write_node(out: &mut impl Write, node: &NodeView) -> Result<(), ExportError> {
+    writeln!(
+        out,
+        "      <node id=\"{}\" label=\"{}\">",
+        escape(&node.id),
+        escape(&node.label)
+    )?;
+    writeln!(out, "        <attvalues>")?;
+    attvalue(out, "type", node.kind.as_str())?;
+    if !node.aliases.is_empty() {
+        attvalue(out, "aliases", &node.aliases.join(" | "))?;
+    }
+    attvalue(out, "mentions", &node.mentions.to_string())?;
+    attvalue(out, "documents", &node.documents.join("; "))?;
+    writeln!(out, "        </attvalues>")?;
+    let (r, g, b) = color(node.kind);
+    writeln!(out, "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>")?;
+    writeln!(out, "      </node>")?;
+    Ok(())
+}
+
+/// Writes one `<edge>` with its values.
+fn write_edge(out: &mut impl Write, edge: &EdgeView) -> Result<(), ExportError> {
+    let relation = escape(&edge.relation);
+    write!(
+        out,
+        "      <edge id=\"{}\" source=\"{}\" target=\"{}\" label=\"{relation}\" kind=\"{relation}\" weight=\"{}\"",
+        escape(&edge.id),
+        escape(&edge.source),
+        escape(&edge.target),
+        edge.weight
+    )?;
+    if let Some(start) = earliest(&edge.dates) {
+        write!(out, " start=\"{start}\"")?;
+    }
+    writeln!(out, ">")?;
+    writeln!(out, "        <attvalues>")?;
+    attvalue(out, "relation", &edge.relation)?;
+    attvalue(out, "quote", &edge.quote)?;
+    attvalue(out, "edge-documents", &edge.documents.join("; "))?;
+    writeln!(out, "        </attvalues>")?;
+    writeln!(out, "      </edge>")?;
+    Ok(())
+}
+
+/// Writes `<attvalue for="id" value="value"/>`, the value escaped.
+fn attvalue(out: &mut impl Write, id: &str, value: &str) -> Result<(), ExportError> {
+    writeln!(
+        out,
+        "          <attvalue for=\"{id}\" value=\"{}\"/>",
+        escape(value)
+    )?;
+    Ok(())
+}
+
+/// The earliest of `dates` that is, or can be made, a full date.
+fn earliest(dates: &[String]) -> Option<String> {
+    dates.iter().filter_map(|d| full_date(d)).min()
+}
+
+/// `date` (ISO 8601 as precise as the text: `2022`, `2022-10` or
+/// `2022-10-12`) as the first full date it covers; `None` for a date
+/// without a year (`--10-12`) or anything that is not a valid date.
+fn full_date(date: &str) -> Option<String> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let number = |part: &str, digits: usize| {
+        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let (year, month, day) = match parts.as_slice() {
+        [y] => (number(y, 4)?, 1, 1),
+        [y, m] => (number(y, 4)?, number(m, 2)?, 1),
+        [y, m, d] => (number(y, 4)?, number(m, 2)?, number(d, 2)?),
+        _ => return None,
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    // XML Schema 1.0 has no year 0000.
+    (year >= 1 && (1..=days).contains(&day)).then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_dates() {
+        let table: &[(&str, Option<&str>)] = &[
+            ("2022", Some("2022-01-01")),
+            ("2022-10", Some("2022-10-01")),
+            ("2022-10-12", Some("2022-10-12")),
+            ("1994-12-11", Some("1994-12-11")),
+            ("2024-02-29", Some("2024-02-29")),
+            ("2023-02-29", None),
+            ("1900-02-29", None),
+            ("2000-02-29", Some("2000-02-29")),
+            ("2022-13", None),
+            ("2022-00", None),
+            ("2022-04-31", None),
+            ("2022-04-00", None),
+            ("0000", None),
+            ("--10-12", None),
+            ("--10", None),
+            ("", None),
+            ("22", None),
+            ("2022-1", None),
+            ("2022-10-12T10:00", None),
+            ("２０２２", None),
+        ];
+        for (date, expected) in table {
+            assert_eq!(full_date(date).as_deref(), *expected, "full_date({date:?})");
+        }
+    }
+
+    #[test]
+    fn earliest_full_date_wins() {
+        let dates = |d: &[&str]| d.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(earliest(&dates(&[])), None);
+        assert_eq!(earliest(&dates(&["--03-01"])), None);
+        assert_eq!(
+            earliest(&dates(&["--01-01", "2022-10-12", "2022-10"])).as_deref(),
+            Some("2022-10-01")
+        );
+        assert_eq!(
+            earliest(&dates(&["1999", "1998-12-31"])).as_deref(),
+            Some("1998-12-31")
+        );
+    }
+
+    #[test]
+    fn colours_are_distinct() {
+        let mut colours: Vec<(u8, u8, u8)> = NodeType::ALL.into_iter().map(color).collect();
+        colours.sort();
+        colours.dedup();
+        assert_eq!(colours.len(), NodeType::ALL.len());
+    }
+}

@@ -1,0 +1,326 @@
+//! GraphML 1.0, written so that Gephi, yEd, networkx and igraph open it as
+//! is and `xmllint --schema graphml.xsd` accepts it.
+//!
+//! Format choices:
+//! - One directed graph (`edgedefault="directed"`). Node and edge ids are the
+//!   view's stable ids (`entity:7`, `document:1`, `relation:12`), which are
+//!   XML name tokens as the schema requires.
+//! - Every `<key>` has a descriptive id (never `d0`, `d1`, …), an explicit
+//!   `for` and an `attr.type`. Key ids are unique in the file, so the edge
+//!   label is `edge-label` and the edge documents `edge-documents`; their
+//!   `attr.name` is still `label` and `documents`, the names Gephi and
+//!   networkx show.
+//! - Nodes: `label` (the canonical name, or a document's path), `type`
+//!   (`person`, `organisation`, `place`, `state`, `document`), `aliases`
+//!   (joined with ` | `; left out when there are none), `mentions` (`long`)
+//!   and `documents` (paths joined with `; `). GraphML has no list type, so
+//!   lists are joined into one string.
+//! - Edges: `label` (the relation kind), `relation` (the same), `weight`
+//!   (`double`: the number of pieces of evidence, which Gephi takes as the
+//!   edge weight), `quote` (the sentence of the first piece of evidence) and
+//!   `documents` (joined with `; `).
+//! - All text goes through `escape`: markup characters and quotes become
+//!   entity references, tab, line feed and carriage return become character
+//!   references (so attribute normalisation cannot turn them into spaces),
+//!   and the characters XML 1.0 forbids become U+FFFD.
+//! - Nodes and edges are written one at a time as the view hands them over,
+//!   so memory does not grow with the graph, except with `merge_parallel`.
+//!
+//! With `merge_parallel`, all edges from one node to another become one
+//! edge, which is what Gephi does on import anyway (it sums the weights of
+//! parallel edges): its label and relation join the kinds in alphabetical
+//! order (`leads + member-of`), its weight is the total evidence, its quote
+//! the first edge's and its documents the union. The edges are grouped by
+//! (source, target) before any is written, so in this mode memory grows with
+//! the number of node pairs (each keeps its kinds, weight, first quote and
+//! documents). The merged edge keeps the id of the first edge of its pair.
+
+use super::ExportError;
+use super::view::{EdgeView, NodeView, View};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::io::{BufWriter, Write};
+
+/// Everything before the first node: the root element, the keys and the
+/// opening of the graph.
+const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
+  <key id="label" for="node" attr.name="label" attr.type="string"/>
+  <key id="type" for="node" attr.name="type" attr.type="string"/>
+  <key id="aliases" for="node" attr.name="aliases" attr.type="string"/>
+  <key id="mentions" for="node" attr.name="mentions" attr.type="long"/>
+  <key id="documents" for="node" attr.name="documents" attr.type="string"/>
+  <key id="edge-label" for="edge" attr.name="label" attr.type="string"/>
+  <key id="relation" for="edge" attr.name="relation" attr.type="string"/>
+  <key id="weight" for="edge" attr.name="weight" attr.type="double"/>
+  <key id="quote" for="edge" attr.name="quote" attr.type="string"/>
+  <key id="edge-documents" for="edge" attr.name="documents" attr.type="string"/>
+  <graph id="dossier" edgedefault="directed">
+"#;
+
+/// Everything after the last edge.
+const FOOTER: &str = "  </graph>\n</graphml>\n";
+
+/// Writes `view` as GraphML; with `merge_parallel`, one edge per ordered
+/// pair of nodes (see the module documentation).
+pub fn write(
+    view: &View<'_>,
+    out: &mut dyn Write,
+    merge_parallel: bool,
+) -> Result<(), ExportError> {
+    let mut out = BufWriter::new(out);
+    out.write_all(HEADER.as_bytes())?;
+    view.each_node(|node| write_node(&mut out, node))?;
+    if merge_parallel {
+        for edge in merge(view)? {
+            let label = edge.kinds.join(" + ");
+            let documents: Vec<String> = edge.documents.into_iter().collect();
+            write_edge(
+                &mut out,
+                &Edge {
+                    id: &edge.id,
+                    source: &edge.source,
+                    target: &edge.target,
+                    label: &label,
+                    weight: edge.weight,
+                    quote: &edge.quote,
+                    documents: &documents,
+                },
+            )?;
+        }
+    } else {
+        view.each_edge(|edge| {
+            write_edge(
+                &mut out,
+                &Edge {
+                    id: &edge.id,
+                    source: &edge.source,
+                    target: &edge.target,
+                    label: &edge.relation,
+                    weight: u64::from(edge.weight),
+                    quote: &edge.quote,
+                    documents: &edge.documents,
+                },
+            )
+        })?;
+    }
+    out.write_all(FOOTER.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes one `<node>` with its data.
+fn write_node(out: &mut impl Write, node: &NodeView) -> Result<(), ExportError> {
+    writeln!(out, "    <node id=\"{}\">", escape(&node.id))?;
+    data(out, "label", &node.label)?;
+    data(out, "type", node.kind.as_str())?;
+    if !node.aliases.is_empty() {
+        data(out, "aliases", &node.aliases.join(" | "))?;
+    }
+    data(out, "mentions", &node.mentions.to_string())?;
+    data(out, "documents", &node.documents.join("; "))?;
+    writeln!(out, "    </node>")?;
+    Ok(())
+}
+
+/// What one `<edge>` holds, merged or not.
+struct Edge<'a> {
+    /// The edge id.
+    id: &'a str,
+    /// The source node id.
+    source: &'a str,
+    /// The target node id.
+    target: &'a str,
+    /// The relation kind, or the kinds joined with ` + `.
+    label: &'a str,
+    /// Pieces of evidence.
+    weight: u64,
+    /// The sentence of the first piece of evidence.
+    quote: &'a str,
+    /// Paths of the documents holding evidence.
+    documents: &'a [String],
+}
+
+/// Writes one `<edge>` with its data.
+fn write_edge(out: &mut impl Write, edge: &Edge<'_>) -> Result<(), ExportError> {
+    writeln!(
+        out,
+        "    <edge id=\"{}\" source=\"{}\" target=\"{}\">",
+        escape(edge.id),
+        escape(edge.source),
+        escape(edge.target)
+    )?;
+    data(out, "edge-label", edge.label)?;
+    data(out, "relation", edge.label)?;
+    data(out, "weight", &edge.weight.to_string())?;
+    data(out, "quote", edge.quote)?;
+    data(out, "edge-documents", &edge.documents.join("; "))?;
+    writeln!(out, "    </edge>")?;
+    Ok(())
+}
+
+/// Writes `<data key="key">value</data>`, the value escaped.
+fn data(out: &mut impl Write, key: &str, value: &str) -> Result<(), ExportError> {
+    writeln!(out, "      <data key=\"{key}\">{}</data>", escape(value))?;
+    Ok(())
+}
+
+/// The edges of one ordered pair of nodes, merged.
+struct Merged {
+    /// The id of the pair's first edge.
+    id: String,
+    /// The source node id.
+    source: String,
+    /// The target node id.
+    target: String,
+    /// The relation kinds, sorted, without repeats.
+    kinds: Vec<String>,
+    /// Total pieces of evidence.
+    weight: u64,
+    /// The first edge's quote.
+    quote: String,
+    /// Every document holding evidence of any of the edges.
+    documents: BTreeSet<String>,
+}
+
+/// Groups the view's edges by ordered pair of nodes, in the order the pairs
+/// first appear.
+fn merge(view: &View<'_>) -> Result<Vec<Merged>, ExportError> {
+    let mut merged: Vec<Merged> = Vec::new();
+    let mut index: FxHashMap<(String, String), usize> = FxHashMap::default();
+    view.each_edge(|edge: &EdgeView| {
+        let key = (edge.source.clone(), edge.target.clone());
+        match index.get(&key) {
+            Some(&i) => {
+                let pair = &mut merged[i];
+                if let Err(at) = pair.kinds.binary_search(&edge.relation) {
+                    pair.kinds.insert(at, edge.relation.clone());
+                }
+                pair.weight += u64::from(edge.weight);
+                pair.documents.extend(edge.documents.iter().cloned());
+            }
+            None => {
+                index.insert(key, merged.len());
+                merged.push(Merged {
+                    id: edge.id.clone(),
+                    source: edge.source.clone(),
+                    target: edge.target.clone(),
+                    kinds: vec![edge.relation.clone()],
+                    weight: u64::from(edge.weight),
+                    quote: edge.quote.clone(),
+                    documents: edge.documents.iter().cloned().collect(),
+                });
+            }
+        }
+        Ok(())
+    })?;
+    Ok(merged)
+}
+
+/// `text` made safe for XML 1.0 element content and attribute values: `&`,
+/// `<`, `>`, `"` and `'` become entity references; tab, line feed and
+/// carriage return become character references, so that a parser's
+/// attribute and line-end normalisation gives them back unchanged; the
+/// characters XML 1.0 does not allow at all (the C0 controls other than
+/// those three, U+FFFE and U+FFFF) become U+FFFD.
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\t' => escaped.push_str("&#9;"),
+            '\n' => escaped.push_str("&#10;"),
+            '\r' => escaped.push_str("&#13;"),
+            c if forbidden(c) => escaped.push('\u{FFFD}'),
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// Whether [`escape`] changes `c`.
+fn needs_escape(c: char) -> bool {
+    matches!(c, '&' | '<' | '>' | '"' | '\'' | '\t' | '\n' | '\r') || forbidden(c)
+}
+
+/// Whether XML 1.0 forbids `c` anywhere in a document, even as a character
+/// reference (its `Char` production). Surrogates cannot occur in a Rust
+/// string, so only these remain.
+fn forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_table() {
+        let table: &[(&str, &str)] = &[
+            ("", ""),
+            ("plain text", "plain text"),
+            ("Smith & Sons", "Smith &amp; Sons"),
+            ("<Ltd>", "&lt;Ltd&gt;"),
+            ("\"Quoted\"", "&quot;Quoted&quot;"),
+            ("O'Brien", "O&apos;Brien"),
+            ("&amp;", "&amp;amp;"),
+            ("]]>", "]]&gt;"),
+            ("a\tb", "a&#9;b"),
+            ("a\nb", "a&#10;b"),
+            ("a\r\nb", "a&#13;&#10;b"),
+            ("nul\u{0}here", "nul\u{FFFD}here"),
+            ("bell\u{7}", "bell\u{FFFD}"),
+            ("\u{B}\u{C}", "\u{FFFD}\u{FFFD}"),
+            ("esc\u{1B}[0m", "esc\u{FFFD}[0m"),
+            ("unit\u{1F}sep", "unit\u{FFFD}sep"),
+            ("\u{FFFE}\u{FFFF}", "\u{FFFD}\u{FFFD}"),
+            // Allowed, if discouraged: DEL, C1 controls, non-characters
+            // outside U+FFFE and U+FFFF, and the line separators.
+            ("\u{7F}\u{85}\u{9F}", "\u{7F}\u{85}\u{9F}"),
+            ("\u{FDD0}\u{1FFFE}", "\u{FDD0}\u{1FFFE}"),
+            ("\u{2028}\u{2029}", "\u{2028}\u{2029}"),
+            ("Ичкерия Noxçiyçö 😀", "Ичкерия Noxçiyçö 😀"),
+            ("\u{FFFD}", "\u{FFFD}"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(escape(input), *expected, "escape({input:?})");
+        }
+    }
+
+    #[test]
+    fn escape_borrows_when_nothing_changes() {
+        assert!(matches!(escape("Alla Dudayeva"), Cow::Borrowed(_)));
+        assert!(matches!(escape("A & B"), Cow::Owned(_)));
+    }
+
+    #[test]
+    fn every_char_escapes_to_valid_xml() {
+        // The `Char` production of XML 1.0, written out independently of
+        // `forbidden`.
+        let xml_char = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let text = c.to_string();
+            let escaped = escape(&text);
+            let expected: Cow<'_, str> = if !xml_char(c) {
+                Cow::Borrowed("\u{FFFD}")
+            } else if matches!(c, '&' | '<' | '>' | '"' | '\'' | '\t' | '\n' | '\r') {
+                assert!(
+                    escaped.starts_with('&') && escaped.ends_with(';'),
+                    "{escaped:?}"
+                );
+                escaped.clone()
+            } else {
+                Cow::Borrowed(text.as_str())
+            };
+            assert_eq!(escaped, expected, "U+{:04X}", c as u32);
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! What every export writes: the nodes and edges of the graph, or of the
+//! part of it the filters select, each with the attributes the formats
+//! need, handed to the writer one at a time (memory does not grow with the
+//! output).
+//!
+//! Nodes come documents first (by path), then entities by type and name;
+//! edges come grouped by the document of their first piece of evidence, so
+//! that each document's text is read once for the quotes, and within it by
+//! relation id. Both orders are deterministic.
+
+use super::ExportError;
+use crate::graph::Graph;
+use crate::query::ast::NodeType;
+use crate::store::Store;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Which part of the graph to export. Every field narrows the selection;
+/// the default selects everything.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// Only nodes of these types (documents included only if listed); empty:
+    /// every type.
+    pub types: Vec<NodeType>,
+    /// Only relations of these kinds; empty: every kind.
+    pub relations: Vec<String>,
+    /// Only what lies within `depth` relations of this name.
+    pub around: Option<String>,
+    /// Hops for `around` (default 1).
+    pub depth: Option<u64>,
+    /// Only the edges a query of the query language matches.
+    pub query: Option<String>,
+    /// Only relations with at least this many pieces of evidence.
+    pub min_weight: u32,
+    /// Only relations with evidence in this document (a path or part of it).
+    pub document: Option<String>,
+}
+
+/// A node as the exports write it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    /// Stable id: `entity:<db id>` or `document:<db id>`.
+    pub id: String,
+    /// Canonical name, or a document's path.
+    pub label: String,
+    /// Its type.
+    pub kind: NodeType,
+    /// Other names, sorted (none for documents).
+    pub aliases: Vec<String>,
+    /// Settled mentions (for a document, the mentions it contains).
+    pub mentions: u64,
+    /// Paths of the documents mentioning it, sorted (a document: itself).
+    pub documents: Vec<String>,
+    /// Gazetteer attributes, by key (documents: none).
+    pub attributes: Vec<(String, String)>,
+}
+
+/// An edge as the exports write it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeView {
+    /// Stable id: `relation:<db id>`.
+    pub id: String,
+    /// Node id of the subject.
+    pub source: String,
+    /// Node id of the object.
+    pub target: String,
+    /// The relation kind.
+    pub relation: String,
+    /// Pieces of evidence.
+    pub weight: u32,
+    /// The sentence of the first piece of evidence.
+    pub quote: String,
+    /// Paths of the documents holding evidence, sorted.
+    pub documents: Vec<String>,
+    /// The dates the evidence gives, sorted (ISO 8601, as precise as the
+    /// text; `--MM-DD` when the year is unknown).
+    pub dates: Vec<String>,
+}
+
+/// The selected part of a loaded graph.
+pub struct View<'a> {
+    store: &'a Store,
+    graph: &'a Graph,
+    nodes: Vec<NodeIndex>,
+    edges: FxHashSet<EdgeIndex>,
+}
+
+impl<'a> View<'a> {
+    /// Selects the part of `graph` that `filters` describe. Entities with
+    /// mentions but no relation are nodes only when no filter is given
+    /// (they belong to the whole graph, not to any relation's part).
+    pub fn new(
+        store: &'a Store,
+        graph: &'a Graph,
+        filters: &Filters,
+    ) -> Result<View<'a>, ExportError> {
+        let kinds: Option<Vec<u16>> = if filters.relations.is_empty() {
+            None
+        } else {
+            let mut kinds = Vec::new();
+            for name in &filters.relations {
+                match graph.kind(name) {
+                    Some(k) => kinds.push(k),
+                    None if crate::eval::SCHEMA_KINDS.contains(&name.as_str()) => {}
+                    None => {
+                        return Err(ExportError::Filter(format!(
+                            "unknown relation `{name}` (stored: {})",
+                            graph.kinds.join(", ")
+                        )));
+                    }
+                }
+            }
+            Some(kinds)
+        };
+        let type_ok = |node: NodeIndex| {
+            filters.types.is_empty() || filters.types.contains(&graph.graph[node].kind)
+        };
+        let mut edges: FxHashSet<EdgeIndex> = graph
+            .graph
+            .edge_references()
+            .filter(|e| kinds.as_ref().is_none_or(|k| k.contains(&e.weight().kind)))
+            .filter(|e| e.weight().weight >= filters.min_weight)
+            .filter(|e| type_ok(e.source()) && type_ok(e.target()))
+            .map(|e| e.id())
+            .collect();
+        if let Some(query) = &filters.query {
+            let answer = crate::query::ask(query, graph, store).map_err(|e| {
+                ExportError::Filter(format!("--query: {}", e.render(query).trim_end()))
+            })?;
+            let matched: FxHashSet<EdgeIndex> = answer
+                .rows
+                .iter()
+                .flat_map(|r| r.edges.iter().copied())
+                .collect();
+            edges.retain(|e| matched.contains(e));
+        }
+        if let Some(document) = &filters.document {
+            let documents = store.documents_matching(document)?;
+            if documents.is_empty() {
+                return Err(ExportError::Filter(format!(
+                    "no document matches `{document}`"
+                )));
+            }
+            let mut with_evidence: FxHashSet<i64> = FxHashSet::default();
+            let mut stmt = store.conn().prepare_cached(
+                "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?1",
+            )?;
+            for (id, _) in &documents {
+                for relation in stmt.query_map([id], |r| r.get::<_, i64>(0))? {
+                    with_evidence.insert(relation?);
+                }
+            }
+            edges.retain(|e| with_evidence.contains(&graph.graph[*e].relation));
+        }
+        if let Some(name) = &filters.around {
+            let centre = around_node(store, graph, name)?;
+            let depth = filters.depth.unwrap_or(1);
+            let mut reached: FxHashMap<NodeIndex, u64> = FxHashMap::default();
+            reached.insert(centre, 0);
+            let mut queue = VecDeque::from([centre]);
+            while let Some(node) = queue.pop_front() {
+                let d = reached[&node];
+                if d >= depth {
+                    continue;
+                }
+                for e in graph
+                    .graph
+                    .edges_directed(node, petgraph::Direction::Outgoing)
+                    .chain(
+                        graph
+                            .graph
+                            .edges_directed(node, petgraph::Direction::Incoming),
+                    )
+                {
+                    if !edges.contains(&e.id()) {
+                        continue;
+                    }
+                    let other = if e.source() == node {
+                        e.target()
+                    } else {
+                        e.source()
+                    };
+                    if let std::collections::hash_map::Entry::Vacant(slot) = reached.entry(other) {
+                        slot.insert(d + 1);
+                        queue.push_back(other);
+                    }
+                }
+            }
+            edges.retain(|e| {
+                let (s, t) = graph
+                    .graph
+                    .edge_endpoints(*e)
+                    .expect("an edge of the graph");
+                reached.contains_key(&s) && reached.contains_key(&t)
+            });
+        }
+        let mut nodes: FxHashSet<NodeIndex> = FxHashSet::default();
+        for e in &edges {
+            let (s, t) = graph
+                .graph
+                .edge_endpoints(*e)
+                .expect("an edge of the graph");
+            nodes.insert(s);
+            nodes.insert(t);
+        }
+        let unfiltered = filters.types.is_empty()
+            && filters.relations.is_empty()
+            && filters.around.is_none()
+            && filters.query.is_none()
+            && filters.min_weight == 0
+            && filters.document.is_none();
+        if unfiltered {
+            nodes.extend(graph.graph.node_indices());
+        }
+        let mut nodes: Vec<NodeIndex> = nodes.into_iter().collect();
+        nodes.sort_by(|a, b| {
+            let (x, y) = (&graph.graph[*a], &graph.graph[*b]);
+            let doc = |k: NodeType| k != NodeType::Document;
+            (doc(x.kind), x.kind, &x.name, x.id).cmp(&(doc(y.kind), y.kind, &y.name, y.id))
+        });
+        Ok(View {
+            store,
+            graph,
+            nodes,
+            edges,
+        })
+    }
+
+    /// The graph the view selects from.
+    pub fn graph(&self) -> &Graph {
+        self.graph
+    }
+
+    /// Number of selected nodes.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Number of selected edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// The ids (`entity:<id>`, `document:<id>`) of the selected nodes.
+    pub fn node_ids(&self) -> FxHashSet<String> {
+        self.nodes
+            .iter()
+            .map(|n| {
+                let node = &self.graph.graph[*n];
+                match node.kind {
+                    NodeType::Document => format!("document:{}", node.id),
+                    _ => format!("entity:{}", node.id),
+                }
+            })
+            .collect()
+    }
+
+    /// The database ids of the selected relations.
+    pub fn relation_ids(&self) -> FxHashSet<i64> {
+        self.edges
+            .iter()
+            .map(|e| self.graph.graph[*e].relation)
+            .collect()
+    }
+
+    /// The relation kinds of the selected edges, sorted.
+    pub fn kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .edges
+            .iter()
+            .map(|e| self.graph.kinds[self.graph.graph[*e].kind as usize].clone())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// Calls `each` with every selected node, in order.
+    pub fn each_node(
+        &self,
+        mut each: impl FnMut(&NodeView) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        let conn = self.store.conn();
+        // Paths shared, and ranked once so each node's list sorts by integer.
+        let mut paths: Vec<(i64, Rc<str>)> = self
+            .store
+            .document_paths()?
+            .into_iter()
+            .map(|(id, path)| (id, Rc::from(path)))
+            .collect();
+        paths.sort_by(|a, b| a.1.cmp(&b.1));
+        let rank: FxHashMap<i64, u32> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (*id, i as u32))
+            .collect();
+        // Mention counts and documents of the selected entities, from the
+        // postings; aliases and attributes by id.
+        let wanted: FxHashSet<i64> = self
+            .nodes
+            .iter()
+            .filter(|n| self.graph.graph[**n].kind != NodeType::Document)
+            .map(|n| self.graph.graph[*n].id)
+            .collect();
+        let mut mentions: FxHashMap<i64, (u64, Vec<u32>)> = FxHashMap::default();
+        {
+            let mut stmt = conn.prepare_cached("SELECT data FROM entity_postings")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let data: Vec<u8> = row.get(0)?;
+                for p in crate::store::packed::decode_postings(&data) {
+                    if wanted.contains(&p.entity)
+                        && let Some(&r) = rank.get(&p.document)
+                    {
+                        let entry = mentions.entry(p.entity).or_default();
+                        entry.0 += u64::from(p.mentions);
+                        entry.1.push(r);
+                    }
+                }
+            }
+        }
+        let mut document_mentions =
+            conn.prepare_cached("SELECT mentions FROM document_mentions WHERE document_id = ?1")?;
+        let mut aliases =
+            conn.prepare_cached("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
+        let mut attributes =
+            conn.prepare_cached("SELECT attributes FROM entities WHERE id = ?1")?;
+        for &node in &self.nodes {
+            let n = &self.graph.graph[node];
+            let view = if n.kind == NodeType::Document {
+                let count: Option<i64> = document_mentions
+                    .query_row([n.id], |r| r.get(0))
+                    .map(Some)
+                    .or_else(|e| match e {
+                        rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                        e => Err(e),
+                    })?;
+                NodeView {
+                    id: format!("document:{}", n.id),
+                    label: n.name.clone(),
+                    kind: n.kind,
+                    aliases: Vec::new(),
+                    mentions: count.unwrap_or(0).max(0) as u64,
+                    documents: vec![n.name.clone()],
+                    attributes: Vec::new(),
+                }
+            } else {
+                let (count, mut ranks) = mentions.remove(&n.id).unwrap_or_default();
+                ranks.sort_unstable();
+                ranks.dedup();
+                let documents: Vec<String> = ranks
+                    .iter()
+                    .map(|&r| paths[r as usize].1.to_string())
+                    .collect();
+                let json: String = attributes.query_row([n.id], |r| r.get(0))?;
+                let map: std::collections::BTreeMap<String, serde_json::Value> =
+                    serde_json::from_str(&json).unwrap_or_default();
+                NodeView {
+                    id: format!("entity:{}", n.id),
+                    label: n.name.clone(),
+                    kind: n.kind,
+                    aliases: aliases
+                        .query_map([n.id], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?,
+                    mentions: count,
+                    documents,
+                    attributes: map
+                        .into_iter()
+                        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                        .collect(),
+                }
+            };
+            each(&view)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with every selected edge: grouped by the document of
+    /// its first piece of evidence, then by relation id.
+    pub fn each_edge(
+        &self,
+        mut each: impl FnMut(&EdgeView) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        let conn = self.store.conn();
+        let paths = self.store.document_paths()?;
+        let by_relation: FxHashMap<i64, EdgeIndex> = self
+            .edges
+            .iter()
+            .map(|e| (self.graph.graph[*e].relation, *e))
+            .collect();
+        let mut first = conn.prepare(
+            "SELECT e.relation_id, e.document_id, e.sentence_start, e.sentence_end
+             FROM evidence e
+             WHERE e.id = (SELECT min(id) FROM evidence f WHERE f.relation_id = e.relation_id)
+             ORDER BY e.document_id, e.relation_id",
+        )?;
+        let mut all =
+            conn.prepare_cached("SELECT document_id, date FROM evidence WHERE relation_id = ?1")?;
+        let mut text_of = conn.prepare_cached("SELECT text FROM documents WHERE id = ?1")?;
+        let mut current: Option<(i64, String)> = None;
+        let mut rows = first.query([])?;
+        while let Some(row) = rows.next()? {
+            let relation: i64 = row.get(0)?;
+            let Some(&edge) = by_relation.get(&relation) else {
+                continue;
+            };
+            let document: i64 = row.get(1)?;
+            if current.as_ref().is_none_or(|(id, _)| *id != document) {
+                let text: String = text_of.query_row([document], |r| r.get(0))?;
+                current = Some((document, text));
+            }
+            let text = &current.as_ref().expect("loaded above").1;
+            let (start, end): (i64, i64) = (row.get(2)?, row.get(3)?);
+            let quote = text
+                .get(start.max(0) as usize..end.max(0) as usize)
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut documents: Vec<String> = Vec::new();
+            let mut dates: Vec<String> = Vec::new();
+            for evidence in all.query_map([relation], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+            })? {
+                let (doc, date) = evidence?;
+                if let Some(path) = paths.get(&doc) {
+                    documents.push(path.clone());
+                }
+                dates.extend(date);
+            }
+            documents.sort();
+            documents.dedup();
+            dates.sort();
+            dates.dedup();
+            let (s, t) = self
+                .graph
+                .graph
+                .edge_endpoints(edge)
+                .expect("an edge of the graph");
+            let data = self.graph.graph[edge];
+            let node_id = |n: NodeIndex| {
+                let node = &self.graph.graph[n];
+                match node.kind {
+                    NodeType::Document => format!("document:{}", node.id),
+                    _ => format!("entity:{}", node.id),
+                }
+            };
+            each(&EdgeView {
+                id: format!("relation:{relation}"),
+                source: node_id(s),
+                target: node_id(t),
+                relation: self.graph.kinds[data.kind as usize].clone(),
+                weight: data.weight,
+                quote,
+                documents,
+                dates,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The node a name designates, for `--around`.
+fn around_node(store: &Store, graph: &Graph, name: &str) -> Result<NodeIndex, ExportError> {
+    let named = store.entities_named(name)?;
+    let nodes: Vec<NodeIndex> = named.iter().filter_map(|n| graph.entity(n.id)).collect();
+    match nodes.as_slice() {
+        [node] => Ok(*node),
+        [] if named.is_empty() => {
+            let similar = store.similar_names(name, 5)?;
+            Err(ExportError::Filter(if similar.is_empty() {
+                format!("--around: no entity is named `{name}`")
+            } else {
+                format!(
+                    "--around: no entity is named `{name}`; did you mean: {}?",
+                    similar.join(", ")
+                )
+            }))
+        }
+        [] => Err(ExportError::Filter(format!(
+            "--around: `{name}` has no relations"
+        ))),
+        _ => Err(ExportError::Filter(format!(
+            "--around: `{name}` is ambiguous: {}",
+            named
+                .iter()
+                .map(|n| format!("{} `{}`", n.kind, n.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
