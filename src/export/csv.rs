@@ -169,9 +169,10 @@ fn cell(value: &str) -> Cow<'_, str> {
 /// Values as an array cell: joined with `;`, a `;` inside a value written
 /// as `,`, empty values left out (the importer would read them as empty
 /// strings).
-fn array(values: &[String]) -> String {
+fn array<S: AsRef<str>>(values: &[S]) -> String {
     values
         .iter()
+        .map(AsRef::as_ref)
         .filter(|v| !v.is_empty())
         .map(|v| cell(v).replace(';', ","))
         .collect::<Vec<_>>()
@@ -190,7 +191,7 @@ mod tests {
             "Baz\nQux".to_string(),
         ];
         assert_eq!(array(&values), "Foo, Bar;Baz Qux");
-        assert_eq!(array(&[]), "");
+        assert_eq!(array::<String>(&[]), "");
     }
 
     #[test]

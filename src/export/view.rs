@@ -52,8 +52,9 @@ pub struct NodeView {
     pub aliases: Vec<String>,
     /// Settled mentions (for a document, the mentions it contains).
     pub mentions: u64,
-    /// Paths of the documents mentioning it, sorted (a document: itself).
-    pub documents: Vec<String>,
+    /// Paths of the documents mentioning it, sorted (a document: itself);
+    /// shared, as one path is listed by many nodes.
+    pub documents: Vec<Rc<str>>,
     /// Gazetteer attributes, by key (documents: none).
     pub attributes: Vec<(String, String)>,
 }
@@ -344,17 +345,15 @@ impl<'a> View<'a> {
                     kind: n.kind,
                     aliases: Vec::new(),
                     mentions: count.unwrap_or(0).max(0) as u64,
-                    documents: vec![n.name.clone()],
+                    documents: vec![Rc::from(n.name.as_str())],
                     attributes: Vec::new(),
                 }
             } else {
                 let (count, mut ranks) = mentions.remove(&n.id).unwrap_or_default();
                 ranks.sort_unstable();
                 ranks.dedup();
-                let documents: Vec<String> = ranks
-                    .iter()
-                    .map(|&r| paths[r as usize].1.to_string())
-                    .collect();
+                let documents: Vec<Rc<str>> =
+                    ranks.iter().map(|&r| paths[r as usize].1.clone()).collect();
                 let json: String = attributes.query_row([n.id], |r| r.get(0))?;
                 let map: std::collections::BTreeMap<String, serde_json::Value> =
                     serde_json::from_str(&json).unwrap_or_default();
@@ -391,14 +390,18 @@ impl<'a> View<'a> {
             .iter()
             .map(|e| (self.graph.graph[*e].relation, *e))
             .collect();
+        // One query: each relation's first piece of evidence (for the quote)
+        // with all its documents and dates, grouped by that first
+        // document so each text is read once.
         let mut first = conn.prepare(
-            "SELECT e.relation_id, e.document_id, e.sentence_start, e.sentence_end
-             FROM evidence e
-             WHERE e.id = (SELECT min(id) FROM evidence f WHERE f.relation_id = e.relation_id)
-             ORDER BY e.document_id, e.relation_id",
+            "SELECT f.relation_id, f.document_id, f.sentence_start, f.sentence_end, g.docs, g.dates
+             FROM (SELECT relation_id, min(id) AS first,
+                          group_concat(DISTINCT document_id) AS docs,
+                          group_concat(DISTINCT date) AS dates
+                   FROM evidence GROUP BY relation_id) g
+             JOIN evidence f ON f.id = g.first
+             ORDER BY f.document_id, f.relation_id",
         )?;
-        let mut all =
-            conn.prepare_cached("SELECT document_id, date FROM evidence WHERE relation_id = ?1")?;
         let mut text_of = conn.prepare_cached("SELECT text FROM documents WHERE id = ?1")?;
         let mut current: Option<(i64, String)> = None;
         let mut rows = first.query([])?;
@@ -420,19 +423,26 @@ impl<'a> View<'a> {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            let mut documents: Vec<String> = Vec::new();
-            let mut dates: Vec<String> = Vec::new();
-            for evidence in all.query_map([relation], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
-            })? {
-                let (doc, date) = evidence?;
-                if let Some(path) = paths.get(&doc) {
-                    documents.push(path.clone());
-                }
-                dates.extend(date);
-            }
+            // Document ids and dates come joined with commas (an ISO date
+            // has none).
+            let docs: Option<String> = row.get(4)?;
+            let mut documents: Vec<String> = docs
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|d| d.parse::<i64>().ok())
+                .filter_map(|d| paths.get(&d).cloned())
+                .collect();
             documents.sort();
             documents.dedup();
+            let found: Option<String> = row.get(5)?;
+            let mut dates: Vec<String> = found
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .collect();
             dates.sort();
             dates.dedup();
             let (s, t) = self
