@@ -22,6 +22,7 @@
 
 mod crash;
 mod encodings;
+mod export_filters;
 mod export_other;
 mod export_xml;
 mod gazetteer;

@@ -1,0 +1,117 @@
+//! The filters every export takes, checked through `export json` (whose
+//! nodes and edges are easy to count) and `export dot`; and pictures, which
+//! need Graphviz and say so clearly without it.
+
+use crate::support::Scratch;
+
+fn fixture_graph() -> Scratch {
+    let s = Scratch::new();
+    s.copy_fixture("corpus");
+    s.copy_fixture("relations");
+    s.ingest(&["corpus", "relations"]);
+    s
+}
+
+/// (nodes, edges, the relation kinds of the edges) of a filtered JSON export.
+fn shape(s: &Scratch, filters: &[&str]) -> (usize, usize, Vec<String>) {
+    let mut args = vec!["export", "json"];
+    args.extend_from_slice(filters);
+    let json: serde_json::Value = s.run(&args).ok().json();
+    let edges = json["edges"].as_array().unwrap();
+    let mut kinds: Vec<String> = edges
+        .iter()
+        .map(|e| e["relation"].as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    (json["nodes"].as_array().unwrap().len(), edges.len(), kinds)
+}
+
+#[test]
+fn each_filter_narrows_the_graph() {
+    let s = fixture_graph();
+    let (_, all_edges, all_kinds) = shape(&s, &[]);
+    assert!(
+        all_edges > 40 && all_kinds.len() >= 7,
+        "{all_edges} {all_kinds:?}"
+    );
+
+    let (_, edges, kinds) = shape(&s, &["--relations", "recognised,occupies"]);
+    assert_eq!(kinds, ["occupies", "recognised"]);
+    assert_eq!(edges, 8);
+
+    // Only people and states: no document, so no `signed`; no
+    // organisation, so no `member-of`.
+    let (_, _, kinds) = shape(&s, &["--types", "person,state"]);
+    assert_eq!(kinds, ["leads", "occupies", "recognised", "resides-in"]);
+
+    let (nodes, edges, kinds) = shape(&s, &["--around", "Seimas"]);
+    assert_eq!((nodes, edges), (6, 6), "{kinds:?}");
+    let (deeper, _, _) = shape(&s, &["--around", "Seimas", "--depth", "2"]);
+    assert!(deeper > nodes);
+
+    let (_, edges, kinds) = shape(&s, &["--query", "?who recognised Ichkeria"]);
+    assert_eq!((edges, kinds), (3, vec!["recognised".to_string()]));
+
+    let (_, edges, _) = shape(&s, &["--min-weight", "2"]);
+    assert!(edges > 0 && edges < all_edges);
+
+    let (_, edges, kinds) = shape(&s, &["--document", "resolution_rada"]);
+    assert_eq!(edges, 4, "{kinds:?}");
+}
+
+#[test]
+fn bad_filters_are_errors_that_say_why() {
+    let s = fixture_graph();
+    let cases = [
+        (vec!["--types", "people"], "unknown type `people`"),
+        (
+            vec!["--relations", "lives-in"],
+            "unknown relation `lives-in`",
+        ),
+        (vec!["--around", "Seimass"], "did you mean"),
+        (vec!["--query", "?x lives ?y"], "unknown relation `lives`"),
+        (
+            vec!["--document", "nothing-like-this"],
+            "no document matches",
+        ),
+    ];
+    for (filters, message) in cases {
+        let mut args = vec!["export", "dot"];
+        args.extend_from_slice(&filters);
+        let run = s.run(&args).expect_code(2);
+        assert!(run.stderr.contains(message), "{filters:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "");
+    }
+    let run = s.run(&["export", "csv"]).expect_code(2);
+    assert!(run.stderr.contains("give it with -o DIR"), "{}", run.stderr);
+}
+
+#[test]
+fn pictures_are_drawn_by_graphviz_or_explained() {
+    crate::python::tool("dot");
+    let s = fixture_graph();
+    let svg = s
+        .run(&["export", "svg", "--around", "Seimas", "-o", "around.svg"])
+        .ok();
+    assert_eq!(svg.stdout, "");
+    let text = std::fs::read_to_string(s.path().join("around.svg")).unwrap();
+    assert!(text.contains("<svg") && text.contains("Seimas"), "{text}");
+    s.run(&["export", "png", "--around", "Seimas", "-o", "around.png"])
+        .ok();
+    let png = std::fs::read(s.path().join("around.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // Without Graphviz on the PATH: a clear message, exit 2, no file.
+    let run = s
+        .command(&["export", "svg", "-o", "none.svg"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("Graphviz, which is not installed"),
+        "{stderr}"
+    );
+    assert!(!s.path().join("none.svg").exists());
+}
