@@ -170,13 +170,19 @@ fn cell(value: &str) -> Cow<'_, str> {
 /// as `,`, empty values left out (the importer would read them as empty
 /// strings).
 fn array<S: AsRef<str>>(values: &[S]) -> String {
-    values
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|v| !v.is_empty())
-        .map(|v| cell(v).replace(';', ","))
-        .collect::<Vec<_>>()
-        .join(";")
+    let mut joined = String::with_capacity(values.iter().map(|v| v.as_ref().len() + 1).sum());
+    for value in values.iter().map(AsRef::as_ref).filter(|v| !v.is_empty()) {
+        if !joined.is_empty() {
+            joined.push(';');
+        }
+        let value = cell(value);
+        if value.contains(';') {
+            joined.push_str(&value.replace(';', ","));
+        } else {
+            joined.push_str(&value);
+        }
+    }
+    joined
 }
 
 #[cfg(test)]

@@ -119,7 +119,16 @@ fn write_node(out: &mut impl Write, node: &NodeView) -> Result<(), ExportError> 
         data(out, "aliases", &node.aliases.join(" | "))?;
     }
     data(out, "mentions", &node.mentions.to_string())?;
-    data(out, "documents", &node.documents.join("; "))?;
+    // The longest data of all (an entity named in thousands of documents):
+    // written piece by piece rather than joined first.
+    write!(out, "      <data key=\"documents\">")?;
+    for (i, document) in node.documents.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"; ")?;
+        }
+        out.write_all(escape(document).as_bytes())?;
+    }
+    writeln!(out, "</data>")?;
     writeln!(out, "    </node>")?;
     Ok(())
 }
@@ -225,7 +234,13 @@ fn merge(view: &View<'_>) -> Result<Vec<Merged>, ExportError> {
 /// characters XML 1.0 does not allow at all (the C0 controls other than
 /// those three, U+FFFE and U+FFFF) become U+FFFD.
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    // A byte scan first: nearly every text needs nothing, and the only
+    // forbidden characters above ASCII (U+FFFE, U+FFFF) start with 0xEF.
+    let bytes = text.as_bytes();
+    let suspicious = bytes
+        .iter()
+        .any(|&b| b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF));
+    if !suspicious || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut escaped = String::with_capacity(text.len() + 16);
