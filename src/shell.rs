@@ -15,34 +15,6 @@ use rustyline::{Context, Editor, Helper};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The words the language knows, for completion.
-const KEYWORDS: [&str; 24] = [
-    "where",
-    "return",
-    "order",
-    "by",
-    "asc",
-    "desc",
-    "limit",
-    "and",
-    "or",
-    "not",
-    "contains",
-    "starts-with",
-    "matches",
-    "count",
-    "distinct",
-    "type",
-    "path",
-    "to",
-    "via",
-    "max",
-    "neighbours",
-    "depth",
-    "entities",
-    "documents",
-];
-
 /// What the prompt completes.
 struct Completion {
     /// Keywords and relation kinds.
@@ -53,7 +25,10 @@ struct Completion {
 
 impl Completion {
     fn new(graph: &Graph) -> Completion {
-        let mut words: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+        let mut words: Vec<String> = dossier::query::lexer::Keyword::ALL
+            .iter()
+            .map(|k| k.as_str().to_string())
+            .collect();
         words.extend(graph.kinds.iter().cloned());
         words.extend(["person", "organisation", "place", "state", "document"].map(String::from));
         let mut names: Vec<String> = graph

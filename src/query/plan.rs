@@ -372,44 +372,28 @@ impl Planner<'_> {
                 });
             }
         };
-        match matching {
-            Some(text) => {
-                let folded = crate::normalize::key(text, crate::normalize::Case::Fold);
-                let mut stmt = conn
-                    .prepare(
-                        "SELECT id, type, name FROM entities WHERE id IN (
-                           SELECT id FROM entities WHERE instr(folded, ?1) > 0
-                           UNION SELECT entity_id FROM aliases WHERE instr(folded, ?1) > 0)",
-                    )
-                    .map_err(sql_error)?;
-                let mut rows = stmt.query([folded]).map_err(sql_error)?;
-                while let Some(row) = rows.next().map_err(sql_error)? {
-                    add(
-                        row.get(0).map_err(sql_error)?,
-                        row.get_ref(1)
-                            .map_err(sql_error)?
-                            .as_str()
-                            .unwrap_or_default(),
-                        row.get(2).map_err(sql_error)?,
-                    );
-                }
-            }
-            None => {
-                let mut stmt = conn
-                    .prepare("SELECT id, type, name FROM entities")
-                    .map_err(sql_error)?;
-                let mut rows = stmt.query([]).map_err(sql_error)?;
-                while let Some(row) = rows.next().map_err(sql_error)? {
-                    add(
-                        row.get(0).map_err(sql_error)?,
-                        row.get_ref(1)
-                            .map_err(sql_error)?
-                            .as_str()
-                            .unwrap_or_default(),
-                        row.get(2).map_err(sql_error)?,
-                    );
-                }
-            }
+        // All entities, or those whose folded name or alias holds the text
+        // (`instr` of an empty text is true for every name).
+        let folded = matching
+            .map(|text| crate::normalize::key(text, crate::normalize::Case::Fold))
+            .unwrap_or_default();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, type, name FROM entities WHERE ?1 = '' OR id IN (
+                   SELECT id FROM entities WHERE instr(folded, ?1) > 0
+                   UNION SELECT entity_id FROM aliases WHERE instr(folded, ?1) > 0)",
+            )
+            .map_err(sql_error)?;
+        let mut rows = stmt.query([folded]).map_err(sql_error)?;
+        while let Some(row) = rows.next().map_err(sql_error)? {
+            add(
+                row.get(0).map_err(sql_error)?,
+                row.get_ref(1)
+                    .map_err(sql_error)?
+                    .as_str()
+                    .unwrap_or_default(),
+                row.get(2).map_err(sql_error)?,
+            );
         }
         Ok(listed)
     }

@@ -9,6 +9,7 @@
 //! A name with every character the formats treat specially (`&`, `"`, `\`,
 //! and `;` in an alias) must come back unchanged.
 
+use crate::exported::{Graph, JsonEdge};
 use crate::python::{run_python, tool};
 use crate::support::Scratch;
 use serde::Deserialize;
@@ -49,72 +50,7 @@ fn hostile() -> Scratch {
     s
 }
 
-/// `export json`, parsed.
-#[derive(Debug, Deserialize)]
-struct Graph {
-    nodes: Vec<JsonNode>,
-    edges: Vec<JsonEdge>,
-}
-
-/// A node of `export json`.
-#[derive(Debug, Deserialize)]
-struct JsonNode {
-    id: String,
-    #[serde(rename = "type")]
-    kind: String,
-    name: String,
-    aliases: Vec<String>,
-    documents: Vec<String>,
-    mentions: i64,
-    path: Option<String>,
-}
-
-impl JsonNode {
-    /// The name the other exports give the node: a document's path.
-    fn label(&self) -> &str {
-        self.path.as_deref().unwrap_or(&self.name)
-    }
-}
-
-/// An edge of `export json`.
-#[derive(Debug, Deserialize)]
-struct JsonEdge {
-    source: String,
-    target: String,
-    relation: String,
-    weight: usize,
-    evidence: Vec<JsonEvidence>,
-}
-
-/// A piece of evidence of `export json`.
-#[derive(Debug, Deserialize)]
-struct JsonEvidence {
-    document: String,
-    quote: String,
-    date: Option<String>,
-}
-
 impl Graph {
-    /// `export json` of the scratch database.
-    fn of(s: &Scratch) -> Graph {
-        s.run(&["export", "json"]).ok().json()
-    }
-
-    /// The nodes the view-based exports hold: every document and every
-    /// entity with a relation, by id.
-    fn exported(&self) -> BTreeMap<&str, &JsonNode> {
-        let related: BTreeSet<&str> = self
-            .edges
-            .iter()
-            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
-            .collect();
-        self.nodes
-            .iter()
-            .filter(|n| n.kind == "document" || related.contains(n.id.as_str()))
-            .map(|n| (n.id.as_str(), n))
-            .collect()
-    }
-
     /// The type of the node `id`.
     fn kind(&self, id: &str) -> &str {
         let node = self.nodes.iter().find(|n| n.id == id);

@@ -12,6 +12,7 @@
 //! (the forbidden characters as U+FFFD). `--merge-parallel` must turn the
 //! edges of one pair of nodes into one.
 
+use crate::exported::{Graph, JsonEdge};
 use crate::python::{run_python, tool};
 use crate::support::{Scratch, manifest_dir};
 use serde::Deserialize;
@@ -26,52 +27,6 @@ fn corpus() -> Scratch {
     s.copy_fixture("relations");
     s.ingest(&["corpus", "relations"]);
     s
-}
-
-/// `export json`, parsed.
-#[derive(Debug, Deserialize)]
-struct Graph {
-    nodes: Vec<JsonNode>,
-    edges: Vec<JsonEdge>,
-}
-
-/// A node of `export json`.
-#[derive(Debug, Deserialize)]
-struct JsonNode {
-    id: String,
-    #[serde(rename = "type")]
-    kind: String,
-    name: String,
-    aliases: Vec<String>,
-    documents: Vec<String>,
-    mentions: i64,
-    path: Option<String>,
-}
-
-impl JsonNode {
-    /// The label the XML exports give the node: a document's path, an
-    /// entity's canonical name.
-    fn label(&self) -> &str {
-        self.path.as_deref().unwrap_or(&self.name)
-    }
-}
-
-/// An edge of `export json`.
-#[derive(Debug, Deserialize)]
-struct JsonEdge {
-    source: String,
-    target: String,
-    relation: String,
-    weight: usize,
-    evidence: Vec<JsonEvidence>,
-}
-
-/// A piece of evidence of `export json`.
-#[derive(Debug, Deserialize)]
-struct JsonEvidence {
-    document: String,
-    quote: String,
-    date: Option<String>,
 }
 
 impl JsonEdge {
@@ -92,26 +47,6 @@ impl JsonEdge {
 }
 
 impl Graph {
-    /// `export json` of the scratch database.
-    fn of(s: &Scratch) -> Graph {
-        s.run(&["export", "json"]).ok().json()
-    }
-
-    /// The nodes the view-based exports hold: every document and every
-    /// entity with a relation, by id.
-    fn exported(&self) -> BTreeMap<&str, &JsonNode> {
-        let related: BTreeSet<&str> = self
-            .edges
-            .iter()
-            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
-            .collect();
-        self.nodes
-            .iter()
-            .filter(|n| n.kind == "document" || related.contains(n.id.as_str()))
-            .map(|n| (n.id.as_str(), n))
-            .collect()
-    }
-
     /// The edges as (source, target, relation, weight), sorted.
     fn edge_keys(&self) -> Vec<(String, String, String, f64)> {
         let mut keys: Vec<_> = self

@@ -25,6 +25,7 @@ mod encodings;
 mod export_filters;
 mod export_other;
 mod export_xml;
+mod exported;
 mod gazetteer;
 mod ingest;
 mod listing;
