@@ -159,7 +159,8 @@ fn write_edges(view: &View<'_>, path: &Path) -> Result<(), ExportError> {
 
 /// A single value as a cell: line breaks become spaces.
 fn cell(value: &str) -> Cow<'_, str> {
-    if value.contains(['\n', '\r']) {
+    // A byte scan: this runs on every path of every node's document list.
+    if value.bytes().any(|b| b == b'\n' || b == b'\r') {
         Cow::Owned(value.replace("\r\n", " ").replace(['\n', '\r'], " "))
     } else {
         Cow::Borrowed(value)
@@ -176,7 +177,7 @@ fn array<S: AsRef<str>>(values: &[S]) -> String {
             joined.push(';');
         }
         let value = cell(value);
-        if value.contains(';') {
+        if value.bytes().any(|b| b == b';') {
             joined.push_str(&value.replace(';', ","));
         } else {
             joined.push_str(&value);
