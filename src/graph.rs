@@ -125,18 +125,15 @@ impl Graph {
                 let Some(slot) = related.get_mut(&id) else {
                     continue;
                 };
-                let kind = match row
+                let Ok(kind) = row
                     .get_ref(1)?
                     .as_str()
                     .unwrap_or_default()
                     .parse::<EntityType>()
-                {
-                    Ok(EntityType::Person) => NodeType::Person,
-                    Ok(EntityType::Organisation) => NodeType::Organisation,
-                    Ok(EntityType::Place) => NodeType::Place,
-                    Ok(EntityType::State) => NodeType::State,
-                    Err(_) => continue,
+                else {
+                    continue;
                 };
+                let kind = NodeType::from(kind);
                 *slot = graph.add_node(Node {
                     kind,
                     id,

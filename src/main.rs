@@ -651,10 +651,7 @@ fn print_answer(
                     slot.insert(store.document_text(e.document)?.unwrap_or_default());
                 }
                 let text = &texts[&e.document];
-                let line = text
-                    .get(..e.sentence.start)
-                    .map_or(0, |t| t.matches('\n').count())
-                    + 1;
+                let line = dossier::store::line_at(text, e.sentence.start);
                 quotes.push(format!(
                     "{}:{line}: {}",
                     paths.get(&e.document).cloned().unwrap_or_default(),
@@ -792,10 +789,7 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
         };
         rows.push(Row {
             document: paths.get(&e.document).cloned().unwrap_or_default(),
-            line: text
-                .get(..e.sentence.start)
-                .map_or(0, |t| t.matches('\n').count())
-                + 1,
+            line: dossier::store::line_at(text, e.sentence.start),
             subject: name(e.subject)?,
             relation: e.kind.clone(),
             object,

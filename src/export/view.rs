@@ -249,13 +249,7 @@ impl<'a> View<'a> {
     pub fn node_ids(&self) -> FxHashSet<String> {
         self.nodes
             .iter()
-            .map(|n| {
-                let node = &self.graph.graph[*n];
-                match node.kind {
-                    NodeType::Document => format!("document:{}", node.id),
-                    _ => format!("entity:{}", node.id),
-                }
-            })
+            .map(|n| node_id(&self.graph.graph[*n]))
             .collect()
     }
 
@@ -340,7 +334,7 @@ impl<'a> View<'a> {
                         e => Err(e),
                     })?;
                 NodeView {
-                    id: format!("document:{}", n.id),
+                    id: node_id(n),
                     label: n.name.clone(),
                     kind: n.kind,
                     aliases: Vec::new(),
@@ -358,7 +352,7 @@ impl<'a> View<'a> {
                 let map: std::collections::BTreeMap<String, serde_json::Value> =
                     serde_json::from_str(&json).unwrap_or_default();
                 NodeView {
-                    id: format!("entity:{}", n.id),
+                    id: node_id(n),
                     label: n.name.clone(),
                     kind: n.kind,
                     aliases: aliases
@@ -451,17 +445,10 @@ impl<'a> View<'a> {
                 .edge_endpoints(edge)
                 .expect("an edge of the graph");
             let data = self.graph.graph[edge];
-            let node_id = |n: NodeIndex| {
-                let node = &self.graph.graph[n];
-                match node.kind {
-                    NodeType::Document => format!("document:{}", node.id),
-                    _ => format!("entity:{}", node.id),
-                }
-            };
             each(&EdgeView {
                 id: format!("relation:{relation}"),
-                source: node_id(s),
-                target: node_id(t),
+                source: node_id(&self.graph.graph[s]),
+                target: node_id(&self.graph.graph[t]),
                 relation: self.graph.kinds[data.kind as usize].clone(),
                 weight: data.weight,
                 quote,
@@ -470,6 +457,15 @@ impl<'a> View<'a> {
             })?;
         }
         Ok(())
+    }
+}
+
+/// The stable id of a node in every export: `document:<db id>` or
+/// `entity:<db id>`.
+fn node_id(node: &crate::graph::Node) -> String {
+    match node.kind {
+        NodeType::Document => format!("document:{}", node.id),
+        _ => format!("entity:{}", node.id),
     }
 }
 

@@ -80,6 +80,18 @@ pub struct Name {
     pub span: Span,
 }
 
+impl From<crate::model::EntityType> for NodeType {
+    fn from(kind: crate::model::EntityType) -> NodeType {
+        use crate::model::EntityType;
+        match kind {
+            EntityType::Person => NodeType::Person,
+            EntityType::Organisation => NodeType::Organisation,
+            EntityType::Place => NodeType::Place,
+            EntityType::State => NodeType::State,
+        }
+    }
+}
+
 /// The type of a graph node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeType {

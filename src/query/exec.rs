@@ -346,6 +346,15 @@ fn sort_rows_limited(
     *rows = keyed.into_iter().map(|(_, row)| row).collect();
 }
 
+/// A relation as a hop reads it: `kind →` along the edge, `← kind` against.
+fn hop_label(kind: &str, forward: bool) -> String {
+    if forward {
+        format!("{kind} →")
+    } else {
+        format!("← {kind}")
+    }
+}
+
 fn allowed(via: Option<&[u16]>, kind: u16) -> bool {
     via.is_none_or(|kinds| kinds.contains(&kind))
 }
@@ -410,11 +419,7 @@ fn path(graph: &Graph, from: NodeIndex, to: NodeIndex, via: Option<&[u16]>, max:
                 cells: vec![
                     Cell::Number(i as u64 + 1),
                     Cell::Node(a),
-                    Cell::Text(if forward {
-                        format!("{kind} →")
-                    } else {
-                        format!("← {kind}")
-                    }),
+                    Cell::Text(hop_label(kind, forward)),
                     Cell::Node(b),
                 ],
                 edges: vec![edge],
@@ -452,11 +457,7 @@ fn neighbours(graph: &Graph, of: NodeIndex, depth: u64, via: Option<&[u16]>) -> 
                             Cell::Node(other),
                             Cell::Text(graph.graph[other].kind.as_str().to_string()),
                             Cell::Number(d),
-                            Cell::Text(if forward {
-                                format!("{kind} →")
-                            } else {
-                                format!("← {kind}")
-                            }),
+                            Cell::Text(hop_label(kind, forward)),
                             Cell::Node(node),
                         ],
                         edges: vec![edge],

@@ -353,13 +353,10 @@ impl Planner<'_> {
         let conn = self.store.conn();
         let mut listed = Vec::new();
         let mut add = |id: i64, kind: &str, name: String| {
-            let kind = match kind {
-                "person" => NodeType::Person,
-                "organisation" => NodeType::Organisation,
-                "place" => NodeType::Place,
-                "state" => NodeType::State,
-                _ => return,
+            let Ok(kind) = kind.parse::<crate::model::EntityType>() else {
+                return;
             };
+            let kind = NodeType::from(kind);
             let node = self.graph.entity(id);
             let mentions = totals.get(&id).copied();
             if (node.is_some() || mentions.is_some()) && (types.is_empty() || types.contains(&kind))

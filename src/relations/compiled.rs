@@ -101,7 +101,8 @@ pub struct Compiled {
     pub(crate) by_word: u32,
     pub(crate) of_word: u32,
     pub(crate) under_word: u32,
-    pub(crate) party_word: u32,
+    pub(crate) to_word: u32,
+    pub(crate) in_word: u32,
 }
 
 impl Compiled {
@@ -127,14 +128,16 @@ impl Compiled {
             by_word: 0,
             of_word: 0,
             under_word: 0,
-            party_word: 0,
+            to_word: 0,
+            in_word: 0,
         };
         compiled.s_word = compiled.intern("s");
         compiled.as_word = compiled.intern("as");
         compiled.by_word = compiled.intern("by");
         compiled.of_word = compiled.intern("of");
         compiled.under_word = compiled.intern("under");
-        compiled.party_word = compiled.intern("party");
+        compiled.to_word = compiled.intern("to");
+        compiled.in_word = compiled.intern("in");
         for (name, flag) in LISTS {
             for phrase in set.list(name) {
                 compiled.add_phrase(phrase, Output::Flag(flag));

@@ -426,12 +426,7 @@ impl<'a> Context<'a> {
     /// is the object of a hedge (a request, a plan) a few words before it.
     fn asked_to(&self, subject: &Named, ts: usize, start: usize) -> bool {
         let layout = &self.layout;
-        let is_to = |t: usize| {
-            layout.tokens[t].punct == 0
-                && layout.text[layout.tokens[t].start as usize..layout.tokens[t].end as usize]
-                    .eq_ignore_ascii_case("to")
-        };
-        if ts == 0 || !is_to(ts - 1) {
+        if ts == 0 || layout.tokens[ts - 1].word != layout.rules.to_word {
             return false;
         }
         let first = layout
@@ -476,10 +471,7 @@ impl<'a> Context<'a> {
         let words: Vec<usize> = (start..ts)
             .filter(|&t| layout.tokens[t].punct == 0)
             .collect();
-        let is_to = |t: usize| {
-            layout.text[layout.tokens[t].start as usize..layout.tokens[t].end as usize]
-                .eq_ignore_ascii_case("to")
-        };
+        let is_to = |t: usize| layout.tokens[t].word == layout.rules.to_word;
         let numbered_only = |t: usize| {
             layout.text[layout.tokens[t].start as usize..layout.tokens[t].end as usize]
                 .bytes()
@@ -930,11 +922,7 @@ impl<'a> Context<'a> {
         }
         // ", Denmark" or ", in Paris".
         let mut before = slot.tokens.start - 1;
-        if tokens[before].punct == 0
-            && self.layout.text[tokens[before].start as usize..tokens[before].end as usize]
-                .eq_ignore_ascii_case("in")
-            && before > description.start
-        {
+        if tokens[before].word == self.layout.rules.in_word && before > description.start {
             before -= 1;
         }
         if tokens[before].punct != b',' {

@@ -23,7 +23,7 @@ pub mod schema;
 
 pub use read::{
     DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MentionRow, NamedEntity,
-    RelationObject, Totals,
+    RelationObject, Totals, line_at,
 };
 
 use crate::gazetteer::{Entry, Gazetteer};

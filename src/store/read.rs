@@ -562,6 +562,12 @@ fn context_after(text: &str, chars: usize) -> String {
     fold_space(&paragraph[..end])
 }
 
+/// The 1-based line of byte `offset` in `text`, counting line breaks as
+/// the mentions listing does.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    line_breaks(&text[..floor_boundary(text, offset)]) + 1
+}
+
 /// Line breaks in `text`: `\n`, `\r\n`, and a `\r` alone (old Mac files).
 fn line_breaks(text: &str) -> usize {
     let bytes = text.as_bytes();
