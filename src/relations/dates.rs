@@ -86,6 +86,12 @@ pub fn dates(text: &str) -> Vec<DateMention> {
             i += 1;
             continue;
         }
+        // Every form holds a digit: at `i`, or after the month word at `i`.
+        // Most words are followed by none, and are passed over at once.
+        if !b[i].is_ascii_digit() && !digit_after_word(b, i) {
+            i = run(b, i, u8::is_ascii_alphanumeric);
+            continue;
+        }
         match parse_at(text, i) {
             Some(Step::Found(end, date)) => {
                 found.push(DateMention { span: i..end, date });
@@ -118,14 +124,21 @@ fn parse_at(t: &str, i: usize) -> Option<Step> {
     forms.iter().find_map(|form| form(t, i))
 }
 
+/// Whether the letters at `i` are followed by a digit, perhaps after a
+/// full stop, a comma and spaces (`Oct. 18`, `October, 2022`): the only way
+/// a date can start with a word.
+fn digit_after_word(b: &[u8], i: usize) -> bool {
+    let p = run(b, i, u8::is_ascii_alphabetic);
+    let p = skip_ws(b, p + usize::from(is(b, p, b'.')));
+    let p = skip_ws(b, p + usize::from(is(b, p, b',')));
+    b.get(p).is_some_and(u8::is_ascii_digit)
+}
+
 /// `October 18, 2022`, `Oct. 18 2022`, `July 22-24, 2022`, `October 2022`, `July 13`.
 fn month_first(t: &str, i: usize) -> Option<Step> {
     let b = t.as_bytes();
     // Cheap look-ahead before reading the word as a month: a digit must follow.
-    let p = run(b, i, u8::is_ascii_alphabetic);
-    let p = skip_ws(b, p + usize::from(is(b, p, b'.')));
-    let p = skip_ws(b, p + usize::from(is(b, p, b',')));
-    if !b.get(p).is_some_and(u8::is_ascii_digit) {
+    if !digit_after_word(b, i) {
         return None;
     }
     let w = month_at(t, i)?;
