@@ -107,6 +107,15 @@ struct Output {
     next: u32,
 }
 
+/// The hash of a folded token, the same in every reader of tokens: the
+/// matcher's vocabulary and the relation rules' use it, so a token is
+/// hashed once (see [`Matcher::find_and`]).
+pub fn token_hash(token: &str) -> u64 {
+    const HASHER: foldhash::fast::FixedState =
+        foldhash::fast::FixedState::with_seed(0x5eed_d055_1e20);
+    HASHER.hash_one(token.as_bytes())
+}
+
 /// A compiled gazetteer, ready to find names in any number of texts.
 /// Read-only once built, so one matcher serves every thread.
 ///
@@ -127,7 +136,6 @@ pub struct Matcher {
     /// The case-kept keys of exact-case names.
     exact_keys: Vec<Box<str>>,
     names: usize,
-    hasher: foldhash::fast::FixedState,
 }
 
 /// A matcher that may still be being built on another thread: ingest starts
@@ -174,7 +182,6 @@ impl Matcher {
             outputs: Vec::new(),
             exact_keys: Vec::new(),
             names: 0,
-            hasher: foldhash::fast::FixedState::with_seed(0x5eed_d055_1e20),
         };
         let mut tokens: Vec<u32> = Vec::new();
         for (index, entry) in gazetteer.entries().iter().enumerate() {
@@ -208,7 +215,7 @@ impl Matcher {
     }
 
     fn hash(&self, token: &str) -> u64 {
-        self.hasher.hash_one(token.as_bytes())
+        token_hash(token)
     }
 
     fn word_id(&mut self, token: &str) -> u32 {
@@ -345,18 +352,19 @@ impl Matcher {
     /// Offsets are byte offsets into `text`. `text` must be shorter than
     /// 4 GiB (offsets are `u32`); longer texts are cut there.
     pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Match>) {
-        self.find_and(text, scratch, out, |_, _| {});
+        self.find_and(text, scratch, out, |_, _, _| {});
     }
 
-    /// [`Matcher::find`], also calling `each(byte_range, folded)` for every
-    /// token of the text, so that another reader of the tokens (the
-    /// relation rules) need not tokenise it again.
+    /// [`Matcher::find`], also calling `each(byte_range, folded, hash)` for
+    /// every token of the text (`hash` is [`token_hash`] of `folded`), so
+    /// that another reader of the tokens (the relation rules) need neither
+    /// tokenise nor hash it again.
     pub fn find_and(
         &self,
         text: &str,
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
-        mut each: impl FnMut(Range<usize>, &str),
+        mut each: impl FnMut(Range<usize>, &str, u64),
     ) {
         let text = if text.len() > u32::MAX as usize {
             let mut end = u32::MAX as usize;
@@ -375,8 +383,8 @@ impl Matcher {
         // small.
         let mut gap = 0;
         tokenize(text, Case::Fold, |range, token| {
-            each(range.clone(), token);
             let hash = self.hash(token);
+            each(range.clone(), token, hash);
             let found = self
                 .words
                 .find(hash, |w| w.hash == hash && w.is(token, &self.texts));

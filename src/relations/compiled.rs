@@ -6,8 +6,10 @@
 use super::layout::Tok;
 use super::rules::{Form, Rule, RuleSet, Types};
 use crate::gazetteer::Gazetteer;
+use crate::matcher::token_hash;
 use crate::model::EntityType;
 use crate::normalize::{self, Case};
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 
 /// No word, slot, entity or sentence.
@@ -74,10 +76,15 @@ pub(crate) struct CompiledReference {
 
 /// The rules, ready to run on documents.
 pub struct Compiled {
+    /// The vocabulary while it is being built (folded word to id).
     vocab: FxHashMap<Box<str>, u32>,
-    /// A bit per sketch of the vocabulary's words (see [`sketch`]): most
-    /// words of a text are not in the vocabulary, and this says so without
-    /// hashing them.
+    /// The vocabulary as texts read it: (hash, id) by [`token_hash`], so a
+    /// token the matcher has hashed is looked up without hashing again.
+    by_hash: HashTable<(u64, u32)>,
+    /// The folded text of each vocabulary id.
+    words: Vec<Box<str>>,
+    /// A bit per vocabulary word, at 16 bits of its hash: most words of a
+    /// text are not in the vocabulary, and this says so in one load.
     sketches: Box<[u64; SKETCH_WORDS]>,
     children: FxHashMap<(u32, u32), u32>,
     /// The trie node of each word at the root (the first step of every
@@ -111,6 +118,8 @@ impl Compiled {
         let set = gazetteer.relation_rules();
         let mut compiled = Compiled {
             vocab: FxHashMap::default(),
+            by_hash: HashTable::new(),
+            words: Vec::new(),
             sketches: Box::new([0; SKETCH_WORDS]),
             children: FxHashMap::default(),
             roots: Vec::new(),
@@ -146,6 +155,7 @@ impl Compiled {
         compiled.add_references(set);
         compiled.add_rules(set);
         compiled.add_entities(gazetteer);
+        compiled.index_vocabulary();
         compiled.roots = vec![NONE; compiled.vocab.len()];
         for (&(node, word), &child) in &compiled.children {
             if node == 0 {
@@ -155,9 +165,19 @@ impl Compiled {
         compiled
     }
 
+    /// Builds the hashed view of the finished vocabulary.
+    fn index_vocabulary(&mut self) {
+        self.words = vec![Box::from(""); self.vocab.len()];
+        for (word, &id) in &self.vocab {
+            let hash = token_hash(word);
+            let bit = sketch(hash);
+            self.sketches[bit / 64] |= 1 << (bit % 64);
+            self.by_hash.insert_unique(hash, (hash, id), |&(h, _)| h);
+            self.words[id as usize] = word.clone();
+        }
+    }
+
     fn intern(&mut self, word: &str) -> u32 {
-        let bit = sketch(word.as_bytes());
-        self.sketches[bit / 64] |= 1 << (bit % 64);
         let next = self.vocab.len() as u32;
         *self.vocab.entry(word.into()).or_insert(next)
     }
@@ -355,13 +375,18 @@ impl Compiled {
         self.institutions = found;
     }
 
-    /// The vocabulary id of a folded word, or [`NONE`].
-    pub(crate) fn word(&self, folded: &str) -> u32 {
-        let bit = sketch(folded.as_bytes());
+    /// The vocabulary id of a folded word whose [`token_hash`] is `hash`,
+    /// or [`NONE`].
+    pub(crate) fn word(&self, folded: &str, hash: u64) -> u32 {
+        let bit = sketch(hash);
         if self.sketches[bit / 64] & (1 << (bit % 64)) == 0 {
             return NONE;
         }
-        self.vocab.get(folded).copied().unwrap_or(NONE)
+        self.by_hash
+            .find(hash, |&(h, id)| {
+                h == hash && *self.words[id as usize] == *folded
+            })
+            .map_or(NONE, |&(_, id)| id)
     }
 
     /// The trigger word one typo away from `folded`, if exactly one is:
@@ -381,11 +406,9 @@ impl Compiled {
             }
             (found != NONE).then_some(found)
         };
-        let extra =
-            unique(&mut deletions(folded).filter_map(|d| self.typo_words.get(d.as_str()).copied()));
+        let extra = unique(&mut deleted_ids(folded, &self.typo_words).into_iter());
         let missing = || unique(&mut self.fuzzy.get(folded).copied().into_iter());
-        let changed =
-            || unique(&mut deletions(folded).filter_map(|d| self.fuzzy.get(d.as_str()).copied()));
+        let changed = || unique(&mut deleted_ids(folded, &self.fuzzy).into_iter());
         extra.or_else(missing).or_else(changed).unwrap_or(NONE)
     }
 
@@ -458,16 +481,24 @@ impl Compiled {
 
 const SKETCH_WORDS: usize = 1024;
 
-/// A 16-bit sketch of a word from its length and three of its bytes.
-fn sketch(word: &[u8]) -> usize {
-    let (first, last) = (word.first().copied(), word.last().copied());
-    let second = word.get(1).copied();
-    let mixed = (word.len() as u32)
-        .wrapping_mul(0x9E37)
-        .wrapping_add(u32::from(first.unwrap_or(0)).wrapping_mul(0x85EB))
-        .wrapping_add(u32::from(second.unwrap_or(0)).wrapping_mul(0xC2B3))
-        .wrapping_add(u32::from(last.unwrap_or(0)).wrapping_mul(0x27D5));
-    ((mixed ^ (mixed >> 16)) as usize) % (SKETCH_WORDS * 64)
+/// The sketch bit of a word: 16 bits of its hash that the hash table
+/// does not use first (it indexes by the low bits).
+fn sketch(hash: u64) -> usize {
+    (hash >> 48) as usize % (SKETCH_WORDS * 64)
+}
+
+/// The ids `map` gives the words `word` becomes with one letter deleted,
+/// looked up through one buffer (this runs on many words of every list).
+fn deleted_ids(word: &str, map: &FxHashMap<Box<str>, u32>) -> Vec<u32> {
+    let mut buffer = String::with_capacity(word.len());
+    word.char_indices()
+        .filter_map(|(i, c)| {
+            buffer.clear();
+            buffer.push_str(&word[..i]);
+            buffer.push_str(&word[i + c.len_utf8()..]);
+            map.get(buffer.as_str()).copied()
+        })
+        .collect()
 }
 
 /// Every string with one character of `word` removed.

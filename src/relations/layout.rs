@@ -5,6 +5,7 @@
 
 use super::compiled::{Compiled, Flag, NONE, Output};
 use super::sentence;
+use crate::matcher::token_hash;
 use crate::mention::Mention;
 use crate::model::EntityType;
 use crate::normalize::{self, Case};
@@ -58,15 +59,23 @@ impl Tokens {
     pub fn of(text: &str, rules: &Compiled) -> Tokens {
         let mut tokens = Tokens::for_text(text);
         normalize::tokenize(text, Case::Fold, |range, folded| {
-            tokens.push(rules, text, range, folded)
+            tokens.push(rules, text, range, folded, token_hash(folded))
         });
         tokens
     }
 
     /// Adds the token at `range` of `text`, `folded` as
-    /// [`crate::normalize::tokenize`] gives it.
+    /// [`crate::normalize::tokenize`] gives it, whose
+    /// [`token_hash`] is `hash`.
     #[inline]
-    pub fn push(&mut self, rules: &Compiled, text: &str, range: Range<usize>, folded: &str) {
+    pub fn push(
+        &mut self,
+        rules: &Compiled,
+        text: &str,
+        range: Range<usize>,
+        folded: &str,
+        hash: u64,
+    ) {
         let byte = text.as_bytes()[range.start];
         let (word_like, upper) = if byte.is_ascii() {
             (byte.is_ascii_alphanumeric(), byte.is_ascii_uppercase())
@@ -87,7 +96,7 @@ impl Tokens {
         self.0.push(Tok {
             start: range.start as u32,
             end: range.end as u32,
-            word: rules.word(folded),
+            word: rules.word(folded, hash),
             flags: 0,
             punct,
             upper,
