@@ -234,6 +234,9 @@ pub struct Summary {
     pub bytes: u64,
     /// Wall-clock seconds of the run (reading, matching, writing, indexing).
     pub seconds: f64,
+    /// Of those, seconds the writer was busy storing (the rest it waited
+    /// for the workers): near `seconds` means the store is the bottleneck.
+    pub writer_seconds: f64,
     /// Whether the run was interrupted (Ctrl-C); what was committed stays.
     pub interrupted: bool,
 }
@@ -325,8 +328,8 @@ pub fn read_text_with(
         let mut cell = cell.borrow_mut();
         let (scratch, matches) = &mut *cell;
         matches.clear();
-        matcher.find_and(text, scratch, matches, |range, folded| {
-            tokens.push(rules, text, range, folded)
+        matcher.find_and(text, scratch, matches, |range, folded, hash| {
+            tokens.push(rules, text, range, folded, hash)
         });
         let mut mentions = resolve(matches);
         metonymy.apply(text, &mut mentions);
@@ -372,6 +375,7 @@ pub fn run(
         |source| prepare(source, &known, settings),
         |prepared| {
             done += 1;
+            let busy_since = Instant::now();
             let step = (|| -> Result<(), StoreError> {
                 match prepared {
                     Prepared::Unchanged { size, .. } => {
@@ -483,6 +487,7 @@ pub fn run(
                 }
                 Ok(())
             })();
+            summary.writer_seconds += busy_since.elapsed().as_secs_f64();
             if let Err(e) = step {
                 return ControlFlow::Break(Err(e));
             }

@@ -150,11 +150,12 @@ fn run(cli: Cli) -> Result<Outcome> {
                         None => "matcher not needed (still building)".to_string(),
                     };
                     eprintln!(
-                        "timings: gazetteer read {:.2} s ({} entities), {built}, entities synced {:.2} s, ingest {:.2} s, peak memory {}",
+                        "timings: gazetteer read {:.2} s ({} entities), {built}, entities synced {:.2} s, ingest {:.2} s (writer busy {:.2} s), peak memory {}",
                         load_times.read,
                         gazetteer.len(),
                         load_times.sync,
                         summary.seconds,
+                        summary.writer_seconds,
                         peak_memory().unwrap_or_else(|| "unknown".into())
                     );
                 }
