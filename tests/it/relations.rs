@@ -314,3 +314,78 @@ fn a_malformed_rule_names_its_file_and_line() {
         ingest.stderr
     );
 }
+
+/// The relations and evidence of a database, as rows that do not depend on
+/// ids: (subject, kind, object, document, sentence start).
+fn evidence_rows(s: &Scratch) -> Vec<(String, String, String, String, i64)> {
+    let conn = rusqlite::Connection::open(s.db()).expect("open the database");
+    let mut stmt = conn
+        .prepare(
+            "SELECT su.name, r.kind, COALESCE(ob.name, od.path), d.path, e.sentence_start
+             FROM evidence e JOIN relations r ON r.id = e.relation_id
+             JOIN entities su ON su.id = r.subject_id
+             LEFT JOIN entities ob ON ob.id = r.object_entity_id
+             LEFT JOIN documents od ON od.id = r.object_document_id
+             JOIN documents d ON d.id = e.document_id
+             ORDER BY 1, 2, 3, 4, 5",
+        )
+        .expect("prepare");
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .expect("query")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+/// Ingest writes its batches without SQLite's foreign-key enforcement and
+/// removes a replaced document's relations itself: after a document
+/// changes, the database must hold exactly what a fresh ingest of the new
+/// text gives, with no dangling reference and no relation left without
+/// evidence.
+#[test]
+fn a_changed_document_replaces_its_relations_and_leaves_nothing_dangling() {
+    let s = corpus();
+    let letter = "relations/statement_signatories.txt";
+    let before = evidence_rows(&s);
+    assert!(
+        before.iter().any(|r| r.3 == letter && r.1 == "signed"),
+        "the fixture states signatures"
+    );
+    // Two signatories fewer, one other kept: some relations go with the
+    // old text, some stay.
+    let changed: String = s
+        .read(letter)
+        .lines()
+        .filter(|l| !l.starts_with("1. ") && !l.starts_with("5. "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    s.write(letter, &changed);
+    s.ingest(&["corpus", "relations"]).ok();
+    let after = evidence_rows(&s);
+    assert_ne!(before, after, "the changed text must change the evidence");
+
+    let fresh = Scratch::new();
+    fresh.copy_fixture("corpus");
+    fresh.copy_fixture("relations");
+    fresh.write(letter, &changed);
+    fresh.ingest(&["corpus", "relations"]).ok();
+    assert_eq!(after, evidence_rows(&fresh));
+
+    let conn = rusqlite::Connection::open(s.db()).expect("open the database");
+    let dangling: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .expect("foreign_key_check");
+    assert_eq!(dangling, 0, "rows refer to rows that are gone");
+    let bare: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM relations r
+             WHERE NOT EXISTS (SELECT 1 FROM evidence e WHERE e.relation_id = r.id)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("relations without evidence");
+    assert_eq!(bare, 0, "relations left without evidence");
+}
