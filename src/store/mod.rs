@@ -834,8 +834,14 @@ impl Store {
             .filter_map(Result::ok)
             .filter(|id| !keep.contains(id))
             .collect();
+        // Aliases go explicitly: this runs inside a batch, where nothing
+        // cascades (see `begin`).
+        let mut aliases = self
+            .conn
+            .prepare("DELETE FROM aliases WHERE entity_id = ?1")?;
         let mut delete = self.conn.prepare("DELETE FROM entities WHERE id = ?1")?;
         for id in &unused {
+            aliases.execute([id])?;
             delete.execute([id])?;
         }
         Ok(unused.len())

@@ -558,6 +558,32 @@ fn reindex_removes_an_entity_no_gazetteer_names_any_more() {
     assert_eq!(s.entities(&[]).len(), 19);
 }
 
+/// Reindex removes entities inside its batch, where SQLite's foreign-key
+/// enforcement is off: their aliases must go with them all the same.
+#[test]
+fn reindex_removes_a_dropped_entity_with_its_aliases() {
+    let s = with_gazetteer_copy();
+    s.copy_fixture("corpus");
+    s.ingest(&["corpus"]);
+    assert!(!s.mentions("Grozny").is_empty());
+    let places = s.read("gaz/places.tsv");
+    let line = places
+        .lines()
+        .find(|l| l.starts_with("Grozny\t"))
+        .expect("the fixture lists Grozny with an alias");
+    assert!(line.split('\t').nth(1).is_some_and(|a| !a.is_empty()));
+    s.write("gaz/places.tsv", places.replace(&format!("{line}\n"), ""));
+    let run = s.run(&["reindex"]).ok();
+    assert_eq!(reindexed(&run.stderr).2, 1);
+    let conn = rusqlite::Connection::open(s.db()).expect("open the database");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_eq!(
+        count("SELECT count(*) FROM aliases WHERE folded = 'грозныи' OR alias = 'Грозный'"),
+        0
+    );
+}
+
 #[test]
 fn an_added_entity_is_found_in_new_documents_at_once() {
     let s = with_gazetteer_copy();
