@@ -36,6 +36,8 @@ fn main() {
         return;
     }
     let store = Store::open(&db).expect("open the graph database");
+    // One read transaction for everything, as `dossier export` holds.
+    let _snapshot = store.snapshot().expect("begin a read transaction");
     let started = Instant::now();
     let graph = Graph::load(&store).expect("load");
     let view = View::new(&store, &graph, &Filters::default()).expect("view");

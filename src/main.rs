@@ -455,6 +455,7 @@ fn export_command(
         || filters.query.is_some()
         || filters.min_weight > 0
         || filters.document.is_some();
+    let _snapshot = store.snapshot()?;
     if args.format == ExportFormat::Json && !filtered {
         // The whole graph, straight from the store (its stable contract).
         write_output(args.output.as_deref(), out, |w| {
@@ -556,15 +557,18 @@ fn write_output(
             let tmp = path.with_extension("partial");
             let file = std::fs::File::create(&tmp)
                 .with_context(|| format!("cannot create {}", tmp.display()))?;
-            let mut writer = std::io::BufWriter::new(file);
+            // Exports run to a gigabyte: the system calls happen on a
+            // thread of their own while the next part is formatted.
+            let mut writer = dossier::export::background::BackgroundWriter::new(file);
             write(&mut writer)?;
-            writer.flush()?;
-            drop(writer);
+            writer
+                .finish()
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {
-            let mut writer = std::io::BufWriter::new(out);
+            let mut writer = std::io::BufWriter::with_capacity(1 << 20, out);
             write(&mut writer)?;
             writer.flush()?;
         }

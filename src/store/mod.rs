@@ -859,6 +859,27 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// Holds one read transaction until the returned guard is dropped:
+    /// everything read meanwhile comes from one snapshot of the database
+    /// (an ingest running at the same time is either all in or all out),
+    /// and the many small reads of an export do not each take and release
+    /// the database's locks (a fifth of an export's time before).
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, StoreError> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        Ok(Snapshot(&self.conn))
+    }
+}
+
+/// A read transaction; ends when dropped (see [`Store::snapshot`]).
+pub struct Snapshot<'a>(&'a Connection);
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // A read transaction has nothing to lose: ending it cannot fail in
+        // a way worth reporting.
+        let _ = self.0.execute_batch("COMMIT");
+    }
 }
 
 fn entry_digest(entry: &Entry) -> String {
