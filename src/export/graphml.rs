@@ -234,37 +234,72 @@ fn merge(view: &View<'_>) -> Result<Vec<Merged>, ExportError> {
 /// characters XML 1.0 does not allow at all (the C0 controls other than
 /// those three, U+FFFE and U+FFFF) become U+FFFD.
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
-    // A byte scan first: nearly every text needs nothing, and the only
-    // forbidden characters above ASCII (U+FFFE, U+FFFF) start with 0xEF.
     let bytes = text.as_bytes();
-    let suspicious = bytes
-        .iter()
-        .any(|&b| b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF));
-    if !suspicious || !text.chars().any(needs_escape) {
+    let next_flagged = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| FLAGGED[usize::from(b)])
+            .map(|k| from + k)
+    };
+    // Nearly every text has no flagged byte and is borrowed as it is.
+    let Some(mut at) = next_flagged(0) else {
         return Cow::Borrowed(text);
-    }
-    let mut escaped = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\t' => escaped.push_str("&#9;"),
-            '\n' => escaped.push_str("&#10;"),
-            '\r' => escaped.push_str("&#13;"),
-            c if forbidden(c) => escaped.push('\u{FFFD}'),
-            c => escaped.push(c),
+    };
+    let mut escaped = String::new();
+    let mut copied = 0;
+    loop {
+        // A flagged byte is ASCII or a lead byte: a character starts here.
+        let c = text[at..].chars().next().expect("a character starts here");
+        let replacement = match c {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '"' => Some("&quot;"),
+            '\'' => Some("&apos;"),
+            '\t' => Some("&#9;"),
+            '\n' => Some("&#10;"),
+            '\r' => Some("&#13;"),
+            c if forbidden(c) => Some("\u{FFFD}"),
+            _ => None,
+        };
+        if let Some(replacement) = replacement {
+            if escaped.is_empty() {
+                escaped.reserve(text.len() + 16);
+            }
+            escaped.push_str(&text[copied..at]);
+            escaped.push_str(replacement);
+            copied = at + c.len_utf8();
+        }
+        match next_flagged(at + c.len_utf8()) {
+            Some(next) => at = next,
+            None => break,
         }
     }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    escaped.push_str(&text[copied..]);
     Cow::Owned(escaped)
 }
 
-/// Whether [`escape`] changes `c`.
-fn needs_escape(c: char) -> bool {
-    matches!(c, '&' | '<' | '>' | '"' | '\'' | '\t' | '\n' | '\r') || forbidden(c)
-}
+/// The bytes [`escape`] looks at: the C0 controls, the five markup
+/// characters, and 0xEF, the first byte of U+FFFE and U+FFFF (and of other
+/// characters, which stay as they are).
+static FLAGGED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Whether XML 1.0 forbids `c` anywhere in a document, even as a character
 /// reference (its `Char` production). Surrogates cannot occur in a Rust
