@@ -6,6 +6,7 @@
 //! write a [`view::View`]: the loaded graph, or the part of it the filters
 //! select.
 
+pub mod background;
 pub mod csv;
 pub mod dot;
 pub mod ftm;
