@@ -12,7 +12,7 @@
 //! ever added. One node or edge per line, so two exports diff well.
 
 use crate::store::Store;
-use rusqlite::params;
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -106,6 +106,7 @@ fn write_filtered(
     let keep_node = |id: &str| selection.is_none_or(|(nodes, _)| nodes.contains(id));
     let keep_relation = |id: i64| selection.is_none_or(|(_, relations)| relations.contains(&id));
     let conn = store.conn();
+    let paths = SortedPaths::of(store)?;
     out.write_all(b"{\"nodes\":[\n")?;
     let mut first = true;
     let mut separator = |out: &mut dyn Write| -> std::io::Result<()> {
@@ -147,11 +148,10 @@ fn write_filtered(
         }
     }
     {
-        let totals: std::collections::HashMap<i64, crate::store::Totals> =
-            store.entity_totals()?.into_iter().collect();
+        let mut postings = paths.postings(store)?;
         // Only entities that are mentioned or related are nodes: look those
         // up by id rather than walk a gazetteer that may hold a million.
-        let mut wanted: std::collections::HashSet<i64> = totals.keys().copied().collect();
+        let mut wanted: std::collections::HashSet<i64> = postings.keys().copied().collect();
         {
             let mut related = conn.prepare(
                 "SELECT subject_id FROM relations
@@ -164,7 +164,7 @@ fn write_filtered(
         let mut entity =
             conn.prepare("SELECT type, name, attributes FROM entities WHERE id = ?1")?;
         let mut entities: Vec<(String, String, i64, String)> = Vec::with_capacity(wanted.len());
-        for id in wanted {
+        for &id in &wanted {
             let (kind, name, attributes): (String, String, String) =
                 entity.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             entities.push((kind, name, id, attributes));
@@ -172,53 +172,46 @@ fn write_filtered(
         entities.sort();
         let mut aliases =
             conn.prepare("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
-        let paths = store.document_paths()?;
         for (kind, name, id, attributes) in entities {
-            let total = totals.get(&id).copied();
-            let total = total.unwrap_or_default();
+            let EntityPostings {
+                mentions,
+                ambiguous,
+                mut ranks,
+            } = postings.remove(&id).unwrap_or_default();
             let attributes: BTreeMap<String, serde_json::Value> =
                 serde_json::from_str(&attributes).unwrap_or_default();
             if !keep_node(&format!("entity:{id}")) {
                 continue;
             }
-            let node = Node {
+            ranks.sort_unstable();
+            let node = EntityNode {
                 id: format!("entity:{id}"),
-                kind,
-                name,
+                kind: &kind,
+                name: &name,
                 aliases: aliases
                     .query_map([id], |r| r.get(0))?
                     .collect::<Result<_, _>>()?,
                 attributes,
-                documents: {
-                    let mut docs: Vec<String> = store
-                        .postings(id)?
-                        .iter()
-                        .filter_map(|p| paths.get(&p.document).cloned())
-                        .collect();
-                    docs.sort();
-                    docs
-                },
-                mentions: total.mentions,
-                ambiguous_mentions: total.ambiguous,
-                path: None,
+                documents: ranks
+                    .iter()
+                    .map(|&r| paths.sorted[r as usize].as_str())
+                    .collect(),
+                mentions,
+                ambiguous_mentions: ambiguous,
             };
             separator(out)?;
             serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
         }
     }
     out.write_all(b"\n],\"edges\":[\n")?;
+    let spool = Spool::gather(store, &paths, &keep_relation)?;
     let mut first_edge = true;
+    let mut edge = Vec::new();
+    let mut piece = Vec::new();
     {
         let mut stmt = conn.prepare(
             "SELECT r.id, r.subject_id, r.kind, r.object_entity_id, r.object_document_id
              FROM relations r ORDER BY r.subject_id, r.kind, r.object_entity_id, r.object_document_id",
-        )?;
-        let mut evidence = conn.prepare(
-            "SELECT d.path, v.sentence_start, v.sentence_end,
-                    CAST(substr(CAST(d.text AS BLOB), v.sentence_start + 1, v.sentence_end - v.sentence_start) AS TEXT),
-                    v.rule, v.confidence, v.date
-             FROM evidence v JOIN documents d ON d.id = v.document_id
-             WHERE v.relation_id = ?1 ORDER BY d.path, v.sentence_start, v.id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -231,33 +224,256 @@ fn write_filtered(
                 (None, Some(document)) => format!("document:{document}"),
                 (None, None) => continue,
             };
-            let evidence: Vec<Evidence> = evidence
-                .query_map(params![relation], |r| {
-                    Ok(Evidence {
-                        document: r.get(0)?,
-                        start: r.get(1)?,
-                        end: r.get(2)?,
-                        quote: r.get(3)?,
-                        rule: r.get(4)?,
-                        confidence: r.get(5)?,
-                        date: r.get(6)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
-            let edge = Edge {
+            let pieces = spool.pieces(relation);
+            // An `Edge` as serde writes it, its evidence copied from the
+            // spool: the head without its closing brace, then the array.
+            edge.clear();
+            let head = EdgeHead {
                 source: format!("entity:{}", row.get::<_, i64>(1)?),
                 target,
                 relation: row.get(2)?,
-                weight: evidence.len(),
-                evidence,
+                weight: pieces.len(),
             };
+            serde_json::to_writer(&mut edge, &head).map_err(std::io::Error::from)?;
+            edge.pop();
+            edge.extend_from_slice(b",\"evidence\":[");
+            for (i, entry) in pieces.iter().enumerate() {
+                if i > 0 {
+                    edge.push(b',');
+                }
+                spool.read(entry, &mut piece)?;
+                edge.extend_from_slice(&piece);
+            }
+            edge.extend_from_slice(b"]}");
             if !std::mem::take(&mut first_edge) {
                 out.write_all(b",\n")?;
             }
-            serde_json::to_writer(&mut *out, &edge).map_err(std::io::Error::from)?;
+            out.write_all(&edge)?;
         }
     }
     out.write_all(b"\n]}\n")?;
     out.flush()?;
     Ok(())
+}
+
+/// What the postings say of one entity.
+#[derive(Default)]
+struct EntityPostings {
+    /// Settled mentions.
+    mentions: i64,
+    /// Mentions as one candidate of an ambiguous name.
+    ambiguous: i64,
+    /// The [`SortedPaths`] ranks of the documents mentioning it.
+    ranks: Vec<u32>,
+}
+
+/// An entity's [`Node`], written from borrowed names and paths (the
+/// paths of a million-relation graph's nodes run to millions).
+#[derive(Serialize)]
+struct EntityNode<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    name: &'a str,
+    aliases: Vec<String>,
+    attributes: BTreeMap<String, serde_json::Value>,
+    documents: Vec<&'a str>,
+    mentions: i64,
+    ambiguous_mentions: i64,
+}
+
+/// The head of an [`Edge`]: its fields before `evidence`, in its order.
+#[derive(Serialize)]
+struct EdgeHead {
+    source: String,
+    target: String,
+    relation: String,
+    weight: usize,
+}
+
+/// The stored documents' paths, sorted, and each document's rank among
+/// them: sorting ranks sorts paths.
+struct SortedPaths {
+    sorted: Vec<String>,
+    rank: rustc_hash::FxHashMap<i64, u32>,
+}
+
+impl SortedPaths {
+    fn of(store: &Store) -> Result<SortedPaths, ExportError> {
+        let mut paths: Vec<(String, i64)> = store
+            .document_paths()?
+            .into_iter()
+            .map(|(id, path)| (path, id))
+            .collect();
+        paths.sort_unstable();
+        let rank = paths
+            .iter()
+            .enumerate()
+            .map(|(i, (_, id))| (*id, i as u32))
+            .collect();
+        Ok(SortedPaths {
+            sorted: paths.into_iter().map(|(path, _)| path).collect(),
+            rank,
+        })
+    }
+
+    /// Every mentioned entity's mention counts and the ranks of the
+    /// documents mentioning it, from one pass over the postings (a lookup
+    /// per entity read 64 entities' postings each time).
+    fn postings(
+        &self,
+        store: &Store,
+    ) -> Result<rustc_hash::FxHashMap<i64, EntityPostings>, ExportError> {
+        let mut out: rustc_hash::FxHashMap<i64, EntityPostings> = rustc_hash::FxHashMap::default();
+        let mut stmt = store.conn().prepare("SELECT data FROM entity_postings")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let data: Vec<u8> = row.get(0)?;
+            for p in crate::store::packed::decode_postings(&data) {
+                let entry = out.entry(p.entity).or_default();
+                entry.mentions += i64::from(p.mentions);
+                entry.ambiguous += i64::from(p.ambiguous);
+                if let Some(&rank) = self.rank.get(&p.document) {
+                    entry.ranks.push(rank);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every piece of evidence of the exported relations, written as JSON once
+/// into a temporary file, and an index of where each is, in the order the
+/// edges list them.
+///
+/// Edges are written in relation order, and looking up each relation's
+/// evidence (and reading its document for the quote) jumped all over the
+/// store: two thirds of the export's time. Read in the order the store
+/// keeps it instead, evidence comes grouped by document, so each text is
+/// read once; the file keeps memory to an index entry per piece however
+/// long the quotes.
+struct Spool {
+    file: std::fs::File,
+    /// Sorted by relation, then as the edges order their evidence: by
+    /// document path, sentence start and id.
+    index: Vec<SpoolEntry>,
+    /// Where each relation's entries are in `index`.
+    ranges: rustc_hash::FxHashMap<i64, (u32, u32)>,
+}
+
+/// Where one piece of evidence is in the spool, with its sort key.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SpoolEntry {
+    relation: i64,
+    path_rank: u32,
+    start: i64,
+    id: i64,
+    offset: u64,
+    len: u32,
+}
+
+impl Spool {
+    /// Writes the evidence of the relations `keep` accepts.
+    fn gather(
+        store: &Store,
+        paths: &SortedPaths,
+        keep: &dyn Fn(i64) -> bool,
+    ) -> Result<Spool, ExportError> {
+        let conn = store.conn();
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        let mut index = Vec::new();
+        let mut text_of = conn.prepare("SELECT text FROM documents WHERE id = ?1")?;
+        let mut current: Option<(i64, String)> = None;
+        let mut offset = 0u64;
+        let mut json = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT id, relation_id, document_id, sentence_start, sentence_end, rule, confidence, date
+             FROM evidence",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let relation: i64 = row.get(1)?;
+            if !keep(relation) {
+                continue;
+            }
+            let document: i64 = row.get(2)?;
+            // Evidence of a document that is gone has no edge to go in.
+            let Some(&path_rank) = paths.rank.get(&document) else {
+                continue;
+            };
+            if current.as_ref().is_none_or(|(d, _)| *d != document) {
+                let text: String = text_of.query_row([document], |r| r.get(0))?;
+                current = Some((document, text));
+            }
+            let text = current.as_ref().expect("read above").1.as_bytes();
+            let (start, end): (i64, i64) = (row.get(3)?, row.get(4)?);
+            let from = usize::try_from(start).unwrap_or(0).min(text.len());
+            let to = usize::try_from(end).unwrap_or(0).clamp(from, text.len());
+            let piece = Evidence {
+                document: paths.sorted[path_rank as usize].clone(),
+                start,
+                end,
+                // Spans lie on character boundaries; were one not to, the
+                // quote keeps what can be read rather than failing.
+                quote: String::from_utf8_lossy(&text[from..to]).into_owned(),
+                rule: row.get(5)?,
+                confidence: row.get(6)?,
+                date: row.get(7)?,
+            };
+            json.clear();
+            serde_json::to_writer(&mut json, &piece).map_err(std::io::Error::from)?;
+            file.write_all(&json)?;
+            index.push(SpoolEntry {
+                relation,
+                path_rank,
+                start,
+                id: row.get(0)?,
+                offset,
+                len: json.len() as u32,
+            });
+            offset += json.len() as u64;
+        }
+        index.sort_unstable();
+        let mut ranges = rustc_hash::FxHashMap::default();
+        for (i, entry) in index.iter().enumerate() {
+            ranges
+                .entry(entry.relation)
+                .or_insert((i as u32, i as u32))
+                .1 = i as u32 + 1;
+        }
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        Ok(Spool {
+            file,
+            index,
+            ranges,
+        })
+    }
+
+    /// The pieces of evidence of `relation`, in the edges' order.
+    fn pieces(&self, relation: i64) -> &[SpoolEntry] {
+        match self.ranges.get(&relation) {
+            Some(&(from, to)) => &self.index[from as usize..to as usize],
+            None => &[],
+        }
+    }
+
+    /// The JSON of one piece of evidence, into `buffer`.
+    fn read(&self, entry: &SpoolEntry, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+        buffer.resize(entry.len as usize, 0);
+        read_at(&self.file, buffer, entry.offset)
+    }
+}
+
+/// Reads `buffer.len()` bytes of `file` at `offset`.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+/// Reads `buffer.len()` bytes of `file` at `offset`.
+#[cfg(not(unix))]
+fn read_at(mut file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek};
+    file.seek(std::io::SeekFrom::Start(offset))?;
+    file.read_exact(buffer)
 }
