@@ -172,6 +172,7 @@ fn write_filtered(
         entities.sort();
         let mut aliases =
             conn.prepare("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
+        let mut node = Vec::new();
         for (kind, name, id, attributes) in entities {
             let EntityPostings {
                 mentions,
@@ -184,7 +185,10 @@ fn write_filtered(
                 continue;
             }
             ranks.sort_unstable();
-            let node = EntityNode {
+            // A `Node` as serde writes it, with the document paths spliced
+            // in already escaped (each path is escaped once, not once per
+            // entity that mentions it: millions of times for a large graph).
+            let head = EntityHead {
                 id: format!("entity:{id}"),
                 kind: &kind,
                 name: &name,
@@ -192,15 +196,27 @@ fn write_filtered(
                     .query_map([id], |r| r.get(0))?
                     .collect::<Result<_, _>>()?,
                 attributes,
-                documents: ranks
-                    .iter()
-                    .map(|&r| paths.sorted[r as usize].as_str())
-                    .collect(),
+            };
+            node.clear();
+            serde_json::to_writer(&mut node, &head).map_err(std::io::Error::from)?;
+            node.pop();
+            node.extend_from_slice(b",\"documents\":[");
+            for (i, &rank) in ranks.iter().enumerate() {
+                if i > 0 {
+                    node.push(b',');
+                }
+                node.extend_from_slice(paths.json[rank as usize].as_bytes());
+            }
+            node.extend_from_slice(b"],");
+            let tail = EntityTail {
                 mentions,
                 ambiguous_mentions: ambiguous,
             };
+            let at = node.len();
+            serde_json::to_writer(&mut node, &tail).map_err(std::io::Error::from)?;
+            node.remove(at);
             separator(out)?;
-            serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
+            out.write_all(&node)?;
         }
     }
     out.write_all(b"\n],\"edges\":[\n")?;
@@ -267,17 +283,20 @@ struct EntityPostings {
     ranks: Vec<u32>,
 }
 
-/// An entity's [`Node`], written from borrowed names and paths (the
-/// paths of a million-relation graph's nodes run to millions).
+/// An entity's [`Node`] up to its `documents`, in its field order.
 #[derive(Serialize)]
-struct EntityNode<'a> {
+struct EntityHead<'a> {
     id: String,
     #[serde(rename = "type")]
     kind: &'a str,
     name: &'a str,
     aliases: Vec<String>,
     attributes: BTreeMap<String, serde_json::Value>,
-    documents: Vec<&'a str>,
+}
+
+/// An entity's [`Node`] after its `documents` (an entity has no `path`).
+#[derive(Serialize)]
+struct EntityTail {
     mentions: i64,
     ambiguous_mentions: i64,
 }
@@ -295,6 +314,8 @@ struct EdgeHead {
 /// them: sorting ranks sorts paths.
 struct SortedPaths {
     sorted: Vec<String>,
+    /// Each of `sorted` as a JSON string, quoted and escaped.
+    json: Vec<String>,
     rank: rustc_hash::FxHashMap<i64, u32>,
 }
 
@@ -311,10 +332,12 @@ impl SortedPaths {
             .enumerate()
             .map(|(i, (_, id))| (*id, i as u32))
             .collect();
-        Ok(SortedPaths {
-            sorted: paths.into_iter().map(|(path, _)| path).collect(),
-            rank,
-        })
+        let sorted: Vec<String> = paths.into_iter().map(|(path, _)| path).collect();
+        let json = sorted
+            .iter()
+            .map(|path| serde_json::to_string(path).map_err(std::io::Error::from))
+            .collect::<Result<_, _>>()?;
+        Ok(SortedPaths { sorted, json, rank })
     }
 
     /// Every mentioned entity's mention counts and the ranks of the
@@ -380,7 +403,9 @@ impl Spool {
         keep: &dyn Fn(i64) -> bool,
     ) -> Result<Spool, ExportError> {
         let conn = store.conn();
-        let mut file = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        // The spool is written on a thread of its own while the store is
+        // read (it runs to a gigabyte).
+        let mut file = super::background::BackgroundWriter::new(tempfile::tempfile()?);
         let mut index = Vec::new();
         let mut text_of = conn.prepare("SELECT text FROM documents WHERE id = ?1")?;
         let mut current: Option<(i64, String)> = None;
@@ -441,7 +466,7 @@ impl Spool {
                 .or_insert((i as u32, i as u32))
                 .1 = i as u32 + 1;
         }
-        let file = file.into_inner().map_err(|e| e.into_error())?;
+        let file = file.finish()?;
         Ok(Spool {
             file,
             index,
