@@ -13,7 +13,9 @@
 //!   the same with relation extraction (the shipped rules);
 //! - ingest: the release binary end to end into a fresh database (MB/s,
 //!   wall-clock, peak memory as the binary reports it), with the shipped
-//!   relation rules and without them.
+//!   relation rules and without them;
+//! - the share of the ingest speed relation extraction keeps, from the
+//!   medians of the same run (the issue: it must not halve it).
 //!
 //! `DOSSIER_BENCH=quick` runs the 100k gazetteer only.
 
@@ -152,6 +154,9 @@ fn run(dir: &Path, entities: usize) {
         ("first ingest without relation rules", true, None, false),
         ("one worker thread", true, Some("-j1"), true),
     ];
+    // Median ingest-phase seconds by (new database, with rules), for the
+    // cost of relation extraction within this run.
+    let mut medians: Vec<(bool, bool, f64)> = Vec::new();
     for (label, new_database, extra, with_rules) in runs {
         let mut walls = Vec::new();
         let mut phases = Vec::new();
@@ -204,11 +209,35 @@ fn run(dir: &Path, entities: usize) {
             rate(mb, &mut phases),
             rate(mb, &mut walls)
         );
+        // The unchanged re-ingest and the one-thread run are not compared.
+        let compared = (new_database && extra.is_none()) || extra == Some("again");
+        if compared && !phases.is_empty() {
+            medians.push((new_database, with_rules, phases[phases.len() / 2]));
+        }
         for line in last
             .lines()
             .filter(|l| l.starts_with("ingested") || l.starts_with("timings"))
         {
             println!("{:>20}{line}", "");
+        }
+    }
+    // "Relation extraction must not halve ingest throughput": the speed
+    // with the rules as a share of the speed without, same kind of run.
+    for (new_database, what) in [
+        (true, "first ingest"),
+        (false, "into a database that has the entities"),
+    ] {
+        let median = |rules: bool| {
+            medians
+                .iter()
+                .find(|&&(n, r, _)| n == new_database && r == rules)
+                .map(|&(_, _, s)| s)
+        };
+        if let (Some(with), Some(without)) = (median(true), median(false)) {
+            println!(
+                "{entities:>9} entities  relations keep {:.2} of the ingest speed ({what})",
+                without / with
+            );
         }
     }
 }
