@@ -45,32 +45,47 @@ impl<W: Write + Send + 'static> BackgroundWriter<W> {
         }
     }
 
-    /// Hands over what is gathered. Fails when the writing thread has
-    /// stopped (it failed; `finish` says why).
+    /// Hands over what is gathered.
     fn hand_over(&mut self) -> io::Result<()> {
         if self.buffer.is_empty() {
             return Ok(());
         }
         let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(BUFFER));
-        let sender = self.sender.as_ref().expect("only finish takes the sender");
-        sender
-            .send(full)
-            .map_err(|_| io::Error::other("the export's writing thread stopped"))
+        self.send(full)
+    }
+
+    /// Sends a buffer to the thread. The thread stops only when a write
+    /// failed: then its error is the answer.
+    fn send(&mut self, buffer: Vec<u8>) -> io::Result<()> {
+        let Some(sender) = self.sender.as_ref() else {
+            return Err(io::Error::other("the export's writing failed before"));
+        };
+        if sender.send(buffer).is_ok() {
+            return Ok(());
+        }
+        self.sender = None;
+        Err(self
+            .join()
+            .err()
+            .unwrap_or_else(|| io::Error::other("the export's writing thread stopped")))
+    }
+
+    /// Waits for the thread: the inner writer, or the error it stopped on.
+    fn join(&mut self) -> io::Result<W> {
+        let Some(thread) = self.thread.take() else {
+            return Err(io::Error::other("the export's writing failed before"));
+        };
+        thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the export's writing thread panicked")))
     }
 
     /// Writes everything, waits for the thread, and returns the inner
-    /// writer, or the first error the thread met.
+    /// writer, or the first error the writing met.
     pub fn finish(mut self) -> io::Result<W> {
-        let handed = self.hand_over();
+        self.hand_over()?;
         self.sender = None;
-        let thread = self.thread.take().expect("finish runs once");
-        let written = thread
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the export's writing thread panicked")));
-        // The thread's own error says more than "it stopped".
-        let inner = written?;
-        handed?;
-        Ok(inner)
+        self.join()
     }
 }
 
@@ -80,10 +95,7 @@ impl<W: Write + Send + 'static> Write for BackgroundWriter<W> {
             self.hand_over()?;
         }
         if bytes.len() >= BUFFER {
-            let sender = self.sender.as_ref().expect("only finish takes the sender");
-            sender
-                .send(bytes.to_vec())
-                .map_err(|_| io::Error::other("the export's writing thread stopped"))?;
+            self.send(bytes.to_vec())?;
         } else {
             self.buffer.extend_from_slice(bytes);
         }
@@ -132,6 +144,7 @@ mod tests {
     }
 
     /// Fails every write.
+    #[derive(Debug)]
     struct Broken;
 
     impl Write for Broken {
@@ -145,10 +158,16 @@ mod tests {
 
     #[test]
     fn the_threads_error_reaches_the_caller() {
+        // Noticed at `finish`.
         let mut writer = BackgroundWriter::new(Broken);
-        // Writes may succeed until the thread's failure shows.
-        let _ = (0..100).try_for_each(|_| writer.write_all(&[0; BUFFER / 2]));
-        let error = writer.finish().err().expect("an error");
+        writer.write_all(b"a little").unwrap();
+        let error = writer.finish().expect_err("an error");
+        assert_eq!(error.to_string(), "disk full");
+        // Noticed by a later write: that write fails with the same error.
+        let mut writer = BackgroundWriter::new(Broken);
+        let error = (0..100)
+            .try_for_each(|_| writer.write_all(&[0; BUFFER / 2]))
+            .expect_err("a write fails once the thread has stopped");
         assert_eq!(error.to_string(), "disk full");
     }
 }
