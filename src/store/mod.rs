@@ -60,6 +60,13 @@ pub enum StoreError {
     /// A statement failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// Another process removed entities (a `reindex`) after this one read
+    /// their ids: what this one would write could name entities that are
+    /// gone. Nothing of the batch was written.
+    #[error(
+        "another dossier process removed entities from the database while this one ran (a reindex); run the command again"
+    )]
+    EntitiesRemoved,
 }
 
 /// Database row id of an entity.
@@ -106,6 +113,9 @@ pub struct Store {
     batch: Option<Batch>,
     /// Relation ids written or looked up by this connection.
     relation_ids: RelationIds,
+    /// The count of entity removals (`meta.entities_removed`) when this
+    /// connection read the gazetteer's entity ids; see [`Store::begin`].
+    removals_seen: Option<i64>,
 }
 
 /// Relation ids by (subject, kind, object entity, object document), so that
@@ -260,6 +270,7 @@ impl Store {
             path: path.to_path_buf(),
             batch: None,
             relation_ids: RelationIds::default(),
+            removals_seen: None,
         })
     }
 
@@ -278,6 +289,8 @@ impl Store {
     /// Entities no longer in the gazetteer are kept while documents mention
     /// them; `reindex` removes them.
     pub fn sync_gazetteer(&mut self, gazetteer: &Gazetteer) -> Result<Vec<EntityId>, StoreError> {
+        // Read first: a removal after this point is seen by `begin`.
+        self.removals_seen = Some(self.entity_removals()?);
         if let Some(ids) = self.cached_entity_ids(gazetteer)? {
             return Ok(ids);
         }
@@ -418,20 +431,64 @@ impl Store {
     }
 
     /// Opens a write transaction: one batch of whole documents.
+    ///
+    /// Inside a batch the writer keeps references itself, without SQLite's
+    /// foreign-key checks (a parent lookup per reference, a third of
+    /// writing a relation): documents, relations and batch ids it writes
+    /// were read or inserted in the same transaction, removals are explicit
+    /// (see `clear_document`), and the entity ids it was given are checked
+    /// here, under the write lock, against removals by other processes
+    /// since they were read ([`StoreError::EntitiesRemoved`]). Checks are
+    /// on again as soon as the batch ends, however it ends.
     pub fn begin(&mut self) -> Result<(), StoreError> {
-        // Inside a batch the writer checks its own references: every id it
-        // writes was read or inserted in the same transaction, and removals
-        // are explicit (see `clear_document`). SQLite's checks cost a
-        // parent lookup per reference, a third of writing a relation.
-        // (The pragma only takes effect outside a transaction.)
-        self.conn
-            .execute_batch("PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE")?;
+        // The pragma only takes effect outside a transaction.
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        if let Err(e) = self.conn.execute_batch("BEGIN IMMEDIATE") {
+            self.foreign_keys_on();
+            return Err(e.into());
+        }
+        match self.open_batch() {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    fn open_batch(&mut self) -> Result<(), StoreError> {
+        if let Some(seen) = self.removals_seen
+            && self.entity_removals()? != seen
+        {
+            return Err(StoreError::EntitiesRemoved);
+        }
         let id = self.next_batch_id()?;
         self.batch = Some(Batch {
             id,
             postings: FxHashMap::default(),
         });
         Ok(())
+    }
+
+    /// How many times entities were removed from this database
+    /// (`remove_orphan_entities`).
+    fn entity_removals(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'entities_removed'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Foreign-key checks back on, after a batch. A failure here could
+    /// only come from a connection already broken, which the next
+    /// statement reports.
+    fn foreign_keys_on(&self) {
+        let _ = self.conn.execute_batch("PRAGMA foreign_keys = ON");
     }
 
     fn next_batch_id(&self) -> Result<i64, StoreError> {
@@ -449,12 +506,18 @@ impl Store {
         Ok(id)
     }
 
-    /// Writes the open batch's postings and commits it.
+    /// Writes the open batch's postings and commits it. On failure the
+    /// batch is rolled back.
     pub fn commit(&mut self) -> Result<(), StoreError> {
-        self.flush_postings()?;
+        let committed = self
+            .flush_postings()
+            .and_then(|()| Ok(self.conn.execute_batch("COMMIT")?));
+        if let Err(e) = committed {
+            let _ = self.rollback();
+            return Err(e);
+        }
         self.batch = None;
-        self.conn
-            .execute_batch("COMMIT; PRAGMA foreign_keys = ON")?;
+        self.foreign_keys_on();
         // Copy what the background checkpoints have not yet copied: with the
         // log fully copied, the next batch writes it from the start again,
         // so it never grows beyond a batch or two (without this it grew as
@@ -469,9 +532,14 @@ impl Store {
     pub fn rollback(&mut self) -> Result<(), StoreError> {
         self.batch = None;
         self.relation_ids.forget();
-        self.conn
-            .execute_batch("ROLLBACK; PRAGMA foreign_keys = ON")?;
-        Ok(())
+        // SQLite may have rolled back already (after a full disk, say):
+        // then there is nothing to roll back, and that is no error.
+        let rolled = match self.conn.execute_batch("ROLLBACK") {
+            Err(_) if self.conn.is_autocommit() => Ok(()),
+            other => other,
+        };
+        self.foreign_keys_on();
+        Ok(rolled?)
     }
 
     /// Writes the postings gathered so far as chunks of the open batch, and
@@ -822,7 +890,7 @@ impl Store {
 
     /// Removes entities that are in no gazetteer any more and that nothing
     /// refers to. Returns how many went.
-    pub fn remove_orphan_entities(&self, current: &[EntityId]) -> Result<usize, StoreError> {
+    pub fn remove_orphan_entities(&mut self, current: &[EntityId]) -> Result<usize, StoreError> {
         let mut keep: rustc_hash::FxHashSet<EntityId> = current.iter().copied().collect();
         keep.extend(self.entity_totals()?.into_iter().map(|(id, _)| id));
         let mut stmt = self.conn.prepare(
@@ -843,6 +911,15 @@ impl Store {
         for id in &unused {
             aliases.execute([id])?;
             delete.execute([id])?;
+        }
+        if !unused.is_empty() {
+            // Other processes holding entity ids learn of it in `begin`.
+            let removals = self.entity_removals()? + 1;
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('entities_removed', ?1)",
+                [removals],
+            )?;
+            self.removals_seen = self.removals_seen.map(|_| removals);
         }
         Ok(unused.len())
     }

@@ -124,3 +124,64 @@ fn an_uncommitted_batch_leaves_nothing() {
     assert_eq!(docs[0].path, "a.txt");
     assert_eq!(store.totals().unwrap(), (1, 1, 1));
 }
+
+#[test]
+fn a_batch_refuses_entity_ids_another_process_removed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let both = Gazetteer::from_entries(vec![
+        entry(EntityType::State, "Austria", &[]),
+        entry(EntityType::State, "Russia", &[]),
+    ]);
+    let mut ingest = Store::open(&path).unwrap();
+    let ids = ingest.sync_gazetteer(&both).unwrap();
+
+    // Meanwhile another process reindexes with a gazetteer without Austria.
+    let mut reindex = Store::open(&path).unwrap();
+    let russia = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
+    let kept = reindex.sync_gazetteer(&russia).unwrap();
+    reindex.begin().unwrap();
+    assert_eq!(reindex.remove_orphan_entities(&kept).unwrap(), 1);
+    reindex.commit().unwrap();
+    // The process that removed them goes on writing.
+    reindex.begin().unwrap();
+    reindex.rollback().unwrap();
+
+    // The first process's ids may name Austria: its next batch is refused,
+    // and leaves foreign-key checks on.
+    assert!(matches!(ingest.begin(), Err(StoreError::EntitiesRemoved)));
+    let on: bool = ingest
+        .conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert!(on);
+    // Reading the ids again makes it consistent.
+    let again = ingest.sync_gazetteer(&both).unwrap();
+    assert_ne!(again[0], ids[0], "Austria is a new row");
+    ingest.begin().unwrap();
+    ingest.commit().unwrap();
+}
+
+#[test]
+fn foreign_key_checks_are_off_only_inside_a_batch() {
+    let mut store = Store::open_in_memory().unwrap();
+    let on = |store: &Store| -> bool {
+        store
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert!(on(&store));
+    store.begin().unwrap();
+    assert!(!on(&store));
+    store.commit().unwrap();
+    assert!(on(&store));
+    store.begin().unwrap();
+    store.rollback().unwrap();
+    assert!(on(&store));
+    // A begin that cannot start leaves them on.
+    store.conn.execute_batch("BEGIN").unwrap();
+    assert!(store.begin().is_err());
+    store.conn.execute_batch("ROLLBACK").unwrap();
+    assert!(on(&store));
+}
