@@ -455,7 +455,7 @@ fn export_command(
         || filters.query.is_some()
         || filters.min_weight > 0
         || filters.document.is_some();
-    let _snapshot = store.snapshot()?;
+    let snapshot = store.snapshot()?;
     if args.format == ExportFormat::Json && !filtered {
         // The whole graph, straight from the store (its stable contract).
         write_output(args.output.as_deref(), out, |w| {
@@ -503,6 +503,8 @@ fn export_command(
         ExportFormat::Svg | ExportFormat::Png => {
             let mut dot = Vec::new();
             dossier::export::dot::write(&view, &mut dot)?;
+            // Rendering needs nothing more from the database.
+            drop(snapshot);
             let format = if args.format == ExportFormat::Svg {
                 "-Tsvg"
             } else {

@@ -76,7 +76,8 @@ pub(crate) struct CompiledReference {
 
 /// The rules, ready to run on documents.
 pub struct Compiled {
-    /// The vocabulary while it is being built (folded word to id).
+    /// The vocabulary while it is being built (folded word to id); emptied
+    /// once `by_hash` and `words` hold it.
     vocab: FxHashMap<Box<str>, u32>,
     /// The vocabulary as texts read it: (hash, id) by [`token_hash`], so a
     /// token the matcher has hashed is looked up without hashing again.
@@ -156,7 +157,7 @@ impl Compiled {
         compiled.add_rules(set);
         compiled.add_entities(gazetteer);
         compiled.index_vocabulary();
-        compiled.roots = vec![NONE; compiled.vocab.len()];
+        compiled.roots = vec![NONE; compiled.words.len()];
         for (&(node, word), &child) in &compiled.children {
             if node == 0 {
                 compiled.roots[word as usize] = child;
@@ -175,6 +176,7 @@ impl Compiled {
             self.by_hash.insert_unique(hash, (hash, id), |&(h, _)| h);
             self.words[id as usize] = word.clone();
         }
+        self.vocab = FxHashMap::default();
     }
 
     fn intern(&mut self, word: &str) -> u32 {
@@ -481,8 +483,9 @@ impl Compiled {
 
 const SKETCH_WORDS: usize = 1024;
 
-/// The sketch bit of a word: 16 bits of its hash that the hash table
-/// does not use first (it indexes by the low bits).
+/// The sketch bit of a word: the top 16 bits of its hash (the hash table
+/// indexes by the low bits; its tag byte reuses the top 7, which does not
+/// matter for a filter).
 fn sketch(hash: u64) -> usize {
     (hash >> 48) as usize % (SKETCH_WORDS * 64)
 }
