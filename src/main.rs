@@ -217,18 +217,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Mentions(args) => {
             let store = open_existing_store(&cli)?;
-            let named = store.entities_named(&args.name)?;
-            if named.is_empty() {
-                let similar = store.similar_names(&args.name, 5)?;
-                if similar.is_empty() {
-                    bail!("no entity is named `{}`", args.name);
-                }
-                bail!(
-                    "no entity is named `{}`; did you mean: {}?",
-                    args.name,
-                    similar.join(", ")
-                );
-            }
+            let named = named_entities(&store, &args.name)?;
             let ids: Vec<i64> = named.iter().map(|n| n.id).collect();
             let rows = store.mentions_of(&ids)?;
             if rows.is_empty() && !cli.quiet {
@@ -449,12 +438,7 @@ fn export_command(
         min_weight: args.min_weight,
         document: args.document.clone(),
     };
-    let filtered = !filters.types.is_empty()
-        || !filters.relations.is_empty()
-        || filters.around.is_some()
-        || filters.query.is_some()
-        || filters.min_weight > 0
-        || filters.document.is_some();
+    let filtered = !filters.selects_all();
     let snapshot = store.snapshot()?;
     if args.format == ExportFormat::Json && !filtered {
         // The whole graph, straight from the store (its stable contract).
@@ -713,11 +697,7 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
             .map(|k| k.trim().to_string())
             .collect()
     };
-    let known: Vec<String> = store
-        .relation_kinds()?
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let known = store.relation_kinds()?;
     for kind in &kinds {
         if !known.contains(kind) {
             bail!(

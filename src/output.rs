@@ -94,7 +94,8 @@ pub fn write<T: Serialize>(
             writer.flush()
         }
         Format::Tsv => {
-            let field = |cell: &str| one_line(cell).replace('\t', " ");
+            // `one_line` leaves no tab, so cells stay apart.
+            let field = one_line;
             let header: Vec<String> = columns.iter().map(|c| field(&c.name)).collect();
             writeln!(out, "{}", header.join("\t"))?;
             for row in rows {

@@ -39,6 +39,18 @@ pub struct Filters {
     pub document: Option<String>,
 }
 
+impl Filters {
+    /// Whether no filter is set: the whole graph is selected.
+    pub fn selects_all(&self) -> bool {
+        self.types.is_empty()
+            && self.relations.is_empty()
+            && self.around.is_none()
+            && self.query.is_none()
+            && self.min_weight == 0
+            && self.document.is_none()
+    }
+}
+
 /// A node as the exports write it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
@@ -207,13 +219,7 @@ impl<'a> View<'a> {
             nodes.insert(s);
             nodes.insert(t);
         }
-        let unfiltered = filters.types.is_empty()
-            && filters.relations.is_empty()
-            && filters.around.is_none()
-            && filters.query.is_none()
-            && filters.min_weight == 0
-            && filters.document.is_none();
-        if unfiltered {
+        if filters.selects_all() {
             nodes.extend(graph.graph.node_indices());
         }
         let mut nodes: Vec<NodeIndex> = nodes.into_iter().collect();

@@ -630,23 +630,10 @@ impl Store {
         let text = self.document_text(document)?.unwrap_or_default();
         let mut mentions = self.document_mentions(document)?;
         mentions.sort_by_key(|m| (m.entity, m.start));
-        let mut info = self
-            .conn()
-            .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
-        let mut aliases = self
-            .conn()
-            .prepare_cached("SELECT alias FROM aliases WHERE entity_id = ?1")?;
         let mut out: Vec<FoundEntity> = Vec::new();
         for m in mentions {
             if out.last().map(|e| e.id) != Some(m.entity) {
-                let (kind, name) =
-                    info.query_row([m.entity], |r| Ok((type_at(r, 0)?, r.get::<_, String>(1)?)))?;
-                let mut names = vec![name.clone()];
-                names.extend(
-                    aliases
-                        .query_map([m.entity], |r| r.get::<_, String>(0))?
-                        .collect::<Result<Vec<_>, _>>()?,
-                );
+                let (kind, name, names) = self.entity_names(m.entity)?;
                 out.push(FoundEntity {
                     id: m.entity,
                     kind,
@@ -823,12 +810,12 @@ impl Store {
         Ok((kind, name, names))
     }
 
-    /// The relation kinds stored, with their number of relations.
-    pub fn relation_kinds(&self) -> Result<Vec<(String, i64)>, StoreError> {
+    /// The relation kinds stored, in order.
+    pub fn relation_kinds(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT kind, count(*) FROM relations GROUP BY kind ORDER BY kind")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .prepare("SELECT DISTINCT kind FROM relations ORDER BY kind")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
