@@ -95,18 +95,11 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
         let mut canonical_here: FxHashMap<(EntityType, String), usize> = FxHashMap::default();
         for kind in EntityType::ALL {
             let path = dir.join(kind.file_name());
-            let text = match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => super::edit::strip_bom(text),
-                    Err(e) => {
-                        let line = super::line_of_utf8_error(&e);
-                        out.push(error(&path, line, "the file is not UTF-8".into()));
-                        continue;
-                    }
-                },
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            let text = match read_text(&path) {
+                Ok(Some(text)) => text,
+                Ok(None) => continue,
                 Err(e) => {
-                    out.push(error(&path, 0, format!("cannot read: {e}")));
+                    out.push(e);
                     continue;
                 }
             };
@@ -266,46 +259,24 @@ fn check_relation_rules(dir: &std::path::Path, out: &mut Vec<Diagnostic>) {
     let files = match crate::relations::rules::files_in(dir) {
         Ok(files) => files,
         Err(e) => {
-            out.push(Diagnostic {
-                severity: Severity::Error,
-                file: dir.join(crate::relations::rules::DIR),
-                line: 0,
-                message: format!("cannot read: {e}"),
-            });
+            let folder = dir.join(crate::relations::rules::DIR);
+            out.push(error(&folder, 0, format!("cannot read: {e}")));
             return;
         }
     };
     for path in files {
-        let text = match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                out.push(Diagnostic {
-                    severity: Severity::Error,
-                    file: path,
-                    line: 0,
-                    message: "rule files must be UTF-8".into(),
-                });
-                continue;
-            }
+        let text = match read_text(&path) {
+            Ok(Some(text)) => text,
+            Ok(None) => continue,
             Err(e) => {
-                out.push(Diagnostic {
-                    severity: Severity::Error,
-                    file: path,
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                });
+                out.push(e);
                 continue;
             }
         };
         let mut set = crate::relations::rules::RuleSet::default();
         if let Err(errors) = set.extend(&text, &path.display().to_string()) {
             for e in errors {
-                out.push(Diagnostic {
-                    severity: Severity::Error,
-                    file: path.clone(),
-                    line: e.line,
-                    message: e.message,
-                });
+                out.push(error(&path, e.line, e.message));
             }
         }
     }
@@ -318,6 +289,22 @@ pub fn is_acronym(name: &str) -> bool {
         && letters.len() <= 6
         && letters.iter().all(|c| c.is_uppercase())
         && !name.contains(char::is_whitespace)
+}
+
+/// A gazetteer or rule file's text, as loading reads it (a byte order mark
+/// dropped); `None` when the file does not exist.
+fn read_text(path: &Path) -> Result<Option<String>, Diagnostic> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(Some(super::edit::strip_bom(text))),
+            Err(e) => {
+                let line = super::line_of_utf8_error(&e);
+                Err(error(path, line, "the file is not UTF-8".into()))
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(error(path, 0, format!("cannot read: {e}"))),
+    }
 }
 
 fn error(path: &Path, line: usize, message: String) -> Diagnostic {
@@ -414,6 +401,30 @@ mod tests {
     fn a_clean_gazetteer_has_no_findings() {
         let found = check_files(&[("states.tsv", "France\tFrench Republic\nGermany\tFRG\n")]);
         assert_eq!(found, Vec::<String>::new());
+    }
+
+    /// Rule files are read for checking as loading reads them: a byte
+    /// order mark is no error, bad UTF-8 is reported at its line.
+    #[test]
+    fn rule_files_are_read_as_loading_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let rules = dir.path().join(crate::relations::rules::DIR);
+        std::fs::create_dir(&rules).unwrap();
+        let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("gazetteers/relations/signed.rules");
+        let text = std::fs::read_to_string(shipped).unwrap();
+        std::fs::write(rules.join("signed.rules"), format!("\u{FEFF}{text}")).unwrap();
+        let mut bad = b"# fine\n# fine\n".to_vec();
+        bad.extend_from_slice(b"[rule \xFF]\n");
+        std::fs::write(rules.join("bad.rules"), bad).unwrap();
+        let found: Vec<String> = check(&[dir.path().to_path_buf()])
+            .iter()
+            .map(|d| {
+                let file = d.file.file_name().unwrap().to_string_lossy().into_owned();
+                format!("{file}:{}: {}", d.line, d.message)
+            })
+            .collect();
+        assert_eq!(found, ["bad.rules:3: the file is not UTF-8"]);
     }
 
     #[test]
