@@ -15,7 +15,7 @@
 use crate::gazetteer::Gazetteer;
 use crate::mention::{Mention, Resolution};
 use crate::model::EntityType;
-use crate::normalize::{Case, key, tokenize};
+use crate::normalize::{Case, floor_char_boundary, key, tokenize};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The file of word lists, read from each gazetteer directory.
@@ -170,16 +170,6 @@ impl Metonymy {
             [] => false,
         }
     }
-}
-
-fn floor_char_boundary(s: &str, mut at: usize) -> usize {
-    if at >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::packed::{self, StoredMention};
 use super::{DocumentId, EntityId, Store, StoreError};
 use crate::model::EntityType;
-use crate::normalize::{Case, key};
+use crate::normalize::{Case, floor_char_boundary, key};
 use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
@@ -540,7 +540,7 @@ pub(crate) fn type_at(
 fn context_before(text: &str, chars: usize) -> String {
     // Only the last few hundred bytes are looked at, so a long document with
     // many mentions costs time in proportion to its mentions, not more.
-    let text = &text[floor_boundary(text, text.len().saturating_sub(chars * 4))..];
+    let text = &text[floor_char_boundary(text, text.len().saturating_sub(chars * 4))..];
     let paragraph = text.rsplit("\n\n").next().unwrap_or(text);
     let start = paragraph
         .char_indices()
@@ -552,7 +552,7 @@ fn context_before(text: &str, chars: usize) -> String {
 }
 
 fn context_after(text: &str, chars: usize) -> String {
-    let text = &text[..floor_boundary(text, chars * 4)];
+    let text = &text[..floor_char_boundary(text, chars * 4)];
     let paragraph = text.split("\n\n").next().unwrap_or(text);
     let end = paragraph
         .char_indices()
@@ -565,7 +565,7 @@ fn context_after(text: &str, chars: usize) -> String {
 /// The 1-based line of byte `offset` in `text`, counting line breaks as
 /// the mentions listing does.
 pub fn line_at(text: &str, offset: usize) -> usize {
-    line_breaks(&text[..floor_boundary(text, offset)]) + 1
+    line_breaks(&text[..floor_char_boundary(text, offset)]) + 1
 }
 
 /// Line breaks in `text`: `\n`, `\r\n`, and a `\r` alone (old Mac files).
@@ -577,15 +577,6 @@ fn line_breaks(text: &str) -> usize {
         .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
         .count();
     bytes.iter().filter(|&&b| b == b'\n').count() + lone_cr
-}
-
-/// The largest char boundary of `text` at or before `at`.
-fn floor_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 fn fold_space(s: &str) -> String {
