@@ -5,7 +5,7 @@
 //! sorted place (by folded canonical name), merged aliases are appended to
 //! the existing line. Files are replaced atomically (write, then rename).
 
-use super::parse::parse_line;
+use super::parse::{parse_line, split_list};
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
 use rustc_hash::FxHashMap;
@@ -508,7 +508,7 @@ fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
             let kind: EntityType = columns[0]
                 .parse()
                 .map_err(|e: crate::model::UnknownType| e.to_string())?;
-            let aliases = columns.get(2).map(|c| split_aliases(c)).unwrap_or_default();
+            let aliases = columns.get(2).map(|c| split_list(c)).unwrap_or_default();
             let attributes = match columns.get(3) {
                 Some(c) => c
                     .split(';')
@@ -573,9 +573,7 @@ fn read_csv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
             let kind: EntityType = field(type_col)
                 .parse()
                 .map_err(|e: crate::model::UnknownType| e.to_string())?;
-            let aliases = alias_col
-                .map(|i| split_aliases(field(i)))
-                .unwrap_or_default();
+            let aliases = alias_col.map(|i| split_list(field(i))).unwrap_or_default();
             let mut attributes = Vec::new();
             for (i, header) in headers.iter().enumerate() {
                 if i == type_col || i == name_col || Some(i) == alias_col || field(i).is_empty() {
@@ -599,15 +597,6 @@ pub(crate) fn strip_bom(text: String) -> String {
         Some(rest) => rest.to_string(),
         None => text,
     }
-}
-
-fn split_aliases(column: &str) -> Vec<String> {
-    column
-        .split('|')
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 fn incoming(

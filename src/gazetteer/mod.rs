@@ -25,6 +25,7 @@ mod parse;
 
 pub use check::{COMMON_WORDS_FILE, Diagnostic, Severity, check, is_acronym};
 pub use edit::{AddOutcome, ImportReport, add_entry, import_file};
+pub(crate) use parse::split_list;
 pub use parse::{LineError, ParsedLine, entity_lines, parse_line};
 
 use crate::model::EntityType;
@@ -270,15 +271,7 @@ impl Gazetteer {
                 .relation_rules
                 .extend(&text, &path.display().to_string())
             {
-                errors.extend(line_errors.into_iter().map(|e| {
-                    (
-                        path.clone(),
-                        LineError {
-                            line: e.line,
-                            message: e.message,
-                        },
-                    )
-                }));
+                errors.extend(line_errors.into_iter().map(|e| (path.clone(), e)));
             }
         }
         Ok(())

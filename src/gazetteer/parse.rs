@@ -13,6 +13,17 @@ pub struct ParsedLine<'a> {
     pub attributes: Vec<(&'a str, &'a str)>,
 }
 
+/// A `|` list (aliases in a gazetteer column, phrases in a rule) as its
+/// trimmed, non-empty items.
+pub(crate) fn split_list(value: &str) -> Vec<String> {
+    value
+        .split('|')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// What is wrong with a line, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineError {

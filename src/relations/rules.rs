@@ -9,9 +9,9 @@
 //! spaces. The README ("Relation rules") documents every key; this module
 //! only reads and checks them, [`super::extract`] applies them.
 
+use crate::gazetteer::{LineError, split_list};
 use crate::model::EntityType;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The directory of rule files inside a gazetteer directory.
 pub const DIR: &str = "relations";
@@ -209,21 +209,6 @@ pub struct RuleSet {
     pub references: Vec<Reference>,
 }
 
-/// A malformed line of a rule file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RuleError {
-    /// 1-based line number.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.line, self.message)
-    }
-}
-
 /// The lists the extractor reads; a rule file may extend them.
 pub const KNOWN_LISTS: [&str; 11] = [
     "hedges",
@@ -256,7 +241,7 @@ enum SectionKind {
 impl RuleSet {
     /// Reads one rule file's text into this set. `file` names it in
     /// messages. Every malformed line is reported, not only the first.
-    pub fn extend(&mut self, text: &str, file: &str) -> Result<(), Vec<RuleError>> {
+    pub fn extend(&mut self, text: &str, file: &str) -> Result<(), Vec<LineError>> {
         let mut errors = Vec::new();
         let sections = split_sections(text, &mut errors);
         for section in sections {
@@ -287,7 +272,7 @@ impl RuleSet {
     }
 }
 
-fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
+fn split_sections(text: &str, errors: &mut Vec<LineError>) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
@@ -298,7 +283,7 @@ fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
         }
         if let Some(header) = trimmed.strip_prefix('[') {
             let Some(header) = header.strip_suffix(']') else {
-                errors.push(RuleError {
+                errors.push(LineError {
                     line: number,
                     message: "a section header must end with `]`".into(),
                 });
@@ -308,7 +293,7 @@ fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
                 Some(("list", name)) => (SectionKind::List, name.trim()),
                 Some(("reference", name)) => (SectionKind::Reference, name.trim()),
                 Some((word, _)) => {
-                    errors.push(RuleError {
+                    errors.push(LineError {
                         line: number,
                         message: format!(
                             "unknown section kind `{word}` (expected `[NAME]`, `[list NAME]` or `[reference NAME]`)"
@@ -319,7 +304,7 @@ fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
                 None => (SectionKind::Rule, header.trim()),
             };
             if name.is_empty() {
-                errors.push(RuleError {
+                errors.push(LineError {
                     line: number,
                     message: "the section has no name".into(),
                 });
@@ -334,7 +319,7 @@ fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
             continue;
         }
         let Some(section) = sections.last_mut() else {
-            errors.push(RuleError {
+            errors.push(LineError {
                 line: number,
                 message: "a line outside any section (start one with `[NAME]`)".into(),
             });
@@ -346,7 +331,7 @@ fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
                     value.push(' ');
                     value.push_str(trimmed);
                 }
-                None => errors.push(RuleError {
+                None => errors.push(LineError {
                     line: number,
                     message: "a continuation line with no `key = value` above".into(),
                 }),
@@ -359,7 +344,7 @@ fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
                     .values
                     .push((key.trim().to_string(), value.trim().to_string(), number))
             }
-            _ => errors.push(RuleError {
+            _ => errors.push(LineError {
                 line: number,
                 message: format!("expected `key = value`, found `{trimmed}`"),
             }),
@@ -368,18 +353,8 @@ fn split_sections(text: &str, errors: &mut Vec<RuleError>) -> Vec<Section> {
     sections
 }
 
-/// Splits a `|` list into trimmed, non-empty phrases.
-fn phrases(value: &str) -> Vec<String> {
-    value
-        .split('|')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn rule(section: &Section, file: &str) -> Result<Rule, RuleError> {
-    let at = |line: usize, message: String| RuleError { line, message };
+fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
+    let at = |line: usize, message: String| LineError { line, message };
     let mut rule = Rule {
         name: section.name.clone(),
         relation: String::new(),
@@ -430,7 +405,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, RuleError> {
                     })?;
                 has_form = true;
             }
-            "triggers" => rule.triggers = phrases(value),
+            "triggers" => rule.triggers = split_list(value),
             "subject" => rule.subject = Types::parse(value).map_err(|m| at(line, m))?,
             "object" => {
                 rule.object = if value == "document" {
@@ -456,9 +431,9 @@ fn rule(section: &Section, file: &str) -> Result<Rule, RuleError> {
             "demonyms" => rule.demonyms = yes_no(value)?,
             "prefix" => rule.prefix = yes_no(value)?,
             "agent-is-object" => rule.agent_is_object = yes_no(value)?,
-            "not-after" => rule.not_after = phrases(value),
-            "preposition" => rule.preposition = phrases(value),
-            "demoted-by" => rule.demoted_by = phrases(value),
+            "not-after" => rule.not_after = split_list(value),
+            "preposition" => rule.preposition = split_list(value),
+            "demoted-by" => rule.demoted_by = split_list(value),
             "demoted-to" => rule.demoted_to = Some(relation_name(value).map_err(|m| at(line, m))?),
             "gap" => {
                 rule.gap = value
@@ -554,21 +529,21 @@ fn relation_name(value: &str) -> Result<String, String> {
     }
 }
 
-fn list(section: &Section) -> Result<Vec<String>, RuleError> {
+fn list(section: &Section) -> Result<Vec<String>, LineError> {
     let mut words = Vec::new();
     for (key, value, line) in &section.values {
         if key != "words" {
-            return Err(RuleError {
+            return Err(LineError {
                 line: *line,
                 message: format!("a list has only `words`, not `{key}`"),
             });
         }
-        words.extend(phrases(value));
+        words.extend(split_list(value));
     }
     Ok(words)
 }
 
-fn reference(section: &Section) -> Result<Reference, RuleError> {
+fn reference(section: &Section) -> Result<Reference, LineError> {
     let mut reference = Reference {
         name: section.name.clone(),
         words: Vec::new(),
@@ -576,14 +551,14 @@ fn reference(section: &Section) -> Result<Reference, RuleError> {
         kinds: Vec::new(),
     };
     for (key, value, line) in &section.values {
-        let at = |message: String| RuleError {
+        let at = |message: String| LineError {
             line: *line,
             message,
         };
         match key.as_str() {
-            "words" => reference.words.extend(phrases(value)),
+            "words" => reference.words.extend(split_list(value)),
             "type" => reference.types = Types::parse(value).map_err(at)?,
-            "kinds" => reference.kinds = phrases(value),
+            "kinds" => reference.kinds = split_list(value),
             other => {
                 return Err(at(format!(
                     "a reference has `words`, `type` and `kinds`, not `{other}`"
@@ -592,7 +567,7 @@ fn reference(section: &Section) -> Result<Reference, RuleError> {
         }
     }
     if reference.words.is_empty() || reference.types == Types(0) {
-        return Err(RuleError {
+        return Err(LineError {
             line: section.line,
             message: format!("reference `{}` needs `words` and `type`", section.name),
         });
