@@ -65,21 +65,6 @@ pub struct Evidence {
     pub date: Option<String>,
 }
 
-/// A relation between two nodes with its evidence.
-#[derive(Debug, Serialize)]
-pub struct Edge {
-    /// Node id of the subject.
-    pub source: String,
-    /// Node id of the object.
-    pub target: String,
-    /// The relation kind.
-    pub relation: String,
-    /// The number of evidence records.
-    pub weight: usize,
-    /// The evidence.
-    pub evidence: Vec<Evidence>,
-}
-
 /// Writes the whole graph of `store` as node-link JSON.
 pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
     write_filtered(store, out, None)
@@ -241,7 +226,7 @@ fn write_filtered(
                 (None, None) => continue,
             };
             let pieces = spool.pieces(relation);
-            // An `Edge` as serde writes it, its evidence copied from the
+            // The edge as the format has it, its evidence copied from the
             // spool: the head without its closing brace, then the array.
             edge.clear();
             let head = EdgeHead {
@@ -301,7 +286,8 @@ struct EntityTail {
     ambiguous_mentions: i64,
 }
 
-/// The head of an [`Edge`]: its fields before `evidence`, in its order.
+/// An edge's fields before its `evidence` array, in the order of the
+/// format (see the module documentation).
 #[derive(Serialize)]
 struct EdgeHead {
     source: String,

@@ -14,6 +14,7 @@ use crate::query::ast::NodeType;
 use crate::store::Store;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rusqlite::OptionalExtension;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -67,8 +68,6 @@ pub struct NodeView {
     /// Paths of the documents mentioning it, sorted (a document: itself);
     /// shared, as one path is listed by many nodes.
     pub documents: Vec<Rc<str>>,
-    /// Gazetteer attributes, by key (documents: none).
-    pub attributes: Vec<(String, String)>,
 }
 
 /// An edge as the exports write it.
@@ -267,18 +266,6 @@ impl<'a> View<'a> {
             .collect()
     }
 
-    /// The relation kinds of the selected edges, sorted.
-    pub fn kinds(&self) -> Vec<String> {
-        let mut kinds: Vec<String> = self
-            .edges
-            .iter()
-            .map(|e| self.graph.kinds[self.graph.graph[*e].kind as usize].clone())
-            .collect();
-        kinds.sort();
-        kinds.dedup();
-        kinds
-    }
-
     /// Calls `each` with every selected node, in order.
     pub fn each_node(
         &self,
@@ -299,7 +286,7 @@ impl<'a> View<'a> {
             .map(|(i, (id, _))| (*id, i as u32))
             .collect();
         // Mention counts and documents of the selected entities, from the
-        // postings; aliases and attributes by id.
+        // postings; aliases by id.
         let wanted: FxHashSet<i64> = self
             .nodes
             .iter()
@@ -327,18 +314,12 @@ impl<'a> View<'a> {
             conn.prepare_cached("SELECT mentions FROM document_mentions WHERE document_id = ?1")?;
         let mut aliases =
             conn.prepare_cached("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
-        let mut attributes =
-            conn.prepare_cached("SELECT attributes FROM entities WHERE id = ?1")?;
         for &node in &self.nodes {
             let n = &self.graph.graph[node];
             let view = if n.kind == NodeType::Document {
                 let count: Option<i64> = document_mentions
                     .query_row([n.id], |r| r.get(0))
-                    .map(Some)
-                    .or_else(|e| match e {
-                        rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                        e => Err(e),
-                    })?;
+                    .optional()?;
                 NodeView {
                     id: node_id(n),
                     label: n.name.clone(),
@@ -346,7 +327,6 @@ impl<'a> View<'a> {
                     aliases: Vec::new(),
                     mentions: count.unwrap_or(0).max(0) as u64,
                     documents: vec![Rc::from(n.name.as_str())],
-                    attributes: Vec::new(),
                 }
             } else {
                 let (count, mut ranks) = mentions.remove(&n.id).unwrap_or_default();
@@ -354,9 +334,6 @@ impl<'a> View<'a> {
                 ranks.dedup();
                 let documents: Vec<Rc<str>> =
                     ranks.iter().map(|&r| paths[r as usize].1.clone()).collect();
-                let json: String = attributes.query_row([n.id], |r| r.get(0))?;
-                let map: std::collections::BTreeMap<String, serde_json::Value> =
-                    serde_json::from_str(&json).unwrap_or_default();
                 NodeView {
                     id: node_id(n),
                     label: n.name.clone(),
@@ -366,10 +343,6 @@ impl<'a> View<'a> {
                         .collect::<Result<_, _>>()?,
                     mentions: count,
                     documents,
-                    attributes: map
-                        .into_iter()
-                        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-                        .collect(),
                 }
             };
             each(&view)?;
