@@ -69,7 +69,7 @@ struct Binding {
 fn run_select(plan: &SelectPlan, graph: &Graph) -> Result<Answer, QueryError> {
     let mut bindings = vec![Binding {
         nodes: vec![None; plan.vars.len()],
-        edges: vec![None; plan.patterns],
+        edges: vec![None; plan.steps.len()],
     }];
     let fits = |var: usize, node: NodeIndex| {
         let types = &plan.vars[var].types;

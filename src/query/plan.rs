@@ -101,8 +101,6 @@ pub struct SelectPlan {
     pub vars: Vec<VarInfo>,
     /// The patterns in the order they run.
     pub steps: Vec<Step>,
-    /// The number of patterns.
-    pub patterns: usize,
     /// The filter.
     pub filter: Option<Filter>,
     /// The columns, with their headers.
@@ -178,8 +176,7 @@ pub fn plan(query: &Query, graph: &Graph, store: &Store) -> Result<Plan, QueryEr
             via: planner.via(&n.via)?,
         }),
         Query::Entities(e) => {
-            if let Some(bad) = e.types.iter().find(|t| **t == NodeType::Document) {
-                let _ = bad;
+            if e.types.contains(&NodeType::Document) {
                 return Err(QueryError::new(
                     "`entities` lists people, organisations, places and states; use `documents` for documents",
                     0..0,
@@ -495,12 +492,10 @@ impl Planner<'_> {
             };
             order.push((index, key.descending));
         }
-        let patterns = steps.len();
         let steps = order_steps(steps, self.graph);
         Ok(SelectPlan {
             vars,
             steps,
-            patterns,
             filter,
             columns,
             order,
@@ -565,7 +560,7 @@ fn compile_filter(
                 };
                 let regex = regex::Regex::new(&pattern.text).map_err(|e| {
                     QueryError::new(
-                        format!("invalid regular expression: {}", first_line(&e.to_string())),
+                        format!("invalid regular expression: {}", last_line(&e.to_string())),
                         pattern.span.clone(),
                     )
                 })?;
@@ -577,7 +572,8 @@ fn compile_filter(
     })
 }
 
-fn first_line(text: &str) -> &str {
+/// The last line of a message (the regex crate's ends with the reason).
+fn last_line(text: &str) -> &str {
     text.lines().last().unwrap_or(text).trim()
 }
 

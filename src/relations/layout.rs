@@ -250,8 +250,9 @@ impl<'a> Layout<'a> {
             let slot = self.slot_at[t];
             if slot != NONE && self.slots[slot as usize].tokens.end == t + 1 {
                 let s = &self.slots[slot as usize];
-                if let Some(state) = self.pick(s, TypesOf::State)
-                    && let Some(after) = self.possessive_end(t + 1)
+                // The cheap test first: most names are not followed by 's.
+                if let Some(after) = self.possessive_end(t + 1)
+                    && let Some(state) = self.pick(s, TypesOf::State)
                     && let Some((end, org)) = self.institution_at(after, state)
                 {
                     derived.push((s.tokens.start..end, org));
