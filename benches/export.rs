@@ -21,14 +21,10 @@ fn peak_mb() -> Option<f64> {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
-    let Some(data) = common::bench_data() else {
-        eprintln!("benchmark skipped: no ../shared/bench/make_bench.py and no DOSSIER_BENCH_DATA");
+    let Some(data) = common::measuring() else {
         return;
     };
-    let db = data.join("g1m/graph.sqlite");
+    let db = common::graph_database(&data);
     if !db.exists() {
         eprintln!(
             "benchmark skipped: run `cargo bench --bench query` first (it builds {})",

@@ -21,7 +21,7 @@
 
 mod common;
 
-use common::{Corpus, bench_data, ensure_generated, imported_gazetteer, shipped_rules};
+use common::{Corpus, ensure_generated, imported_gazetteer, shipped_rules};
 use dossier::gazetteer::Gazetteer;
 use dossier::ingest::mentions_in;
 use dossier::matcher::Matcher;
@@ -32,12 +32,7 @@ use std::process::Command;
 use std::time::Instant;
 
 fn main() {
-    // `cargo test --benches` runs this too: only measure under `cargo bench`.
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
-    let Some(data) = bench_data() else {
-        eprintln!("benchmark skipped: no ../shared/bench/make_bench.py and no DOSSIER_BENCH_DATA");
+    let Some(data) = common::measuring() else {
         return;
     };
     let quick = std::env::var("DOSSIER_BENCH").is_ok_and(|v| v == "quick");

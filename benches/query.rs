@@ -16,9 +16,7 @@
 
 mod common;
 
-use common::{
-    Corpus, bench_data, ensure_generated, imported_gazetteer, median_and_best, shipped_rules,
-};
+use common::{Corpus, ensure_generated, imported_gazetteer, median_and_best, shipped_rules};
 use dossier::graph::Graph;
 use dossier::store::Store;
 use std::path::Path;
@@ -26,11 +24,7 @@ use std::process::Command;
 use std::time::Instant;
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        return;
-    }
-    let Some(data) = bench_data() else {
-        eprintln!("benchmark skipped: no ../shared/bench/make_bench.py and no DOSSIER_BENCH_DATA");
+    let Some(data) = common::measuring() else {
         return;
     };
     let db = match build(&data) {
@@ -106,7 +100,7 @@ fn pick(conn: &rusqlite::Connection, sql: &str) -> String {
 fn build(data: &Path) -> Result<std::path::PathBuf, String> {
     let main = data.join("g1m");
     let extra = data.join("g1m-extra");
-    let db = main.join("graph.sqlite");
+    let db = common::graph_database(data);
     if db.exists() {
         return Ok(db);
     }

@@ -17,6 +17,26 @@ pub fn bench_data() -> Option<PathBuf> {
         .then(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"))
 }
 
+/// The benchmark data folder when this run should measure: under `cargo
+/// bench` (`cargo test --benches` runs benchmarks too, and must not) and
+/// with data to use; otherwise says why it skips and gives `None`.
+pub fn measuring() -> Option<PathBuf> {
+    if !std::env::args().any(|a| a == "--bench") {
+        return None;
+    }
+    let data = bench_data();
+    if data.is_none() {
+        eprintln!("benchmark skipped: no ../shared/bench/make_bench.py and no DOSSIER_BENCH_DATA");
+    }
+    data
+}
+
+/// The graph database of more than a million relations that `cargo bench
+/// --bench query` builds and `--bench export` reads.
+pub fn graph_database(data: &Path) -> PathBuf {
+    data.join("g1m/graph.sqlite")
+}
+
 fn generator() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/make_bench.py")
 }
