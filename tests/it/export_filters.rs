@@ -4,14 +4,6 @@
 
 use crate::support::Scratch;
 
-fn fixture_graph() -> Scratch {
-    let s = Scratch::new();
-    s.copy_fixture("corpus");
-    s.copy_fixture("relations");
-    s.ingest(&["corpus", "relations"]);
-    s
-}
-
 /// (nodes, edges, the relation kinds of the edges) of a filtered JSON export.
 fn shape(s: &Scratch, filters: &[&str]) -> (usize, usize, Vec<String>) {
     let mut args = vec!["export", "json"];
@@ -29,7 +21,7 @@ fn shape(s: &Scratch, filters: &[&str]) -> (usize, usize, Vec<String>) {
 
 #[test]
 fn each_filter_narrows_the_graph() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let (_, all_edges, all_kinds) = shape(&s, &[]);
     assert!(
         all_edges > 40 && all_kinds.len() >= 7,
@@ -62,7 +54,7 @@ fn each_filter_narrows_the_graph() {
 
 #[test]
 fn bad_filters_are_errors_that_say_why() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let cases = [
         (vec!["--types", "people"], "unknown type `people`"),
         (
@@ -90,7 +82,7 @@ fn bad_filters_are_errors_that_say_why() {
 #[test]
 fn pictures_are_drawn_by_graphviz_or_explained() {
     crate::python::tool("dot");
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let svg = s
         .run(&["export", "svg", "--around", "Seimas", "-o", "around.svg"])
         .ok();

@@ -17,15 +17,6 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-/// The fixture documents, ingested with the shipped gazetteers.
-fn corpus() -> Scratch {
-    let s = Scratch::new();
-    s.copy_fixture("corpus");
-    s.copy_fixture("relations");
-    s.ingest(&["corpus", "relations"]);
-    s
-}
-
 /// The organisation whose name holds every character the formats treat
 /// specially.
 const HOSTILE: &str = r#"Smith & Sons "Quoted" \ Ltd"#;
@@ -279,7 +270,7 @@ fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
 
 #[test]
 fn csv_export_is_what_neo4j_admin_imports() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let graph = Graph::of(&s);
     s.run(&["export", "csv", "-o", "out"]).ok();
     let csv = check_csv(&s, "out", &graph);
@@ -427,7 +418,7 @@ fn link_schema(graph: &Graph, edge: &JsonEdge) -> &'static str {
 
 #[test]
 fn ftm_export_is_valid_followthemoney() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let graph = Graph::of(&s);
     s.run(&["export", "ftm", "-o", "g.ftm"]).ok();
     let (counts, roles) = check_ftm(&s, "g.ftm");
@@ -536,7 +527,7 @@ print(json.dumps({"nodes": nodes, "edges": edges, "shapes": shapes, "penwidths":
 
 #[test]
 fn dot_export_draws_with_graphviz() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let graph = Graph::of(&s);
     s.run(&["export", "dot", "-o", "g.dot"]).ok();
     assert!(s.read("g.dot").starts_with("digraph dossier {\n"));

@@ -20,15 +20,6 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-/// The fixture documents, ingested with the shipped gazetteers.
-fn corpus() -> Scratch {
-    let s = Scratch::new();
-    s.copy_fixture("corpus");
-    s.copy_fixture("relations");
-    s.ingest(&["corpus", "relations"]);
-    s
-}
-
 impl JsonEdge {
     /// The sentences of its evidence with their whitespace collapsed, as
     /// the exports quote them.
@@ -247,7 +238,7 @@ fn check_edges(read: &Read, graph: &Graph, all: bool) {
 
 #[test]
 fn graphml_is_valid_and_reads_back_as_export_json() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let graph = Graph::of(&s);
     s.run(&["export", "graphml", "-o", "g.graphml"]).ok();
     validate(&s, "graphml/graphml.xsd", "g.graphml");
@@ -318,7 +309,7 @@ fn full_date(date: &str) -> Option<String> {
 
 #[test]
 fn gexf_is_valid_and_reads_back_as_export_json() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let graph = Graph::of(&s);
     s.run(&["export", "gexf", "-o", "g.gexf"]).ok();
     validate(&s, "gexf/gexf.xsd", "g.gexf");
@@ -558,7 +549,7 @@ fn merge_parallel_makes_one_edge_per_pair() {
 fn the_schemas_reject_what_they_should() {
     // The local schemas are what the tests above trust; make sure they are
     // not so lax that anything passes.
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     s.run(&["export", "graphml", "-o", "g.graphml"]).ok();
     s.run(&["export", "gexf", "-o", "g.gexf"]).ok();
     let rejects = |schema: &str, name: &str, text: String| {

@@ -7,14 +7,6 @@
 
 use crate::support::{Scratch, copy_dir, manifest_dir};
 
-fn fixture_graph() -> Scratch {
-    let s = Scratch::new();
-    s.copy_fixture("corpus");
-    s.copy_fixture("relations");
-    s.ingest(&["corpus", "relations"]);
-    s
-}
-
 #[test]
 fn saved_queries_answer_on_the_samples() {
     let corpus = manifest_dir().join("../shared/corpus");
@@ -77,7 +69,7 @@ fn saved_queries_answer_on_the_samples() {
 
 #[test]
 fn a_join_with_a_name_and_a_count() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let run = s
         .run(&[
             "query",
@@ -92,7 +84,7 @@ fn a_join_with_a_name_and_a_count() {
 
 #[test]
 fn formats_and_evidence() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let query = "?who recognised Ichkeria";
     let json: serde_json::Value = s.run(&["query", query, "--format", "json"]).ok().json();
     assert_eq!(
@@ -124,7 +116,7 @@ fn formats_and_evidence() {
 
 #[test]
 fn path_and_neighbours() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let run = s
         .run(&[
             "query",
@@ -166,7 +158,7 @@ fn path_and_neighbours() {
 
 #[test]
 fn errors_point_at_the_query() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let cases = [
         (
             "?p resides_in Vilnius",
@@ -208,7 +200,7 @@ fn errors_point_at_the_query() {
 
 #[test]
 fn a_query_from_a_file_or_standard_input() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     s.write("q.dq", "# Who occupies what\n?a occupies ?b # any state\n");
     let from_file = s
         .run(&["query", "-f", "q.dq", "--format", "csv"])
@@ -227,7 +219,7 @@ fn a_query_from_a_file_or_standard_input() {
 
 #[test]
 fn the_shell_answers_line_by_line_and_keeps_a_history() {
-    let s = fixture_graph();
+    let s = Scratch::with_fixture_graph();
     let run = s
         .run_with_stdin(
             &["shell"],

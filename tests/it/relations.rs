@@ -5,14 +5,6 @@
 
 use crate::support::Scratch;
 
-fn corpus() -> Scratch {
-    let s = Scratch::new();
-    s.copy_fixture("corpus");
-    s.copy_fixture("relations");
-    s.ingest(&["corpus", "relations"]);
-    s
-}
-
 /// What the texts state, and nothing more: the news item's requests
 /// ("urged the government to recognise"), conditionals ("could recognise"),
 /// negations ("has not recognised") and drafts are not recognitions; a
@@ -196,7 +188,7 @@ const GOLD: &str = r#"{
 
 #[test]
 fn every_stated_relation_and_nothing_else() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     s.write("gold.json", GOLD);
     let table = s
         .run(&["eval", "--gold", "gold.json", "--verbose"])
@@ -218,7 +210,7 @@ fn every_stated_relation_and_nothing_else() {
 
 #[test]
 fn why_shows_the_sentence_with_both_names_marked() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let run = s
         .run(&[
             "why",
@@ -265,7 +257,7 @@ fn why_shows_the_sentence_with_both_names_marked() {
 
 #[test]
 fn why_explains_what_it_cannot_find() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let run = s.run(&["why", "Seimas", "resides_in", "*"]);
     assert_ne!(run.code, 0);
     assert!(
@@ -345,7 +337,7 @@ fn evidence_rows(s: &Scratch) -> Vec<(String, String, String, String, i64)> {
 /// evidence.
 #[test]
 fn a_changed_document_replaces_its_relations_and_leaves_nothing_dangling() {
-    let s = corpus();
+    let s = Scratch::with_fixture_graph();
     let letter = "relations/statement_signatories.txt";
     let before = evidence_rows(&s);
     assert!(

@@ -222,6 +222,16 @@ impl Scratch {
         }
     }
 
+    /// A scratch folder with the fixture documents (`corpus/` and
+    /// `relations/`) ingested with the shipped gazetteers and rules.
+    pub fn with_fixture_graph() -> Scratch {
+        let s = Scratch::new();
+        s.copy_fixture("corpus");
+        s.copy_fixture("relations");
+        s.ingest(&["corpus", "relations"]);
+        s
+    }
+
     /// Runs use only `tests/fixtures/gazetteer`.
     pub fn with_fixture_gazetteer() -> Scratch {
         Scratch::new().gazetteers(&[&fixture("gazetteer")])
