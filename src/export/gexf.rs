@@ -168,16 +168,14 @@ fn full_date(date: &str) -> Option<String> {
         [y, m, d] => (number(y, 4)?, number(m, 2)?, number(d, 2)?),
         _ => return None,
     };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    // Four digits: the year fits a u16.
+    let days = crate::relations::dates::days_in(month as u8, Some(year as u16));
     // XML Schema 1.0 has no year 0000.
-    (year >= 1 && (1..=days).contains(&day)).then(|| format!("{year:04}-{month:02}-{day:02}"))
+    (year >= 1 && (1..=u32::from(days)).contains(&day))
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
 }
 
 #[cfg(test)]

@@ -368,7 +368,9 @@ fn alnum(c: Option<char>) -> bool {
     c.is_some_and(char::is_alphanumeric)
 }
 
-fn days_in(month: u8, year: Option<u16>) -> u8 {
+/// The days of `month` (1 to 12) in `year`; February has 29 when the year
+/// is not known.
+pub(crate) fn days_in(month: u8, year: Option<u16>) -> u8 {
     match month {
         2 if year.is_none_or(|y| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) => 29,
         2 => 28,
