@@ -88,7 +88,9 @@ fn write_filtered(
     out: &mut dyn Write,
     selection: Option<&Selection>,
 ) -> Result<(), ExportError> {
-    let keep_node = |id: &str| selection.is_none_or(|(nodes, _)| nodes.contains(id));
+    // The id is only spelled out when there is a selection to look it up in.
+    let keep_node =
+        |id: &dyn Fn() -> String| selection.is_none_or(|(nodes, _)| nodes.contains(&id()));
     let keep_relation = |id: i64| selection.is_none_or(|(_, relations)| relations.contains(&id));
     let conn = store.conn();
     let paths = SortedPaths::of(store)?;
@@ -108,7 +110,8 @@ fn write_filtered(
         )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            if !keep_node(&format!("document:{}", row.get::<_, i64>(0)?)) {
+            let id: i64 = row.get(0)?;
+            if !keep_node(&|| format!("document:{id}")) {
                 continue;
             }
             let path: String = row.get(1)?;
@@ -118,7 +121,7 @@ fn write_filtered(
             attributes.insert("encoding".into(), row.get::<_, String>(5)?.into());
             attributes.insert("ingested_at".into(), row.get::<_, String>(6)?.into());
             let node = Node {
-                id: format!("document:{}", row.get::<_, i64>(0)?),
+                id: format!("document:{id}"),
                 kind: "document".into(),
                 name: row.get(2)?,
                 aliases: Vec::new(),
@@ -149,6 +152,8 @@ fn write_filtered(
         let mut entity =
             conn.prepare("SELECT type, name, attributes FROM entities WHERE id = ?1")?;
         let mut entities: Vec<(String, String, i64, String)> = Vec::with_capacity(wanted.len());
+        // Entities outside the selection are not even looked up.
+        wanted.retain(|&id| keep_node(&|| format!("entity:{id}")));
         for &id in &wanted {
             let (kind, name, attributes): (String, String, String) =
                 entity.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -166,9 +171,6 @@ fn write_filtered(
             } = postings.remove(&id).unwrap_or_default();
             let attributes: BTreeMap<String, serde_json::Value> =
                 serde_json::from_str(&attributes).unwrap_or_default();
-            if !keep_node(&format!("entity:{id}")) {
-                continue;
-            }
             ranks.sort_unstable();
             // A `Node` as serde writes it, with the document paths spliced
             // in already escaped (each path is escaped once, not once per
@@ -334,19 +336,14 @@ impl SortedPaths {
         store: &Store,
     ) -> Result<rustc_hash::FxHashMap<i64, EntityPostings>, ExportError> {
         let mut out: rustc_hash::FxHashMap<i64, EntityPostings> = rustc_hash::FxHashMap::default();
-        let mut stmt = store.conn().prepare("SELECT data FROM entity_postings")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let data: Vec<u8> = row.get(0)?;
-            for p in crate::store::packed::decode_postings(&data) {
-                let entry = out.entry(p.entity).or_default();
-                entry.mentions += i64::from(p.mentions);
-                entry.ambiguous += i64::from(p.ambiguous);
-                if let Some(&rank) = self.rank.get(&p.document) {
-                    entry.ranks.push(rank);
-                }
+        store.each_posting(|p| {
+            let entry = out.entry(p.entity).or_default();
+            entry.mentions += i64::from(p.mentions);
+            entry.ambiguous += i64::from(p.ambiguous);
+            if let Some(&rank) = self.rank.get(&p.document) {
+                entry.ranks.push(rank);
             }
-        }
+        })?;
         Ok(out)
     }
 }

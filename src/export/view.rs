@@ -294,22 +294,15 @@ impl<'a> View<'a> {
             .map(|n| self.graph.graph[*n].id)
             .collect();
         let mut mentions: FxHashMap<i64, (u64, Vec<u32>)> = FxHashMap::default();
-        {
-            let mut stmt = conn.prepare_cached("SELECT data FROM entity_postings")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let data: Vec<u8> = row.get(0)?;
-                for p in crate::store::packed::decode_postings(&data) {
-                    if wanted.contains(&p.entity)
-                        && let Some(&r) = rank.get(&p.document)
-                    {
-                        let entry = mentions.entry(p.entity).or_default();
-                        entry.0 += u64::from(p.mentions);
-                        entry.1.push(r);
-                    }
-                }
+        self.store.each_posting(|p| {
+            if wanted.contains(&p.entity)
+                && let Some(&r) = rank.get(&p.document)
+            {
+                let entry = mentions.entry(p.entity).or_default();
+                entry.0 += u64::from(p.mentions);
+                entry.1.push(r);
             }
-        }
+        })?;
         let mut document_mentions =
             conn.prepare_cached("SELECT mentions FROM document_mentions WHERE document_id = ?1")?;
         let mut aliases =

@@ -180,19 +180,12 @@ impl Store {
     /// Every mentioned entity with its totals, by id.
     pub fn entity_totals(&self) -> Result<Vec<(EntityId, Totals)>, StoreError> {
         let mut totals: HashMap<EntityId, Totals> = HashMap::new();
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT data FROM entity_postings")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let data: Vec<u8> = row.get(0)?;
-            for p in packed::decode_postings(&data) {
-                let t = totals.entry(p.entity).or_default();
-                t.mentions += i64::from(p.mentions);
-                t.ambiguous += i64::from(p.ambiguous);
-                t.documents += 1;
-            }
-        }
+        self.each_posting(|p| {
+            let t = totals.entry(p.entity).or_default();
+            t.mentions += i64::from(p.mentions);
+            t.ambiguous += i64::from(p.ambiguous);
+            t.documents += 1;
+        })?;
         let mut out: Vec<(EntityId, Totals)> = totals.into_iter().collect();
         out.sort_unstable_by_key(|(id, _)| *id);
         Ok(out)
@@ -231,6 +224,23 @@ impl Store {
             rows.truncate(limit);
         }
         Ok(rows)
+    }
+
+    /// Calls `each` with every posting (entity, document, mention counts)
+    /// of the inverted index, in no particular order: one pass for
+    /// whatever needs them all.
+    pub fn each_posting(&self, mut each: impl FnMut(&packed::Posting)) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT data FROM entity_postings")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let data: Vec<u8> = row.get(0)?;
+            for p in packed::decode_postings(&data) {
+                each(&p);
+            }
+        }
+        Ok(())
     }
 
     /// Every document that mentions `entity`, ordered by document id.
