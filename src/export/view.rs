@@ -98,6 +98,10 @@ pub struct View<'a> {
     graph: &'a Graph,
     nodes: Vec<NodeIndex>,
     edges: FxHashSet<EdgeIndex>,
+    /// Every document's path, sorted, read once for nodes and edges.
+    paths: Vec<(i64, Rc<str>)>,
+    /// Each document's place in `paths`: ranks sort as their paths do.
+    rank: FxHashMap<i64, u32>,
 }
 
 impl<'a> View<'a> {
@@ -227,11 +231,24 @@ impl<'a> View<'a> {
             let doc = |k: NodeType| k != NodeType::Document;
             (doc(x.kind), x.kind, &x.name, x.id).cmp(&(doc(y.kind), y.kind, &y.name, y.id))
         });
+        let mut paths: Vec<(i64, Rc<str>)> = store
+            .document_paths()?
+            .into_iter()
+            .map(|(id, path)| (id, Rc::from(path)))
+            .collect();
+        paths.sort_by(|a, b| a.1.cmp(&b.1));
+        let rank = paths
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (*id, i as u32))
+            .collect();
         Ok(View {
             store,
             graph,
             nodes,
             edges,
+            paths,
+            rank,
         })
     }
 
@@ -272,19 +289,7 @@ impl<'a> View<'a> {
         mut each: impl FnMut(&NodeView) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         let conn = self.store.conn();
-        // Paths shared, and ranked once so each node's list sorts by integer.
-        let mut paths: Vec<(i64, Rc<str>)> = self
-            .store
-            .document_paths()?
-            .into_iter()
-            .map(|(id, path)| (id, Rc::from(path)))
-            .collect();
-        paths.sort_by(|a, b| a.1.cmp(&b.1));
-        let rank: FxHashMap<i64, u32> = paths
-            .iter()
-            .enumerate()
-            .map(|(i, (id, _))| (*id, i as u32))
-            .collect();
+        let (paths, rank) = (&self.paths, &self.rank);
         // Mention counts and documents of the selected entities, from the
         // postings; aliases by id.
         let wanted: FxHashSet<i64> = self
@@ -350,7 +355,6 @@ impl<'a> View<'a> {
         mut each: impl FnMut(&EdgeView) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         let conn = self.store.conn();
-        let paths = self.store.document_paths()?;
         let by_relation: FxHashMap<i64, EdgeIndex> = self
             .edges
             .iter()
@@ -392,15 +396,19 @@ impl<'a> View<'a> {
             // Document ids and dates come joined with commas (an ISO date
             // has none).
             let docs: Option<String> = row.get(4)?;
-            let mut documents: Vec<String> = docs
+            let mut ranks: Vec<u32> = docs
                 .as_deref()
                 .unwrap_or_default()
                 .split(',')
                 .filter_map(|d| d.parse::<i64>().ok())
-                .filter_map(|d| paths.get(&d).cloned())
+                .filter_map(|d| self.rank.get(&d).copied())
                 .collect();
-            documents.sort();
-            documents.dedup();
+            ranks.sort_unstable();
+            ranks.dedup();
+            let documents: Vec<String> = ranks
+                .iter()
+                .map(|&r| self.paths[r as usize].1.to_string())
+                .collect();
             let found: Option<String> = row.get(5)?;
             let mut dates: Vec<String> = found
                 .as_deref()
