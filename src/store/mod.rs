@@ -116,6 +116,12 @@ pub struct Store {
     /// The count of entity removals (`meta.entities_removed`) when this
     /// connection read the gazetteer's entity ids; see [`Store::begin`].
     removals_seen: Option<i64>,
+    /// The thread copying the write-ahead log, during an ingest.
+    checkpointer: Option<Checkpointer>,
+    /// Bytes of document text written since the log was last copied in full.
+    logged: u64,
+    /// [`LOG_LIMIT`], lower in tests.
+    log_limit: u64,
 }
 
 /// Relation ids by (subject, kind, object entity, object document), so that
@@ -139,11 +145,19 @@ impl RelationIds {
 }
 
 /// The checkpointing thread of [`Store::background_checkpoints`]; dropping
-/// it stops the thread. Hand it to [`Store::foreground_checkpoints`] to
-/// also resume the automatic checkpoints of the writer's connection.
-pub struct Checkpointer {
+/// it stops the thread.
+struct Checkpointer {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    /// Asks for a checkpoint now (after a commit) rather than at the next tick.
+    fn wake(&self) {
+        if let Some(thread) = &self.thread {
+            thread.thread().unpark();
+        }
+    }
 }
 
 impl Drop for Checkpointer {
@@ -155,6 +169,12 @@ impl Drop for Checkpointer {
         }
     }
 }
+
+/// While background checkpoints run, the writer lets this many bytes of
+/// document text into the write-ahead log before it waits for the log to be
+/// copied in full, so that the next batch writes the log from its start
+/// again: the log stays about this large however long the ingest.
+const LOG_LIMIT: u64 = 64 << 20;
 
 /// The postings of the documents written in the open batch.
 struct Batch {
@@ -178,14 +198,14 @@ impl Store {
     }
 
     /// Starts copying the write-ahead log into the database on a thread
-    /// of its own, for the length of a long ingest. Otherwise SQLite does
-    /// it inside `COMMIT`, on the writer's thread, and the whole pipeline
-    /// waits behind it. Stops (and the usual automatic checkpoints resume)
-    /// when the returned guard is handed to [`Store::foreground_checkpoints`].
-    /// `None` for in-memory databases.
-    pub fn background_checkpoints(&self) -> Result<Option<Checkpointer>, StoreError> {
-        if self.path == Path::new(":memory:") {
-            return Ok(None);
+    /// of its own, for the length of a long ingest, until
+    /// [`Store::foreground_checkpoints`]. Otherwise the copy (and its two
+    /// fsyncs) runs after each `COMMIT`, on the writer's thread, and the
+    /// whole pipeline waits behind it. Does nothing for in-memory databases
+    /// or when already started.
+    pub fn background_checkpoints(&mut self) -> Result<(), StoreError> {
+        if self.path == Path::new(":memory:") || self.checkpointer.is_some() {
+            return Ok(());
         }
         let conn = Connection::open(&self.path).map_err(|e| StoreError::Open {
             path: self.path.clone(),
@@ -197,9 +217,7 @@ impl Store {
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
             loop {
-                // Every 250 ms: each checkpoint syncs the log and the
-                // database (fsync), and at 50 ms those syncs cost more than
-                // they saved. Woken early (unpark) when told to stop.
+                // After each commit (woken by `commit`), else every 250 ms.
                 std::thread::park_timeout(std::time::Duration::from_millis(250));
                 if flag.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
@@ -209,21 +227,45 @@ impl Store {
                 let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
             }
         });
-        Ok(Some(Checkpointer {
+        self.logged = 0;
+        self.checkpointer = Some(Checkpointer {
             stop,
             thread: Some(thread),
-        }))
+        });
+        Ok(())
     }
 
-    /// Stops the background checkpoints and lets `COMMIT` checkpoint again.
-    pub fn foreground_checkpoints(
-        &self,
-        checkpointer: Option<Checkpointer>,
-    ) -> Result<(), StoreError> {
-        drop(checkpointer);
+    /// Stops the background checkpoints, copies what they left in the log,
+    /// and lets `COMMIT` checkpoint again.
+    pub fn foreground_checkpoints(&mut self) -> Result<(), StoreError> {
+        if self.checkpointer.take().is_none() {
+            return Ok(());
+        }
+        self.copy_log();
         self.conn
             .execute_batch("PRAGMA wal_autocheckpoint = 1000;")?;
         Ok(())
+    }
+
+    /// Copies the write-ahead log into the database as far as readers allow
+    /// (a reader's snapshot keeps the frames after it), so that the next
+    /// write transaction can start the log from its beginning. Waits while
+    /// the background thread holds the checkpoint lock. Errors only mean
+    /// less was copied, and are not reported.
+    fn copy_log(&mut self) {
+        let started = std::time::Instant::now();
+        loop {
+            let busy = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                    row.get::<_, i64>(0)
+                });
+            if !matches!(busy, Ok(1)) || started.elapsed() > std::time::Duration::from_secs(5) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        self.logged = 0;
     }
 
     /// An in-memory database (tests).
@@ -271,6 +313,9 @@ impl Store {
             batch: None,
             relation_ids: RelationIds::default(),
             removals_seen: None,
+            checkpointer: None,
+            logged: 0,
+            log_limit: LOG_LIMIT,
         })
     }
 
@@ -518,13 +563,15 @@ impl Store {
         }
         self.batch = None;
         self.foreign_keys_on();
-        // Copy what the background checkpoints have not yet copied: with the
-        // log fully copied, the next batch writes it from the start again,
-        // so it never grows beyond a batch or two (without this it grew as
-        // large as the database during a long ingest).
-        let _ = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        // The log restarts from its beginning only when a batch begins with
+        // it copied in full; background checkpoints alone never catch up
+        // with a writer that commits back to back, and the log grew as large
+        // as the database. So every LOG_LIMIT bytes the writer waits for
+        // the rest of the copy.
+        match &self.checkpointer {
+            Some(checkpointer) if self.logged < self.log_limit => checkpointer.wake(),
+            _ => self.copy_log(),
+        }
         Ok(())
     }
 
@@ -627,6 +674,7 @@ impl Store {
                 self.conn.last_insert_rowid()
             }
         };
+        self.logged += doc.text.len() as u64;
         self.put_mentions(id, doc.mentions, entity_ids)?;
         Ok(match replace {
             Some(_) => Put::Replaced(id),

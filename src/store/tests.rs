@@ -185,3 +185,35 @@ fn foreign_key_checks_are_off_only_inside_a_batch() {
     store.conn.execute_batch("ROLLBACK").unwrap();
     assert!(on(&store));
 }
+
+#[test]
+fn the_log_restarts_during_background_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    let g = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
+    let ids = store.sync_gazetteer(&g).unwrap();
+    store.background_checkpoints().unwrap();
+    store.log_limit = 256 << 10;
+    let text = "word ".repeat((64 << 10) / 5);
+    let batches = 48;
+    for batch in 0..batches {
+        store.begin().unwrap();
+        let path = format!("{batch}.txt");
+        store
+            .put_document(&record(&path, "s", &text, &[]), &ids)
+            .unwrap();
+        store.commit().unwrap();
+    }
+    let log = std::fs::metadata(path.with_extension("sqlite-wal"))
+        .unwrap()
+        .len();
+    let written = (batches * text.len()) as u64;
+    // Without the restarts the log holds every batch.
+    assert!(
+        log < written / 4,
+        "log of {log} bytes after writing {written}"
+    );
+    store.foreground_checkpoints().unwrap();
+    assert_eq!(store.document_ids().unwrap().len(), batches);
+}
