@@ -190,7 +190,10 @@ impl Matcher {
                 tokens.clear();
                 let mut letters = 0;
                 tokenize(name, Case::Fold, |_, token| {
-                    letters += letter_count(token);
+                    // Counted only as far as the threshold needs.
+                    if letters < MIN_LETTERS {
+                        letters += letter_count(token);
+                    }
                     tokens.push(matcher.word_id(token));
                 });
                 if letters < MIN_LETTERS || tokens.is_empty() {

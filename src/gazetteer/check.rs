@@ -284,11 +284,21 @@ fn check_relation_rules(dir: &std::path::Path, out: &mut Vec<Diagnostic>) {
 
 /// An all-capitals short name such as `UN` or `NATO`: matched with its case.
 pub fn is_acronym(name: &str) -> bool {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty()
-        && letters.len() <= 6
-        && letters.iter().all(|c| c.is_uppercase())
-        && !name.contains(char::is_whitespace)
+    // Called for every name when the matcher is built: no allocation, and
+    // most names fail at their second letter.
+    let mut letters = 0;
+    for c in name.chars() {
+        if c.is_whitespace() {
+            return false;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            if letters > 6 || !c.is_uppercase() {
+                return false;
+            }
+        }
+    }
+    letters > 0
 }
 
 /// A gazetteer or rule file's text, as loading reads it (a byte order mark
@@ -436,6 +446,11 @@ mod tests {
             ("U.S.", true),
             ("Un", false),
             ("NATO OTAN", false),
+            ("ABCDEF", true),
+            ("ABCDEFG", false),
+            ("ÉU", true),
+            ("1945", false),
+            ("", false),
         ] {
             assert_eq!(is_acronym(name), want, "{name}");
         }
