@@ -104,6 +104,8 @@ pub struct Compiled {
     fuzzy: FxHashMap<Box<str>, u32>,
     /// The trigger words typos are looked for, by folded text.
     typo_words: FxHashMap<Box<str>, u32>,
+    /// The [`letter_mask`] of each of `typo_words`.
+    typo_masks: Vec<u32>,
     pub(crate) s_word: u32,
     pub(crate) as_word: u32,
     pub(crate) by_word: u32,
@@ -133,6 +135,7 @@ impl Compiled {
             references: FxHashMap::default(),
             fuzzy: FxHashMap::default(),
             typo_words: FxHashMap::default(),
+            typo_masks: Vec::new(),
             s_word: 0,
             as_word: 0,
             by_word: 0,
@@ -251,7 +254,9 @@ impl Compiled {
                     }
                     let folded = normalize::key(word, Case::Fold);
                     let id = self.intern(&folded);
-                    self.typo_words.insert(folded.clone().into(), id);
+                    if self.typo_words.insert(folded.clone().into(), id).is_none() {
+                        self.typo_masks.push(letter_mask(&folded));
+                    }
                     for deleted in deletions(&folded) {
                         self.fuzzy
                             .entry(deleted.into())
@@ -398,6 +403,17 @@ impl Compiled {
         if folded.chars().count() < 6 || !folded.chars().all(char::is_alphabetic) {
             return NONE;
         }
+        // Each of the three typos below leaves at most one letter of
+        // `folded` that its trigger word lacks: most words of a list have
+        // more, and are turned away before building a dozen deletions.
+        let mask = letter_mask(folded);
+        if !self
+            .typo_masks
+            .iter()
+            .any(|&trigger| (mask & !trigger).count_ones() <= 1)
+        {
+            return NONE;
+        }
         let unique = |ids: &mut dyn Iterator<Item = u32>| {
             let mut found = NONE;
             for id in ids {
@@ -488,6 +504,19 @@ const SKETCH_WORDS: usize = 1024;
 /// matter for a filter).
 fn sketch(hash: u64) -> usize {
     (hash >> 48) as usize % (SKETCH_WORDS * 64)
+}
+
+/// The letters of `word` as a set of 32 bits (`a` to `z` each their own,
+/// other letters sharing the rest): if the letters of one word are among
+/// those of another, so are the bits.
+fn letter_mask(word: &str) -> u32 {
+    word.chars().fold(0, |mask, c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            _ => 26 + c as u32 % 6,
+        };
+        mask | 1 << bit
+    })
 }
 
 /// The ids `map` gives the words `word` becomes with one letter deleted,

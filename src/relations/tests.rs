@@ -557,3 +557,39 @@ fn stand_ins_name_their_own_words() {
         assert!(r.confidence < 0.85, "{text:?}: {}", r.confidence);
     }
 }
+
+#[test]
+fn typos_of_list_words_are_read_as_the_word() {
+    let compiled = &fixture().compiled;
+    let id = |word: &str| compiled.word(word, crate::matcher::token_hash(word));
+    let cases = [
+        ("memeber", "member"),      // a letter too many
+        ("scientst", "scientist"),  // a letter missing
+        ("presidnet", "president"), // two letters swapped
+        ("chairmen", "chairman"),   // a letter changed
+    ];
+    for (typo, word) in cases {
+        assert_ne!(id(word), super::compiled::NONE, "{word} is a list word");
+        assert_eq!(compiled.fuzzy_word(typo), id(word), "{typo}");
+    }
+    // Every one-letter slip of an unambiguous list word, and words that
+    // are not slips at all.
+    for word in ["researcher", "scientist", "patriot"] {
+        let chars: Vec<char> = word.chars().collect();
+        for i in 0..chars.len() {
+            let mut missing = chars.clone();
+            missing.remove(i);
+            let mut extra = chars.clone();
+            extra.insert(i, 'x');
+            let mut changed = chars.clone();
+            changed[i] = 'q';
+            for slip in [missing, extra, changed] {
+                let slip: String = slip.into_iter().collect();
+                assert_eq!(compiled.fuzzy_word(&slip), id(word), "{slip}");
+            }
+        }
+    }
+    for other in ["totally", "parliamentary", "ukrainian", "signatory"] {
+        assert_eq!(compiled.fuzzy_word(other), super::compiled::NONE, "{other}");
+    }
+}
