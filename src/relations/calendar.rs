@@ -6,6 +6,7 @@
 //! in its paragraph, or stays without one (`--07-13`).
 
 use super::dates::{self, Date, DateMention};
+use super::layout::TextLine;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -22,22 +23,21 @@ pub(crate) struct Calendar<'a> {
 }
 
 impl<'a> Calendar<'a> {
-    pub fn new(text: &'a str) -> Calendar<'a> {
+    /// The calendar of `text`, whose lines are `lines`.
+    pub fn new(text: &'a str, lines: &[TextLine]) -> Calendar<'a> {
         let mut paragraphs = vec![0];
         let mut previous_blank = false;
-        let mut offset = 0;
-        let mut lines: Vec<&str> = Vec::new();
-        for line in text.split_inclusive('\n') {
-            let blank = line.trim().is_empty();
-            if previous_blank && !blank {
-                paragraphs.push(offset);
+        for line in lines {
+            if previous_blank && !line.blank {
+                paragraphs.push(line.bytes.start as usize);
             }
-            if !blank {
-                lines.push(line);
-            }
-            previous_blank = blank;
-            offset += line.len();
+            previous_blank = line.blank;
         }
+        let lines: Vec<&str> = lines
+            .iter()
+            .filter(|line| !line.blank)
+            .map(|line| &text[line.bytes.start as usize..line.bytes.end as usize])
+            .collect();
         // A document's own date heads or ends it.
         const EDGE: usize = 12;
         let edges = lines.iter().take(EDGE).chain(
@@ -122,11 +122,12 @@ fn with_year(dates: &[DateMention], i: usize) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::relations::layout::lines_of;
 
     #[test]
     fn sentence_then_paragraph_then_document() {
         let text = "Minutes of the session\n\nOn 3 May 2021 the council met. It voted twice.\n\nLater, on 9 June, it adjourned.\n\nNothing else happened.\n\n12 August 2021\n";
-        let calendar = Calendar::new(text);
+        let calendar = Calendar::new(text, &lines_of(text));
         let at = |needle: &str| {
             let start = text.find(needle).unwrap() as u32;
             calendar.date_of(start..start + needle.len() as u32)
@@ -142,6 +143,7 @@ mod tests {
         );
         assert_eq!(at("Nothing else happened.").as_deref(), Some("2021-08-12"));
         assert_eq!(at("Minutes of the session").as_deref(), Some("2021-08-12"));
-        assert_eq!(Calendar::new("No dates here.").date_of(0..5), None);
+        let text = "No dates here.";
+        assert_eq!(Calendar::new(text, &lines_of(text)).date_of(0..5), None);
     }
 }

@@ -104,6 +104,30 @@ impl Tokens {
     }
 }
 
+/// A line of the text: its bytes (line break included) and whether it is
+/// blank (white space only).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TextLine {
+    pub bytes: Range<u32>,
+    pub blank: bool,
+}
+
+/// The lines of `text`: one pass for the paragraphs, the signatory blocks
+/// and the dates, which all read the text line by line.
+pub(crate) fn lines_of(text: &str) -> Vec<TextLine> {
+    let mut lines = Vec::with_capacity(text.len() / 64);
+    let mut start = 0usize;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        lines.push(TextLine {
+            bytes: start as u32..end as u32,
+            blank: line.trim().is_empty(),
+        });
+        start = end;
+    }
+    lines
+}
+
 /// A sentence with its token range.
 #[derive(Clone, Debug)]
 pub(crate) struct SentenceSpan {
@@ -129,6 +153,8 @@ pub(crate) struct Layout<'a> {
     pub sentences: Vec<SentenceSpan>,
     /// Per token: its sentence.
     pub sentence_of: Vec<u32>,
+    /// The lines of the text.
+    pub lines: Vec<TextLine>,
 }
 
 impl<'a> Layout<'a> {
@@ -152,6 +178,7 @@ impl<'a> Layout<'a> {
             triggers: Vec::new(),
             sentences: Vec::new(),
             sentence_of: Vec::new(),
+            lines: lines_of(text),
         };
         layout.place_slots(mentions);
         layout.scan_words(0..layout.tokens.len());
@@ -339,13 +366,16 @@ impl<'a> Layout<'a> {
         let mut t = 0;
         let mut paragraph = 0;
         let mut start = 0usize;
-        let mut offset = 0usize;
         let mut blank_before = true;
-        let lines = text.split_inclusive('\n').chain(std::iter::once(""));
-        for line in lines {
-            let blank = line.trim().is_empty();
-            let end_of_paragraph = (blank || line.is_empty()) && !blank_before;
-            if end_of_paragraph {
+        // A blank line after the last one closes the last paragraph.
+        let end_of_text = TextLine {
+            bytes: text.len() as u32..text.len() as u32,
+            blank: true,
+        };
+        let lines = std::mem::take(&mut self.lines);
+        for line in lines.iter().chain(std::iter::once(&end_of_text)) {
+            let offset = line.bytes.start as usize;
+            if line.blank && !blank_before {
                 let range = start..offset;
                 let first = wanted.partition_point(|&w| (w as usize) < range.start);
                 if wanted.get(first).is_some_and(|&w| (w as usize) < range.end) {
@@ -370,12 +400,12 @@ impl<'a> Layout<'a> {
                 }
                 paragraph += 1;
             }
-            if !blank && blank_before {
+            if !line.blank && blank_before {
                 start = offset;
             }
-            blank_before = blank;
-            offset += line.len();
+            blank_before = line.blank;
         }
+        self.lines = lines;
     }
 
     /// The candidate of `slot` that fits `types`, when exactly one does.

@@ -109,7 +109,7 @@ pub fn extract_with(
             ctx.person_of(index as u16);
         }
     }
-    finish(text, ctx.hits)
+    finish(text, &ctx.layout.lines, ctx.hits)
 }
 
 /// The triggers, without role words inside a longer role ("minister" in
@@ -132,7 +132,7 @@ fn outermost_roles(compiled: &Compiled, triggers: &[layout::Trigger]) -> Vec<lay
 }
 
 /// Dates the hits and keeps one per (kind, subject, object, evidence).
-fn finish(text: &str, mut hits: Vec<Hit>) -> Vec<Found> {
+fn finish(text: &str, lines: &[layout::TextLine], mut hits: Vec<Hit>) -> Vec<Found> {
     if hits.is_empty() {
         return Vec::new();
     }
@@ -157,7 +157,7 @@ fn finish(text: &str, mut hits: Vec<Hit>) -> Vec<Found> {
             && a.object.as_ref().map(|o| o.entity) == b.object.as_ref().map(|o| o.entity)
             && a.evidence == b.evidence
     });
-    let calendar = calendar::Calendar::new(text);
+    let calendar = calendar::Calendar::new(text, lines);
     let mut found: Vec<Found> = hits
         .into_iter()
         .map(|hit| Found {

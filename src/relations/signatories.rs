@@ -25,29 +25,30 @@ const LONG_LINE: usize = 300;
 const CONTINUATIONS: usize = 3;
 
 fn lines(ctx: &Context<'_>) -> Vec<Line> {
-    let text = ctx.layout.text;
     let tokens = &ctx.layout.tokens;
-    let mut lines = Vec::new();
-    let mut start = 0usize;
-    for piece in text.split_inclusive('\n') {
-        let end = start + piece.len();
-        let first = tokens.partition_point(|t| (t.start as usize) < start);
-        let last = tokens.partition_point(|t| (t.start as usize) < end);
-        if first < last {
-            lines.push(Line {
-                bytes: tokens[first].start..tokens[last - 1].end,
-                tokens: first..last,
-            });
-        } else {
-            // A blank line: an empty token range marks it.
-            lines.push(Line {
-                bytes: start as u32..start as u32,
-                tokens: first..first,
-            });
-        }
-        start = end;
-    }
-    lines
+    let mut t = 0;
+    ctx.layout
+        .lines
+        .iter()
+        .map(|line| {
+            let first = t;
+            while t < tokens.len() && tokens[t].start < line.bytes.end {
+                t += 1;
+            }
+            if first < t {
+                Line {
+                    bytes: tokens[first].start..tokens[t - 1].end,
+                    tokens: first..t,
+                }
+            } else {
+                // A blank line: an empty token range marks it.
+                Line {
+                    bytes: line.bytes.start..line.bytes.start,
+                    tokens: first..first,
+                }
+            }
+        })
+        .collect()
 }
 
 /// The first token of a line after a bullet or a number ("•", "-", "1.").
