@@ -163,6 +163,73 @@ impl Pending {
     }
 }
 
+/// Gazetteer entries per block of [`Matcher::build`]'s first stage.
+const BUILD_BLOCK: usize = 256;
+
+/// The names of a block of gazetteer entries, cut into folded tokens:
+/// what [`Matcher::build`] prepares on every core.
+struct TokenisedNames {
+    /// The folded text of every token, one after the other.
+    folded: String,
+    tokens: Vec<NameToken>,
+    names: Vec<TokenisedName>,
+}
+
+struct NameToken {
+    /// Where its folded text is in [`TokenisedNames::folded`].
+    text: Range<usize>,
+    hash: u64,
+}
+
+struct TokenisedName {
+    entry: u32,
+    /// Where its tokens are in [`TokenisedNames::tokens`].
+    tokens: Range<usize>,
+    /// The case-kept key, when the name matches only in its own case.
+    exact: Option<Box<str>>,
+}
+
+impl TokenisedNames {
+    /// The names of `entries` that can be matched (enough letters).
+    fn of(gazetteer: &Gazetteer, entries: Range<usize>) -> TokenisedNames {
+        let mut block = TokenisedNames {
+            folded: String::new(),
+            tokens: Vec::new(),
+            names: Vec::new(),
+        };
+        for index in entries {
+            let entry = &gazetteer.entries()[index];
+            let case_exact = entry.case_exact();
+            for name in entry.names() {
+                let first = block.tokens.len();
+                let mut letters = 0;
+                tokenize(name, Case::Fold, |_, token| {
+                    // Counted only as far as the threshold needs.
+                    if letters < MIN_LETTERS {
+                        letters += letter_count(token);
+                    }
+                    let start = block.folded.len();
+                    block.folded.push_str(token);
+                    block.tokens.push(NameToken {
+                        text: start..block.folded.len(),
+                        hash: token_hash(token),
+                    });
+                });
+                if letters < MIN_LETTERS || block.tokens.len() == first {
+                    block.tokens.truncate(first);
+                    continue;
+                }
+                block.names.push(TokenisedName {
+                    entry: index as u32,
+                    tokens: first..block.tokens.len(),
+                    exact: (case_exact || is_acronym(name)).then(|| key(name, Case::Keep).into()),
+                });
+            }
+        }
+        block
+    }
+}
+
 /// Reusable buffers for [`Matcher::find`], one per thread.
 #[derive(Default)]
 pub struct Scratch {
@@ -173,6 +240,11 @@ pub struct Scratch {
 
 impl Matcher {
     /// Compiles every name of every entity.
+    ///
+    /// In two stages: the names are cut into folded, hashed tokens on every
+    /// core, a block of entries at a time, while this thread numbers the
+    /// tokens and grows the trie in gazetteer order (the ids and the trie
+    /// are the same whatever the number of cores).
     pub fn build(gazetteer: &Gazetteer) -> Matcher {
         let mut matcher = Matcher {
             words: HashTable::new(),
@@ -183,46 +255,55 @@ impl Matcher {
             exact_keys: Vec::new(),
             names: 0,
         };
-        let mut tokens: Vec<u32> = Vec::new();
-        for (index, entry) in gazetteer.entries().iter().enumerate() {
-            let case_exact = entry.case_exact();
-            for name in entry.names() {
-                tokens.clear();
-                let mut letters = 0;
-                tokenize(name, Case::Fold, |_, token| {
-                    // Counted only as far as the threshold needs.
-                    if letters < MIN_LETTERS {
-                        letters += letter_count(token);
+        // Each token's trie root, by token id (moved into the vocabulary at
+        // the end, so growing the trie needs no table lookups).
+        let mut roots: Vec<u32> = Vec::new();
+        let entries = gazetteer.entries();
+        let blocks: Vec<Range<usize>> = (0..entries.len())
+            .step_by(BUILD_BLOCK)
+            .map(|start| start..(start + BUILD_BLOCK).min(entries.len()))
+            .collect();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut ids: Vec<u32> = Vec::new();
+        let _: Option<()> = crate::pipeline::ordered_map(
+            blocks,
+            workers,
+            |block| TokenisedNames::of(gazetteer, block),
+            |block| {
+                for name in &block.names {
+                    ids.clear();
+                    for token in &block.tokens[name.tokens.clone()] {
+                        let text = &block.folded[token.text.clone()];
+                        ids.push(matcher.word_id(token.hash, text, &mut roots));
                     }
-                    tokens.push(matcher.word_id(token));
-                });
-                if letters < MIN_LETTERS || tokens.is_empty() {
-                    continue;
+                    let exact = match &name.exact {
+                        Some(key) => {
+                            matcher.exact_keys.push(key.clone());
+                            (matcher.exact_keys.len() - 1) as u32
+                        }
+                        None => NONE,
+                    };
+                    let node = matcher.insert_path(&ids, &mut roots);
+                    if matcher.add_output(node, name.entry, exact) {
+                        matcher.names += 1;
+                    }
                 }
-                let exact = if case_exact || is_acronym(name) {
-                    matcher.exact_keys.push(key(name, Case::Keep).into());
-                    (matcher.exact_keys.len() - 1) as u32
-                } else {
-                    NONE
-                };
-                let node = matcher.insert_path(&tokens);
-                if matcher.add_output(node, index as u32, exact) {
-                    matcher.names += 1;
-                }
-            }
-        }
+                std::ops::ControlFlow::Continue(())
+            },
+        );
+        matcher
+            .words
+            .iter_mut()
+            .for_each(|w| w.root = roots[w.id as usize]);
         matcher.inline_single_outputs();
         matcher.edges.shrink_to_fit();
         matcher.words.shrink_to_fit(|w| w.hash);
         matcher
     }
 
-    fn hash(&self, token: &str) -> u64 {
-        token_hash(token)
-    }
-
-    fn word_id(&mut self, token: &str) -> u32 {
-        let hash = self.hash(token);
+    /// The id of a folded token whose [`token_hash`] is `hash`, numbering
+    /// it if new (with no trie root yet in `roots`).
+    fn word_id(&mut self, hash: u64, token: &str, roots: &mut Vec<u32>) -> u32 {
         let texts = &self.texts;
         if let Some(word) = self
             .words
@@ -232,6 +313,7 @@ impl Matcher {
         }
         let id = self.texts.len() as u32;
         self.texts.push(token.into());
+        roots.push(NONE);
         let mut inline = [0; INLINE];
         let len = token.len().min(INLINE);
         inline[..len].copy_from_slice(&token.as_bytes()[..len]);
@@ -244,13 +326,6 @@ impl Matcher {
         };
         self.words.insert_unique(hash, word, |w| w.hash);
         id
-    }
-
-    fn word_mut(&mut self, id: u32) -> &mut Word {
-        let hash = self.hash(&self.texts[id as usize]);
-        self.words
-            .find_mut(hash, |w| w.id == id)
-            .expect("every token id is in the table")
     }
 
     /// Moves every node's only output, when its case does not matter, into
@@ -292,11 +367,11 @@ impl Matcher {
         }
     }
 
-    fn insert_path(&mut self, tokens: &[u32]) -> u32 {
-        let mut node = self.word_mut(tokens[0]).root;
+    fn insert_path(&mut self, tokens: &[u32], roots: &mut [u32]) -> u32 {
+        let mut node = roots[tokens[0] as usize];
         if node == NONE {
             node = self.new_node();
-            self.word_mut(tokens[0]).root = node;
+            roots[tokens[0] as usize] = node;
         }
         for &token in &tokens[1..] {
             node = match self.child(node, token) {
@@ -386,7 +461,7 @@ impl Matcher {
         // small.
         let mut gap = 0;
         tokenize(text, Case::Fold, |range, token| {
-            let hash = self.hash(token);
+            let hash = token_hash(token);
             each(range.clone(), token, hash);
             let found = self
                 .words
