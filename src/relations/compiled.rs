@@ -384,6 +384,7 @@ impl Compiled {
 
     /// The vocabulary id of a folded word whose [`token_hash`] is `hash`,
     /// or [`NONE`].
+    #[inline]
     pub(crate) fn word(&self, folded: &str, hash: u64) -> u32 {
         let bit = sketch(hash);
         if self.sketches[bit / 64] & (1 << (bit % 64)) == 0 {
