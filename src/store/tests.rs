@@ -25,6 +25,21 @@ fn record<'a>(
     }
 }
 
+/// A gazetteer of one state, Russia.
+fn russia() -> Gazetteer {
+    Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])])
+}
+
+/// A database file in a folder of its own (deleted when the folder guard
+/// drops), its entities synced with [`russia`].
+fn russia_on_disk() -> (tempfile::TempDir, std::path::PathBuf, Store, Vec<EntityId>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    let ids = store.sync_gazetteer(&russia()).unwrap();
+    (dir, path, store, ids)
+}
+
 #[test]
 fn entity_ids_are_stable_across_gazetteer_edits() {
     let mut store = Store::open_in_memory().unwrap();
@@ -53,7 +68,7 @@ fn entity_ids_are_stable_across_gazetteer_edits() {
 #[test]
 fn documents_replace_their_mentions_atomically() {
     let mut store = Store::open_in_memory().unwrap();
-    let g = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
+    let g = russia();
     let ids = store.sync_gazetteer(&g).unwrap();
     let m = [Mention {
         start: 0,
@@ -95,29 +110,24 @@ fn documents_replace_their_mentions_atomically() {
 
 #[test]
 fn an_uncommitted_batch_leaves_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("db.sqlite");
-    {
-        let mut store = Store::open(&path).unwrap();
-        let g = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
-        let ids = store.sync_gazetteer(&g).unwrap();
-        let m = [Mention {
-            start: 0,
-            end: 6,
-            entity: 0,
-            resolution: Resolution::Unique,
-        }];
-        store.begin().unwrap();
-        store
-            .put_document(&record("a.txt", "1", "Russia", &m), &ids)
-            .unwrap();
-        store.commit().unwrap();
-        store.begin().unwrap();
-        store
-            .put_document(&record("b.txt", "2", "Russia", &m), &ids)
-            .unwrap();
-        // Dropped without commit, as a crash would.
-    }
+    let (_dir, path, mut store, ids) = russia_on_disk();
+    let m = [Mention {
+        start: 0,
+        end: 6,
+        entity: 0,
+        resolution: Resolution::Unique,
+    }];
+    store.begin().unwrap();
+    store
+        .put_document(&record("a.txt", "1", "Russia", &m), &ids)
+        .unwrap();
+    store.commit().unwrap();
+    store.begin().unwrap();
+    store
+        .put_document(&record("b.txt", "2", "Russia", &m), &ids)
+        .unwrap();
+    // Dropped without commit, as a crash would.
+    drop(store);
     let store = Store::open(&path).unwrap();
     let docs = store.documents().unwrap();
     assert_eq!(docs.len(), 1);
@@ -138,7 +148,7 @@ fn a_batch_refuses_entity_ids_another_process_removed_since() {
 
     // Meanwhile another process reindexes with a gazetteer without Austria.
     let mut reindex = Store::open(&path).unwrap();
-    let russia = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
+    let russia = russia();
     let kept = reindex.sync_gazetteer(&russia).unwrap();
     reindex.begin().unwrap();
     assert_eq!(reindex.remove_orphan_entities(&kept).unwrap(), 1);
@@ -188,11 +198,7 @@ fn foreign_key_checks_are_off_only_inside_a_batch() {
 
 #[test]
 fn the_log_restarts_during_background_checkpoints() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("log.sqlite");
-    let mut store = Store::open(&path).unwrap();
-    let g = Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])]);
-    let ids = store.sync_gazetteer(&g).unwrap();
+    let (_dir, path, mut store, ids) = russia_on_disk();
     store.background_checkpoints().unwrap();
     store.log_limit = 256 << 10;
     let text = "word ".repeat((64 << 10) / 5);
