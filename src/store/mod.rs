@@ -148,16 +148,27 @@ impl RelationIds {
 /// it stops the thread.
 struct Checkpointer {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Locked while the thread checkpoints; true from the writer's own
+    /// full copy to its next commit, during which the thread leaves the log
+    /// alone (see [`Store::copy_log`]).
+    paused: std::sync::Arc<std::sync::Mutex<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Checkpointer {
-    /// Asks for a checkpoint now (after a commit) rather than at the next tick.
+    /// Asks for a checkpoint now (after a commit) rather than at the next
+    /// tick, and ends a pause.
     fn wake(&self) {
+        *lock(&self.paused) = false;
         if let Some(thread) = &self.thread {
             thread.thread().unpark();
         }
     }
+}
+
+/// The guarded value, even if a thread panicked holding the lock.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Drop for Checkpointer {
@@ -214,7 +225,8 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_millis(100))?;
         self.conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = stop.clone();
+        let paused = std::sync::Arc::new(std::sync::Mutex::new(false));
+        let (flag, pause) = (stop.clone(), paused.clone());
         let thread = std::thread::spawn(move || {
             loop {
                 // After each commit (woken by `commit`), else every 250 ms.
@@ -222,14 +234,18 @@ impl Store {
                 if flag.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
-                // PASSIVE never waits for the writer; an error here only
-                // means this round copied nothing.
-                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                let paused = lock(&pause);
+                if !*paused {
+                    // PASSIVE never waits for the writer; an error here only
+                    // means this round copied nothing.
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
             }
         });
         self.logged = 0;
         self.checkpointer = Some(Checkpointer {
             stop,
+            paused,
             thread: Some(thread),
         });
         Ok(())
@@ -249,10 +265,20 @@ impl Store {
 
     /// Copies the write-ahead log into the database as far as readers allow
     /// (a reader's snapshot keeps the frames after it), so that the next
-    /// write transaction can start the log from its beginning. Waits while
-    /// the background thread holds the checkpoint lock. Errors only mean
-    /// less was copied, and are not reported.
+    /// write transaction can start the log from its beginning. Errors only
+    /// mean less was copied, and are not reported.
+    ///
+    /// The log restarts when that transaction commits, and only if no other
+    /// connection holds a lock on a reader slot at that moment, as a
+    /// checkpoint briefly does: so the background thread is paused (after
+    /// its checkpoint in progress, if any) until the next commit.
     fn copy_log(&mut self) {
+        let _pause = self.checkpointer.as_ref().map(|c| {
+            let mut paused = lock(&c.paused);
+            *paused = true;
+            paused
+        });
+        // Another process may be checkpointing: wait for it.
         let started = std::time::Instant::now();
         loop {
             let busy = self
