@@ -33,7 +33,9 @@ pub(crate) enum Flag {
     Reference = 1 << 11,
 }
 
-const LISTS: [(&str, Flag); 11] = [
+/// The word lists the extractor reads (a rule file may extend them), and
+/// the flag each gives its words.
+pub(crate) const LISTS: [(&str, Flag); 11] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
