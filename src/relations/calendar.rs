@@ -8,7 +8,6 @@
 use super::dates::{self, Date, DateMention};
 use super::layout::TextLine;
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
 use std::ops::Range;
 
 /// The dates of one document, read lazily: only the paragraphs that hold
@@ -18,7 +17,7 @@ pub(crate) struct Calendar<'a> {
     /// Byte offsets where paragraphs start (after blank lines).
     paragraphs: Vec<usize>,
     /// The dates of each paragraph read so far, by paragraph start.
-    read: RefCell<FxHashMap<usize, Vec<DateMention>>>,
+    read: FxHashMap<usize, Vec<DateMention>>,
     document: Option<Date>,
 }
 
@@ -51,13 +50,13 @@ impl<'a> Calendar<'a> {
         Calendar {
             text,
             paragraphs,
-            read: RefCell::new(FxHashMap::default()),
+            read: FxHashMap::default(),
             document,
         }
     }
 
     /// The ISO 8601 date of evidence spanning `span`, if the text gives one.
-    pub fn date_of(&self, span: Range<u32>) -> Option<String> {
+    pub fn date_of(&mut self, span: Range<u32>) -> Option<String> {
         let (start, end) = (span.start as usize, span.end as usize);
         let index = self.paragraphs.partition_point(|&p| p <= start) - 1;
         let paragraph = self.paragraphs[index];
@@ -66,9 +65,9 @@ impl<'a> Calendar<'a> {
             .get(index + 1)
             .copied()
             .unwrap_or(self.text.len());
-        let mut read = self.read.borrow_mut();
-        let dates = read.entry(paragraph).or_insert_with(|| {
-            let mut dates = dates::dates(&self.text[paragraph..paragraph_end]);
+        let text = self.text;
+        let dates = self.read.entry(paragraph).or_insert_with(|| {
+            let mut dates = dates::dates(&text[paragraph..paragraph_end]);
             for d in &mut dates {
                 d.span = d.span.start + paragraph..d.span.end + paragraph;
             }
@@ -127,8 +126,8 @@ mod tests {
     #[test]
     fn sentence_then_paragraph_then_document() {
         let text = "Minutes of the session\n\nOn 3 May 2021 the council met. It voted twice.\n\nLater, on 9 June, it adjourned.\n\nNothing else happened.\n\n12 August 2021\n";
-        let calendar = Calendar::new(text, &lines_of(text));
-        let at = |needle: &str| {
+        let mut calendar = Calendar::new(text, &lines_of(text));
+        let mut at = |needle: &str| {
             let start = text.find(needle).unwrap() as u32;
             calendar.date_of(start..start + needle.len() as u32)
         };

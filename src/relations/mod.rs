@@ -157,7 +157,7 @@ fn finish(text: &str, lines: &[layout::TextLine], mut hits: Vec<Hit>) -> Vec<Fou
             && a.object.as_ref().map(|o| o.entity) == b.object.as_ref().map(|o| o.entity)
             && a.evidence == b.evidence
     });
-    let calendar = calendar::Calendar::new(text, lines);
+    let mut calendar = calendar::Calendar::new(text, lines);
     let mut found: Vec<Found> = hits
         .into_iter()
         .map(|hit| Found {
