@@ -656,4 +656,39 @@ mod tests {
         // 5 + 2 + 3 + 1 + 1 + 2 + 2 + 1 + 1 names; `X` is too short.
         assert_eq!(matcher.name_count(), 18);
     }
+
+    #[test]
+    fn a_gazetteer_of_many_blocks_matches_like_one() {
+        // Names over several build blocks, sharing words across blocks, so
+        // token ids and trie paths are made by several blocks in turn.
+        let words = [
+            "north", "river", "union", "guild", "party", "front", "league",
+        ];
+        let mut entries = Vec::new();
+        for i in 0..(3 * BUILD_BLOCK + 17) {
+            let (a, b) = (
+                words[i % words.len()],
+                words[(i / words.len()) % words.len()],
+            );
+            let name = format!("{a} {b} {i}");
+            let alias = format!("{}{i}", &a[..2]).to_uppercase();
+            entries.push(Entry::new(EntityType::Organisation, &name, &[&alias], &[]));
+        }
+        let gazetteer = Gazetteer::from_entries(entries);
+        let matcher = Matcher::build(&gazetteer);
+        assert_eq!(matcher.name_count(), 2 * gazetteer.len());
+        let mut scratch = Scratch::default();
+        for (index, entry) in gazetteer.entries().iter().enumerate() {
+            for name in entry.names() {
+                let text = format!("Before {name}, after.");
+                let mut found = Vec::new();
+                matcher.find(&text, &mut scratch, &mut found);
+                let got: Vec<(&str, u32)> = found
+                    .iter()
+                    .map(|m| (&text[m.start as usize..m.end as usize], m.entity))
+                    .collect();
+                assert_eq!(got, [(name, index as u32)], "{text:?}");
+            }
+        }
+    }
 }
