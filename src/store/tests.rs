@@ -30,6 +30,16 @@ fn russia() -> Gazetteer {
     Gazetteer::from_entries(vec![entry(EntityType::State, "Russia", &[])])
 }
 
+/// A text's first six bytes naming Russia, the first gazetteer entry.
+fn russia_first() -> [Mention; 1] {
+    [Mention {
+        start: 0,
+        end: 6,
+        entity: 0,
+        resolution: Resolution::Unique,
+    }]
+}
+
 /// A database file in a folder of its own (deleted when the folder guard
 /// drops), its entities synced with [`russia`].
 fn russia_on_disk() -> (tempfile::TempDir, std::path::PathBuf, Store, Vec<EntityId>) {
@@ -70,12 +80,7 @@ fn documents_replace_their_mentions_atomically() {
     let mut store = Store::open_in_memory().unwrap();
     let g = russia();
     let ids = store.sync_gazetteer(&g).unwrap();
-    let m = [Mention {
-        start: 0,
-        end: 6,
-        entity: 0,
-        resolution: Resolution::Unique,
-    }];
+    let m = russia_first();
     store.begin().unwrap();
     let put = store
         .put_document(&record("a.txt", "1", "Russia and Russia", &m), &ids)
@@ -111,12 +116,7 @@ fn documents_replace_their_mentions_atomically() {
 #[test]
 fn an_uncommitted_batch_leaves_nothing() {
     let (_dir, path, mut store, ids) = russia_on_disk();
-    let m = [Mention {
-        start: 0,
-        end: 6,
-        entity: 0,
-        resolution: Resolution::Unique,
-    }];
+    let m = russia_first();
     store.begin().unwrap();
     store
         .put_document(&record("a.txt", "1", "Russia", &m), &ids)
