@@ -73,7 +73,14 @@ fn run(cli: Cli) -> Result<Outcome> {
             } else {
                 None
             };
-            let collected = ingest::collect(&args.paths, stdin);
+            // Listing the files (a path lookup each) and loading the
+            // gazetteers are independent: one on a thread of its own.
+            let paths = args.paths.clone();
+            let listing = std::thread::spawn(move || ingest::collect(&paths, stdin));
+            let loaded = load_gazetteers(&cli);
+            let collected = listing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             for (path, why) in &collected.errors {
                 eprintln!("error: {path}: {why}");
             }
@@ -88,7 +95,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                 ids,
                 mut store,
                 times: load_times,
-            } = prepare(&cli)?;
+            } = prepare_loaded(&cli, loaded?)?;
             let settings = settings(
                 &matcher,
                 &metonymy,
@@ -1058,13 +1065,22 @@ struct Ready {
 /// only when it needs matching, so an unchanged re-ingest never waits, and
 /// the first sync of a large gazetteer (seconds) overlaps the build.
 fn prepare(cli: &Cli) -> Result<Ready> {
+    prepare_loaded(cli, load_gazetteers(cli)?)
+}
+
+/// The gazetteers of the command line, and the seconds reading them took.
+fn load_gazetteers(cli: &Cli) -> Result<(std::sync::Arc<Gazetteer>, f64)> {
     let dirs = gazetteer_dirs(cli);
     if dirs.is_empty() {
         bail!("no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR");
     }
     let started = Instant::now();
     let gazetteer = std::sync::Arc::new(Gazetteer::load(&dirs)?);
-    let read = started.elapsed().as_secs_f64();
+    Ok((gazetteer, started.elapsed().as_secs_f64()))
+}
+
+/// [`prepare`] with the gazetteers already loaded.
+fn prepare_loaded(cli: &Cli, (gazetteer, read): (std::sync::Arc<Gazetteer>, f64)) -> Result<Ready> {
     let mut store = open_store(cli)?;
     let matcher = std::sync::Arc::new(Pending::default());
     {
