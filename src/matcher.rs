@@ -444,15 +444,9 @@ impl Matcher {
         out: &mut Vec<Match>,
         mut each: impl FnMut(Range<usize>, &str, u64),
     ) {
-        let text = if text.len() > u32::MAX as usize {
-            let mut end = u32::MAX as usize;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            &text[..end]
-        } else {
-            text
-        };
+        // Offsets are u32: nothing past 4 GiB is matched (ingest refuses
+        // such documents before they get here).
+        let text = &text[..text.floor_char_boundary(u32::MAX as usize)];
         let Scratch { tokens, candidates } = scratch;
         tokens.clear();
         // Only vocabulary words are kept; a word after a dropped one carries

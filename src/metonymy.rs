@@ -15,7 +15,7 @@
 use crate::gazetteer::Gazetteer;
 use crate::mention::{Mention, Resolution};
 use crate::model::EntityType;
-use crate::normalize::{Case, floor_char_boundary, key, tokenize};
+use crate::normalize::{Case, key, tokenize};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The file of word lists, read from each gazetteer directory.
@@ -139,10 +139,7 @@ impl Metonymy {
     /// Whether `before` (the text up to a capital) ends with a not-after
     /// word.
     fn placed(&self, before: &str) -> bool {
-        let mut start = before.len().saturating_sub(32);
-        while !before.is_char_boundary(start) {
-            start -= 1;
-        }
+        let start = before.floor_char_boundary(before.len().saturating_sub(32));
         let mut last: Option<String> = None;
         tokenize(&before[start..], Case::Fold, |_, t| {
             last = Some(t.to_string())
@@ -154,7 +151,7 @@ impl Metonymy {
     /// WORD` / `' WORD` for a possessive word, or with a verb.
     fn acts(&self, after: &str) -> bool {
         // Three tokens are enough: ' s WORD.
-        let window = &after[..floor_char_boundary(after, 64)];
+        let window = &after[..after.floor_char_boundary(64)];
         let mut tokens: Vec<String> = Vec::with_capacity(3);
         tokenize(window, Case::Fold, |_, t| {
             if tokens.len() < 3 {

@@ -232,16 +232,6 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// The largest character boundary of `text` at or below byte `at` (the
-/// text's end when `at` is past it).
-pub(crate) fn floor_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

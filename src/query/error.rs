@@ -3,7 +3,6 @@
 //! turns the span into a line, a column and a caret under the fault.
 
 use super::ast::Span;
-use crate::normalize::floor_char_boundary;
 use std::fmt;
 
 /// An error in a query, from the lexer, the parser or the planner.
@@ -47,7 +46,7 @@ impl QueryError {
 
     /// 1-based line and column (in characters) of the error's start.
     pub fn position(&self, query: &str) -> (usize, usize) {
-        let start = floor_char_boundary(query, self.span.start);
+        let start = query.floor_char_boundary(self.span.start);
         let before = &query[..start];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -65,11 +64,11 @@ impl QueryError {
     /// ```
     pub fn render(&self, query: &str) -> String {
         let (line, column) = self.position(query);
-        let start = floor_char_boundary(query, self.span.start);
+        let start = query.floor_char_boundary(self.span.start);
         let line_start = query[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = query[start..].find('\n').map_or(query.len(), |i| start + i);
         let text = &query[line_start..line_end];
-        let end = floor_char_boundary(query, self.span.end.clamp(start, line_end));
+        let end = query.floor_char_boundary(self.span.end.clamp(start, line_end));
         let pad = query[line_start..start].chars().count();
         let width = query[start..end].chars().count().max(1);
         let mut out = format!("error at line {line}, column {column}: {}\n", self.message);

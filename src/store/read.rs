@@ -3,7 +3,7 @@
 use super::packed::{self, StoredMention};
 use super::{DocumentId, EntityId, Store, StoreError};
 use crate::model::EntityType;
-use crate::normalize::{Case, floor_char_boundary, key};
+use crate::normalize::{Case, key};
 use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
@@ -550,7 +550,7 @@ pub(crate) fn type_at(
 fn context_before(text: &str, chars: usize) -> String {
     // Only the last few hundred bytes are looked at, so a long document with
     // many mentions costs time in proportion to its mentions, not more.
-    let text = &text[floor_char_boundary(text, text.len().saturating_sub(chars * 4))..];
+    let text = &text[text.floor_char_boundary(text.len().saturating_sub(chars * 4))..];
     let paragraph = text.rsplit("\n\n").next().unwrap_or(text);
     let start = paragraph
         .char_indices()
@@ -562,7 +562,7 @@ fn context_before(text: &str, chars: usize) -> String {
 }
 
 fn context_after(text: &str, chars: usize) -> String {
-    let text = &text[..floor_char_boundary(text, chars * 4)];
+    let text = &text[..text.floor_char_boundary(chars * 4)];
     let paragraph = text.split("\n\n").next().unwrap_or(text);
     let end = paragraph
         .char_indices()
@@ -575,7 +575,7 @@ fn context_after(text: &str, chars: usize) -> String {
 /// The 1-based line of byte `offset` in `text`, counting line breaks as
 /// the mentions listing does.
 pub fn line_at(text: &str, offset: usize) -> usize {
-    line_breaks(&text[..floor_char_boundary(text, offset)]) + 1
+    line_breaks(&text[..text.floor_char_boundary(offset)]) + 1
 }
 
 /// Line breaks in `text`: `\n`, `\r\n`, and a `\r` alone (old Mac files).
