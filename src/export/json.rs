@@ -11,8 +11,8 @@
 //! The shape is a contract with scripts and later exports: fields are only
 //! ever added. One node or edge per line, so two exports diff well.
 
+use super::view::{PathRanks, Texts};
 use crate::store::Store;
-
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -298,34 +298,23 @@ struct EdgeHead {
     weight: usize,
 }
 
-/// The stored documents' paths, sorted, and each document's rank among
-/// them: sorting ranks sorts paths.
+/// The stored documents' paths, sorted and ranked as the other exports
+/// have them, each also as a JSON string.
 struct SortedPaths {
-    sorted: Vec<String>,
-    /// Each of `sorted` as a JSON string, quoted and escaped.
+    ranks: PathRanks,
+    /// Each path of `ranks`, by rank, quoted and escaped.
     json: Vec<String>,
-    rank: rustc_hash::FxHashMap<i64, u32>,
 }
 
 impl SortedPaths {
     fn of(store: &Store) -> Result<SortedPaths, ExportError> {
-        let mut paths: Vec<(String, i64)> = store
-            .document_paths()?
-            .into_iter()
-            .map(|(id, path)| (path, id))
-            .collect();
-        paths.sort_unstable();
-        let rank = paths
+        let ranks = PathRanks::of(store)?;
+        let json = ranks
+            .paths
             .iter()
-            .enumerate()
-            .map(|(i, (_, id))| (*id, i as u32))
-            .collect();
-        let sorted: Vec<String> = paths.into_iter().map(|(path, _)| path).collect();
-        let json = sorted
-            .iter()
-            .map(|path| serde_json::to_string(path).map_err(std::io::Error::from))
+            .map(|(_, path)| serde_json::to_string(&**path).map_err(std::io::Error::from))
             .collect::<Result<_, _>>()?;
-        Ok(SortedPaths { sorted, json, rank })
+        Ok(SortedPaths { ranks, json })
     }
 
     /// Every mentioned entity's mention counts and the ranks of the
@@ -340,7 +329,7 @@ impl SortedPaths {
             let entry = out.entry(p.entity).or_default();
             entry.mentions += i64::from(p.mentions);
             entry.ambiguous += i64::from(p.ambiguous);
-            if let Some(&rank) = self.rank.get(&p.document) {
+            if let Some(&rank) = self.ranks.rank.get(&p.document) {
                 entry.ranks.push(rank);
             }
         })?;
@@ -390,8 +379,7 @@ impl Spool {
         // read (it runs to a gigabyte).
         let mut file = super::background::BackgroundWriter::new(tempfile::tempfile()?);
         let mut index = Vec::new();
-        let mut text_of = conn.prepare("SELECT text FROM documents WHERE id = ?1")?;
-        let mut current: Option<(i64, String)> = None;
+        let mut texts = Texts::new(store)?;
         let mut offset = 0u64;
         let mut json = Vec::new();
         let mut stmt = conn.prepare(
@@ -406,19 +394,15 @@ impl Spool {
             }
             let document: i64 = row.get(2)?;
             // Evidence of a document that is gone has no edge to go in.
-            let Some(&path_rank) = paths.rank.get(&document) else {
+            let Some(&path_rank) = paths.ranks.rank.get(&document) else {
                 continue;
             };
-            if current.as_ref().is_none_or(|(d, _)| *d != document) {
-                let text: String = text_of.query_row([document], |r| r.get(0))?;
-                current = Some((document, text));
-            }
-            let text = current.as_ref().expect("read above").1.as_bytes();
+            let text = texts.of(document)?.as_bytes();
             let (start, end): (i64, i64) = (row.get(3)?, row.get(4)?);
             let from = usize::try_from(start).unwrap_or(0).min(text.len());
             let to = usize::try_from(end).unwrap_or(0).clamp(from, text.len());
             let piece = Evidence {
-                document: paths.sorted[path_rank as usize].clone(),
+                document: paths.ranks.path(path_rank).to_string(),
                 start,
                 end,
                 // Spans lie on character boundaries; were one not to, the

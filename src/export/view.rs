@@ -99,9 +99,68 @@ pub struct View<'a> {
     nodes: Vec<NodeIndex>,
     edges: FxHashSet<EdgeIndex>,
     /// Every document's path, sorted, read once for nodes and edges.
-    paths: Vec<(i64, Rc<str>)>,
-    /// Each document's place in `paths`: ranks sort as their paths do.
-    rank: FxHashMap<i64, u32>,
+    paths: PathRanks,
+}
+
+/// The stored documents' paths, sorted, and each document's rank among
+/// them: ranks sort as their paths do, and each path is read and allocated
+/// once however many nodes and edges list it.
+pub(crate) struct PathRanks {
+    /// (document id, path), sorted by path.
+    pub paths: Vec<(i64, Rc<str>)>,
+    /// Each document's place in `paths`.
+    pub rank: FxHashMap<i64, u32>,
+}
+
+impl PathRanks {
+    /// The paths of every document of `store`.
+    pub fn of(store: &Store) -> Result<PathRanks, ExportError> {
+        let mut paths: Vec<(i64, Rc<str>)> = store
+            .document_paths()?
+            .into_iter()
+            .map(|(id, path)| (id, Rc::from(path)))
+            .collect();
+        paths.sort_by(|a, b| a.1.cmp(&b.1));
+        let rank = paths
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (*id, i as u32))
+            .collect();
+        Ok(PathRanks { paths, rank })
+    }
+
+    /// The path of rank `rank`.
+    pub fn path(&self, rank: u32) -> &Rc<str> {
+        &self.paths[rank as usize].1
+    }
+}
+
+/// Documents' texts read one at a time, the last one kept: a reader going
+/// through evidence grouped by document reads each text once.
+pub(crate) struct Texts<'a> {
+    text_of: rusqlite::CachedStatement<'a>,
+    current: Option<(i64, String)>,
+}
+
+impl<'a> Texts<'a> {
+    /// A reader of the texts of `store`.
+    pub fn new(store: &'a Store) -> Result<Texts<'a>, ExportError> {
+        Ok(Texts {
+            text_of: store
+                .conn()
+                .prepare_cached("SELECT text FROM documents WHERE id = ?1")?,
+            current: None,
+        })
+    }
+
+    /// The text of `document`.
+    pub fn of(&mut self, document: i64) -> Result<&str, ExportError> {
+        if self.current.as_ref().is_none_or(|(id, _)| *id != document) {
+            let text: String = self.text_of.query_row([document], |r| r.get(0))?;
+            self.current = Some((document, text));
+        }
+        Ok(&self.current.as_ref().expect("read above").1)
+    }
 }
 
 impl<'a> View<'a> {
@@ -231,24 +290,12 @@ impl<'a> View<'a> {
             let doc = |k: NodeType| k != NodeType::Document;
             (doc(x.kind), x.kind, &x.name, x.id).cmp(&(doc(y.kind), y.kind, &y.name, y.id))
         });
-        let mut paths: Vec<(i64, Rc<str>)> = store
-            .document_paths()?
-            .into_iter()
-            .map(|(id, path)| (id, Rc::from(path)))
-            .collect();
-        paths.sort_by(|a, b| a.1.cmp(&b.1));
-        let rank = paths
-            .iter()
-            .enumerate()
-            .map(|(i, (id, _))| (*id, i as u32))
-            .collect();
         Ok(View {
             store,
             graph,
             nodes,
             edges,
-            paths,
-            rank,
+            paths: PathRanks::of(store)?,
         })
     }
 
@@ -289,7 +336,7 @@ impl<'a> View<'a> {
         mut each: impl FnMut(&NodeView) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
         let conn = self.store.conn();
-        let (paths, rank) = (&self.paths, &self.rank);
+        let rank = &self.paths.rank;
         // Mention counts and documents of the selected entities, from the
         // postings; aliases by id.
         let wanted: FxHashSet<i64> = self
@@ -331,7 +378,7 @@ impl<'a> View<'a> {
                 ranks.sort_unstable();
                 ranks.dedup();
                 let documents: Vec<Rc<str>> =
-                    ranks.iter().map(|&r| paths[r as usize].1.clone()).collect();
+                    ranks.iter().map(|&r| self.paths.path(r).clone()).collect();
                 NodeView {
                     id: node_id(n),
                     label: n.name.clone(),
@@ -372,20 +419,14 @@ impl<'a> View<'a> {
              JOIN evidence f ON f.id = g.first
              ORDER BY f.document_id, f.relation_id",
         )?;
-        let mut text_of = conn.prepare_cached("SELECT text FROM documents WHERE id = ?1")?;
-        let mut current: Option<(i64, String)> = None;
+        let mut texts = Texts::new(self.store)?;
         let mut rows = first.query([])?;
         while let Some(row) = rows.next()? {
             let relation: i64 = row.get(0)?;
             let Some(&edge) = by_relation.get(&relation) else {
                 continue;
             };
-            let document: i64 = row.get(1)?;
-            if current.as_ref().is_none_or(|(id, _)| *id != document) {
-                let text: String = text_of.query_row([document], |r| r.get(0))?;
-                current = Some((document, text));
-            }
-            let text = &current.as_ref().expect("loaded above").1;
+            let text = texts.of(row.get(1)?)?;
             let (start, end): (i64, i64) = (row.get(2)?, row.get(3)?);
             let quote = text
                 .get(start.max(0) as usize..end.max(0) as usize)
@@ -401,13 +442,13 @@ impl<'a> View<'a> {
                 .unwrap_or_default()
                 .split(',')
                 .filter_map(|d| d.parse::<i64>().ok())
-                .filter_map(|d| self.rank.get(&d).copied())
+                .filter_map(|d| self.paths.rank.get(&d).copied())
                 .collect();
             ranks.sort_unstable();
             ranks.dedup();
             let documents: Vec<String> = ranks
                 .iter()
-                .map(|&r| self.paths[r as usize].1.to_string())
+                .map(|&r| self.paths.path(r).to_string())
                 .collect();
             let found: Option<String> = row.get(5)?;
             let mut dates: Vec<String> = found
