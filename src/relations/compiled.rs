@@ -259,7 +259,7 @@ impl Compiled {
                     if self.typo_words.insert(folded.clone().into(), id).is_none() {
                         self.typo_masks.push(letter_mask(&folded));
                     }
-                    for deleted in deletions(&folded) {
+                    each_deletion(&folded, |deleted| {
                         self.fuzzy
                             .entry(deleted.into())
                             .and_modify(|e| {
@@ -268,7 +268,7 @@ impl Compiled {
                                 }
                             })
                             .or_insert(id);
-                    }
+                    });
                 }
             }
             self.rules.push(CompiledRule {
@@ -523,26 +523,21 @@ fn letter_mask(word: &str) -> u32 {
     })
 }
 
-/// The ids `map` gives the words `word` becomes with one letter deleted,
-/// looked up through one buffer (this runs on many words of every list).
+/// The ids `map` gives the words `word` becomes with one letter deleted.
 fn deleted_ids(word: &str, map: &FxHashMap<Box<str>, u32>) -> Vec<u32> {
-    let mut buffer = String::with_capacity(word.len());
-    word.char_indices()
-        .filter_map(|(i, c)| {
-            buffer.clear();
-            buffer.push_str(&word[..i]);
-            buffer.push_str(&word[i + c.len_utf8()..]);
-            map.get(buffer.as_str()).copied()
-        })
-        .collect()
+    let mut ids = Vec::new();
+    each_deletion(word, |deleted| ids.extend(map.get(deleted).copied()));
+    ids
 }
 
-/// Every string with one character of `word` removed.
-fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
-    word.char_indices().map(move |(i, c)| {
-        let mut s = String::with_capacity(word.len());
-        s.push_str(&word[..i]);
-        s.push_str(&word[i + c.len_utf8()..]);
-        s
-    })
+/// Calls `each` with every string `word` becomes with one character
+/// deleted, built in one buffer (lookups run on many words of every list).
+fn each_deletion(word: &str, mut each: impl FnMut(&str)) {
+    let mut buffer = String::with_capacity(word.len());
+    for (i, c) in word.char_indices() {
+        buffer.clear();
+        buffer.push_str(&word[..i]);
+        buffer.push_str(&word[i + c.len_utf8()..]);
+        each(&buffer);
+    }
 }
