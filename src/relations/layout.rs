@@ -178,12 +178,14 @@ impl<'a> Layout<'a> {
             triggers: Vec::new(),
             sentences: Vec::new(),
             sentence_of: Vec::new(),
-            lines: lines_of(text),
+            lines: Vec::new(),
         };
         layout.place_slots(mentions);
         layout.scan_words(0..layout.tokens.len());
         layout.derive_slots();
-        layout.place_sentences();
+        let lines = lines_of(text);
+        layout.place_sentences(&lines);
+        layout.lines = lines;
         layout
     }
 
@@ -345,7 +347,7 @@ impl<'a> Layout<'a> {
     /// Splits into sentences the paragraphs the rules will read: those with
     /// a trigger or a name followed by "of" (the `person-of` form). Other
     /// paragraphs are left alone (most of a long text, often).
-    fn place_sentences(&mut self) {
+    fn place_sentences(&mut self, lines: &[TextLine]) {
         self.sentence_of = vec![NONE; self.tokens.len()];
         let text = self.text;
         let mut wanted: Vec<u32> = self
@@ -372,7 +374,6 @@ impl<'a> Layout<'a> {
             bytes: text.len() as u32..text.len() as u32,
             blank: true,
         };
-        let lines = std::mem::take(&mut self.lines);
         for line in lines.iter().chain(std::iter::once(&end_of_text)) {
             let offset = line.bytes.start as usize;
             if line.blank && !blank_before {
@@ -405,7 +406,6 @@ impl<'a> Layout<'a> {
             }
             blank_before = line.blank;
         }
-        self.lines = lines;
     }
 
     /// The candidate of `slot` that fits `types`, when exactly one does.
