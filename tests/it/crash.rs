@@ -298,31 +298,34 @@ fn killed_with_a_batch_open_keeps_the_committed_one() {
 /// Ctrl-C (SIGINT) once: the run stops after the documents in hand,
 /// commits them, says so and exits 130; the next run picks up the rest.
 /// The FIFO comes first, so the run is held at its first document when the
-/// signal arrives, whatever the machine's speed.
+/// signal arrives, whatever the machine's speed. The FIFO is fed only once
+/// dossier has said it is stopping: the handler runs on its own thread, and
+/// a loaded machine may schedule it after the whole (small) corpus is read.
 #[test]
 fn interrupted_ingest_commits_what_it_has_and_exits_130() {
     let s = Scratch::new();
     write_corpus(&s);
     let fifo = s.path().join("pipe.fifo");
     mkfifo(&fifo);
-    let running = spawn_ingest(&s, &["pipe.fifo", "corpus/part_a", "corpus/part_b"]);
+    let mut running = spawn_ingest(&s, &["pipe.fifo", "corpus/part_a", "corpus/part_b"]);
+    let stderr = LineWatch::new(running.child().stderr.take().expect("piped"));
     // The interrupt handler is installed first thing; by then dossier is
     // reading the FIFO (or will be: a signal that comes earlier still stops
     // the run after its first document, the FIFO's).
     std::thread::sleep(Duration::from_millis(1000));
     let status = std::process::Command::new("kill")
-        .args(["-INT", &running.0.as_ref().unwrap().id().to_string()])
+        .args(["-INT", &running.child().id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    feed_fifo(&fifo, FIFO_TEXT, Duration::from_secs(10));
-    let output = running.into_child().wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("stopping after the documents in hand (Ctrl-C again to stop at once)…"),
-        "{stderr}"
+    stderr.wait_for(
+        "stopping after the documents in hand (Ctrl-C again to stop at once)…",
+        Duration::from_secs(10),
     );
+    feed_fifo(&fifo, FIFO_TEXT, Duration::from_secs(10));
+    let status = running.into_child().wait().unwrap();
+    let stderr = stderr.rest();
+    assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(
         stderr.contains(
             "note: every committed document is whole; run the same ingest again to pick up the rest"
@@ -338,6 +341,63 @@ fn interrupted_ingest_commits_what_it_has_and_exits_130() {
     );
     assert_eq!(whole_documents(&s), ["pipe.fifo"]);
     resume(&s, &["corpus/part_a", "corpus/part_b"], 0, 2 * PART, 1);
+}
+
+/// The lines a child writes to a pipe, read on a thread as they come.
+struct LineWatch {
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: std::cell::RefCell<String>,
+}
+
+impl LineWatch {
+    fn new(pipe: impl std::io::Read + Send + 'static) -> LineWatch {
+        let (send, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(pipe).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        LineWatch {
+            lines,
+            seen: Default::default(),
+        }
+    }
+
+    /// Waits for a line that contains `text`; panics with what was seen
+    /// if none comes in time.
+    #[track_caller]
+    fn wait_for(&self, text: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(text);
+                    let mut seen = self.seen.borrow_mut();
+                    seen.push_str(&line);
+                    seen.push('\n');
+                    if found {
+                        return;
+                    }
+                }
+                Err(_) => panic!("no line with {text:?}; seen:\n{}", self.seen.borrow()),
+            }
+        }
+    }
+
+    /// Everything written, once the child has closed the pipe.
+    fn rest(self) -> String {
+        let mut seen = self.seen.into_inner();
+        for line in self.lines.iter() {
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        seen
+    }
 }
 
 /// While an ingest holds a batch open (here: waiting on a slow input), the
