@@ -30,7 +30,7 @@ pub use parse::{LineError, ParsedLine, entity_lines, parse_line};
 
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -158,7 +158,7 @@ impl Gazetteer {
     /// missing directory is an error.
     pub fn load(dirs: &[PathBuf]) -> Result<Gazetteer, GazetteerError> {
         let mut gazetteer = Gazetteer::default();
-        let mut index: FxHashMap<(EntityType, String), usize> = FxHashMap::default();
+        let mut index = NameIndex::default();
         let mut errors = Vec::new();
         let mut hasher = Sha256::new();
         for dir in dirs {
@@ -305,15 +305,24 @@ impl Gazetteer {
 
     /// Adds the parsed entries of one file, merging an entity named again
     /// (same type, same folded name) into the first one.
-    fn merge(
-        &mut self,
-        parsed: Vec<(Entry, String)>,
-        index: &mut FxHashMap<(EntityType, String), usize>,
-    ) {
-        for (entry, name_key) in parsed {
-            match index.entry((entry.kind, name_key)) {
-                std::collections::hash_map::Entry::Occupied(existing) => {
-                    let target = &mut self.entries[*existing.get()];
+    fn merge(&mut self, parsed: Vec<(Entry, u64)>, index: &mut NameIndex) {
+        index
+            .table
+            .reserve(parsed.len(), |&i| index.hashes[i as usize]);
+        self.entries.reserve(parsed.len());
+        for (entry, hash) in parsed {
+            // Equal hashes are nearly always the same name; the keys are
+            // compared only then.
+            let entries = &self.entries;
+            let same = |&i: &u32| {
+                let other = &entries[i as usize];
+                index.hashes[i as usize] == hash
+                    && other.kind == entry.kind
+                    && key(&other.name, Case::Fold) == key(&entry.name, Case::Fold)
+            };
+            match index.table.find(hash, same) {
+                Some(&existing) => {
+                    let target = &mut self.entries[existing as usize];
                     for alias in entry.aliases {
                         if !target.names().any(|n| n == alias) {
                             target.aliases.push(alias);
@@ -321,8 +330,12 @@ impl Gazetteer {
                     }
                     target.attributes.extend(entry.attributes);
                 }
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(self.entries.len());
+                None => {
+                    let i = self.entries.len() as u32;
+                    index
+                        .table
+                        .insert_unique(hash, i, |&i| index.hashes[i as usize]);
+                    index.hashes.push(hash);
                     self.entries.push(entry);
                 }
             }
@@ -376,10 +389,26 @@ impl Gazetteer {
     }
 }
 
-/// Parses one file's text into entries with their folded names (the costly
-/// part of loading, so it runs on a thread per file), and its line errors.
-fn parse_file(kind: EntityType, text: &str, file: u32) -> (Vec<(Entry, String)>, Vec<LineError>) {
-    let mut entries = Vec::new();
+/// The entities loaded so far, found by type and folded name: indices into
+/// the entries, kept in a table by [`name_hash`] (a string-keyed map cost as
+/// much as parsing at a million entities).
+#[derive(Default)]
+struct NameIndex {
+    table: HashTable<u32>,
+    /// The name hash of each entry, by index.
+    hashes: Vec<u64>,
+}
+
+/// The hash of an entity's type and folded name.
+fn name_hash(kind: EntityType, folded: &str) -> u64 {
+    crate::matcher::token_hash(folded) ^ (kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Parses one file's text into entries with the hashes of their folded
+/// names (the costly part of loading, so it runs on a thread per file), and
+/// its line errors.
+fn parse_file(kind: EntityType, text: &str, file: u32) -> (Vec<(Entry, u64)>, Vec<LineError>) {
+    let mut entries = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut errors = Vec::new();
     for (line_number, parsed) in entity_lines(text) {
         let parsed = match parsed {
@@ -409,7 +438,7 @@ fn parse_file(kind: EntityType, text: &str, file: u32) -> (Vec<(Entry, String)>,
                 line: line_number as u32,
             },
         };
-        entries.push((entry, key(parsed.name, Case::Fold)));
+        entries.push((entry, name_hash(kind, &key(parsed.name, Case::Fold))));
     }
     (entries, errors)
 }
@@ -494,6 +523,41 @@ mod tests {
         assert_eq!(g.len(), 1);
         assert_eq!(g.entries()[0].aliases, ["Russian Federation", "RF"]);
         assert_eq!(g.entries()[0].attribute("note"), Some("mine"));
+    }
+
+    #[test]
+    fn an_entity_is_its_type_and_folded_name() {
+        let dir = tempfile::tempdir().unwrap();
+        // Case, diacritics and white space fold away: one person, named
+        // three times in one file. The same name as a place is another
+        // entity.
+        std::fs::write(
+            dir.path().join("people.tsv"),
+            "Ana Noxçiyçö\tA\nAna Nohchiycho\nANA  NOXCIYCO\tB\tx=1\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("places.tsv"), "Ana Noxciyco\n").unwrap();
+        let g = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+        let found: Vec<_> = g
+            .entries()
+            .iter()
+            .map(|e| {
+                (
+                    e.kind,
+                    e.name.as_str(),
+                    e.aliases.join("|"),
+                    e.attributes.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (EntityType::Person, "Ana Noxçiyçö", "A|B".to_string(), 1),
+                (EntityType::Person, "Ana Nohchiycho", String::new(), 0),
+                (EntityType::Place, "Ana Noxciyco", String::new(), 0),
+            ]
+        );
     }
 
     #[test]
