@@ -130,7 +130,10 @@ fn run(dir: &Path, entities: usize) {
         }
     };
     // This machine is shared and noisy: each figure is the median of three
-    // runs, with the best in brackets.
+    // runs, with the best in brackets. Its speed drifts from one minute to
+    // the next, so the three rounds each run every case once, in this order:
+    // the cases compared with each other (with and without the relation
+    // rules) are then measured minutes apart no more than their rounds are.
     let runs: [(&str, bool, Option<&str>, bool); 6] = [
         (
             "first ingest (new database, entities synced)",
@@ -149,14 +152,11 @@ fn run(dir: &Path, entities: usize) {
         ("first ingest without relation rules", true, None, false),
         ("one worker thread", true, Some("-j1"), true),
     ];
-    // Median ingest-phase seconds by (new database, with rules), for the
-    // cost of relation extraction within this run.
-    let mut medians: Vec<(bool, bool, f64)> = Vec::new();
-    for (label, new_database, extra, with_rules) in runs {
-        let mut walls = Vec::new();
-        let mut phases = Vec::new();
-        let mut last = String::new();
-        for _ in 0..3 {
+    let mut walls: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
+    let mut phases: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
+    let mut last: Vec<String> = vec![String::new(); runs.len()];
+    for _round in 0..3 {
+        for (case, &(_, new_database, extra, with_rules)) in runs.iter().enumerate() {
             if new_database {
                 fresh();
             }
@@ -185,7 +185,7 @@ fn run(dir: &Path, entities: usize) {
             }
             let started = Instant::now();
             let output = command.output().expect("run dossier");
-            walls.push(started.elapsed().as_secs_f64());
+            walls[case].push(started.elapsed().as_secs_f64());
             let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
             if let Some(seconds) = stderr
                 .lines()
@@ -194,22 +194,31 @@ fn run(dir: &Path, entities: usize) {
                 .and_then(|l| l.split(' ').next())
                 .and_then(|s| s.parse::<f64>().ok())
             {
-                phases.push(seconds);
+                phases[case].push(seconds);
             }
-            last = stderr;
+            last[case] = stderr;
         }
+    }
+    // Median ingest-phase seconds by (new database, with rules), for the
+    // cost of relation extraction within this run.
+    let mut medians: Vec<(bool, bool, f64)> = Vec::new();
+    for (case, &(label, new_database, extra, with_rules)) in runs.iter().enumerate() {
         let mb = bytes as f64 / 1e6;
         println!(
             "{entities:>9} entities  {label}: ingest phase {}; whole process {}",
-            rate(mb, &mut phases),
-            rate(mb, &mut walls)
+            rate(mb, &mut phases[case]),
+            rate(mb, &mut walls[case])
         );
         // The unchanged re-ingest and the one-thread run are not compared.
         let compared = (new_database && extra.is_none()) || extra == Some("again");
-        if compared && !phases.is_empty() {
-            medians.push((new_database, with_rules, phases[phases.len() / 2]));
+        if compared && !phases[case].is_empty() {
+            medians.push((
+                new_database,
+                with_rules,
+                phases[case][phases[case].len() / 2],
+            ));
         }
-        for line in last
+        for line in last[case]
             .lines()
             .filter(|l| l.starts_with("ingested") || l.starts_with("timings"))
         {
