@@ -106,6 +106,7 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     files: Vec<PathBuf>,
     fingerprint: String,
+    entities_fingerprint: String,
     metonymy: crate::metonymy::Rules,
     relation_rules: crate::relations::rules::RuleSet,
 }
@@ -161,6 +162,7 @@ impl Gazetteer {
         let mut index = NameIndex::default();
         let mut errors = Vec::new();
         let mut hasher = Sha256::new();
+        let mut entity_hasher = Sha256::new();
         for dir in dirs {
             if !dir.is_dir() {
                 return Err(GazetteerError::Io {
@@ -207,9 +209,11 @@ impl Gazetteer {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(source) => return Err(GazetteerError::Io { path, source }),
                 };
-                hasher.update(kind.as_str().as_bytes());
-                hasher.update((bytes.len() as u64).to_le_bytes());
-                hasher.update(&bytes);
+                for hasher in [&mut hasher, &mut entity_hasher] {
+                    hasher.update(kind.as_str().as_bytes());
+                    hasher.update((bytes.len() as u64).to_le_bytes());
+                    hasher.update(&bytes);
+                }
                 let text = String::from_utf8(bytes).map_err(|e| GazetteerError::NotUtf8 {
                     path: path.clone(),
                     line: line_of_utf8_error(&e),
@@ -239,6 +243,7 @@ impl Gazetteer {
             return Err(GazetteerError::Malformed(errors));
         }
         gazetteer.fingerprint = hex(&hasher.finalize()[..8]);
+        gazetteer.entities_fingerprint = hex(&entity_hasher.finalize()[..8]);
         Ok(gazetteer)
     }
 
@@ -294,10 +299,12 @@ impl Gazetteer {
         for entry in &entries {
             hasher.update(format!("{entry:?}").as_bytes());
         }
+        let fingerprint = hex(&hasher.finalize()[..8]);
         Gazetteer {
             entries,
             files: vec![PathBuf::from("<memory>")],
-            fingerprint: hex(&hasher.finalize()[..8]),
+            entities_fingerprint: fingerprint.clone(),
+            fingerprint,
             metonymy: Default::default(),
             relation_rules: Default::default(),
         }
@@ -363,9 +370,16 @@ impl Gazetteer {
     }
 
     /// A short hash of every file's content: it changes whenever any name,
-    /// alias or attribute does.
+    /// alias, attribute or rule does (documents matched under another one
+    /// are stale).
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// A short hash of the entity files alone: what the stored entities
+    /// mirror, so a change of the rules alone does not compare them again.
+    pub fn entities_fingerprint(&self) -> &str {
+        &self.entities_fingerprint
     }
 
     /// The word lists that make a capital stand for its state.
@@ -558,6 +572,24 @@ mod tests {
                 (EntityType::Place, "Ana Noxciyco", String::new(), 0),
             ]
         );
+    }
+
+    #[test]
+    fn the_rules_change_the_fingerprint_but_not_the_entities_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("states.tsv"), "Russia\n").unwrap();
+        let before = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+        std::fs::write(
+            dir.path().join(crate::metonymy::FILE),
+            "# words that make a capital stand for its state\n",
+        )
+        .unwrap();
+        let after = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+        assert_ne!(before.fingerprint(), after.fingerprint());
+        assert_eq!(before.entities_fingerprint(), after.entities_fingerprint());
+        std::fs::write(dir.path().join("states.tsv"), "Russia\tRF\n").unwrap();
+        let edited = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+        assert_ne!(after.entities_fingerprint(), edited.entities_fingerprint());
     }
 
     #[test]

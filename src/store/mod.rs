@@ -360,7 +360,8 @@ impl Store {
     /// Makes the entities and aliases tables mirror `gazetteer`, and returns
     /// the database id of each gazetteer entry (by entry index).
     ///
-    /// Unchanged gazetteers (same fingerprint as last time) cost one read.
+    /// Unchanged entity files (same [`Gazetteer::entities_fingerprint`] as
+    /// last time) cost one read, whatever happened to the rules.
     /// Entities no longer in the gazetteer are kept while documents mention
     /// them; `reindex` removes them.
     pub fn sync_gazetteer(&mut self, gazetteer: &Gazetteer) -> Result<Vec<EntityId>, StoreError> {
@@ -460,7 +461,7 @@ impl Store {
         let map: Vec<u8> = ids.iter().flat_map(|id| id.to_le_bytes()).collect();
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('gazetteer_fingerprint', ?1), ('gazetteer_map', ?2)",
-            params![gazetteer.fingerprint(), map],
+            params![gazetteer.entities_fingerprint(), map],
         )?;
         tx.commit()?;
         Ok(ids)
@@ -478,7 +479,7 @@ impl Store {
                 |row| row.get(0),
             )
             .optional()?;
-        if fingerprint.as_deref() != Some(gazetteer.fingerprint()) {
+        if fingerprint.as_deref() != Some(gazetteer.entities_fingerprint()) {
             return Ok(None);
         }
         let map: Option<Vec<u8>> = self

@@ -230,3 +230,23 @@ fn the_log_restarts_during_background_checkpoints() {
     store.foreground_checkpoints().unwrap();
     assert_eq!(store.document_ids().unwrap().len(), batches);
 }
+
+#[test]
+fn a_change_of_the_rules_alone_does_not_sync_the_entities_again() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("states.tsv"), "Russia\tRF\n").unwrap();
+    let load = || Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let ids = store.sync_gazetteer(&load()).unwrap();
+    std::fs::write(dir.path().join(crate::metonymy::FILE), "# none yet\n").unwrap();
+    let changes = store.conn.total_changes();
+    assert_eq!(store.sync_gazetteer(&load()).unwrap(), ids);
+    assert_eq!(
+        store.conn.total_changes(),
+        changes,
+        "the entities were compared again"
+    );
+    std::fs::write(dir.path().join("states.tsv"), "Russia\tRF|Rossiya\n").unwrap();
+    assert_eq!(store.sync_gazetteer(&load()).unwrap(), ids);
+    assert!(store.conn.total_changes() > changes);
+}
