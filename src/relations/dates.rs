@@ -87,10 +87,14 @@ pub fn dates(text: &str) -> Vec<DateMention> {
             continue;
         }
         // Every form holds a digit: at `i`, or after the month word at `i`.
-        // Most words are followed by none, and are passed over at once.
-        if !b[i].is_ascii_digit() && !digit_after_word(b, i) {
-            i = run(b, i, u8::is_ascii_alphanumeric);
-            continue;
+        // Most words are followed by none, and are passed over at once (a
+        // word of letters that no digit follows ends where its letters do).
+        if !b[i].is_ascii_digit() {
+            let letters_end = run(b, i, u8::is_ascii_alphabetic);
+            if !digit_follows(b, letters_end) {
+                i = letters_end;
+                continue;
+            }
         }
         match parse_at(text, i) {
             Some(Step::Found(end, date)) => {
@@ -128,7 +132,12 @@ fn parse_at(t: &str, i: usize) -> Option<Step> {
 /// full stop, a comma and spaces (`Oct. 18`, `October, 2022`): the only way
 /// a date can start with a word.
 fn digit_after_word(b: &[u8], i: usize) -> bool {
-    let p = run(b, i, u8::is_ascii_alphabetic);
+    digit_follows(b, run(b, i, u8::is_ascii_alphabetic))
+}
+
+/// Whether a digit comes at `p`, perhaps after a full stop, a comma and
+/// spaces.
+fn digit_follows(b: &[u8], p: usize) -> bool {
     let p = skip_ws(b, p + usize::from(is(b, p, b'.')));
     let p = skip_ws(b, p + usize::from(is(b, p, b',')));
     b.get(p).is_some_and(u8::is_ascii_digit)
