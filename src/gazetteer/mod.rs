@@ -488,6 +488,14 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// Writes `files` (name, content) into `dir` and loads it.
+    fn write_and_load(dir: &Path, files: &[(&str, &str)]) -> Gazetteer {
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        Gazetteer::load(&[dir.to_path_buf()]).unwrap()
+    }
+
     fn load_one(people: &str) -> Result<Gazetteer, GazetteerError> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("people.tsv"), people).unwrap();
@@ -542,16 +550,19 @@ mod tests {
     #[test]
     fn an_entity_is_its_type_and_folded_name() {
         let dir = tempfile::tempdir().unwrap();
-        // Case, diacritics and white space fold away: one person, named
-        // three times in one file. The same name as a place is another
-        // entity.
-        std::fs::write(
-            dir.path().join("people.tsv"),
-            "Ana Noxçiyçö\tA\nAna Nohchiycho\nANA  NOXCIYCO\tB\tx=1\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("places.tsv"), "Ana Noxciyco\n").unwrap();
-        let g = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+        // Case, diacritics and white space fold away: the first and third
+        // people are one. Another spelling is another entity, and so is the
+        // same name as a place.
+        let g = write_and_load(
+            dir.path(),
+            &[
+                (
+                    "people.tsv",
+                    "Ana Noxçiyçö\tA\nAna Nohchiycho\nANA  NOXCIYCO\tB\tx=1\n",
+                ),
+                ("places.tsv", "Ana Noxciyco\n"),
+            ],
+        );
         let found: Vec<_> = g
             .entries()
             .iter()
@@ -577,18 +588,12 @@ mod tests {
     #[test]
     fn the_rules_change_the_fingerprint_but_not_the_entities_one() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("states.tsv"), "Russia\n").unwrap();
-        let before = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
-        std::fs::write(
-            dir.path().join(crate::metonymy::FILE),
-            "# words that make a capital stand for its state\n",
-        )
-        .unwrap();
-        let after = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+        let before = write_and_load(dir.path(), &[("states.tsv", "Russia\n")]);
+        let rules = (crate::metonymy::FILE, "# capitals standing for states\n");
+        let after = write_and_load(dir.path(), &[rules]);
         assert_ne!(before.fingerprint(), after.fingerprint());
         assert_eq!(before.entities_fingerprint(), after.entities_fingerprint());
-        std::fs::write(dir.path().join("states.tsv"), "Russia\tRF\n").unwrap();
-        let edited = Gazetteer::load(&[dir.path().to_path_buf()]).unwrap();
+        let edited = write_and_load(dir.path(), &[("states.tsv", "Russia\tRF\n")]);
         assert_ne!(after.entities_fingerprint(), edited.entities_fingerprint());
     }
 
