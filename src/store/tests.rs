@@ -250,3 +250,27 @@ fn a_change_of_the_rules_alone_does_not_sync_the_entities_again() {
     assert_eq!(store.sync_gazetteer(&load()).unwrap(), ids);
     assert!(store.conn.total_changes() > changes);
 }
+
+/// Databases written before keep their digests: the column holds the first
+/// 8 bytes of the SHA-256 of name, aliases and attributes, in hexadecimal.
+#[test]
+fn entity_digests_keep_their_stored_form() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .sync_gazetteer(&Gazetteer::from_entries(vec![Entry::new(
+            EntityType::State,
+            "Russia",
+            &["RF"],
+            &[("iso", "RU")],
+        )]))
+        .unwrap();
+    let stored: String = store
+        .conn
+        .query_row("SELECT digest FROM entities", [], |r| r.get(0))
+        .unwrap();
+    let expected: String = Sha256::digest(b"Russia\x1fRF\x1eiso=RU")[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(stored, expected);
+}
