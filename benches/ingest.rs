@@ -41,7 +41,10 @@ fn main() {
     } else {
         &[("e100k", 100_000), ("e1m", 1_000_000)]
     };
-    println!("dossier ingest benchmark, {} cores", cores());
+    println!(
+        "dossier ingest benchmark, {} cores",
+        dossier::pipeline::cores()
+    );
     for &(name, entities) in sizes {
         let dir = data.join(name);
         let corpus = Corpus {
@@ -86,7 +89,12 @@ fn run(dir: &Path, entities: usize) {
         }
     }
     let bytes: usize = texts.iter().map(String::len).sum();
-    for (threads, extract) in [(1, false), (cores(), false), (1, true), (cores(), true)] {
+    for (threads, extract) in [
+        (1, false),
+        (dossier::pipeline::cores(), false),
+        (1, true),
+        (dossier::pipeline::cores(), true),
+    ] {
         let started = Instant::now();
         let (mut mentions, mut found) = (0usize, 0usize);
         let _: Option<()> = ordered_map(
@@ -258,10 +266,4 @@ fn rate(mb: f64, seconds: &mut [f64]) -> String {
         mb / median,
         mb / seconds[0]
     )
-}
-
-fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
 }

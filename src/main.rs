@@ -1150,11 +1150,9 @@ fn open_existing_store(cli: &Cli) -> Result<Store> {
 }
 
 fn workers(requested: Option<usize>) -> usize {
-    requested.filter(|&n| n > 0).unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    })
+    requested
+        .filter(|&n| n > 0)
+        .unwrap_or_else(dossier::pipeline::cores)
 }
 
 fn install_interrupt_handler(quiet: bool) {

@@ -263,11 +263,10 @@ impl Matcher {
             .step_by(BUILD_BLOCK)
             .map(|start| start..(start + BUILD_BLOCK).min(entries.len()))
             .collect();
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut ids: Vec<u32> = Vec::new();
         let _: Option<()> = crate::pipeline::ordered_map(
             blocks,
-            workers,
+            crate::pipeline::cores(),
             |block| TokenisedNames::of(gazetteer, block),
             |block| {
                 for name in &block.names {

@@ -83,14 +83,16 @@ where
     })
 }
 
+/// The number of cores this process may use (1 when it cannot tell).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `f` over `items` on every core, results in order: one contiguous chunk
 /// per core, for many cheap items where a job each would cost more than the
 /// work (keying a million gazetteer entries).
 pub fn chunked_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let chunk = items.len().div_ceil(threads).max(1);
+    let chunk = items.len().div_ceil(cores()).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
