@@ -398,22 +398,21 @@ impl Store {
                 existing.insert(identity, (row.get(0)?, digest));
             }
         }
-        // Keying and hashing every entry is the CPU part; do it on every core.
-        let prepared: Vec<(u128, u64)> =
-            crate::pipeline::chunked_map(gazetteer.entries(), |entry| {
-                let folded = key(&entry.name, Case::Fold);
-                (
-                    entity_identity(entry.kind.as_str(), &folded),
-                    entry_digest(entry),
-                )
-            });
-        let changed = prepared
+        // Keying and hashing every entry, and finding it among the stored
+        // ones, is the CPU part; do it on every core.
+        let plans: Vec<EntityPlan> = crate::pipeline::chunked_map(gazetteer.entries(), |entry| {
+            let folded = key(&entry.name, Case::Fold);
+            let digest = entry_digest(entry);
+            match existing.get(&entity_identity(entry.kind.as_str(), &folded)) {
+                Some(&(id, old)) if old == Some(digest) => EntityPlan::Keep(id),
+                Some(&(id, _)) => EntityPlan::Update(id, digest),
+                None => EntityPlan::Insert(folded.into(), digest),
+            }
+        });
+        drop(existing);
+        let changed = plans
             .iter()
-            .filter(|(identity, digest)| {
-                existing
-                    .get(identity)
-                    .is_none_or(|&(_, old)| old != Some(*digest))
-            })
+            .filter(|plan| !matches!(plan, EntityPlan::Keep(_)))
             .count();
         // Many rows at once: the indexes are cheaper to build after than to
         // keep up to date row by row (1M entities: 13.5 s against about 4).
@@ -434,13 +433,13 @@ impl Store {
             let mut insert_alias = tx.prepare(
                 "INSERT OR IGNORE INTO aliases (entity_id, alias, folded) VALUES (?1, ?2, ?3)",
             )?;
-            for (entry, (identity, digest)) in gazetteer.entries().iter().zip(prepared) {
-                let id = match existing.get(&identity) {
-                    Some(&(id, old)) if old == Some(digest) => {
+            for (entry, plan) in gazetteer.entries().iter().zip(plans) {
+                let id = match plan {
+                    EntityPlan::Keep(id) => {
                         ids.push(id);
                         continue;
                     }
-                    Some(&(id, _)) => {
+                    EntityPlan::Update(id, digest) => {
                         update.execute(params![
                             id,
                             entry.name,
@@ -450,11 +449,11 @@ impl Store {
                         delete_aliases.execute([id])?;
                         id
                     }
-                    None => {
+                    EntityPlan::Insert(folded, digest) => {
                         insert.execute(params![
                             entry.kind.as_str(),
                             entry.name,
-                            key(&entry.name, Case::Fold),
+                            folded,
                             attributes_json(entry),
                             format!("{digest:016x}")
                         ])?;
@@ -1058,6 +1057,17 @@ impl Drop for Snapshot<'_> {
         // a way worth reporting.
         let _ = self.0.execute_batch("COMMIT");
     }
+}
+
+/// What [`Store::sync_gazetteer`] does with one gazetteer entry.
+enum EntityPlan {
+    /// Stored with the same line: nothing.
+    Keep(EntityId),
+    /// Stored with another line: its name, attributes and aliases are
+    /// rewritten, and it gets this digest.
+    Update(EntityId, u64),
+    /// New: inserted with this folded name and digest.
+    Insert(Box<str>, u64),
 }
 
 /// An entity's identity, its type and folded name, as a number: the first
