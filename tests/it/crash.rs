@@ -308,7 +308,7 @@ fn interrupted_ingest_commits_what_it_has_and_exits_130() {
     let fifo = s.path().join("pipe.fifo");
     mkfifo(&fifo);
     let mut running = spawn_ingest(&s, &["pipe.fifo", "corpus/part_a", "corpus/part_b"]);
-    let stderr = LineWatch::new(running.child().stderr.take().expect("piped"));
+    let mut stderr = LineWatch::new(running.child().stderr.take().expect("piped"));
     // The interrupt handler is installed first thing; by then dossier is
     // reading the FIFO (or will be: a signal that comes earlier still stops
     // the run after its first document, the FIFO's).
@@ -346,7 +346,7 @@ fn interrupted_ingest_commits_what_it_has_and_exits_130() {
 /// The lines a child writes to a pipe, read on a thread as they come.
 struct LineWatch {
     lines: std::sync::mpsc::Receiver<String>,
-    seen: std::cell::RefCell<String>,
+    seen: String,
 }
 
 impl LineWatch {
@@ -370,28 +370,26 @@ impl LineWatch {
     /// Waits for a line that contains `text`; panics with what was seen
     /// if none comes in time.
     #[track_caller]
-    fn wait_for(&self, text: &str, timeout: Duration) {
+    fn wait_for(&mut self, text: &str, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) => {
-                    let found = line.contains(text);
-                    let mut seen = self.seen.borrow_mut();
-                    seen.push_str(&line);
-                    seen.push('\n');
-                    if found {
+                    self.seen.push_str(&line);
+                    self.seen.push('\n');
+                    if line.contains(text) {
                         return;
                     }
                 }
-                Err(_) => panic!("no line with {text:?}; seen:\n{}", self.seen.borrow()),
+                Err(_) => panic!("no line with {text:?}; seen:\n{}", self.seen),
             }
         }
     }
 
     /// Everything written, once the child has closed the pipe.
     fn rest(self) -> String {
-        let mut seen = self.seen.into_inner();
+        let mut seen = self.seen;
         for line in self.lines.iter() {
             seen.push_str(&line);
             seen.push('\n');
