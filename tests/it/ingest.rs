@@ -826,6 +826,26 @@ fn one_file_under_several_spellings_is_one_document() {
     assert_eq!(paths, ["dir/a.txt"]);
 }
 
+/// A link is stored under the path it leads to, whether it is the folder
+/// walked, a folder on the way, or the file itself.
+#[cfg(unix)]
+#[test]
+fn links_are_stored_under_the_path_they_lead_to() {
+    use std::os::unix::fs::symlink;
+    let s = Scratch::with_fixture_gazetteer();
+    s.write("real/a.txt", "Vilnius\n");
+    s.write("real/deeper/d.txt", "Vilnius\n");
+    s.write("other/c.txt", "Grozny\n");
+    let root = s.path();
+    symlink(root.join("real"), root.join("linked")).unwrap();
+    symlink(root.join("other/c.txt"), root.join("real/b.txt")).unwrap();
+    symlink(root.join("real/deeper"), root.join("other/shortcut")).unwrap();
+    let run = s.ingest(&["linked", "other", "real"]);
+    assert_eq!(run.summary().counts(), (3, 0, 0, 0, 0));
+    let paths: Vec<String> = s.documents().into_iter().map(|d| d.path).collect();
+    assert_eq!(paths, ["other/c.txt", "real/a.txt", "real/deeper/d.txt"]);
+}
+
 #[test]
 fn a_file_outside_the_working_directory_is_stored_with_its_full_path() {
     let s = Scratch::with_fixture_gazetteer();
