@@ -137,8 +137,8 @@ pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
             files.push((path.clone(), None));
         }
         for (file, canonical) in files {
-            let canonical = canonical
-                .unwrap_or_else(|| file.canonicalize().unwrap_or_else(|_| file.clone()));
+            let canonical =
+                canonical.unwrap_or_else(|| file.canonicalize().unwrap_or_else(|_| file.clone()));
             let stored = stored_path(&file, &canonical, cwd.as_deref());
             if stored == PIPE || seen.insert(stored.clone()) {
                 out.sources.push(Source::File { read: file, stored });
