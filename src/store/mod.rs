@@ -194,6 +194,13 @@ struct Batch {
     postings: FxHashMap<i64, Vec<packed::Posting>>,
 }
 
+/// Every stored document's path, id and content hash (read by every ingest;
+/// answered from the `documents_state` index, not the table).
+const KNOWN_DOCUMENTS: &str = "SELECT path, id, sha256 FROM documents";
+/// How many documents were matched with another gazetteer than `?1` (read
+/// after every ingest; answered from the `documents_state` index).
+const STALE_DOCUMENTS: &str = "SELECT count(*) FROM documents WHERE gazetteer <> ?1";
+
 impl Store {
     /// Opens (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -520,9 +527,7 @@ impl Store {
 
     /// Every stored document's path with its id and content hash.
     pub fn known_documents(&self) -> Result<HashMap<String, (DocumentId, String)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT path, id, sha256 FROM documents")?;
+        let mut stmt = self.conn.prepare(KNOWN_DOCUMENTS)?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, (row.get(1)?, row.get(2)?))))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -1026,11 +1031,10 @@ impl Store {
 
     /// Documents matched with another gazetteer than `fingerprint`.
     pub fn stale_documents(&self, fingerprint: &str) -> Result<usize, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM documents WHERE gazetteer <> ?1",
-            [fingerprint],
-            |row| row.get::<_, i64>(0),
-        )? as usize)
+        Ok(self
+            .conn
+            .query_row(STALE_DOCUMENTS, [fingerprint], |row| row.get::<_, i64>(0))?
+            as usize)
     }
 
     pub(crate) fn conn(&self) -> &Connection {

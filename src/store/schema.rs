@@ -10,7 +10,10 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations, oldest first. The database's `user_version` is the
 /// number of them applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_documents_state.sql"),
+];
 
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;

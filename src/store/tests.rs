@@ -274,3 +274,28 @@ fn entity_digests_keep_their_stored_form() {
         .collect();
     assert_eq!(stored, expected);
 }
+
+/// The two reads every ingest makes of all documents never touch the
+/// table, whose rows hold the texts: their cost grows with the number of
+/// documents, not with the bytes stored.
+#[test]
+fn whole_store_reads_of_an_ingest_use_the_state_index() {
+    let store = Store::open_in_memory().unwrap();
+    for sql in [KNOWN_DOCUMENTS, STALE_DOCUMENTS] {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let params = rusqlite::params_from_iter(["g"].into_iter().take(stmt.parameter_count()));
+        let plan: Vec<String> = stmt
+            .query_map(params, |row| row.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            plan,
+            ["SCAN documents USING COVERING INDEX documents_state"],
+            "{sql}"
+        );
+    }
+}
