@@ -1,9 +1,10 @@
 //! Ingest: files in, documents and mentions stored.
 //!
-//! The work is split as [`crate::pipeline::ordered_map`] allows: worker
-//! threads read, hash, decode and match each document; the calling thread
-//! writes them to the store in input order, a batch of whole documents per
-//! transaction. A document whose path and content hash are already stored
+//! The work is split as [`crate::pipeline::staged_ordered_map`] allows:
+//! worker threads read, hash and decode each document (first stage), then
+//! match it (second stage); the calling thread writes them to the store in
+//! input order, a batch of whole documents per transaction. While the
+//! matcher is still being compiled, workers read ahead instead of waiting. A document whose path and content hash are already stored
 //! is skipped before it is decoded ("unchanged"); a changed file at a
 //! stored path replaces the old document and its mentions in the same
 //! transaction.
@@ -15,7 +16,7 @@ use crate::document::{self, NotText};
 use crate::matcher::{Matcher, Pending, Scratch};
 use crate::mention::{Mention, resolve};
 use crate::metonymy::Metonymy;
-use crate::pipeline::ordered_map;
+use crate::pipeline::{Stage, ordered_map, staged_ordered_map};
 use crate::relations::{self, Compiled, Found};
 use crate::store::{DocumentId, DocumentRecord, EntityId, Put, Store, StoreError};
 use std::collections::HashMap;
@@ -315,6 +316,10 @@ const BATCH_BYTES: u64 = 8 << 20;
 const BATCH_DOCUMENTS: usize = 10_000;
 /// ... or has been open this long.
 const BATCH_TIME: Duration = Duration::from_secs(2);
+/// While the matcher is still being compiled (0.1 s for 100k entities, 1 s
+/// for a million), the workers read, hash and decode the next documents
+/// instead of waiting, and hold up to this many bytes of text.
+const READ_AHEAD_BYTES: usize = 64 << 20;
 /// A reindex reads stored texts in chunks of this many bytes.
 const REINDEX_CHUNK_BYTES: u64 = 64 << 20;
 /// After runs this large, SQLite is asked to refresh its statistics.
@@ -392,10 +397,13 @@ pub fn run(
     let mut batch_open: Option<(Instant, u64, usize)> = None;
     let mut done = 0usize;
     let mut last_progress = Instant::now();
-    let result = ordered_map(
+    let result = staged_ordered_map(
         sources,
         settings.workers,
-        |source| prepare(source, &known, settings),
+        |source| load(source, &known),
+        |doc| find_mentions(doc, settings),
+        || settings.matcher.try_get().is_some(),
+        READ_AHEAD_BYTES,
         |prepared| {
             done += 1;
             let busy_since = Instant::now();
@@ -561,11 +569,13 @@ fn absorb(summary: &mut Summary, pending: &mut Summary) {
     *pending = Summary::default();
 }
 
-fn prepare(
+/// The first stage of a document: read, hash and decode it, and give it
+/// as [`Prepared`] when that already decides it (unchanged, skipped,
+/// failed), else as a document to match, with its size in memory.
+fn load(
     source: Source,
     known: &HashMap<String, (DocumentId, String)>,
-    settings: &Settings<'_>,
-) -> Prepared {
+) -> Stage<Box<ReadyDocument>, Prepared> {
     let label = source.label();
     // A file is known by its path; standard input and anonymous pipes by a
     // prefix and the start of their content hash.
@@ -580,10 +590,10 @@ fn prepare(
                 (bytes, Ok(stored), name)
             }
             Err(e) => {
-                return Prepared::Failed {
+                return Stage::Done(Prepared::Failed {
                     label,
                     reason: e.to_string(),
-                };
+                });
             }
         },
         Source::Stdin(bytes) => (bytes, Err("stdin:"), "standard input".to_string()),
@@ -597,43 +607,52 @@ fn prepare(
         .get(&path)
         .is_some_and(|(_, stored_sha)| *stored_sha == sha256)
     {
-        return Prepared::Unchanged { size };
+        return Stage::Done(Prepared::Unchanged { size });
     }
     let decoded = match document::decode_owned(bytes) {
         Ok(decoded) => decoded,
         Err(NotText::Empty) => {
-            return Prepared::Skipped {
+            return Stage::Done(Prepared::Skipped {
                 label,
                 reason: "empty, nothing to ingest".into(),
                 size,
-            };
+            });
         }
         Err(e @ NotText::Binary(_)) => {
-            return Prepared::Skipped {
+            return Stage::Done(Prepared::Skipped {
                 label,
                 reason: e.to_string(),
                 size,
-            };
+            });
         }
     };
     if decoded.text.len() > u32::MAX as usize {
-        return Prepared::Failed {
+        return Stage::Done(Prepared::Failed {
             label,
             reason: "larger than 4 GiB, which dossier cannot index".into(),
-        };
+        });
     }
-    let (mentions, relations) = read_text(settings, &decoded.text);
-    Prepared::Ready(Box::new(ReadyDocument {
-        relations,
-        title: document::title(&decoded.text).unwrap_or(fallback_title),
-        path,
-        sha256,
-        size,
-        encoding: decoded.encoding,
-        warning: decoded.warning,
-        text: decoded.text,
-        mentions,
-    }))
+    let bytes = decoded.text.len();
+    Stage::Next(
+        Box::new(ReadyDocument {
+            relations: Vec::new(),
+            title: document::title(&decoded.text).unwrap_or(fallback_title),
+            path,
+            sha256,
+            size,
+            encoding: decoded.encoding,
+            warning: decoded.warning,
+            text: decoded.text,
+            mentions: Vec::new(),
+        }),
+        bytes,
+    )
+}
+
+/// The second stage of a document: its mentions and relations.
+fn find_mentions(mut doc: Box<ReadyDocument>, settings: &Settings<'_>) -> Prepared {
+    (doc.mentions, doc.relations) = read_text(settings, &doc.text);
+    Prepared::Ready(doc)
 }
 
 /// What a reindex did.

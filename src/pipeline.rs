@@ -20,10 +20,56 @@ pub fn ordered_map<J, R, B>(
     jobs: Vec<J>,
     workers: usize,
     work: impl Fn(J) -> R + Sync,
+    consume: impl FnMut(R) -> ControlFlow<B>,
+) -> Option<B>
+where
+    J: Send,
+    R: Send,
+{
+    staged_ordered_map(
+        jobs,
+        workers,
+        |job| Stage::<std::convert::Infallible, R>::Done(work(job)),
+        |never| match never {},
+        || true,
+        0,
+        consume,
+    )
+}
+
+/// What the first stage of a job made of it.
+pub enum Stage<M, R> {
+    /// The job's result: there is no second stage.
+    Done(R),
+    /// What the second stage needs, and about how many bytes it holds.
+    Next(M, usize),
+}
+
+/// Jobs set aside after their first stage, by index, with their bytes.
+struct Aside<M> {
+    jobs: BTreeMap<usize, (M, usize)>,
+    bytes: usize,
+}
+
+/// [`ordered_map`] with each job's work in two stages, where the second
+/// needs something still being prepared elsewhere (for ingest, the matcher
+/// being compiled while the first documents are read). Until `ready()`
+/// says so, a worker whose job reaches the second stage sets the job aside
+/// and runs the first stage of the next one, up to `ahead_bytes` held;
+/// past that, or once ready, it runs `second` at once (which may wait).
+/// Jobs set aside go first once `ready()`, oldest first.
+pub fn staged_ordered_map<J, M, R, B>(
+    jobs: Vec<J>,
+    workers: usize,
+    first: impl Fn(J) -> Stage<M, R> + Sync,
+    second: impl Fn(M) -> R + Sync,
+    ready: impl Fn() -> bool + Sync,
+    ahead_bytes: usize,
     mut consume: impl FnMut(R) -> ControlFlow<B>,
 ) -> Option<B>
 where
     J: Send,
+    M: Send,
     R: Send,
 {
     let workers = workers.max(1);
@@ -34,26 +80,63 @@ where
         .collect();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
+    let aside: std::sync::Mutex<Aside<M>> = std::sync::Mutex::new(Aside {
+        jobs: BTreeMap::new(),
+        bytes: 0,
+    });
     let (sender, receiver) = mpsc::sync_channel::<(usize, R)>(workers * 64);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();
-            let (jobs, next, stop, work) = (&jobs, &next, &stop, &work);
+            let (jobs, next, stop, aside) = (&jobs, &next, &stop, &aside);
+            let (first, second, ready) = (&first, &second, &ready);
+            let take_aside = move || {
+                let mut aside = aside.lock().unwrap_or_else(|e| e.into_inner());
+                let (i, (staged, bytes)) = aside.jobs.pop_first()?;
+                aside.bytes -= bytes;
+                Some((i, staged))
+            };
             scope.spawn(move || {
                 loop {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= total {
-                        break;
-                    }
-                    let job = jobs[i]
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .take()
-                        .expect("each job is taken once");
-                    if sender.send((i, work(job))).is_err() {
+                    let set_aside = if ready() { take_aside() } else { None };
+                    let (i, result) = if let Some((i, staged)) = set_aside {
+                        (i, second(staged))
+                    } else {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= total {
+                            // All claimed: finish what is set aside, if
+                            // anything (waiting in `second` if need be).
+                            match take_aside() {
+                                Some((i, staged)) => (i, second(staged)),
+                                None => break,
+                            }
+                        } else {
+                            let job = jobs[i]
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .take()
+                                .expect("each job is taken once");
+                            match first(job) {
+                                Stage::Done(result) => (i, result),
+                                Stage::Next(staged, bytes) => {
+                                    if !ready() {
+                                        let mut held =
+                                            aside.lock().unwrap_or_else(|e| e.into_inner());
+                                        if held.bytes + bytes <= ahead_bytes {
+                                            held.bytes += bytes;
+                                            held.jobs.insert(i, (staged, bytes));
+                                            continue;
+                                        }
+                                    }
+                                    (i, second(staged))
+                                }
+                            }
+                        }
+                    };
+                    if sender.send((i, result)).is_err() {
                         break;
                     }
                 }
@@ -128,6 +211,76 @@ mod tests {
         );
         assert_eq!(out, None);
         assert_eq!(seen, (0..500).map(|j| j * 2).collect::<Vec<_>>());
+    }
+
+    /// Until ready, workers run first stages ahead, up to the byte budget;
+    /// then everything is finished, in order, the jobs set aside included.
+    #[test]
+    fn staged_jobs_read_ahead_until_ready() {
+        use std::sync::atomic::AtomicU64;
+        let ready = AtomicBool::new(false);
+        let firsts = AtomicUsize::new(0);
+        let nexts = AtomicUsize::new(0);
+        let seconds = AtomicUsize::new(0);
+        let most_waiting = AtomicUsize::new(0);
+        let timed_out = AtomicBool::new(false);
+        let seen_before_ready = AtomicU64::new(0);
+        let mut seen = Vec::new();
+        std::thread::scope(|scope| {
+            // Ready once six first stages ran: never, if workers waited
+            // instead of reading ahead (two workers, two jobs in hand).
+            scope.spawn(|| {
+                let started = std::time::Instant::now();
+                while firsts.load(Ordering::SeqCst) < 6 {
+                    if started.elapsed() > std::time::Duration::from_secs(5) {
+                        timed_out.store(true, Ordering::SeqCst);
+                        break;
+                    }
+                    std::thread::yield_now();
+                }
+                seen_before_ready.store(firsts.load(Ordering::SeqCst) as u64, Ordering::SeqCst);
+                ready.store(true, Ordering::SeqCst);
+            });
+            let out: Option<()> = staged_ordered_map(
+                (0..200).collect(),
+                2,
+                |j: u64| {
+                    firsts.fetch_add(1, Ordering::SeqCst);
+                    if j.is_multiple_of(3) {
+                        return Stage::Done(j * 2);
+                    }
+                    let held = nexts.fetch_add(1, Ordering::SeqCst) + 1;
+                    most_waiting.fetch_max(held - seconds.load(Ordering::SeqCst), Ordering::SeqCst);
+                    Stage::Next(j, 10)
+                },
+                |j| {
+                    while !ready.load(Ordering::SeqCst) {
+                        std::thread::yield_now();
+                    }
+                    seconds.fetch_add(1, Ordering::SeqCst);
+                    j * 2
+                },
+                || ready.load(Ordering::SeqCst),
+                80,
+                |r| {
+                    seen.push(r);
+                    ControlFlow::Continue(())
+                },
+            );
+            assert_eq!(out, None);
+        });
+        assert!(
+            !timed_out.load(Ordering::SeqCst),
+            "no first stage ran ahead"
+        );
+        assert!(seen_before_ready.load(Ordering::SeqCst) >= 6);
+        assert_eq!(seen, (0..200).map(|j| j * 2).collect::<Vec<_>>());
+        // At most 8 jobs of 10 bytes set aside, and one more in the hands
+        // of each of the two workers.
+        assert!(
+            most_waiting.load(Ordering::SeqCst) <= 10,
+            "{most_waiting:?}"
+        );
     }
 
     #[test]
