@@ -107,7 +107,7 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             files.push(path.clone());
             let mut previous: Option<String> = None;
             let mut reported_unsorted = false;
-            for (line_number, parsed) in entity_lines(&text) {
+            for (line_number, parsed) in entity_lines(&text, 1) {
                 let parsed = match parsed {
                     Ok(parsed) => parsed,
                     Err(e) => {

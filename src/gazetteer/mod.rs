@@ -159,10 +159,9 @@ impl Gazetteer {
     /// missing directory is an error.
     pub fn load(dirs: &[PathBuf]) -> Result<Gazetteer, GazetteerError> {
         let mut gazetteer = Gazetteer::default();
-        let mut index = NameIndex::default();
         let mut errors = Vec::new();
-        let mut hasher = Sha256::new();
-        let mut entity_hasher = Sha256::new();
+        let mut fingerprinted = FingerprintInput::default();
+        let mut texts: Vec<EntityText> = Vec::new();
         for dir in dirs {
             if !dir.is_dir() {
                 return Err(GazetteerError::Io {
@@ -177,8 +176,8 @@ impl Gazetteer {
             match std::fs::read_to_string(&rules_path) {
                 Ok(text) => {
                     let text = edit::strip_bom(text);
-                    hasher.update(b"metonymy");
-                    hasher.update(text.as_bytes());
+                    fingerprinted.update(b"metonymy");
+                    fingerprinted.update(text.as_bytes());
                     if let Err(message) = gazetteer.metonymy.extend(&text) {
                         let (line, message) = message.split_once(": ").unwrap_or(("0", &message));
                         errors.push((
@@ -198,10 +197,9 @@ impl Gazetteer {
                     });
                 }
             }
-            gazetteer.load_relation_rules(dir, &mut hasher, &mut errors)?;
-            // Read in a fixed order (the fingerprint depends on it), parse
-            // each file on a thread of its own, merge in the same order.
-            let mut texts: Vec<(EntityType, PathBuf, u32, String)> = Vec::new();
+            gazetteer.load_relation_rules(dir, &mut fingerprinted, &mut errors)?;
+            // Read in a fixed order (the fingerprints and the merge depend
+            // on it).
             for kind in EntityType::ALL {
                 let path = dir.join(kind.file_name());
                 let bytes = match std::fs::read(&path) {
@@ -209,41 +207,69 @@ impl Gazetteer {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(source) => return Err(GazetteerError::Io { path, source }),
                 };
-                for hasher in [&mut hasher, &mut entity_hasher] {
-                    hasher.update(kind.as_str().as_bytes());
-                    hasher.update((bytes.len() as u64).to_le_bytes());
-                    hasher.update(&bytes);
-                }
                 let text = String::from_utf8(bytes).map_err(|e| GazetteerError::NotUtf8 {
                     path: path.clone(),
                     line: line_of_utf8_error(&e),
                 })?;
-                let file = gazetteer.files.len() as u32;
+                let bom = text.starts_with('\u{FEFF}');
+                fingerprinted.entity_file(texts.len());
                 gazetteer.files.push(path.clone());
-                texts.push((kind, path, file, edit::strip_bom(text)));
-            }
-            let parsed: Vec<_> = std::thread::scope(|scope| {
-                let handles: Vec<_> = texts
-                    .iter()
-                    .map(|(kind, _, file, text)| {
-                        scope.spawn(move || parse_file(*kind, text, *file))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("parsing a gazetteer file panicked"))
-                    .collect()
-            });
-            for ((_, path, _, _), (entries, line_errors)) in texts.iter().zip(parsed) {
-                errors.extend(line_errors.into_iter().map(|e| (path.clone(), e)));
-                gazetteer.merge(entries, &mut index);
+                texts.push(EntityText {
+                    kind,
+                    path,
+                    file: gazetteer.files.len() as u32 - 1,
+                    text: edit::strip_bom(text),
+                    bom,
+                });
             }
         }
+        let lines: usize = texts
+            .iter()
+            .map(|t| memchr::memchr_iter(b'\n', t.text.as_bytes()).count() + 1)
+            .sum();
+        // Sized for the whole gazetteer at once (a line is at most an entry):
+        // growing a table of a million entries step by step had cost as
+        // much as filling it.
+        let mut index = NameIndex {
+            table: HashTable::with_capacity(lines),
+            hashes: Vec::with_capacity(lines),
+        };
+        gazetteer.entries.reserve(lines);
+        let pieces: Vec<(usize, Piece<'_>)> = texts
+            .iter()
+            .enumerate()
+            .flat_map(|(t, entity)| pieces(&entity.text).into_iter().map(move |p| (t, p)))
+            .collect();
+        let (fingerprint, entities_fingerprint) = std::thread::scope(|scope| {
+            // Hashing (two passes over the entity files) runs beside the
+            // parse and the merge, which leaves a core idle.
+            let fingerprints = scope.spawn(|| {
+                (
+                    fingerprinted.digest(&texts),
+                    FingerprintInput::entity_files(texts.len()).digest(&texts),
+                )
+            });
+            // Parsed in pieces cut at line ends, on every core (one thread
+            // per file left a core idle while the largest file was parsed
+            // alone), and merged here in file order as they come.
+            let _: Option<()> = crate::pipeline::ordered_map(
+                pieces,
+                crate::pipeline::cores(),
+                |(t, piece)| (t, parse_piece(texts[t].kind, &piece, texts[t].file)),
+                |(t, (entries, line_errors))| {
+                    let path = &texts[t].path;
+                    errors.extend(line_errors.into_iter().map(|e| (path.clone(), e)));
+                    gazetteer.merge(entries, &mut index);
+                    std::ops::ControlFlow::Continue(())
+                },
+            );
+            fingerprints.join().expect("hashing panicked")
+        });
         if !errors.is_empty() {
             return Err(GazetteerError::Malformed(errors));
         }
-        gazetteer.fingerprint = hex(&hasher.finalize()[..8]);
-        gazetteer.entities_fingerprint = hex(&entity_hasher.finalize()[..8]);
+        gazetteer.fingerprint = fingerprint;
+        gazetteer.entities_fingerprint = entities_fingerprint;
         Ok(gazetteer)
     }
 
@@ -251,7 +277,7 @@ impl Gazetteer {
     fn load_relation_rules(
         &mut self,
         dir: &Path,
-        hasher: &mut Sha256,
+        hasher: &mut FingerprintInput,
         errors: &mut Vec<(PathBuf, LineError)>,
     ) -> Result<(), GazetteerError> {
         let files =
@@ -270,7 +296,7 @@ impl Gazetteer {
             })?;
             let text = edit::strip_bom(text);
             hasher.update(b"rules");
-            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(&(text.len() as u64).to_le_bytes());
             hasher.update(text.as_bytes());
             if let Err(line_errors) = self
                 .relation_rules
@@ -418,13 +444,111 @@ fn name_hash(kind: EntityType, folded: &str) -> u64 {
     crate::matcher::token_hash(folded) ^ (kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// Parses one file's text into entries with the hashes of their folded
-/// names (the costly part of loading, so it runs on a thread per file), and
-/// its line errors.
-fn parse_file(kind: EntityType, text: &str, file: u32) -> (Vec<(Entry, u64)>, Vec<LineError>) {
+/// An entity file's text, as read.
+struct EntityText {
+    kind: EntityType,
+    path: PathBuf,
+    /// Its index in [`Gazetteer::files`].
+    file: u32,
+    /// The text, without the byte-order mark if it had one.
+    text: String,
+    /// Whether the file began with a byte-order mark.
+    bom: bool,
+}
+
+/// What a fingerprint is computed over, in order: small parts (relation
+/// rules, metonymy) copied, entity files by their index in the texts read,
+/// so that hashing those (megabytes) can wait for a thread of its own.
+#[derive(Default)]
+struct FingerprintInput(Vec<Hashed>);
+
+enum Hashed {
+    Bytes(Vec<u8>),
+    /// An entity file: its type, its length and its bytes as read.
+    EntityFile(usize),
+}
+
+impl FingerprintInput {
+    /// The input of the entities fingerprint: the first `count` entity files.
+    fn entity_files(count: usize) -> FingerprintInput {
+        FingerprintInput((0..count).map(Hashed::EntityFile).collect())
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        self.0.push(Hashed::Bytes(bytes.to_vec()));
+    }
+
+    fn entity_file(&mut self, index: usize) {
+        self.0.push(Hashed::EntityFile(index));
+    }
+
+    /// The first 8 bytes of the SHA-256 of the input, in hexadecimal.
+    fn digest(&self, texts: &[EntityText]) -> String {
+        let mut hasher = Sha256::new();
+        for part in &self.0 {
+            match part {
+                Hashed::Bytes(bytes) => hasher.update(bytes),
+                Hashed::EntityFile(index) => {
+                    let entity = &texts[*index];
+                    let bom: &[u8] = if entity.bom {
+                        "\u{FEFF}".as_bytes()
+                    } else {
+                        b""
+                    };
+                    hasher.update(entity.kind.as_str().as_bytes());
+                    hasher.update(((bom.len() + entity.text.len()) as u64).to_le_bytes());
+                    hasher.update(bom);
+                    hasher.update(entity.text.as_bytes());
+                }
+            }
+        }
+        hex(&hasher.finalize()[..8])
+    }
+}
+
+/// Gazetteer files are parsed in pieces of about this many bytes.
+const PIECE_BYTES: usize = 128 << 10;
+
+/// Consecutive whole lines of a gazetteer file.
+struct Piece<'a> {
+    text: &'a str,
+    /// The file's line number of the first line.
+    first_line: usize,
+}
+
+/// `text` cut into pieces of about [`PIECE_BYTES`], each ending with a line.
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let (mut rest, mut first_line) = (text, 1);
+    while !rest.is_empty() {
+        let cut = match rest.as_bytes().get(PIECE_BYTES..) {
+            None => rest.len(),
+            Some(after) => {
+                memchr::memchr(b'\n', after).map_or(rest.len(), |at| PIECE_BYTES + at + 1)
+            }
+        };
+        let (piece, tail) = rest.split_at(cut);
+        out.push(Piece {
+            text: piece,
+            first_line,
+        });
+        first_line += memchr::memchr_iter(b'\n', piece.as_bytes()).count();
+        rest = tail;
+    }
+    out
+}
+
+/// The entries of one piece of an entity file, each with its
+/// [`name_hash`], and the errors of its lines.
+fn parse_piece(
+    kind: EntityType,
+    piece: &Piece<'_>,
+    file: u32,
+) -> (Vec<(Entry, u64)>, Vec<LineError>) {
+    let text = piece.text;
     let mut entries = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut errors = Vec::new();
-    for (line_number, parsed) in entity_lines(text) {
+    for (line_number, parsed) in entity_lines(text, piece.first_line) {
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(e) => {
@@ -529,6 +653,98 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("people.tsv:2:"), "{text}");
         assert!(text.contains("people.tsv:3:"), "{text}");
+    }
+
+    /// The fingerprints are stored in databases (with each document, and
+    /// as the key of the entity sync): their input must never change, or
+    /// every stored document would look stale after an upgrade. Pinned
+    /// here against SHA-256 computed over the documented layout.
+    #[test]
+    fn fingerprints_keep_their_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let people = "\u{FEFF}Some Person\tS. Person\n";
+        let states = "Russia\tRF\n";
+        let metonymy = "# none yet\n";
+        let rules = "# no rules\n";
+        std::fs::create_dir(dir.path().join(crate::relations::rules::DIR)).unwrap();
+        std::fs::write(
+            dir.path()
+                .join(crate::relations::rules::DIR)
+                .join("a.rules"),
+            rules,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join(crate::metonymy::FILE), metonymy).unwrap();
+        let g = write_and_load(
+            dir.path(),
+            &[("people.tsv", people), ("states.tsv", states)],
+        );
+        let file = |kind: &str, text: &str| -> Vec<u8> {
+            [
+                kind.as_bytes(),
+                &(text.len() as u64).to_le_bytes(),
+                text.as_bytes(),
+            ]
+            .concat()
+        };
+        let entities = [file("person", people), file("state", states)].concat();
+        let all = [
+            b"metonymy".as_slice(),
+            metonymy.as_bytes(),
+            b"rules",
+            &(rules.len() as u64).to_le_bytes(),
+            rules.as_bytes(),
+            &entities,
+        ]
+        .concat();
+        assert_eq!(
+            g.entities_fingerprint(),
+            hex(&Sha256::digest(&entities)[..8])
+        );
+        assert_eq!(g.fingerprint(), hex(&Sha256::digest(&all)[..8]));
+    }
+
+    /// Files are parsed in pieces: the pieces are the file, cut after whole
+    /// lines, and each knows the file's number of its first line.
+    #[test]
+    fn pieces_are_whole_lines_with_their_numbers() {
+        let mut text: String = (0..40_000)
+            .map(|i| format!("Person {i}\tP. {i}|Per {i}\r\n"))
+            .collect();
+        text.push_str("Last One");
+        let cut = pieces(&text);
+        assert!(cut.len() > 3, "{} pieces", cut.len());
+        assert_eq!(cut.iter().map(|p| p.text).collect::<String>(), text);
+        let mut line = 1;
+        for (i, piece) in cut.iter().enumerate() {
+            assert_eq!(piece.first_line, line);
+            assert!(i == cut.len() - 1 || piece.text.ends_with('\n'));
+            line += piece.text.matches('\n').count();
+        }
+        assert!(pieces("").is_empty());
+    }
+
+    /// A bad line deep in a large file, past the first pieces, is named by
+    /// its line in the file; the entries around it load in file order.
+    #[test]
+    fn errors_and_order_survive_the_pieces() {
+        let lines: Vec<String> = (1..=30_000)
+            .map(|n| match n {
+                23_456 => "Bad\t\ta|\tx\textra".to_string(),
+                n => format!("Person {n}\tP. {n}"),
+            })
+            .collect();
+        let text = lines.join("\n");
+        assert!(pieces(&text).len() > 3);
+        let err = load_one(&text).unwrap_err().to_string();
+        assert!(err.contains("people.tsv:23456:"), "{err}");
+        assert_eq!(err.matches("people.tsv:").count(), 1, "{err}");
+        let good = load_one(&text.replace(&lines[23_455], "Person 23456")).unwrap();
+        assert_eq!(good.len(), 30_000);
+        for (i, entry) in good.entries().iter().enumerate() {
+            assert_eq!(entry.name, format!("Person {}", i + 1));
+            assert_eq!(entry.origin.line as usize, i + 1);
+        }
     }
 
     #[test]

@@ -114,14 +114,16 @@ pub fn parse_line(line: &str, line_number: usize) -> Result<Option<ParsedLine<'_
 }
 
 /// The entity lines of a file's text with their 1-based numbers, parsed;
-/// comments and blank lines are left out.
+/// comments and blank lines are left out. `text` may be a piece of a file
+/// whose first line is the file's line `first_line`.
 pub fn entity_lines(
     text: &str,
+    first_line: usize,
 ) -> impl Iterator<Item = (usize, Result<ParsedLine<'_>, LineError>)> {
-    text.lines().enumerate().filter_map(|(n, line)| {
-        parse_line(line, n + 1)
+    text.lines().enumerate().filter_map(move |(n, line)| {
+        parse_line(line, first_line + n)
             .transpose()
-            .map(|parsed| (n + 1, parsed))
+            .map(|parsed| (first_line + n, parsed))
     })
 }
 
