@@ -392,6 +392,7 @@ pub fn run(
     let known = store.known_documents()?;
     let total = sources.len();
     store.background_checkpoints()?;
+    store.bulk_cache(true)?;
     let mut summary = Summary::default();
     let mut pending = Summary::default();
     let mut batch_open: Option<(Instant, u64, usize)> = None;
@@ -543,6 +544,7 @@ pub fn run(
                 let _ = store.rollback();
             }
             let _ = store.foreground_checkpoints();
+            let _ = store.bulk_cache(false);
             return Err(e);
         }
         Some(Ok(())) => summary.interrupted = true,
@@ -553,6 +555,7 @@ pub fn run(
         absorb(&mut summary, &mut pending);
     }
     store.foreground_checkpoints()?;
+    store.bulk_cache(false)?;
     if total >= LARGE_RUN {
         store.optimize()?;
     }

