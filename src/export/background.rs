@@ -5,7 +5,7 @@
 //! copying of it into the page cache took a quarter of the export's time on
 //! the thread that formats it. With this writer the two overlap: the
 //! formatting thread fills one mebibyte buffer while the other thread
-//! writes the previous one. At most [`IN_FLIGHT`] buffers wait, so memory
+//! writes the previous one. At most `IN_FLIGHT` buffers wait, so memory
 //! stays bounded whatever the size of the output.
 
 use std::io::{self, Write};

@@ -71,7 +71,7 @@ pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
 }
 
 /// Writes the part of the graph a [`super::view::View`] selects, in the
-/// same shape and order as [`write`].
+/// same shape and order as [`write()`].
 pub fn write_selected(
     store: &Store,
     out: &mut dyn Write,
