@@ -336,13 +336,10 @@ impl Gazetteer {
         }
     }
 
-    /// Adds the parsed entries of one file, merging an entity named again
-    /// (same type, same folded name) into the first one.
+    /// Adds the parsed entries of one piece of a file, merging an entity
+    /// named again (same type, same folded name) into the first one. `load`
+    /// sized the entries and the index for the whole gazetteer.
     fn merge(&mut self, parsed: Vec<(Entry, u64)>, index: &mut NameIndex) {
-        index
-            .table
-            .reserve(parsed.len(), |&i| index.hashes[i as usize]);
-        self.entries.reserve(parsed.len());
         for (entry, hash) in parsed {
             // Equal hashes are nearly always the same name; the keys are
             // compared only then.
@@ -432,7 +429,6 @@ impl Gazetteer {
 /// The entities loaded so far, found by type and folded name: indices into
 /// the entries, kept in a table by [`name_hash`] (a string-keyed map cost as
 /// much as parsing at a million entities).
-#[derive(Default)]
 struct NameIndex {
     table: HashTable<u32>,
     /// The name hash of each entry, by index.
