@@ -223,23 +223,20 @@ impl Gazetteer {
                 });
             }
         }
-        let lines: usize = texts
-            .iter()
-            .map(|t| memchr::memchr_iter(b'\n', t.text.as_bytes()).count() + 1)
-            .sum();
-        // Sized for the whole gazetteer at once (a line is at most an entry):
-        // growing a table of a million entries step by step had cost as
-        // much as filling it.
-        let mut index = NameIndex {
-            table: HashTable::with_capacity(lines),
-            hashes: Vec::with_capacity(lines),
-        };
-        gazetteer.entries.reserve(lines);
         let pieces: Vec<(usize, Piece<'_>)> = texts
             .iter()
             .enumerate()
             .flat_map(|(t, entity)| pieces(&entity.text).into_iter().map(move |p| (t, p)))
             .collect();
+        // Sized for the whole gazetteer at once (a line is at most an entry):
+        // growing a table of a million entries step by step had cost as
+        // much as filling it.
+        let lines: usize = pieces.iter().map(|(_, piece)| piece.lines).sum();
+        let mut index = NameIndex {
+            table: HashTable::with_capacity(lines),
+            hashes: Vec::with_capacity(lines),
+        };
+        gazetteer.entries.reserve(lines);
         let (fingerprint, entities_fingerprint) = std::thread::scope(|scope| {
             // Hashing (two passes over the entity files) runs beside the
             // parse and the merge, which leaves a core idle.
@@ -510,6 +507,8 @@ struct Piece<'a> {
     text: &'a str,
     /// The file's line number of the first line.
     first_line: usize,
+    /// How many lines it holds (the last may lack its line end).
+    lines: usize,
 }
 
 /// `text` cut into pieces of about [`PIECE_BYTES`], each ending with a line.
@@ -524,11 +523,13 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
             }
         };
         let (piece, tail) = rest.split_at(cut);
+        let line_ends = memchr::memchr_iter(b'\n', piece.as_bytes()).count();
         out.push(Piece {
             text: piece,
             first_line,
+            lines: line_ends + usize::from(!piece.ends_with('\n')),
         });
-        first_line += memchr::memchr_iter(b'\n', piece.as_bytes()).count();
+        first_line += line_ends;
         rest = tail;
     }
     out
@@ -542,7 +543,7 @@ fn parse_piece(
     file: u32,
 ) -> (Vec<(Entry, u64)>, Vec<LineError>) {
     let text = piece.text;
-    let mut entries = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    let mut entries = Vec::with_capacity(piece.lines);
     let mut errors = Vec::new();
     for (line_number, parsed) in entity_lines(text, piece.first_line) {
         let parsed = match parsed {
@@ -714,9 +715,11 @@ mod tests {
         let mut line = 1;
         for (i, piece) in cut.iter().enumerate() {
             assert_eq!(piece.first_line, line);
+            assert_eq!(piece.lines, piece.text.lines().count());
             assert!(i == cut.len() - 1 || piece.text.ends_with('\n'));
             line += piece.text.matches('\n').count();
         }
+        assert_eq!(cut.iter().map(|p| p.lines).sum::<usize>(), 40_001);
         assert!(pieces("").is_empty());
     }
 
