@@ -4,10 +4,10 @@
 //! worker threads read, hash and decode each document (first stage), then
 //! match it (second stage); the calling thread writes them to the store in
 //! input order, a batch of whole documents per transaction. While the
-//! matcher is still being compiled, workers read ahead instead of waiting. A document whose path and content hash are already stored
-//! is skipped before it is decoded ("unchanged"); a changed file at a
-//! stored path replaces the old document and its mentions in the same
-//! transaction.
+//! matcher is still being compiled, workers read ahead instead of waiting.
+//! A document whose path and content hash are already stored is skipped
+//! before it is decoded ("unchanged"); a changed file at a stored path
+//! replaces the old document and its mentions in the same transaction.
 //!
 //! Nothing here prints: what happens is reported through [`Event`]s, and
 //! the caller decides what the user sees.
