@@ -4,13 +4,16 @@
 //! This is the shape of ingest: reading, decoding and matching are
 //! independent per document and run on every core, while one writer (SQLite
 //! allows one) takes the results in a fixed order, so database ids and
-//! output do not depend on thread timing. The channel is bounded, so a slow
-//! writer holds the workers back instead of piling up memory.
+//! output do not depend on thread timing. What the workers may hold for the
+//! writer is bounded (in bytes where results say their size, else in
+//! results), so a slow writer holds the workers back instead of piling up
+//! memory, while a writer that pauses now and then (copying SQLite's log)
+//! does not stop them at once.
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, MutexGuard, mpsc};
 
 /// Runs `work` over `jobs` on `workers` threads and calls `consume` with
 /// each result in job order. `consume` may stop early with
@@ -51,6 +54,73 @@ struct Aside<M> {
     bytes: usize,
 }
 
+/// The results sent to the consumer and not yet consumed (in the channel or
+/// waiting for an earlier one), and who waits to send more.
+struct InFlight {
+    /// Their weight: the bytes of the job's first stage, or 1 for a job
+    /// done in one.
+    weight: usize,
+    /// The index the consumer waits for next: always let through, since
+    /// nothing else can move until it arrives.
+    expected: usize,
+    /// Workers waiting for room.
+    waiting: usize,
+    /// The consumer is gone: nothing will make room again.
+    closed: bool,
+}
+
+/// The bound on [`InFlight`], shared by the workers and the consumer.
+struct Gate {
+    state: Mutex<InFlight>,
+    room: Condvar,
+    limit: usize,
+}
+
+impl Gate {
+    fn lock(&self) -> MutexGuard<'_, InFlight> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until the result of job `index`, of `weight`, may be sent, and
+    /// counts it in flight. False when the consumer is gone.
+    fn admit(&self, index: usize, weight: usize) -> bool {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return false;
+            }
+            if index == state.expected || state.weight + weight <= self.limit {
+                state.weight += weight;
+                return true;
+            }
+            state.waiting += 1;
+            state = self.room.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.waiting -= 1;
+        }
+    }
+
+    /// Counts `weight` of results consumed, up to job `expected`.
+    fn consumed(&self, weight: usize, expected: usize) {
+        let mut state = self.lock();
+        state.weight -= weight;
+        state.expected = expected;
+        if state.waiting > 0 {
+            self.room.notify_all();
+        }
+    }
+}
+
+/// Closes the gate when the consumer leaves, however it leaves (a panic
+/// included), so that no worker waits for room forever.
+struct Closer<'a>(&'a Gate);
+
+impl Drop for Closer<'_> {
+    fn drop(&mut self) {
+        self.0.lock().closed = true;
+        self.0.room.notify_all();
+    }
+}
+
 /// [`ordered_map`] with each job's work in two stages, where the second
 /// needs something still being prepared elsewhere (for ingest, the matcher
 /// being compiled while the first documents are read). Until `ready()`
@@ -58,6 +128,12 @@ struct Aside<M> {
 /// and runs the first stage of the next one, up to `ahead_bytes` held;
 /// past that, or once ready, it runs `second` at once (which may wait).
 /// Jobs set aside go first once `ready()`, oldest first.
+///
+/// Results not yet consumed weigh the bytes their first stage gave (or 1,
+/// for a job done in one stage) and are held to `ahead_bytes` in all, or to
+/// 64 per worker when that is more: so the workers may run that far ahead
+/// of a consumer that pauses. With the jobs set aside, the workers hold at
+/// most twice `ahead_bytes`.
 pub fn staged_ordered_map<J, M, R, B>(
     jobs: Vec<J>,
     workers: usize,
@@ -74,27 +150,34 @@ where
 {
     let workers = workers.max(1);
     let total = jobs.len();
-    let jobs: Vec<std::sync::Mutex<Option<J>>> = jobs
-        .into_iter()
-        .map(|j| std::sync::Mutex::new(Some(j)))
-        .collect();
+    let jobs: Vec<Mutex<Option<J>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let aside: std::sync::Mutex<Aside<M>> = std::sync::Mutex::new(Aside {
+    let aside: Mutex<Aside<M>> = Mutex::new(Aside {
         jobs: BTreeMap::new(),
         bytes: 0,
     });
-    let (sender, receiver) = mpsc::sync_channel::<(usize, R)>(workers * 64);
+    let gate = Gate {
+        state: Mutex::new(InFlight {
+            weight: 0,
+            expected: 0,
+            waiting: 0,
+            closed: false,
+        }),
+        room: Condvar::new(),
+        limit: ahead_bytes.max(workers * 64),
+    };
+    let (sender, receiver) = mpsc::channel::<(usize, usize, R)>();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();
-            let (jobs, next, stop, aside) = (&jobs, &next, &stop, &aside);
+            let (jobs, next, stop, aside, gate) = (&jobs, &next, &stop, &aside, &gate);
             let (first, second, ready) = (&first, &second, &ready);
             let take_aside = move || {
                 let mut aside = aside.lock().unwrap_or_else(|e| e.into_inner());
                 let (i, (staged, bytes)) = aside.jobs.pop_first()?;
                 aside.bytes -= bytes;
-                Some((i, staged))
+                Some((i, staged, bytes))
             };
             scope.spawn(move || {
                 loop {
@@ -102,15 +185,15 @@ where
                         break;
                     }
                     let set_aside = if ready() { take_aside() } else { None };
-                    let (i, result) = if let Some((i, staged)) = set_aside {
-                        (i, second(staged))
+                    let (i, weight, result) = if let Some((i, staged, bytes)) = set_aside {
+                        (i, bytes, second(staged))
                     } else {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= total {
                             // All claimed: finish what is set aside, if
                             // anything (waiting in `second` if need be).
                             match take_aside() {
-                                Some((i, staged)) => (i, second(staged)),
+                                Some((i, staged, bytes)) => (i, bytes, second(staged)),
                                 None => break,
                             }
                         } else {
@@ -120,7 +203,7 @@ where
                                 .take()
                                 .expect("each job is taken once");
                             match first(job) {
-                                Stage::Done(result) => (i, result),
+                                Stage::Done(result) => (i, 1, result),
                                 Stage::Next(staged, bytes) => {
                                     if !ready() {
                                         let mut held =
@@ -131,25 +214,29 @@ where
                                             continue;
                                         }
                                     }
-                                    (i, second(staged))
+                                    (i, bytes, second(staged))
                                 }
                             }
                         }
                     };
-                    if sender.send((i, result)).is_err() {
+                    let weight = weight.max(1);
+                    if !gate.admit(i, weight) || sender.send((i, weight, result)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(sender);
-        let mut pending: BTreeMap<usize, R> = BTreeMap::new();
+        let _closer = Closer(&gate);
+        let mut pending: BTreeMap<usize, (usize, R)> = BTreeMap::new();
         let mut expected = 0;
         let mut outcome = None;
-        for (i, result) in receiver.iter() {
-            pending.insert(i, result);
-            while let Some(result) = pending.remove(&expected) {
+        for (i, weight, result) in receiver.iter() {
+            pending.insert(i, (weight, result));
+            let mut freed = 0;
+            while let Some((weight, result)) = pending.remove(&expected) {
                 expected += 1;
+                freed += weight;
                 if let ControlFlow::Break(b) = consume(result) {
                     outcome = Some(b);
                     break;
@@ -158,9 +245,14 @@ where
             if outcome.is_some() {
                 break;
             }
+            if freed > 0 {
+                gate.consumed(freed, expected);
+            }
         }
         stop.store(true, Ordering::Relaxed);
-        // Dropping the receiver makes blocked senders fail and their threads end.
+        // Closing the gate and dropping the receiver make waiting or
+        // sending workers give up, and their threads end.
+        drop(_closer);
         drop(receiver);
         outcome
     })
@@ -281,6 +373,97 @@ mod tests {
             most_waiting.load(Ordering::SeqCst) <= 10,
             "{most_waiting:?}"
         );
+    }
+
+    /// Runs `f` on a thread and fails if it has not returned within ten
+    /// seconds (a deadlock would otherwise hang the test run).
+    fn within_ten_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (done, finished) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(f());
+        });
+        finished
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the pipeline did not finish: deadlocked")
+    }
+
+    /// A slow consumer lets the workers run ahead up to the byte budget of
+    /// unconsumed results, and no further.
+    #[test]
+    fn workers_run_ahead_of_a_slow_consumer_up_to_the_budget() {
+        let (seen, most) = within_ten_seconds(|| {
+            let finished = AtomicUsize::new(0);
+            let mut most = 0;
+            let mut seen = Vec::new();
+            let _: Option<()> = staged_ordered_map(
+                (0..60).collect(),
+                2,
+                |j: usize| Stage::Next(j, 1_000),
+                |j| {
+                    finished.fetch_add(1, Ordering::SeqCst);
+                    j
+                },
+                || true,
+                10_000,
+                |r| {
+                    // Finished and not yet consumed: at most ten admitted,
+                    // the one the consumer waits for let through beyond
+                    // them, and one more in each worker's hands.
+                    most = most.max(finished.load(Ordering::SeqCst) - seen.len());
+                    seen.push(r);
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    ControlFlow::Continue(())
+                },
+            );
+            (seen, most)
+        });
+        assert_eq!(seen, (0..60).collect::<Vec<_>>());
+        assert!((8..=13).contains(&most), "{most} results ahead");
+    }
+
+    /// A result heavier than the whole budget still goes through when it is
+    /// the one the consumer waits for.
+    #[test]
+    fn a_result_over_the_budget_goes_through() {
+        let seen = within_ten_seconds(|| {
+            let mut seen = Vec::new();
+            let _: Option<()> = staged_ordered_map(
+                (0..50).collect(),
+                3,
+                |j: usize| Stage::Next(j, 1 << 20),
+                |j| j,
+                || true,
+                1 << 10,
+                |r| {
+                    seen.push(r);
+                    ControlFlow::Continue(())
+                },
+            );
+            seen
+        });
+        assert_eq!(seen, (0..50).collect::<Vec<_>>());
+    }
+
+    /// Stopping early releases workers that wait for room.
+    #[test]
+    fn break_releases_waiting_workers() {
+        let out = within_ten_seconds(|| {
+            ordered_map(
+                (0..10_000).collect(),
+                2,
+                |j: i32| j,
+                |r| {
+                    // Long enough for the workers to fill the budget.
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    if r == 2 {
+                        ControlFlow::Break(r)
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                },
+            )
+        });
+        assert_eq!(out, Some(2));
     }
 
     #[test]
