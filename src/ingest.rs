@@ -17,6 +17,7 @@ use crate::matcher::{Matcher, Pending, Scratch};
 use crate::mention::{Mention, resolve};
 use crate::metonymy::Metonymy;
 use crate::pipeline::{Stage, ordered_map, staged_ordered_map};
+use crate::readahead::{self, ReadAhead};
 use crate::relations::{self, Compiled, Found};
 use crate::store::{DocumentId, DocumentRecord, EntityId, Put, Store, StoreError};
 use std::collections::HashMap;
@@ -402,146 +403,165 @@ pub fn run(
     let mut batch_open: Option<(Instant, u64, usize)> = None;
     let mut done = 0usize;
     let mut last_progress = Instant::now();
-    let result = staged_ordered_map(
-        sources,
-        settings.workers,
-        |source| load(source, &known),
-        |doc| find_mentions(doc, settings),
-        || settings.matcher.try_get().is_some(),
-        READ_AHEAD_BYTES,
-        |prepared| {
-            done += 1;
-            let busy_since = Instant::now();
-            let step = (|| -> Result<(), StoreError> {
-                match prepared {
-                    Prepared::Unchanged { size, .. } => {
-                        summary.unchanged += 1;
-                        summary.bytes += size;
-                    }
-                    Prepared::Skipped {
-                        label,
-                        reason,
-                        size,
-                    } => {
-                        summary.skipped += 1;
-                        summary.bytes += size;
-                        on_event(Event::Skipped {
-                            path: &label,
-                            reason: &reason,
-                        });
-                    }
-                    Prepared::Failed { label, reason } => {
-                        summary.failed += 1;
-                        on_event(Event::Failed {
-                            path: &label,
-                            reason: &reason,
-                        });
-                    }
-                    Prepared::Ready(doc) => {
-                        if batch_open.is_none() {
-                            store.begin()?;
-                            batch_open = Some((Instant::now(), 0, 0));
+    let read_ahead = ReadAhead::new(
+        sources
+            .iter()
+            .map(|source| match source {
+                Source::File { read, stored } if stored != PIPE => Some(read.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| read_ahead.run(readahead::advise_will_need));
+        let _finish = read_ahead.finish_on_drop();
+        staged_ordered_map(
+            sources.into_iter().enumerate().collect(),
+            settings.workers,
+            |(index, source)| {
+                read_ahead.take(index);
+                let loaded = load(source, &known);
+                read_ahead.after_read();
+                loaded
+            },
+            |doc| find_mentions(doc, settings),
+            || settings.matcher.try_get().is_some(),
+            READ_AHEAD_BYTES,
+            |prepared| {
+                done += 1;
+                let busy_since = Instant::now();
+                let step = (|| -> Result<(), StoreError> {
+                    match prepared {
+                        Prepared::Unchanged { size, .. } => {
+                            summary.unchanged += 1;
+                            summary.bytes += size;
                         }
-                        let put = store.put_document(
-                            &DocumentRecord {
-                                path: &doc.path,
-                                title: &doc.title,
-                                sha256: &doc.sha256,
-                                size: doc.size,
-                                encoding: doc.encoding,
-                                gazetteer: settings.gazetteer,
-                                text: &doc.text,
-                                mentions: &doc.mentions,
-                            },
-                            settings.entity_ids,
-                        );
-                        let put = match put {
-                            Ok(put) => put,
-                            // One document the database refuses (say, text
-                            // over SQLite's size limit) fails alone; the
-                            // batch and the run go on. Anything else stops.
-                            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, message)))
-                                if e.code == rusqlite::ErrorCode::TooBig =>
-                            {
-                                summary.failed += 1;
-                                let reason =
-                                    message.unwrap_or_else(|| "too big for the database".into());
-                                on_event(Event::Failed {
-                                    path: &doc.path,
-                                    reason: &reason,
-                                });
-                                return Ok(());
-                            }
-                            Err(e) => return Err(e),
-                        };
-                        if let Some(warning) = &doc.warning {
-                            on_event(Event::Warning {
-                                path: &doc.path,
-                                message: warning,
+                        Prepared::Skipped {
+                            label,
+                            reason,
+                            size,
+                        } => {
+                            summary.skipped += 1;
+                            summary.bytes += size;
+                            on_event(Event::Skipped {
+                                path: &label,
+                                reason: &reason,
                             });
                         }
-                        let id = match put {
-                            Put::New(id) => {
-                                pending.new += 1;
-                                id
+                        Prepared::Failed { label, reason } => {
+                            summary.failed += 1;
+                            on_event(Event::Failed {
+                                path: &label,
+                                reason: &reason,
+                            });
+                        }
+                        Prepared::Ready(doc) => {
+                            if batch_open.is_none() {
+                                store.begin()?;
+                                batch_open = Some((Instant::now(), 0, 0));
                             }
-                            Put::Replaced(id) => {
-                                pending.changed += 1;
-                                id
+                            let put = store.put_document(
+                                &DocumentRecord {
+                                    path: &doc.path,
+                                    title: &doc.title,
+                                    sha256: &doc.sha256,
+                                    size: doc.size,
+                                    encoding: doc.encoding,
+                                    gazetteer: settings.gazetteer,
+                                    text: &doc.text,
+                                    mentions: &doc.mentions,
+                                },
+                                settings.entity_ids,
+                            );
+                            let put = match put {
+                                Ok(put) => put,
+                                // One document the database refuses (say, text
+                                // over SQLite's size limit) fails alone; the
+                                // batch and the run go on. Anything else stops.
+                                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                                    e,
+                                    message,
+                                ))) if e.code == rusqlite::ErrorCode::TooBig => {
+                                    summary.failed += 1;
+                                    let reason = message
+                                        .unwrap_or_else(|| "too big for the database".into());
+                                    on_event(Event::Failed {
+                                        path: &doc.path,
+                                        reason: &reason,
+                                    });
+                                    return Ok(());
+                                }
+                                Err(e) => return Err(e),
+                            };
+                            if let Some(warning) = &doc.warning {
+                                on_event(Event::Warning {
+                                    path: &doc.path,
+                                    message: warning,
+                                });
                             }
-                            Put::Unchanged(_) => {
-                                summary.unchanged += 1;
-                                summary.bytes += doc.size;
-                                return Ok(());
+                            let id = match put {
+                                Put::New(id) => {
+                                    pending.new += 1;
+                                    id
+                                }
+                                Put::Replaced(id) => {
+                                    pending.changed += 1;
+                                    id
+                                }
+                                Put::Unchanged(_) => {
+                                    summary.unchanged += 1;
+                                    summary.bytes += doc.size;
+                                    return Ok(());
+                                }
+                            };
+                            store.put_relations(
+                                id,
+                                &doc.relations,
+                                settings.entity_ids,
+                                settings.relations,
+                            )?;
+                            pending.relations += doc.relations.len() as u64;
+                            pending.bytes += doc.size;
+                            pending.mentions += doc
+                                .mentions
+                                .iter()
+                                .filter(|m| m.resolution.code() <= 1)
+                                .count() as u64;
+                            let batch = batch_open.as_mut().expect("opened above");
+                            batch.1 += doc.text.len() as u64;
+                            batch.2 += 1;
+                            if batch.1 >= BATCH_BYTES
+                                || batch.2 >= BATCH_DOCUMENTS
+                                || batch.0.elapsed() >= BATCH_TIME
+                            {
+                                store.commit()?;
+                                batch_open = None;
+                                absorb(&mut summary, &mut pending);
                             }
-                        };
-                        store.put_relations(
-                            id,
-                            &doc.relations,
-                            settings.entity_ids,
-                            settings.relations,
-                        )?;
-                        pending.relations += doc.relations.len() as u64;
-                        pending.bytes += doc.size;
-                        pending.mentions += doc
-                            .mentions
-                            .iter()
-                            .filter(|m| m.resolution.code() <= 1)
-                            .count() as u64;
-                        let batch = batch_open.as_mut().expect("opened above");
-                        batch.1 += doc.text.len() as u64;
-                        batch.2 += 1;
-                        if batch.1 >= BATCH_BYTES
-                            || batch.2 >= BATCH_DOCUMENTS
-                            || batch.0.elapsed() >= BATCH_TIME
-                        {
-                            store.commit()?;
-                            batch_open = None;
-                            absorb(&mut summary, &mut pending);
                         }
                     }
+                    Ok(())
+                })();
+                summary.writer_seconds += busy_since.elapsed().as_secs_f64();
+                if let Err(e) = step {
+                    return ControlFlow::Break(Err(e));
                 }
-                Ok(())
-            })();
-            summary.writer_seconds += busy_since.elapsed().as_secs_f64();
-            if let Err(e) = step {
-                return ControlFlow::Break(Err(e));
-            }
-            if last_progress.elapsed() >= Duration::from_millis(200) || done == total {
-                last_progress = Instant::now();
-                on_event(Event::Progress {
-                    done,
-                    total,
-                    bytes: summary.bytes + pending.bytes,
-                    elapsed: started.elapsed(),
-                });
-            }
-            if settings.interrupt.load(Ordering::Relaxed) {
-                return ControlFlow::Break(Ok(()));
-            }
-            ControlFlow::Continue(())
-        },
-    );
+                if last_progress.elapsed() >= Duration::from_millis(200) || done == total {
+                    last_progress = Instant::now();
+                    on_event(Event::Progress {
+                        done,
+                        total,
+                        bytes: summary.bytes + pending.bytes,
+                        elapsed: started.elapsed(),
+                    });
+                }
+                if settings.interrupt.load(Ordering::Relaxed) {
+                    return ControlFlow::Break(Ok(()));
+                }
+                ControlFlow::Continue(())
+            },
+        )
+    });
     match result {
         Some(Err(e)) => {
             if batch_open.is_some() {

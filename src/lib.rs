@@ -60,5 +60,6 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod query;
+pub mod readahead;
 pub mod relations;
 pub mod store;
