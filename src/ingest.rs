@@ -19,7 +19,9 @@ use crate::metonymy::Metonymy;
 use crate::pipeline::{Stage, ordered_map, staged_ordered_map};
 use crate::readahead::{self, ReadAhead};
 use crate::relations::{self, Compiled, Found};
-use crate::store::{DocumentId, DocumentRecord, EntityId, Put, Store, StoreError};
+use crate::store::{
+    DocumentId, DocumentRecord, EntityId, PackedMentions, Put, Store, StoreError, pack_mentions,
+};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -302,7 +304,8 @@ struct ReadyDocument {
     encoding: &'static str,
     warning: Option<String>,
     text: String,
-    mentions: Vec<Mention>,
+    /// Its mentions, packed for the store on the worker.
+    mentions: PackedMentions,
     relations: Vec<Found>,
 }
 
@@ -460,19 +463,16 @@ pub fn run(
                                 store.begin()?;
                                 batch_open = Some((Instant::now(), 0, 0));
                             }
-                            let put = store.put_document(
-                                &DocumentRecord {
-                                    path: &doc.path,
-                                    title: &doc.title,
-                                    sha256: &doc.sha256,
-                                    size: doc.size,
-                                    encoding: doc.encoding,
-                                    gazetteer: settings.gazetteer,
-                                    text: &doc.text,
-                                    mentions: &doc.mentions,
-                                },
-                                settings.entity_ids,
-                            );
+                            let put = store.put_document(&DocumentRecord {
+                                path: &doc.path,
+                                title: &doc.title,
+                                sha256: &doc.sha256,
+                                size: doc.size,
+                                encoding: doc.encoding,
+                                gazetteer: settings.gazetteer,
+                                text: &doc.text,
+                                mentions: &doc.mentions,
+                            });
                             let put = match put {
                                 Ok(put) => put,
                                 // One document the database refuses (say, text
@@ -522,11 +522,7 @@ pub fn run(
                             )?;
                             pending.relations += doc.relations.len() as u64;
                             pending.bytes += doc.size;
-                            pending.mentions += doc
-                                .mentions
-                                .iter()
-                                .filter(|m| m.resolution.code() <= 1)
-                                .count() as u64;
+                            pending.mentions += u64::from(doc.mentions.settled);
                             let batch = batch_open.as_mut().expect("opened above");
                             batch.1 += doc.text.len() as u64;
                             batch.2 += 1;
@@ -670,7 +666,7 @@ fn load(
             encoding: decoded.encoding,
             warning: decoded.warning,
             text: decoded.text,
-            mentions: Vec::new(),
+            mentions: PackedMentions::default(),
         }),
         bytes,
     )
@@ -678,7 +674,9 @@ fn load(
 
 /// The second stage of a document: its mentions and relations.
 fn find_mentions(mut doc: Box<ReadyDocument>, settings: &Settings<'_>) -> Prepared {
-    (doc.mentions, doc.relations) = read_text(settings, &doc.text);
+    let (mentions, relations) = read_text(settings, &doc.text);
+    doc.mentions = pack_mentions(&mentions, settings.entity_ids);
+    doc.relations = relations;
     Prepared::Ready(doc)
 }
 
@@ -739,11 +737,12 @@ pub fn reindex(
                 settings.workers,
                 |(id, text)| {
                     let (mentions, found) = read_text(settings, &text);
+                    let mentions = pack_mentions(&mentions, settings.entity_ids);
                     (id, text.len() as u64, mentions, found)
                 },
                 |(id, len, mentions, found)| {
                     let written = store
-                        .put_reindexed(id, &mentions, settings.entity_ids, settings.gazetteer)
+                        .put_reindexed(id, &mentions, settings.gazetteer)
                         .and_then(|()| {
                             store.put_relations(id, &found, settings.entity_ids, settings.relations)
                         });
@@ -752,8 +751,7 @@ pub fn reindex(
                     }
                     summary.relations += found.len() as u64;
                     summary.documents += 1;
-                    summary.mentions +=
-                        mentions.iter().filter(|m| m.resolution.code() <= 1).count() as u64;
+                    summary.mentions += u64::from(mentions.settled);
                     bytes += len;
                     ControlFlow::Continue(())
                 },

@@ -18,6 +18,7 @@
 //! Only this module and `export` know SQL.
 
 pub mod packed;
+pub use packed::PackedMentions;
 mod read;
 pub mod schema;
 
@@ -31,7 +32,7 @@ use crate::mention::Mention;
 use crate::normalize::{Case, key};
 use crate::relations::{Compiled, Found};
 use rusqlite::{Connection, OptionalExtension, params};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -90,8 +91,8 @@ pub struct DocumentRecord<'a> {
     pub gazetteer: &'a str,
     /// The decoded text.
     pub text: &'a str,
-    /// Its mentions, entities as gazetteer indices.
-    pub mentions: &'a [Mention],
+    /// Its mentions, packed ([`pack_mentions`]).
+    pub mentions: &'a PackedMentions,
 }
 
 /// What [`Store::put_document`] did.
@@ -190,8 +191,27 @@ const LOG_LIMIT: u64 = 64 << 20;
 /// The postings of the documents written in the open batch.
 struct Batch {
     id: i64,
-    /// By bucket.
-    postings: FxHashMap<i64, Vec<packed::Posting>>,
+    /// In the order written; sorted when flushed.
+    postings: Vec<packed::Posting>,
+    /// The documents they are of.
+    documents: FxHashSet<DocumentId>,
+}
+
+/// Packs a document's mentions for [`Store::put_document`], their entities
+/// mapped from gazetteer indices to database ids through `entity_ids`.
+/// Pure: ingest packs on its workers, and the writer only copies the result
+/// in.
+pub fn pack_mentions(mentions: &[Mention], entity_ids: &[EntityId]) -> PackedMentions {
+    let stored: Vec<packed::StoredMention> = mentions
+        .iter()
+        .map(|m| packed::StoredMention {
+            start: m.start,
+            end: m.end,
+            entity: entity_ids[m.entity as usize],
+            resolution: m.resolution.code(),
+        })
+        .collect();
+    PackedMentions::new(&stored)
 }
 
 /// Every stored document's path, id and content hash (read by every ingest;
@@ -581,7 +601,8 @@ impl Store {
         let id = self.next_batch_id()?;
         self.batch = Some(Batch {
             id,
-            postings: FxHashMap::default(),
+            postings: Vec::new(),
+            documents: FxHashSet::default(),
         });
         Ok(())
     }
@@ -667,21 +688,30 @@ impl Store {
         let Some(batch) = self.batch.as_mut() else {
             return Ok(());
         };
-        let mut buckets: Vec<(i64, Vec<packed::Posting>)> = batch.postings.drain().collect();
-        buckets.sort_unstable_by_key(|(b, _)| *b);
+        let mut postings = std::mem::take(&mut batch.postings);
+        batch.documents.clear();
+        postings.sort_unstable_by_key(|p| (p.entity, p.document));
         let id = batch.id;
         {
             let mut insert = self.conn.prepare_cached(
                 "INSERT OR REPLACE INTO entity_postings (bucket, batch, data) VALUES (?1, ?2, ?3)",
             )?;
-            for (bucket, mut postings) in buckets {
-                postings.sort_unstable_by_key(|p| (p.entity, p.document));
-                insert.execute(params![bucket, id, packed::encode_postings(&postings)])?;
+            for chunk in
+                postings.chunk_by(|a, b| packed::bucket(a.entity) == packed::bucket(b.entity))
+            {
+                insert.execute(params![
+                    packed::bucket(chunk[0].entity),
+                    id,
+                    packed::encode_postings(chunk)
+                ])?;
             }
         }
         let next = self.next_batch_id()?;
         if let Some(batch) = self.batch.as_mut() {
             batch.id = next;
+            // The buffer is kept for the next postings.
+            postings.clear();
+            batch.postings = postings;
         }
         Ok(())
     }
@@ -690,11 +720,7 @@ impl Store {
     /// document already stored at the same path is updated in place (its old
     /// mentions, postings, relations and evidence removed), or left alone
     /// when its content is the same.
-    pub fn put_document(
-        &mut self,
-        doc: &DocumentRecord<'_>,
-        entity_ids: &[EntityId],
-    ) -> Result<Put, StoreError> {
+    pub fn put_document(&mut self, doc: &DocumentRecord<'_>) -> Result<Put, StoreError> {
         // Decided here, under the write lock, not from what was read before
         // the run: another ingest may have stored the same path meanwhile.
         let stored: Option<(DocumentId, String)> = self
@@ -746,7 +772,7 @@ impl Store {
             }
         };
         self.logged += doc.text.len() as u64;
-        self.put_mentions(id, doc.mentions, entity_ids)?;
+        self.put_mentions(id, doc.mentions)?;
         Ok(match replace {
             Some(_) => Put::Replaced(id),
             None => Put::New(id),
@@ -764,6 +790,7 @@ impl Store {
         self.relation_ids.complete = Some(true);
         if let Some(batch) = self.batch.as_mut() {
             batch.postings.clear();
+            batch.documents.clear();
         }
         Ok(())
     }
@@ -774,14 +801,13 @@ impl Store {
     pub fn put_reindexed(
         &mut self,
         document: DocumentId,
-        mentions: &[Mention],
-        entity_ids: &[EntityId],
+        mentions: &PackedMentions,
         gazetteer: &str,
     ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached("UPDATE documents SET gazetteer = ?2 WHERE id = ?1")?
             .execute(params![document, gazetteer])?;
-        self.put_mentions(document, mentions, entity_ids)
+        self.put_mentions(document, mentions)
     }
 
     /// Removes a document's mentions, its postings, and the relations and
@@ -808,14 +834,12 @@ impl Store {
             let mut delete = self
                 .conn
                 .prepare_cached("DELETE FROM entity_postings WHERE bucket = ?1 AND batch = ?2")?;
-            // The open batch may hold postings of the document too (written
-            // earlier in the same batch); only its buckets can.
-            if let Some(batch) = self.batch.as_mut() {
-                for bucket in &buckets {
-                    if let Some(postings) = batch.postings.get_mut(bucket) {
-                        postings.retain(|p| p.document != id);
-                    }
-                }
+            // The open batch may hold postings of the document too, if it
+            // was written earlier in the same batch.
+            if let Some(batch) = self.batch.as_mut()
+                && batch.documents.remove(&id)
+            {
+                batch.postings.retain(|p| p.document != id);
             }
             for bucket in buckets {
                 let found: Vec<(i64, Vec<u8>)> = chunks
@@ -865,20 +889,8 @@ impl Store {
     fn put_mentions(
         &mut self,
         document: DocumentId,
-        mentions: &[Mention],
-        entity_ids: &[EntityId],
+        mentions: &PackedMentions,
     ) -> Result<(), StoreError> {
-        let stored: Vec<packed::StoredMention> = mentions
-            .iter()
-            .map(|m| packed::StoredMention {
-                start: m.start,
-                end: m.end,
-                entity: entity_ids[m.entity as usize],
-                resolution: m.resolution.code(),
-            })
-            .collect();
-        let postings = packed::postings_of(document, &stored);
-        let settled = stored.iter().filter(|m| m.settled()).count();
         self.conn
             .prepare_cached(
                 "INSERT INTO document_mentions (document_id, mentions, ambiguous, entities, data)
@@ -886,22 +898,24 @@ impl Store {
             )?
             .execute(params![
                 document,
-                settled as i64,
-                (stored.len() - settled) as i64,
-                postings.len() as i64,
-                packed::encode_mentions(&stored)
+                mentions.settled,
+                mentions.ambiguous,
+                mentions.entities.len() as i64,
+                mentions.data
             ])?;
         let batch = self
             .batch
             .as_mut()
             .expect("documents are written inside a batch (Store::begin)");
-        for posting in postings {
-            batch
-                .postings
-                .entry(packed::bucket(posting.entity))
-                .or_default()
-                .push(posting);
-        }
+        batch.documents.insert(document);
+        batch
+            .postings
+            .extend(mentions.entities.iter().map(|c| packed::Posting {
+                entity: c.entity,
+                document,
+                mentions: c.mentions,
+                ambiguous: c.ambiguous,
+            }));
         Ok(())
     }
 

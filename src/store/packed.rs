@@ -107,29 +107,79 @@ pub fn decode_postings(data: &[u8]) -> Vec<Posting> {
         .collect()
 }
 
-/// The postings of one document's mentions, one per entity, in entity order.
-pub fn postings_of(document: DocumentId, mentions: &[StoredMention]) -> Vec<Posting> {
+/// An entity's mentions in one document: its posting, less the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntityCount {
+    /// The entity.
+    pub entity: EntityId,
+    /// Settled mentions of it.
+    pub mentions: u32,
+    /// Ambiguous mentions where it is a candidate.
+    pub ambiguous: u32,
+}
+
+/// A document's mentions as the store writes them. Making this is pure, so
+/// ingest does it on its workers and the writer only copies it in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PackedMentions {
+    /// The mention records ([`encode_mentions`]).
+    pub data: Vec<u8>,
+    /// Settled mentions (resolution 0 or 1).
+    pub settled: u32,
+    /// Unresolved candidate records.
+    pub ambiguous: u32,
+    /// One per entity mentioned, in entity order.
+    pub entities: Vec<EntityCount>,
+}
+
+impl PackedMentions {
+    /// Packs `mentions`.
+    pub fn new(mentions: &[StoredMention]) -> PackedMentions {
+        let settled = mentions.iter().filter(|m| m.settled()).count() as u32;
+        PackedMentions {
+            data: encode_mentions(mentions),
+            settled,
+            ambiguous: mentions.len() as u32 - settled,
+            entities: entity_counts(mentions),
+        }
+    }
+}
+
+/// The mentions of each entity, one per entity, in entity order.
+pub fn entity_counts(mentions: &[StoredMention]) -> Vec<EntityCount> {
     let mut by_entity: Vec<(EntityId, bool)> =
         mentions.iter().map(|m| (m.entity, m.settled())).collect();
     by_entity.sort_unstable_by_key(|&(e, _)| e);
-    let mut out: Vec<Posting> = Vec::new();
+    let mut out: Vec<EntityCount> = Vec::new();
     for (entity, settled) in by_entity {
-        if out.last().map(|p| p.entity) != Some(entity) {
-            out.push(Posting {
+        if out.last().map(|c| c.entity) != Some(entity) {
+            out.push(EntityCount {
                 entity,
-                document,
                 mentions: 0,
                 ambiguous: 0,
             });
         }
-        let posting = out.last_mut().expect("pushed above");
+        let count = out.last_mut().expect("pushed above");
         if settled {
-            posting.mentions += 1;
+            count.mentions += 1;
         } else {
-            posting.ambiguous += 1;
+            count.ambiguous += 1;
         }
     }
     out
+}
+
+/// The postings of one document's mentions, one per entity, in entity order.
+pub fn postings_of(document: DocumentId, mentions: &[StoredMention]) -> Vec<Posting> {
+    entity_counts(mentions)
+        .into_iter()
+        .map(|c| Posting {
+            entity: c.entity,
+            document,
+            mentions: c.mentions,
+            ambiguous: c.ambiguous,
+        })
+        .collect()
 }
 
 fn u32_at(record: &[u8], at: usize) -> u32 {

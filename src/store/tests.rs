@@ -11,7 +11,7 @@ fn record<'a>(
     path: &'a str,
     sha: &'a str,
     text: &'a str,
-    mentions: &'a [Mention],
+    mentions: &'a PackedMentions,
 ) -> DocumentRecord<'a> {
     DocumentRecord {
         path,
@@ -83,7 +83,12 @@ fn documents_replace_their_mentions_atomically() {
     let m = russia_first();
     store.begin().unwrap();
     let put = store
-        .put_document(&record("a.txt", "1", "Russia and Russia", &m), &ids)
+        .put_document(&record(
+            "a.txt",
+            "1",
+            "Russia and Russia",
+            &pack_mentions(&m, &ids),
+        ))
         .unwrap();
     assert!(matches!(put, Put::New(_)));
     store.commit().unwrap();
@@ -99,11 +104,21 @@ fn documents_replace_their_mentions_atomically() {
         },
     ];
     let again = store
-        .put_document(&record("a.txt", "2", "Russia and Russia", &two), &ids)
+        .put_document(&record(
+            "a.txt",
+            "2",
+            "Russia and Russia",
+            &pack_mentions(&two, &ids),
+        ))
         .unwrap();
     assert!(matches!(again, Put::Replaced(_)));
     let same = store
-        .put_document(&record("a.txt", "2", "Russia and Russia", &two), &ids)
+        .put_document(&record(
+            "a.txt",
+            "2",
+            "Russia and Russia",
+            &pack_mentions(&two, &ids),
+        ))
         .unwrap();
     assert!(matches!(same, Put::Unchanged(_)));
     store.commit().unwrap();
@@ -113,18 +128,59 @@ fn documents_replace_their_mentions_atomically() {
     assert_eq!((rows[1].surface.as_str(), rows[1].line), ("Russia", 1));
 }
 
+/// A document written twice in one batch (its first postings not yet
+/// flushed) keeps the postings of its second version only.
+#[test]
+fn a_document_replaced_within_its_batch_keeps_one_posting() {
+    let mut store = Store::open_in_memory().unwrap();
+    let ids = store.sync_gazetteer(&russia()).unwrap();
+    let one = russia_first();
+    let two = [
+        one[0],
+        Mention {
+            start: 11,
+            end: 17,
+            entity: 0,
+            resolution: Resolution::Unique,
+        },
+    ];
+    store.begin().unwrap();
+    let text = "Russia and Russia";
+    let first = store
+        .put_document(&record("a.txt", "1", text, &pack_mentions(&one, &ids)))
+        .unwrap();
+    let other = store
+        .put_document(&record("b.txt", "1", text, &pack_mentions(&one, &ids)))
+        .unwrap();
+    let second = store
+        .put_document(&record("a.txt", "2", text, &pack_mentions(&two, &ids)))
+        .unwrap();
+    assert!(matches!(second, Put::Replaced(_)));
+    store.commit().unwrap();
+    let (Put::New(a), Put::New(b)) = (first, other) else {
+        panic!("{first:?} {other:?}");
+    };
+    let postings: Vec<(DocumentId, u32)> = store
+        .postings(ids[0])
+        .unwrap()
+        .iter()
+        .map(|p| (p.document, p.mentions))
+        .collect();
+    assert_eq!(postings, [(a, 2), (b, 1)]);
+}
+
 #[test]
 fn an_uncommitted_batch_leaves_nothing() {
     let (_dir, path, mut store, ids) = russia_on_disk();
     let m = russia_first();
     store.begin().unwrap();
     store
-        .put_document(&record("a.txt", "1", "Russia", &m), &ids)
+        .put_document(&record("a.txt", "1", "Russia", &pack_mentions(&m, &ids)))
         .unwrap();
     store.commit().unwrap();
     store.begin().unwrap();
     store
-        .put_document(&record("b.txt", "2", "Russia", &m), &ids)
+        .put_document(&record("b.txt", "2", "Russia", &pack_mentions(&m, &ids)))
         .unwrap();
     // Dropped without commit, as a crash would.
     drop(store);
@@ -213,7 +269,7 @@ fn the_log_restarts_during_background_checkpoints() {
         store.begin().unwrap();
         let path = format!("{batch}.txt");
         store
-            .put_document(&record(&path, "s", &text, &[]), &ids)
+            .put_document(&record(&path, "s", &text, &pack_mentions(&[], &ids)))
             .unwrap();
         store.commit().unwrap();
     }
