@@ -575,10 +575,13 @@ pub fn run(
         absorb(&mut summary, &mut pending);
     }
     store.foreground_checkpoints()?;
-    store.bulk_cache(false)?;
+    // Statistics first, while the cache is small: in the 64 MB one, each
+    // page the analysis read took fresh memory (30-70 ms at 100 MB, against
+    // 3-5 ms).
     if total >= LARGE_RUN {
         store.optimize()?;
     }
+    store.bulk_cache(false)?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
