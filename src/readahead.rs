@@ -60,7 +60,7 @@ impl ReadAhead {
         self.taken.fetch_max(index + 1, Ordering::Relaxed);
     }
 
-    /// A worker read a file: every [`CHECK_EVERY`] files it asks the system
+    /// A worker read a file: every `CHECK_EVERY` (32) files it asks the system
     /// whether it read from the disk since it last asked, and if so reading
     /// ahead starts.
     pub fn after_read(&self) {
