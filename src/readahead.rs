@@ -60,9 +60,9 @@ impl ReadAhead {
         self.taken.fetch_max(index + 1, Ordering::Relaxed);
     }
 
-    /// A worker read a file: every `CHECK_EVERY` (32) files it asks the system
-    /// whether it read from the disk since it last asked, and if so reading
-    /// ahead starts.
+    /// A worker read a file: every `CHECK_EVERY` (32) files it asks the
+    /// system whether it read from the disk since it last asked, and if so
+    /// reading ahead starts.
     pub fn after_read(&self) {
         if self.cold.load(Ordering::Relaxed) {
             return;
