@@ -83,13 +83,17 @@ impl Gate {
 
     /// Waits until the result of job `index`, of `weight`, may be sent, and
     /// counts it in flight. False when the consumer is gone.
-    fn admit(&self, index: usize, weight: usize) -> bool {
+    ///
+    /// While jobs are set aside (`jobs_aside()`), a result goes through
+    /// whatever its weight: the job the consumer waits for may be one of
+    /// them, and only a worker that is not waiting here can take it.
+    fn admit(&self, index: usize, weight: usize, jobs_aside: impl Fn() -> bool) -> bool {
         let mut state = self.lock();
         loop {
             if state.closed {
                 return false;
             }
-            if index == state.expected || state.weight + weight <= self.limit {
+            if index == state.expected || state.weight + weight <= self.limit || jobs_aside() {
                 state.weight += weight;
                 return true;
             }
@@ -97,6 +101,20 @@ impl Gate {
             state = self.room.wait(state).unwrap_or_else(|e| e.into_inner());
             state.waiting -= 1;
         }
+    }
+
+    /// Wakes the workers waiting for room, to look again (a job was set
+    /// aside).
+    fn nudge(&self) {
+        if self.lock().waiting > 0 {
+            self.room.notify_all();
+        }
+    }
+
+    /// Closes the gate: nothing will make room again.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.room.notify_all();
     }
 
     /// Counts `weight` of results consumed, up to job `expected`.
@@ -116,8 +134,24 @@ struct Closer<'a>(&'a Gate);
 
 impl Drop for Closer<'_> {
     fn drop(&mut self) {
-        self.0.lock().closed = true;
-        self.0.room.notify_all();
+        self.0.close();
+    }
+}
+
+/// Stops the run when a worker panics: its job's result will never come,
+/// so the others must not wait for room the consumer cannot make. They
+/// end, the consumer's channel closes, and the scope passes the panic on.
+struct PanicStop<'a> {
+    gate: &'a Gate,
+    stop: &'a AtomicBool,
+}
+
+impl Drop for PanicStop<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.stop.store(true, Ordering::Relaxed);
+            self.gate.close();
+        }
     }
 }
 
@@ -132,8 +166,12 @@ impl Drop for Closer<'_> {
 /// Results not yet consumed weigh the bytes their first stage gave (or 1,
 /// for a job done in one stage) and are held to `ahead_bytes` in all, or to
 /// 64 per worker when that is more: so the workers may run that far ahead
-/// of a consumer that pauses. With the jobs set aside, the workers hold at
-/// most twice `ahead_bytes`.
+/// of a consumer that pauses. Beyond that budget and the jobs set aside
+/// (at most `ahead_bytes` more), a result goes through only if it is the
+/// one the consumer waits for, or while jobs are still set aside; and each
+/// worker may hold one result waiting for room and one job in hand. A
+/// weight counts the first stage's bytes only: results that carry more
+/// than their input (ingest's mentions and relations) hold more.
 pub fn staged_ordered_map<J, M, R, B>(
     jobs: Vec<J>,
     workers: usize,
@@ -180,6 +218,14 @@ where
                 Some((i, staged, bytes))
             };
             scope.spawn(move || {
+                let _panic_stop = PanicStop { gate, stop };
+                let jobs_aside = || {
+                    !aside
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .jobs
+                        .is_empty()
+                };
                 loop {
                     if stop.load(Ordering::Relaxed) {
                         break;
@@ -211,6 +257,8 @@ where
                                         if held.bytes + bytes <= ahead_bytes {
                                             held.bytes += bytes;
                                             held.jobs.insert(i, (staged, bytes));
+                                            drop(held);
+                                            gate.nudge();
                                             continue;
                                         }
                                     }
@@ -220,7 +268,9 @@ where
                         }
                     };
                     let weight = weight.max(1);
-                    if !gate.admit(i, weight) || sender.send((i, weight, result)).is_err() {
+                    if !gate.admit(i, weight, jobs_aside)
+                        || sender.send((i, weight, result)).is_err()
+                    {
                         break;
                     }
                 }
@@ -442,6 +492,65 @@ mod tests {
             seen
         });
         assert_eq!(seen, (0..50).collect::<Vec<_>>());
+    }
+
+    /// The job the consumer waits for may be set aside while the only
+    /// worker holds a later result heavier than the budget: that result
+    /// goes through, and the worker then takes the job set aside.
+    #[test]
+    fn a_heavy_result_does_not_wait_on_a_job_set_aside() {
+        let seen = within_ten_seconds(|| {
+            let ready = AtomicBool::new(false);
+            let mut seen = Vec::new();
+            std::thread::scope(|scope| {
+                scope.spawn(|| {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    ready.store(true, Ordering::SeqCst);
+                });
+                let _: Option<()> = staged_ordered_map(
+                    vec![0usize, 1],
+                    1,
+                    |j| Stage::Next(j, if j == 0 { 10 } else { 1_000 }),
+                    |j| {
+                        while !ready.load(Ordering::SeqCst) {
+                            std::thread::yield_now();
+                        }
+                        j
+                    },
+                    || ready.load(Ordering::SeqCst),
+                    100,
+                    |r| {
+                        seen.push(r);
+                        ControlFlow::Continue(())
+                    },
+                );
+            });
+            seen
+        });
+        assert_eq!(seen, [0, 1]);
+    }
+
+    /// A worker's panic reaches the caller; the other workers, waiting for
+    /// room the consumer can no longer make, end instead of hanging.
+    #[test]
+    fn a_worker_panic_reaches_the_caller() {
+        let panicked = within_ten_seconds(|| {
+            std::panic::catch_unwind(|| {
+                ordered_map(
+                    (0..100_000).collect(),
+                    2,
+                    |j: u32| {
+                        if j == 3 {
+                            panic!("job 3 fails");
+                        }
+                        j
+                    },
+                    |_| ControlFlow::<()>::Continue(()),
+                )
+            })
+            .is_err()
+        });
+        assert!(panicked);
     }
 
     /// Stopping early releases workers that wait for room.
