@@ -2,9 +2,11 @@
 //!
 //! The work is split as [`crate::pipeline::staged_ordered_map`] allows:
 //! worker threads read, hash and decode each document (first stage), then
-//! match it (second stage); the calling thread writes them to the store in
-//! input order, a batch of whole documents per transaction. While the
-//! matcher is still being compiled, workers read ahead instead of waiting.
+//! match it and pack its mentions for the store (second stage); the calling
+//! thread writes them to the store in input order, a batch of whole
+//! documents per transaction. While the matcher is still being compiled,
+//! workers read ahead instead of waiting. Files not in the system's cache
+//! are read ahead of the workers ([`crate::readahead`]).
 //! A document whose path and content hash are already stored is skipped
 //! before it is decoded ("unchanged"); a changed file at a stored path
 //! replaces the old document and its mentions in the same transaction.
