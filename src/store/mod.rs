@@ -910,12 +910,7 @@ impl Store {
         batch.documents.insert(document);
         batch
             .postings
-            .extend(mentions.entities.iter().map(|c| packed::Posting {
-                entity: c.entity,
-                document,
-                mentions: c.mentions,
-                ambiguous: c.ambiguous,
-            }));
+            .extend(mentions.entities.iter().map(|c| c.posting(document)));
         Ok(())
     }
 

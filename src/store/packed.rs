@@ -118,6 +118,18 @@ pub struct EntityCount {
     pub ambiguous: u32,
 }
 
+impl EntityCount {
+    /// Its posting in `document`.
+    pub fn posting(self, document: DocumentId) -> Posting {
+        Posting {
+            entity: self.entity,
+            document,
+            mentions: self.mentions,
+            ambiguous: self.ambiguous,
+        }
+    }
+}
+
 /// A document's mentions as the store writes them. Making this is pure, so
 /// ingest does it on its workers and the writer only copies it in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -169,19 +181,6 @@ pub fn entity_counts(mentions: &[StoredMention]) -> Vec<EntityCount> {
     out
 }
 
-/// The postings of one document's mentions, one per entity, in entity order.
-pub fn postings_of(document: DocumentId, mentions: &[StoredMention]) -> Vec<Posting> {
-    entity_counts(mentions)
-        .into_iter()
-        .map(|c| Posting {
-            entity: c.entity,
-            document,
-            mentions: c.mentions,
-            ambiguous: c.ambiguous,
-        })
-        .collect()
-}
-
 fn u32_at(record: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(record[at..at + 4].try_into().expect("4 bytes"))
 }
@@ -215,7 +214,10 @@ mod tests {
         let data = encode_mentions(&mentions);
         assert_eq!(decode_mentions(&data), mentions);
         assert_eq!(decode_mentions(&data[..data.len() - 3]), mentions[..2]);
-        let postings = postings_of(5, &mentions);
+        let postings: Vec<Posting> = entity_counts(&mentions)
+            .into_iter()
+            .map(|c| c.posting(5))
+            .collect();
         assert_eq!(
             postings,
             [

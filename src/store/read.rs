@@ -201,7 +201,7 @@ impl Store {
             .conn()
             .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
         let mut rows = Vec::new();
-        for posting in packed::postings_of(document, &mentions) {
+        for posting in packed::entity_counts(&mentions) {
             let entity = posting.entity;
             let (kind, name) =
                 info.query_row([entity], |r| Ok((type_at(r, 0)?, r.get::<_, String>(1)?)))?;
