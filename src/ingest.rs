@@ -18,7 +18,7 @@ use crate::document::{self, NotText};
 use crate::matcher::{Matcher, Pending, Scratch};
 use crate::mention::{Mention, resolve};
 use crate::metonymy::Metonymy;
-use crate::pipeline::{Stage, ordered_map, staged_ordered_map};
+use crate::pipeline::{Budget, Stage, ordered_map, staged_ordered_map};
 use crate::readahead::{self, ReadAhead};
 use crate::relations::{self, Compiled, Found};
 use crate::store::{
@@ -324,12 +324,15 @@ const BATCH_DOCUMENTS: usize = 10_000;
 const BATCH_TIME: Duration = Duration::from_secs(2);
 /// While the matcher is still being compiled (0.1 s for 100k entities, 1 s
 /// for a million), the workers read, hash and decode the next documents
-/// instead of waiting, and hold up to this many bytes of text. Once it is
-/// ready, they may hold as many bytes of finished documents the writer has
-/// not taken yet: so they go on matching while it waits for the log to be
-/// copied (a tenth of a second every 64 MB; with 128 documents in flight at
-/// most, the workers stood idle then, and 100 MB took 10% longer).
+/// instead of waiting, and hold up to this many bytes of text.
 const READ_AHEAD_BYTES: usize = 64 << 20;
+/// Once it is ready, they may hold this many bytes of finished documents
+/// the writer has not taken yet: so they go on matching while it waits for
+/// the log to be copied (with 128 documents in flight at most, the workers
+/// stood idle then, and 100 MB took 10% longer). No more than that: every
+/// byte held is memory touched for the first time, which this machine
+/// pays dearly for (see `Store`'s `LOG_LIMIT`).
+const RESULTS_AHEAD_BYTES: usize = 16 << 20;
 /// A reindex reads stored texts in chunks of this many bytes.
 const REINDEX_CHUNK_BYTES: u64 = 64 << 20;
 /// After runs this large, SQLite is asked to refresh its statistics.
@@ -431,7 +434,10 @@ pub fn run(
             },
             |doc| find_mentions(doc, settings),
             || settings.matcher.try_get().is_some(),
-            READ_AHEAD_BYTES,
+            Budget {
+                aside: READ_AHEAD_BYTES,
+                results: RESULTS_AHEAD_BYTES,
+            },
             |prepared| {
                 done += 1;
                 let busy_since = Instant::now();

@@ -35,9 +35,22 @@ where
         |job| Stage::<std::convert::Infallible, R>::Done(work(job)),
         |never| match never {},
         || true,
-        0,
+        Budget {
+            aside: 0,
+            results: 0,
+        },
         consume,
     )
+}
+
+/// The bytes [`staged_ordered_map`]'s workers may hold ahead of the
+/// consumer.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// First stages run ahead and set aside until `ready()`.
+    pub aside: usize,
+    /// Results finished and not yet consumed (at least 64 per worker).
+    pub results: usize,
 }
 
 /// What the first stage of a job made of it.
@@ -159,15 +172,15 @@ impl Drop for PanicStop<'_> {
 /// needs something still being prepared elsewhere (for ingest, the matcher
 /// being compiled while the first documents are read). Until `ready()`
 /// says so, a worker whose job reaches the second stage sets the job aside
-/// and runs the first stage of the next one, up to `ahead_bytes` held;
-/// past that, or once ready, it runs `second` at once (which may wait).
-/// Jobs set aside go first once `ready()`, oldest first.
+/// and runs the first stage of the next one, up to `budget.aside` bytes
+/// held; past that, or once ready, it runs `second` at once (which may
+/// wait). Jobs set aside go first once `ready()`, oldest first.
 ///
 /// Results not yet consumed weigh the bytes their first stage gave (or 1,
-/// for a job done in one stage) and are held to `ahead_bytes` in all, or to
-/// 64 per worker when that is more: so the workers may run that far ahead
+/// for a job done in one stage) and are held to `budget.results` in all, or
+/// to 64 per worker when that is more: so the workers may run that far ahead
 /// of a consumer that pauses. Beyond that budget and the jobs set aside
-/// (at most `ahead_bytes` more), a result goes through only if it is the
+/// (at most `budget.aside` more), a result goes through only if it is the
 /// one the consumer waits for, or while jobs are still set aside; and each
 /// worker may hold one result waiting for room and one job in hand. A
 /// weight counts the first stage's bytes only: results that carry more
@@ -178,7 +191,7 @@ pub fn staged_ordered_map<J, M, R, B>(
     first: impl Fn(J) -> Stage<M, R> + Sync,
     second: impl Fn(M) -> R + Sync,
     ready: impl Fn() -> bool + Sync,
-    ahead_bytes: usize,
+    budget: Budget,
     mut consume: impl FnMut(R) -> ControlFlow<B>,
 ) -> Option<B>
 where
@@ -203,7 +216,7 @@ where
             closed: false,
         }),
         room: Condvar::new(),
-        limit: ahead_bytes.max(workers * 64),
+        limit: budget.results.max(workers * 64),
     };
     let (sender, receiver) = mpsc::channel::<(usize, usize, R)>();
     std::thread::scope(|scope| {
@@ -254,7 +267,7 @@ where
                                     if !ready() {
                                         let mut held =
                                             aside.lock().unwrap_or_else(|e| e.into_inner());
-                                        if held.bytes + bytes <= ahead_bytes {
+                                        if held.bytes + bytes <= budget.aside {
                                             held.bytes += bytes;
                                             held.jobs.insert(i, (staged, bytes));
                                             drop(held);
@@ -334,6 +347,14 @@ pub fn chunked_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
 mod tests {
     use super::*;
 
+    /// The same budget for jobs set aside and for results.
+    fn budget(bytes: usize) -> Budget {
+        Budget {
+            aside: bytes,
+            results: bytes,
+        }
+    }
+
     #[test]
     fn results_arrive_in_job_order() {
         let jobs: Vec<u64> = (0..500).collect();
@@ -403,7 +424,7 @@ mod tests {
                     j * 2
                 },
                 || ready.load(Ordering::SeqCst),
-                80,
+                budget(80),
                 |r| {
                     seen.push(r);
                     ControlFlow::Continue(())
@@ -454,7 +475,7 @@ mod tests {
                     j
                 },
                 || true,
-                10_000,
+                budget(10_000),
                 |r| {
                     // Finished and not yet consumed: at most ten admitted,
                     // the one the consumer waits for let through beyond
@@ -483,7 +504,7 @@ mod tests {
                 |j: usize| Stage::Next(j, 1 << 20),
                 |j| j,
                 || true,
-                1 << 10,
+                budget(1 << 10),
                 |r| {
                     seen.push(r);
                     ControlFlow::Continue(())
@@ -518,7 +539,7 @@ mod tests {
                         j
                     },
                     || ready.load(Ordering::SeqCst),
-                    100,
+                    budget(100),
                     |r| {
                         seen.push(r);
                         ControlFlow::Continue(())
