@@ -6,15 +6,27 @@
 //! migration runs in the same transaction as the version bump, so a database
 //! is always at exactly one version.
 
-use rusqlite::{Connection, TransactionBehavior};
+use super::packed::{self, Posting, StoredMention};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// One step of the schema.
+enum Migration {
+    /// SQL statements.
+    Sql(&'static str),
+    /// A change SQL alone cannot make.
+    Code(fn(&Transaction<'_>) -> rusqlite::Result<()>),
+}
 
 /// The migrations, oldest first. The database's `user_version` is the
 /// number of them applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_initial.sql"),
-    include_str!("migrations/0002_documents_state.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(include_str!("migrations/0001_initial.sql")),
+    Migration::Sql(include_str!("migrations/0002_documents_state.sql")),
+    // Mentions and postings as varints of differences (`packed`), instead
+    // of four little-endian u32 a record: a third of the bytes, and so of
+    // what an ingest logs and copies.
+    Migration::Code(repack_as_varints),
 ];
-
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -36,10 +48,14 @@ pub enum SchemaError {
 
 /// Brings the database up to [`VERSION`], applying the missing migrations.
 pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
+    migrate_to(conn, VERSION)
+}
+
+fn migrate_to(conn: &mut Connection, version: u32) -> Result<(), SchemaError> {
     // A plain read first: an up-to-date database (the usual case) needs no
     // lock, so opening never waits for a running ingest.
     let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if current == VERSION {
+    if current == version {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
@@ -47,14 +63,77 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
     if found > VERSION {
         return Err(SchemaError::TooNew { found });
     }
-    for sql in &MIGRATIONS[found as usize..] {
-        tx.execute_batch(sql)?;
+    for migration in MIGRATIONS
+        .get(found as usize..version as usize)
+        .unwrap_or_default()
+    {
+        match migration {
+            Migration::Sql(sql) => tx.execute_batch(sql)?,
+            Migration::Code(change) => change(&tx)?,
+        }
     }
-    if found < VERSION {
-        tx.pragma_update(None, "user_version", VERSION)?;
+    if found < version {
+        tx.pragma_update(None, "user_version", version)?;
     }
     tx.commit()?;
     Ok(())
+}
+
+/// Migration 3: rewrites every mention blob and posting chunk from records
+/// of four little-endian `u32` to the varint layout of `packed`.
+fn repack_as_varints(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    repack(tx, "document_mentions", "document_id", |data| {
+        let mentions: Vec<StoredMention> = u32_records(data)
+            .map(|[start, end, entity, resolution]| StoredMention {
+                start,
+                end,
+                entity: entity.into(),
+                resolution,
+            })
+            .collect();
+        packed::encode_mentions(&mentions)
+    })?;
+    repack(tx, "entity_postings", "rowid", |data| {
+        let postings: Vec<Posting> = u32_records(data)
+            .map(|[entity, document, mentions, ambiguous]| Posting {
+                entity: entity.into(),
+                document: document.into(),
+                mentions,
+                ambiguous,
+            })
+            .collect();
+        packed::encode_postings(&postings)
+    })
+}
+
+/// Rewrites the `data` blob of every row of `table` (keyed by `key`).
+fn repack(
+    tx: &Transaction<'_>,
+    table: &str,
+    key: &str,
+    convert: impl Fn(&[u8]) -> Vec<u8>,
+) -> rusqlite::Result<()> {
+    let keys: Vec<i64> = tx
+        .prepare(&format!("SELECT {key} FROM {table}"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut read = tx.prepare(&format!("SELECT data FROM {table} WHERE {key} = ?1"))?;
+    let mut write = tx.prepare(&format!("UPDATE {table} SET data = ?2 WHERE {key} = ?1"))?;
+    for id in keys {
+        let data: Vec<u8> = read.query_row([id], |r| r.get(0))?;
+        write.execute(rusqlite::params![id, convert(&data)])?;
+    }
+    Ok(())
+}
+
+/// The records of four little-endian `u32` of schema versions 1 and 2 (a
+/// trailing partial record ignored).
+fn u32_records(data: &[u8]) -> impl Iterator<Item = [u32; 4]> + '_ {
+    data.chunks_exact(16).map(|r| {
+        std::array::from_fn(|i| {
+            u32::from_le_bytes([r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]])
+        })
+    })
 }
 
 #[cfg(test)]
@@ -70,6 +149,65 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, VERSION);
+    }
+
+    /// A database of version 2 keeps its mentions and postings, now in the
+    /// varint layout.
+    #[test]
+    fn version_2_blobs_are_repacked() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 2).unwrap();
+        // Blobs alone; their document does not matter here.
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        let fixed = |records: &[[u32; 4]]| -> Vec<u8> {
+            records
+                .iter()
+                .flatten()
+                .flat_map(|v| v.to_le_bytes())
+                .collect()
+        };
+        // (start, end, entity, resolution) and (entity, document, settled,
+        // ambiguous), with a damaged tail on the first.
+        let mut mentions = fixed(&[[0, 6, 70_000, 0], [10, 17, 3, 2], [10, 17, 9, 2]]);
+        mentions.extend_from_slice(&[1, 2, 3]);
+        let postings = fixed(&[[3, 1, 0, 1], [9, 1, 0, 1], [70_000, 1, 1, 0]]);
+        conn.execute(
+            "INSERT INTO document_mentions (document_id, mentions, ambiguous, entities, data)
+             VALUES (1, 1, 2, 3, ?1)",
+            [&mentions],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO entity_postings (bucket, batch, data) VALUES (0, 1, ?1)",
+            [&postings],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let blob = |sql: &str| -> Vec<u8> { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        let mention = |start, end, entity, resolution| StoredMention {
+            start,
+            end,
+            entity,
+            resolution,
+        };
+        assert_eq!(
+            packed::decode_mentions(&blob("SELECT data FROM document_mentions")),
+            [
+                mention(0, 6, 70_000, 0),
+                mention(10, 17, 3, 2),
+                mention(10, 17, 9, 2)
+            ]
+        );
+        let posting = |entity, mentions, ambiguous| Posting {
+            entity,
+            document: 1,
+            mentions,
+            ambiguous,
+        };
+        assert_eq!(
+            packed::decode_postings(&blob("SELECT data FROM entity_postings")),
+            [posting(3, 0, 1), posting(9, 0, 1), posting(70_000, 1, 0)]
+        );
     }
 
     #[test]
