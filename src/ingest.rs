@@ -318,6 +318,12 @@ struct ReadyDocument {
 /// idle); large enough that commits and the postings rows each batch adds
 /// stay few (13 per 100 MB).
 const BATCH_BYTES: u64 = 8 << 20;
+/// ... or this many, once what is left to write (estimated from the mean
+/// document so far) is under two full batches. Each committed batch is
+/// copied from the log while the next is written; what the last one leaves
+/// is copied with one core idle. 100 MB, 10 rounds in alternating order:
+/// ingest 1.145 → 1.085 s (medians).
+const LAST_BATCH_BYTES: u64 = 2 << 20;
 /// ... or this many documents ...
 const BATCH_DOCUMENTS: usize = 10_000;
 /// ... or has been open this long.
@@ -534,7 +540,14 @@ pub fn run(
                             let batch = batch_open.as_mut().expect("opened above");
                             batch.1 += doc.text.len() as u64;
                             batch.2 += 1;
-                            if batch.1 >= BATCH_BYTES
+                            let seen = summary.bytes + pending.bytes;
+                            let ahead = seen / done as u64 * (total - done) as u64;
+                            let limit = if ahead < 2 * BATCH_BYTES {
+                                LAST_BATCH_BYTES
+                            } else {
+                                BATCH_BYTES
+                            };
+                            if batch.1 >= limit
                                 || batch.2 >= BATCH_DOCUMENTS
                                 || batch.0.elapsed() >= BATCH_TIME
                             {
