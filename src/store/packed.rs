@@ -30,6 +30,7 @@
 
 use super::{DocumentId, EntityId};
 use integer_encoding::VarInt;
+use std::borrow::Cow;
 
 /// One stored mention.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,17 +74,10 @@ pub struct Posting {
 
 /// Packs mentions (sorted by start then entity first, if they are not).
 pub fn encode_mentions(mentions: &[StoredMention]) -> Vec<u8> {
-    let order = |m: &StoredMention| (m.start, m.entity);
-    let sorted;
-    let mentions = if mentions.is_sorted_by_key(order) {
-        mentions
-    } else {
-        sorted = sorted_by_key(mentions, order);
-        &sorted
-    };
+    let mentions = in_order(mentions, |m| (m.start, m.entity));
     let mut out = Vec::with_capacity(mentions.len() * 8);
     let mut start = 0;
-    for m in mentions {
+    for m in mentions.iter() {
         put(&mut out, m.start - start);
         put(&mut out, m.end.saturating_sub(m.start));
         put(&mut out, m.entity as u64);
@@ -96,9 +90,8 @@ pub fn encode_mentions(mentions: &[StoredMention]) -> Vec<u8> {
 /// Unpacks mentions.
 pub fn decode_mentions(data: &[u8]) -> Vec<StoredMention> {
     let mut fields = Varints(data);
-    let mut out = Vec::with_capacity(data.len() / 6);
     let mut start: u32 = 0;
-    while let Some(m) = (|| {
+    std::iter::from_fn(|| {
         let gap: u32 = fields.next()?;
         let length: u32 = fields.next()?;
         let entity: u64 = fields.next()?;
@@ -110,25 +103,16 @@ pub fn decode_mentions(data: &[u8]) -> Vec<StoredMention> {
             entity: EntityId::try_from(entity).ok()?,
             resolution,
         })
-    })() {
-        out.push(m);
-    }
-    out
+    })
+    .collect()
 }
 
 /// Packs postings (sorted by entity then document first, if they are not).
 pub fn encode_postings(postings: &[Posting]) -> Vec<u8> {
-    let order = |p: &Posting| (p.entity, p.document);
-    let sorted;
-    let postings = if postings.is_sorted_by_key(order) {
-        postings
-    } else {
-        sorted = sorted_by_key(postings, order);
-        &sorted
-    };
+    let postings = in_order(postings, |p| (p.entity, p.document));
     let mut out = Vec::with_capacity(postings.len() * 6);
     let (mut entity, mut document) = (0, 0);
-    for p in postings {
+    for p in postings.iter() {
         put(&mut out, (p.entity - entity) as u64);
         put(&mut out, p.document - document);
         put(&mut out, p.mentions);
@@ -141,9 +125,8 @@ pub fn encode_postings(postings: &[Posting]) -> Vec<u8> {
 /// Unpacks postings.
 pub fn decode_postings(data: &[u8]) -> Vec<Posting> {
     let mut fields = Varints(data);
-    let mut out = Vec::with_capacity(data.len() / 5);
     let (mut entity, mut document): (EntityId, DocumentId) = (0, 0);
-    while let Some(p) = (|| {
+    std::iter::from_fn(|| {
         let gap: u64 = fields.next()?;
         let step: i64 = fields.next()?;
         let mentions = fields.next()?;
@@ -156,17 +139,20 @@ pub fn decode_postings(data: &[u8]) -> Vec<Posting> {
             mentions,
             ambiguous,
         })
-    })() {
-        out.push(p);
-    }
-    out
+    })
+    .collect()
 }
 
-/// A copy of `items` sorted by `key`.
-fn sorted_by_key<T: Copy, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<T> {
-    let mut sorted = items.to_vec();
-    sorted.sort_unstable_by_key(key);
-    sorted
+/// `items`, sorted by `key` if they are not already (packing needs the
+/// order for its differences; callers nearly always have it).
+fn in_order<T: Clone, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Cow<'_, [T]> {
+    if items.is_sorted_by_key(&key) {
+        Cow::Borrowed(items)
+    } else {
+        let mut sorted = items.to_vec();
+        sorted.sort_unstable_by_key(key);
+        Cow::Owned(sorted)
+    }
 }
 
 /// Appends `value` as a varint (zigzag-encoded if signed).
