@@ -188,14 +188,15 @@ impl Drop for Checkpointer {
 /// again: the log stays about this large however long the ingest.
 ///
 /// Small, because a page this machine has not touched for a while costs
-/// about ten times a copy of it: writing 160 MB into a new file takes
-/// 0.04 s of system time right after the same amount was freed, and
-/// 0.4 s ten seconds later (the virtual machine hands freed memory back to
-/// its host, and each page comes back through a fault of the host). A log
-/// rewritten from its start reuses its pages. 100 MB, memory left cold
-/// (two sets of four alternating runs): 64 MB → 16 MB took the ingest from
-/// 1.58–1.60 s to 1.31–1.40 s and its system time from 1.16–1.34 s to
-/// 0.79–0.94 s; 8 MB was no better.
+/// four to forty times a copy of it: writing 160 MB into a new file takes
+/// 0.04 s of system time right after the same amount was freed, 0.4 s ten
+/// seconds later, and 0.01 s over the same file (the virtual machine hands
+/// freed memory back to its host, and each page comes back through a
+/// fault of the host). A log rewritten from its start reuses its pages.
+/// 100 MB, memory left cold, 6 rounds in alternating order: 64 MB → 16 MB
+/// (with 16 MB of results ahead, see `ingest`) took the ingest from 1.58 to
+/// 1.34 s (medians) and its system time from 1.27 to 0.82 s; 8 MB was no
+/// better.
 const LOG_LIMIT: u64 = 16 << 20;
 
 /// The postings of the documents written in the open batch.
