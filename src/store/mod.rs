@@ -17,6 +17,7 @@
 //!
 //! Only this module and `export` know SQL.
 
+mod bulk;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
@@ -31,6 +32,7 @@ use crate::gazetteer::{Entry, Gazetteer};
 use crate::mention::Mention;
 use crate::normalize::{Case, key};
 use crate::relations::{Compiled, Found};
+use bulk::BulkInsert;
 use rusqlite::{Connection, OptionalExtension, params};
 use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
@@ -422,6 +424,19 @@ impl Store {
         if let Some(ids) = self.cached_entity_ids(gazetteer)? {
             return Ok(ids);
         }
+        // The sync keeps references itself, as a batch does (`begin`): the
+        // aliases it writes belong to entities it keeps or writes in the
+        // same transaction, which go in many to a statement, not always
+        // before their aliases. Checks are on again however it ends.
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let written = self.write_entities(gazetteer);
+        self.foreign_keys_on();
+        written
+    }
+
+    /// The writing part of [`Store::sync_gazetteer`], with foreign-key
+    /// checks off.
+    fn write_entities(&mut self, gazetteer: &Gazetteer) -> Result<Vec<EntityId>, StoreError> {
         // IMMEDIATE: it reads, then writes; a deferred transaction could not
         // be promoted while another process writes.
         let tx = self
@@ -473,18 +488,41 @@ impl Store {
         if bulk {
             tx.execute_batch("DROP INDEX entities_identity; DROP INDEX aliases_folded;")?;
         }
+        // Explicit ids for new entities, as SQLite would give them, so that
+        // rows can go in many to a statement.
+        let mut next_id: EntityId =
+            tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM entities", [], |r| {
+                r.get(0)
+            })?;
         let mut ids = Vec::with_capacity(gazetteer.len());
         {
-            let mut insert = tx.prepare(
-                "INSERT INTO entities (type, name, folded, attributes, digest) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
             let mut update = tx.prepare(
                 "UPDATE entities SET name = ?2, attributes = ?3, digest = ?4 WHERE id = ?1",
             )?;
             let mut delete_aliases = tx.prepare("DELETE FROM aliases WHERE entity_id = ?1")?;
-            let mut insert_alias = tx.prepare(
-                "INSERT OR IGNORE INTO aliases (entity_id, alias, folded) VALUES (?1, ?2, ?3)",
-            )?;
+            let mut entities = BulkInsert::new(
+                &tx,
+                "INSERT INTO entities (id, type, name, folded, attributes, digest)",
+                6,
+                |s, i, (id, entry, folded, digest): &(EntityId, &Entry, Box<str>, u64)| {
+                    s.raw_bind_parameter(i, id)?;
+                    s.raw_bind_parameter(i + 1, entry.kind.as_str())?;
+                    s.raw_bind_parameter(i + 2, &entry.name)?;
+                    s.raw_bind_parameter(i + 3, &**folded)?;
+                    s.raw_bind_parameter(i + 4, attributes_json(entry))?;
+                    s.raw_bind_parameter(i + 5, format!("{digest:016x}"))
+                },
+            );
+            let mut aliases = BulkInsert::new(
+                &tx,
+                "INSERT OR IGNORE INTO aliases (entity_id, alias, folded)",
+                3,
+                |s, i, (id, alias): &(EntityId, &str)| {
+                    s.raw_bind_parameter(i, id)?;
+                    s.raw_bind_parameter(i + 1, alias)?;
+                    s.raw_bind_parameter(i + 2, key(alias, Case::Fold))
+                },
+            );
             for (entry, plan) in gazetteer.entries().iter().zip(plans) {
                 let id = match plan {
                     EntityPlan::Keep(id) => {
@@ -502,21 +540,19 @@ impl Store {
                         id
                     }
                     EntityPlan::Insert(folded, digest) => {
-                        insert.execute(params![
-                            entry.kind.as_str(),
-                            entry.name,
-                            folded,
-                            attributes_json(entry),
-                            format!("{digest:016x}")
-                        ])?;
-                        tx.last_insert_rowid()
+                        let id = next_id;
+                        next_id += 1;
+                        entities.push((id, entry, folded, digest))?;
+                        id
                     }
                 };
                 for alias in &entry.aliases {
-                    insert_alias.execute(params![id, alias, key(alias, Case::Fold)])?;
+                    aliases.push((id, alias.as_str()))?;
                 }
                 ids.push(id);
             }
+            entities.finish()?;
+            aliases.finish()?;
         }
         if bulk {
             tx.execute_batch(

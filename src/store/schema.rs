@@ -27,6 +27,7 @@ const MIGRATIONS: &[Migration] = &[
     // what an ingest logs and copies.
     Migration::Code(repack_as_varints),
 ];
+
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -51,6 +52,8 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
     migrate_to(conn, VERSION)
 }
 
+/// Brings the database up to `version` (tests stop short of [`VERSION`] to
+/// build an older database).
 fn migrate_to(conn: &mut Connection, version: u32) -> Result<(), SchemaError> {
     // A plain read first: an up-to-date database (the usual case) needs no
     // lock, so opening never waits for a running ingest.

@@ -355,3 +355,68 @@ fn whole_store_reads_of_an_ingest_use_the_state_index() {
         );
     }
 }
+
+/// A sync large enough to rebuild the name indexes and to write rows many
+/// to a statement, with a partial statement at the end: every entity and
+/// alias arrives, under the ids returned, and edits keep them.
+#[test]
+fn a_large_sync_writes_every_entity_and_alias() {
+    let entries = |extra: &str| -> Vec<Entry> {
+        let mut entries: Vec<Entry> = (0..BULK_SYNC + 1_001)
+            .map(|i| {
+                let aliases: Vec<String> =
+                    (0..i % 3).map(|a| format!("alias {a} of {i}")).collect();
+                let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
+                entry(EntityType::Person, &format!("Person {i}"), &aliases)
+            })
+            .collect();
+        entries.push(entry(EntityType::Place, extra, &["Somewhere Else"]));
+        entries
+    };
+    let mut store = Store::open_in_memory().unwrap();
+    let first = Gazetteer::from_entries(entries("Placeville"));
+    let ids = store.sync_gazetteer(&first).unwrap();
+    let count = |sql: &str| -> usize {
+        store
+            .conn
+            .query_row(sql, [], |r| r.get::<_, i64>(0))
+            .unwrap() as usize
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM entities"), first.len());
+    let aliases: usize = first.entries().iter().map(|e| e.aliases.len()).sum();
+    assert_eq!(count("SELECT COUNT(*) FROM aliases"), aliases);
+    assert_eq!(count("SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+    assert_eq!(count("PRAGMA foreign_keys"), 1, "checks are on again");
+    for (entry, &id) in first.entries().iter().zip(&ids) {
+        let name: String = store
+            .conn
+            .query_row("SELECT name FROM entities WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(name, entry.name);
+    }
+    let found = store.entities_named("alias 1 of 20999").unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "Person 20999");
+
+    // One entity renamed (a new one, the old kept while it may be
+    // mentioned): the others keep their ids, the new one gets the next.
+    let second = Gazetteer::from_entries(entries("Townsville"));
+    let again = store.sync_gazetteer(&second).unwrap();
+    let index =
+        |g: &Gazetteer, name: &str| g.entries().iter().position(|e| e.name == name).unwrap();
+    assert_eq!(
+        again[index(&second, "Person 7")],
+        ids[index(&first, "Person 7")]
+    );
+    assert_eq!(
+        again[index(&second, "Townsville")],
+        ids.iter().max().unwrap() + 1
+    );
+    assert_eq!(
+        store.entities_named("somewhere else").unwrap().len(),
+        2,
+        "the old entity keeps its aliases"
+    );
+}
