@@ -63,6 +63,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
         if let Some(reason) = binary_reason(bytes) {
             return Err(NotText::Binary(reason));
         }
+        if mostly_utf8(bytes) {
+            let (text, name, warning) = decode_with(encoding_rs::UTF_8, bytes);
+            let warning = warning.map(|w| format!("not valid UTF-8: {w}"));
+            return checked(text, name, warning);
+        }
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         detector.feed(bytes, true);
         let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -117,6 +122,23 @@ fn decode_with(
         )
     });
     (text.into_owned(), encoding.name(), warning)
+}
+
+/// Whether bytes that are not valid UTF-8 are still UTF-8 with a few bad
+/// sequences (a file cut inside a character, a stray byte) rather than a
+/// legacy encoding: at least twice as many well-formed multi-byte
+/// characters as malformed sequences. Text in a single-byte encoding forms
+/// well-formed pairs only by chance (a Cyrillic letter of Windows-1251 is
+/// followed by another letter, not by a byte of 0x80–0xBF), so nearly all
+/// of its letters are malformed sequences.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut characters, mut malformed) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        // Lead bytes: one per multi-byte character.
+        characters += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
+        malformed += usize::from(!chunk.invalid().is_empty());
+    }
+    characters >= 2 * malformed
 }
 
 /// Why `bytes` look binary, if they do: any NUL byte, or more than one in
@@ -210,6 +232,31 @@ mod tests {
         let d = decode(&bytes).unwrap();
         assert_eq!(d.encoding, "windows-1252");
         assert!(d.text.contains("Zürich"));
+    }
+
+    #[test]
+    fn utf8_with_a_few_bad_bytes_stays_utf8() {
+        let whole = "Recep Tayyip Erdoğan, Türkiye, Noxçiyçö. ";
+        // (bytes, the text they decode to): a file cut inside its last
+        // character, and a stray byte of another encoding.
+        let mut cut = whole.repeat(3).into_bytes();
+        cut.extend_from_slice(&"ö".as_bytes()[..1]);
+        let mut stray = whole.as_bytes().to_vec();
+        stray.insert(5, 0xE9);
+        let cases = [
+            (cut, format!("{}\u{FFFD}", whole.repeat(3))),
+            (stray, format!("Recep\u{FFFD}{}", &whole[5..])),
+        ];
+        for (bytes, text) in cases {
+            for decoded in [
+                decode(&bytes).unwrap(),
+                decode_owned(bytes.clone()).unwrap(),
+            ] {
+                assert_eq!(decoded.text, text);
+                assert_eq!(decoded.encoding, "UTF-8");
+                assert!(decoded.warning.unwrap().contains("1 malformed"));
+            }
+        }
     }
 
     #[test]

@@ -658,17 +658,18 @@ fn load(
     }
     let decoded = match document::decode_owned(bytes) {
         Ok(decoded) => decoded,
-        Err(NotText::Empty) => {
+        Err(not_text) => {
+            let mut reason = match not_text {
+                NotText::Empty => "empty, nothing to ingest".to_string(),
+                binary @ NotText::Binary(_) => binary.to_string(),
+            };
+            // Skipping is not deleting: say what stays.
+            if known.contains_key(&path) {
+                reason.push_str("; the version stored earlier is kept");
+            }
             return Stage::Done(Prepared::Skipped {
                 label,
-                reason: "empty, nothing to ingest".into(),
-                size,
-            });
-        }
-        Err(e @ NotText::Binary(_)) => {
-            return Stage::Done(Prepared::Skipped {
-                label,
-                reason: e.to_string(),
+                reason,
                 size,
             });
         }

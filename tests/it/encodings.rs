@@ -173,6 +173,44 @@ fn empty_and_binary_files_are_skipped_with_a_reason() {
     assert_eq!(again.summary().counts(), (0, 0, 5, 2, 0));
 }
 
+/// A stored file that is now empty or binary is skipped, and the message
+/// says that the stored version stays.
+#[test]
+fn a_stored_file_turned_empty_keeps_its_stored_version() {
+    let s = Scratch::with_fixture_gazetteer();
+    s.write("notes/a.txt", "The Seimas met in Vilnius.\n");
+    s.ingest(&["notes"]).ok();
+    s.write("notes/a.txt", "");
+    let run = s.ingest(&["notes"]);
+    assert_eq!(
+        run.stderr_lines("skipped:"),
+        ["skipped: notes/a.txt: empty, nothing to ingest; the version stored earlier is kept"]
+    );
+    let documents = s.documents();
+    assert_eq!(documents.len(), 1);
+    assert!(stored_text(s.db(), &documents[0].path).contains("Seimas"));
+}
+
+/// UTF-8 cut inside its last character is still read as UTF-8, the names
+/// in it found, and the bad bytes reported.
+#[test]
+fn utf8_cut_inside_a_character_stays_utf8() {
+    let s = Scratch::with_fixture_gazetteer();
+    let mut bytes = "Noxçiyçö and the Seimas of Lithuania, Vilnius. "
+        .repeat(4)
+        .into_bytes();
+    bytes.extend_from_slice(&"ö".as_bytes()[..1]);
+    s.write("cut/letter.txt", bytes);
+    let run = s.ingest(&["cut"]).ok();
+    assert_eq!(
+        run.stderr_lines("warning:"),
+        ["warning: cut/letter.txt: not valid UTF-8: 1 malformed UTF-8 sequence(s) replaced by �"]
+    );
+    let names: Vec<String> = s.entities(&[]).into_iter().map(|e| e.name).collect();
+    assert!(names.iter().any(|n| n == "Vilnius"), "{names:?}");
+    assert_eq!(s.documents()[0].encoding, "UTF-8");
+}
+
 #[test]
 fn names_in_legacy_encodings_with_the_shipped_gazetteers() {
     let s = Scratch::new();
