@@ -950,6 +950,9 @@ fn gazetteer_command(
     match command {
         GazetteerCommand::Check => {
             let dirs = gazetteer_dirs(cli);
+            if dirs.is_empty() {
+                bail!(NO_GAZETTEERS);
+            }
             let findings = gazetteer::check(&dirs);
             for finding in &findings {
                 writeln!(out, "{finding}")?;
@@ -973,11 +976,22 @@ fn gazetteer_command(
         }
         GazetteerCommand::Add(args) => {
             let kind: EntityType = args.kind.parse()?;
-            let dir = target_dir(cli, args.into.as_ref());
+            let dir = target_dir(cli, args.into.as_ref())?;
             let added =
                 gazetteer::add_entry(&dir, kind, &args.name, &args.aliases, &args.attributes)?;
             for note in &added.notes {
                 eprintln!("note: {note}");
+            }
+            // The other folders loaded with it: what the new line meets
+            // there (a folder that does not load is `check`'s business).
+            let others: Vec<PathBuf> = gazetteer_dirs(cli)
+                .into_iter()
+                .filter(|d| !same_dir(d, &dir))
+                .collect();
+            if let Ok(loaded) = Gazetteer::load(&others) {
+                for note in gazetteer::notes_against(&loaded, kind, &args.name, &args.aliases) {
+                    eprintln!("note: {note}");
+                }
             }
             if !cli.quiet {
                 eprintln!(
@@ -990,10 +1004,13 @@ fn gazetteer_command(
             Ok(Outcome::Done)
         }
         GazetteerCommand::Import(args) => {
-            let dir = target_dir(cli, args.into.as_ref());
+            let dir = target_dir(cli, args.into.as_ref())?;
             let report = gazetteer::import_file(&args.file, &dir)?;
             for (line, why) in &report.refused {
                 eprintln!("refused: {}:{line}: {why}", args.file.display());
+            }
+            for (line, what) in &report.kept {
+                eprintln!("kept: {}:{line}: {what}", args.file.display());
             }
             let files: Vec<String> = report
                 .files
@@ -1002,19 +1019,23 @@ fn gazetteer_command(
                 .collect();
             writeln!(
                 out,
-                "imported {}: {} added, {} merged, {} unchanged, {} refused{}",
+                "imported {}: {} added, {} merged, {} unchanged, {} refused{}{}",
                 args.file.display(),
                 report.added,
                 report.merged,
                 report.unchanged,
                 report.refused.len(),
+                match report.kept.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} attribute value(s) kept against the input)"),
+                },
                 if files.is_empty() {
                     String::new()
                 } else {
                     format!("; wrote {}", files.join(", "))
                 }
             )?;
-            Ok(if report.refused.is_empty() {
+            Ok(if report.refused.is_empty() && report.kept.is_empty() {
                 Outcome::Done
             } else {
                 Outcome::Partial
@@ -1032,10 +1053,28 @@ fn gazetteer_dirs(cli: &Cli) -> Vec<PathBuf> {
     dirs
 }
 
-fn target_dir(cli: &Cli, into: Option<&PathBuf>) -> PathBuf {
-    into.cloned()
-        .or_else(|| cli.gazetteers.last().cloned())
-        .unwrap_or_else(gazetteer::default_dir)
+/// Whether two paths name the same directory.
+fn same_dir(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// What `--no-default-gazetteers` without a `--gazetteer DIR` leaves.
+const NO_GAZETTEERS: &str =
+    "no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR";
+
+/// Where `gazetteer add` and `import` write: `--into`, else the last
+/// `--gazetteer`, else the shipped folder unless it was left out.
+fn target_dir(cli: &Cli, into: Option<&PathBuf>) -> Result<PathBuf> {
+    match into.or(cli.gazetteers.last()) {
+        Some(dir) => Ok(dir.clone()),
+        None if cli.no_default_gazetteers => bail!(
+            "nowhere to write: --no-default-gazetteers leaves out the shipped folder; name one with --into DIR or --gazetteer DIR"
+        ),
+        None => Ok(gazetteer::default_dir()),
+    }
 }
 
 /// Seconds spent getting ready to ingest (the matcher's build time is kept
@@ -1072,7 +1111,7 @@ fn prepare(cli: &Cli) -> Result<Ready> {
 fn load_gazetteers(cli: &Cli) -> Result<(std::sync::Arc<Gazetteer>, f64)> {
     let dirs = gazetteer_dirs(cli);
     if dirs.is_empty() {
-        bail!("no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR");
+        bail!(NO_GAZETTEERS);
     }
     let started = Instant::now();
     let gazetteer = std::sync::Arc::new(Gazetteer::load(&dirs)?);

@@ -29,7 +29,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The gazetteer file.
     pub file: PathBuf,
-    /// 1-based line.
+    /// 1-based line; 0 for the file or directory as a whole.
     pub line: usize,
     /// What is wrong, in words.
     pub message: String,
@@ -41,13 +41,16 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}: {level}: {}",
-            self.file.display(),
-            self.line,
-            self.message
-        )
+        // Line 0: about the file or directory as a whole.
+        match self.line {
+            0 => write!(f, "{}: {level}: {}", self.file.display(), self.message),
+            line => write!(
+                f,
+                "{}:{line}: {level}: {}",
+                self.file.display(),
+                self.message
+            ),
+        }
     }
 }
 
@@ -63,6 +66,14 @@ struct Seen {
 /// The file name of the list of common words, read from each directory.
 pub const COMMON_WORDS_FILE: &str = "common-words.txt";
 
+/// The shipped list of common words, built in: checked against whatever
+/// directories are loaded, so that a maintainer's own folder, checked
+/// alone, still hears about `the` or `In`.
+const SHIPPED_COMMON_WORDS: &str = include_str!("../../gazetteers/common-words.txt");
+
+/// Files a gazetteer directory may hold besides the entity files.
+const OTHER_KNOWN_FILES: [&str; 2] = [COMMON_WORDS_FILE, "metonymy.txt"];
+
 /// Checks the gazetteers of `dirs` as [`super::Gazetteer::load`] would read
 /// them. Returns the findings sorted by file and line; reading errors are
 /// findings too.
@@ -70,15 +81,16 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut common: FxHashSet<String> = FxHashSet::default();
-    for dir in dirs {
-        if let Ok(text) = std::fs::read_to_string(dir.join(COMMON_WORDS_FILE)) {
-            common.extend(
-                text.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(|w| key(w, Case::Fold)),
-            );
-        }
+    let lists = dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_to_string(dir.join(COMMON_WORDS_FILE)).ok());
+    for text in lists.chain([SHIPPED_COMMON_WORDS.to_string()]) {
+        common.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|w| key(w, Case::Fold)),
+        );
     }
     // Every folded name, with who claims it.
     let mut claims: FxHashMap<String, Vec<Seen>> = FxHashMap::default();
@@ -92,6 +104,7 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             });
             continue;
         }
+        check_file_names(dir, &mut out);
         let mut canonical_here: FxHashMap<(EntityType, String), usize> = FxHashMap::default();
         for kind in EntityType::ALL {
             let path = dir.join(kind.file_name());
@@ -190,7 +203,15 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                         ));
                         continue;
                     }
-                    if !case_exact && !is_acronym(name) && common.contains(&name_key) {
+                    if !case_exact && !is_acronym(name) && letter_count(&name_key) == 2 {
+                        out.push(warning(
+                            &path,
+                            line_number,
+                            format!(
+                                "`{name}` has two letters and is not in capitals, so it matches that word in any case; add `case=exact` or remove it"
+                            ),
+                        ));
+                    } else if !case_exact && !is_acronym(name) && common.contains(&name_key) {
                         out.push(warning(
                             &path,
                             line_number,
@@ -252,6 +273,47 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
         (&a.file, a.line, a.severity, &a.message).cmp(&(&b.file, b.line, b.severity, &b.message))
     });
     out
+}
+
+/// Files of `dir` that look meant as gazetteers but are not read (a
+/// misspelt `organizations.tsv`), and a directory of which nothing is.
+fn check_file_names(dir: &Path, out: &mut Vec<Diagnostic>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let expected: Vec<&str> = EntityType::ALL.iter().map(|k| k.file_name()).collect();
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let read = |name: &str| expected.contains(&name) || OTHER_KNOWN_FILES.contains(&name);
+    for name in &names {
+        let gazetteer_like = [".tsv", ".csv", ".txt"]
+            .iter()
+            .any(|ext| name.to_lowercase().ends_with(ext));
+        if gazetteer_like && !read(name) && !name.starts_with('.') {
+            out.push(warning(
+                &dir.join(name),
+                0,
+                format!("not read: the entity files are {}", expected.join(", ")),
+            ));
+        }
+    }
+    // A folder of rules alone, or of common words alone, is fine.
+    let reads_something =
+        names.iter().any(|n| read(n)) || dir.join(crate::relations::rules::DIR).is_dir();
+    if !reads_something {
+        out.push(warning(
+            dir,
+            0,
+            format!(
+                "nothing here is read: the entity files are {}",
+                expected.join(", ")
+            ),
+        ));
+    }
 }
 
 /// The malformed lines of `DIR/relations/*.rules`.
@@ -405,6 +467,28 @@ mod tests {
             !has(&found, "`Male` is a common word"),
             "case=exact silences it: {found:#?}"
         );
+    }
+
+    /// A folder checked alone still hears of the shipped common words;
+    /// two letters not in capitals match in any case; misnamed files and a
+    /// folder of which nothing is read are reported.
+    #[test]
+    fn own_folders_get_the_shipped_checks() {
+        let found = check_files(&[
+            ("people.tsv", "New Person\tNP\nOb\nThe\n"),
+            ("organizations.tsv", "Seimas\n"),
+        ]);
+        assert_eq!(
+            found,
+            [
+                "organizations.tsv:0: Warning: not read: the entity files are people.tsv, organisations.tsv, places.tsv, states.tsv",
+                "people.tsv:2: Warning: `Ob` has two letters and is not in capitals, so it matches that word in any case; add `case=exact` or remove it",
+                "people.tsv:3: Warning: `The` is a common word and will match ordinary text; add `case=exact` or remove it",
+            ]
+        );
+        let nothing = check_files(&[("notes.txt", "")]);
+        assert_eq!(nothing.len(), 2, "{nothing:?}");
+        assert!(has(&nothing, "nothing here is read"));
     }
 
     #[test]

@@ -25,14 +25,19 @@ pub struct AddOutcome {
 /// What `import` did, for the report.
 #[derive(Debug, Default)]
 pub struct ImportReport {
-    /// Entities that were not there before.
+    /// Input lines that made a new entity.
     pub added: usize,
-    /// Existing entities that gained aliases or attributes.
+    /// Input lines that gave an entity (already there, or added by an
+    /// earlier line) aliases or attributes.
     pub merged: usize,
-    /// Entities already there with nothing new.
+    /// Input lines with nothing new.
     pub unchanged: usize,
     /// Input lines that were refused: line number (1-based) and why.
     pub refused: Vec<(usize, String)>,
+    /// Attribute values of the gazetteer kept against a different value
+    /// in the input: line number and what was kept. Hand-made data is not
+    /// overwritten by an import.
+    pub kept: Vec<(usize, String)>,
     /// The files written.
     pub files: Vec<PathBuf>,
 }
@@ -271,6 +276,50 @@ fn parse_attribute(pair: &str) -> Result<(String, String), String> {
     Ok((k.to_string(), v.to_string()))
 }
 
+/// What a new entity (`kind`, `name`, `aliases`) meets in gazetteers
+/// loaded beside the folder it is added to: the same entity there (the
+/// two lines merge), or one of its names naming another entity (its
+/// mentions will be ambiguous).
+pub fn notes_against(
+    loaded: &super::Gazetteer,
+    kind: EntityType,
+    name: &str,
+    aliases: &[String],
+) -> Vec<String> {
+    let name_key = key(name.trim(), Case::Fold);
+    let given: Vec<(&str, String)> = std::iter::once(name.trim())
+        .chain(aliases.iter().map(|a| a.trim()))
+        .map(|n| (n, key(n, Case::Fold)))
+        .collect();
+    let mut notes = Vec::new();
+    for entry in loaded.entries() {
+        let place = format!(
+            "{}:{}",
+            loaded.files()[entry.origin.file as usize].display(),
+            entry.origin.line
+        );
+        if entry.kind == kind && key(&entry.name, Case::Fold) == name_key {
+            notes.push(format!(
+                "{kind} `{}` is also at {place}: when both folders are loaded the two lines are one entity, their aliases and attributes together",
+                entry.name
+            ));
+            continue;
+        }
+        for other in std::iter::once(&entry.name).chain(&entry.aliases) {
+            let other_key = key(other, Case::Fold);
+            for (given_name, given_key) in &given {
+                if *given_key == other_key {
+                    notes.push(format!(
+                        "`{given_name}` also names {} `{}` ({place}): its mentions will be ambiguous unless a document settles them",
+                        entry.kind, entry.name
+                    ));
+                }
+            }
+        }
+    }
+    notes
+}
+
 /// Adds one entity to `dir`'s file for `kind`, at its sorted place. Refuses
 /// an entity whose canonical name (folded) is already there.
 pub fn add_entry(
@@ -357,6 +406,8 @@ pub fn add_entry(
 
 /// One entity read from an import file.
 struct Incoming {
+    /// Its line in the input (1-based).
+    line: usize,
     kind: EntityType,
     name: String,
     aliases: Vec<String>,
@@ -391,6 +442,7 @@ pub fn import_file(input: &Path, dir: &Path) -> Result<ImportReport, EditError> 
         let mut touched = false;
         for item in of_kind {
             let name_key = key(&item.name, Case::Fold);
+            let existed = file.index.contains_key(&name_key);
             let target = if let Some(&i) = file.index.get(&name_key) {
                 Some(&mut file.lines[i])
             } else if let Some(&i) = new_index.get(&name_key) {
@@ -401,10 +453,10 @@ pub fn import_file(input: &Path, dir: &Path) -> Result<ImportReport, EditError> 
             match target {
                 Some(Line::Entity {
                     key: existing_key,
+                    name,
                     aliases,
                     attributes,
                     text,
-                    ..
                 }) => {
                     let mut changed = false;
                     for alias in &item.aliases {
@@ -417,20 +469,29 @@ pub fn import_file(input: &Path, dir: &Path) -> Result<ImportReport, EditError> 
                         }
                     }
                     for pair in &item.attributes {
-                        if !attributes.contains(pair) {
-                            attributes.retain(|(k, _)| *k != pair.0);
-                            attributes.push(pair.clone());
-                            changed = true;
+                        match attributes.iter().find(|(k, _)| *k == pair.0) {
+                            Some(same) if same == pair => {}
+                            // The gazetteer's own value stays; a value an
+                            // earlier line of this input gave is replaced.
+                            Some((k, v)) if existed => report.kept.push((
+                                item.line,
+                                format!(
+                                    "{kind} `{name}` keeps {k}={v} (the input says {k}={})",
+                                    pair.1
+                                ),
+                            )),
+                            _ => {
+                                attributes.retain(|(k, _)| *k != pair.0);
+                                attributes.push(pair.clone());
+                                changed = true;
+                            }
                         }
                     }
                     if changed {
-                        // Merged into an entity of this same import counts as added once.
-                        if text.is_some() {
-                            report.merged += 1;
-                        }
+                        report.merged += 1;
                         *text = None;
                         touched = true;
-                    } else if text.is_some() {
+                    } else {
                         report.unchanged += 1;
                     }
                 }
@@ -521,7 +582,7 @@ fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
             incoming(kind, columns[1], aliases, attributes)
         })();
         match result {
-            Ok(item) => out.push(item),
+            Ok(item) => out.push(Incoming { line, ..item }),
             Err(why) => report.refused.push((line, why)),
         }
     }
@@ -584,7 +645,7 @@ fn read_csv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
             incoming(kind, field(name_col), aliases, attributes)
         })();
         match result {
-            Ok(item) => out.push(item),
+            Ok(item) => out.push(Incoming { line, ..item }),
             Err(why) => report.refused.push((line, why)),
         }
     }
@@ -615,6 +676,7 @@ fn incoming(
         }
     }
     Ok(Incoming {
+        line: 0,
         kind,
         name: name.to_string(),
         aliases: kept,
@@ -720,6 +782,72 @@ mod tests {
         );
         let again = import_file(&input, dir.path()).unwrap();
         assert_eq!((again.added, again.merged, again.unchanged), (0, 0, 4));
+    }
+
+    /// Every input line is counted once; the gazetteer's own attribute
+    /// values are kept against the input's, and said so.
+    #[test]
+    fn import_counts_lines_and_keeps_attribute_values() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("states.tsv"),
+            "Russia\tRF\tkind=sovereign\n",
+        )
+        .unwrap();
+        let input = dir.path().join("in.tsv");
+        std::fs::write(
+            &input,
+            "state\tRussia\tRussian Federation\tkind=bogus\nperson\tNew Person\t\nperson\tNew Person\tN. Person\tborn=1950\nperson\tNew Person\t\tborn=1951\nperson\tNew Person\t\n",
+        )
+        .unwrap();
+        let report = import_file(&input, dir.path()).unwrap();
+        // Lines: Russia merged (alias), New Person added, merged (alias and
+        // attribute), merged (a later value of its own import), unchanged.
+        assert_eq!((report.added, report.merged, report.unchanged), (1, 3, 1));
+        assert_eq!(
+            report.kept,
+            [(
+                1,
+                "state `Russia` keeps kind=sovereign (the input says kind=bogus)".to_string()
+            )]
+        );
+        let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+        assert_eq!(
+            read("states.tsv"),
+            "Russia\tRF|Russian Federation\tkind=sovereign\n"
+        );
+        assert!(read("people.tsv").contains("New Person\tN. Person\tborn=1951\n"));
+    }
+
+    /// What a new line meets in the other loaded folders.
+    #[test]
+    fn notes_against_other_folders() {
+        let loaded = crate::gazetteer::Gazetteer::from_entries(vec![
+            crate::gazetteer::Entry::new(EntityType::State, "Russia", &["Russian Federation"], &[]),
+            crate::gazetteer::Entry::new(
+                EntityType::Person,
+                "Volodymyr Zelensky",
+                &["Vladimir Zelensky"],
+                &[],
+            ),
+        ]);
+        let notes = |kind, name: &str, aliases: &[&str]| {
+            let aliases: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
+            notes_against(&loaded, kind, name, &aliases)
+        };
+        assert_eq!(
+            notes(EntityType::Place, "Vilnius", &["Wilno"]),
+            Vec::<String>::new()
+        );
+        let same = notes(EntityType::State, "RUSSIA", &["RF"]);
+        assert_eq!(same.len(), 1);
+        assert!(same[0].starts_with("state `Russia` is also at"), "{same:?}");
+        let shared = notes(EntityType::Person, "V. Zelensky", &["vladimir zelensky"]);
+        assert_eq!(shared.len(), 1);
+        assert!(
+            shared[0].starts_with("`vladimir zelensky` also names person `Volodymyr Zelensky`"),
+            "{shared:?}"
+        );
     }
 
     #[test]

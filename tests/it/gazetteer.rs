@@ -186,7 +186,7 @@ fn check_reports_a_missing_directory() {
     let run = s.run(&["gazetteer", "check"]).expect_code(1);
     assert_eq!(
         run.stdout,
-        "nowhere:0: error: no such gazetteer directory\n1 error(s), 0 warning(s) in nowhere\n"
+        "nowhere: error: no such gazetteer directory\n1 error(s), 0 warning(s) in nowhere\n"
     );
 }
 
@@ -382,6 +382,49 @@ fn add_creates_a_missing_file_and_writes_into_the_last_gazetteer() {
         ])
         .ok();
     assert_eq!(quiet.stderr, "");
+}
+
+/// With the shipped folder left out and none named, `add` and `import`
+/// have nowhere to write and say so (they used to write into the shipped
+/// folder), and `check` has nothing to check.
+#[test]
+fn nothing_is_written_into_a_folder_left_out() {
+    let s = Scratch::new();
+    s.write("list.tsv", "state\tAtlantis\t\n");
+    let left_out = "--no-default-gazetteers";
+    for args in [
+        &[left_out, "gazetteer", "add", "state", "Atlantis"][..],
+        &[left_out, "gazetteer", "import", "list.tsv"][..],
+    ] {
+        let run = s.run(args).expect_code(2);
+        assert!(run.stderr.contains("nowhere to write"), "{}", run.stderr);
+    }
+    let run = s.run(&[left_out, "gazetteer", "check"]).expect_code(2);
+    assert!(run.stderr.contains("needs at least one --gazetteer DIR"));
+}
+
+/// `add` into an own folder notes what the new line meets in the other
+/// folders loaded with it.
+#[test]
+fn add_notes_what_other_folders_hold() {
+    let s = Scratch::new().gazetteers(&[&crate::support::fixture("gazetteer"), Path::new("own")]);
+    std::fs::create_dir_all(s.path().join("own")).unwrap();
+    let run = s
+        .run(&[
+            "-q",
+            "gazetteer",
+            "add",
+            "place",
+            "VILNIUS",
+            "--alias",
+            "Wilno",
+        ])
+        .ok();
+    assert!(
+        run.stderr.starts_with("note: place `Vilnius` is also at "),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
