@@ -68,6 +68,8 @@ pub struct Collected {
     pub errors: Vec<(String, String)>,
     /// Files skipped inside folders because of their extension.
     pub other_files: usize,
+    /// The first of them.
+    pub first_other_file: Option<PathBuf>,
 }
 
 /// Expands files and folders (recursively; hidden entries skipped) into
@@ -127,6 +129,8 @@ pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
                             files.push((entry.into_path(), canonical));
                         } else {
                             out.other_files += 1;
+                            out.first_other_file
+                                .get_or_insert_with(|| entry.into_path());
                         }
                     }
                     Ok(_) => {}

@@ -35,6 +35,12 @@ enum Outcome {
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
+    // clap takes an empty variable for `--db` given without a value, and
+    // says so in terms of `--db`, even when `--db` was given.
+    if std::env::var_os("DOSSIER_DB").is_some_and(|v| v.is_empty()) {
+        eprintln!("error: DOSSIER_DB is set but empty: unset it, or set it to a database file");
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
@@ -114,6 +120,29 @@ fn run(cli: Cli) -> Result<Outcome> {
                 let rate = summary.bytes as f64 / summary.seconds.max(1e-9);
                 let total =
                     summary.new + summary.changed + summary.unchanged + summary.skipped + failed;
+                // Notes first: the summary is the last line.
+                if let Some(example) = &collected.first_other_file {
+                    eprintln!(
+                        "note: {} left out by extension, such as {}: dossier reads .txt, .md, .markdown, .text and files without one",
+                        plural(
+                            collected.other_files,
+                            "file in the folders was",
+                            "files in the folders were"
+                        ),
+                        example.display()
+                    );
+                }
+                if summary.interrupted {
+                    eprintln!(
+                        "note: every committed document is whole; run the same ingest again to pick up the rest"
+                    );
+                }
+                let stale = store.stale_documents(gazetteer.fingerprint())?;
+                if stale > 0 {
+                    eprintln!(
+                        "note: {stale} stored document(s) were matched with another version of the gazetteers; `dossier reindex` updates them"
+                    );
+                }
                 eprintln!(
                     "{} {} in {:.2} s ({}, {}/s): {} new, {} changed, {} unchanged, {} skipped, {} failed; {}",
                     if summary.interrupted {
@@ -132,23 +161,6 @@ fn run(cli: Cli) -> Result<Outcome> {
                     failed,
                     plural(summary.mentions as usize, "mention", "mentions")
                 );
-                if collected.other_files > 0 {
-                    eprintln!(
-                        "note: {} file(s) in the folders were not read: only .txt, .md, .markdown, .text and files without extension are",
-                        collected.other_files
-                    );
-                }
-                if summary.interrupted {
-                    eprintln!(
-                        "note: every committed document is whole; run the same ingest again to pick up the rest"
-                    );
-                }
-                let stale = store.stale_documents(gazetteer.fingerprint())?;
-                if stale > 0 {
-                    eprintln!(
-                        "note: {stale} stored document(s) were matched with another version of the gazetteers; `dossier reindex` updates them"
-                    );
-                }
                 if args.timings {
                     let built = match matcher.try_get() {
                         Some((m, seconds)) => {

@@ -789,7 +789,7 @@ fn folders_are_walked_for_text_files_only() {
     assert_eq!(run.summary().counts(), (6, 0, 0, 0, 0));
     assert!(
         run.stderr.contains(
-            "note: 2 file(s) in the folders were not read: only .txt, .md, .markdown, .text and files without extension are"
+            "note: 2 files in the folders were left out by extension, such as in/report.pdf: dossier reads .txt, .md, .markdown, .text and files without one"
         ),
         "{}",
         run.stderr
@@ -1028,6 +1028,17 @@ fn the_database_defaults_to_db_dossier_sqlite_and_dossier_db_overrides_it() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     assert!(flag.is_file());
+    // Set but empty: said in its own terms.
+    let out = s
+        .command_without_db(&["-q", "ingest", "a.txt"])
+        .env("DOSSIER_DB", "")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: DOSSIER_DB is set but empty: unset it, or set it to a database file\n"
+    );
 }
 
 #[test]
