@@ -501,7 +501,8 @@ fn export_command(
                     "`export csv` writes nodes.csv and edges.csv into a folder: give it with -o DIR"
                 );
             };
-            dossier::export::csv::write(&view, dir)?;
+            dossier::export::csv::write(&view, dir)
+                .with_context(|| format!("cannot write the CSV files into {}", dir.display()))?;
         }
         ExportFormat::Svg | ExportFormat::Png => {
             let mut dot = Vec::new();
@@ -550,8 +551,9 @@ fn render_with_graphviz(dot: &[u8], format: &str) -> Result<Vec<u8>> {
     Ok(output.stdout)
 }
 
-/// Writes through `write` to `path` (via a temporary file renamed at the
-/// end, so a failed export leaves no half file) or to standard output.
+/// Writes through `write` to `path` (see `export::target`: a failed export
+/// leaves no half file, a link or a FIFO is written through) or to
+/// standard output.
 fn write_output(
     path: Option<&std::path::Path>,
     out: &mut dyn Write,
@@ -559,18 +561,16 @@ fn write_output(
 ) -> Result<()> {
     match path {
         Some(path) => {
-            let tmp = path.with_extension("partial");
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            let cannot = || format!("cannot write {}", path.display());
+            let target = dossier::export::target::Target::open(path).with_context(cannot)?;
             // Exports run to a gigabyte: the system calls happen on a
             // thread of their own while the next part is formatted.
-            let mut writer = dossier::export::background::BackgroundWriter::new(file);
+            let mut writer = dossier::export::background::BackgroundWriter::new(
+                target.file().with_context(cannot)?,
+            );
             write(&mut writer)?;
-            writer
-                .finish()
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            writer.finish().with_context(cannot)?;
+            target.commit().with_context(cannot)?;
         }
         None => {
             let mut writer = std::io::BufWriter::with_capacity(1 << 20, out);

@@ -32,12 +32,13 @@
 
 use super::ExportError;
 use super::background::BackgroundWriter;
+use super::target::Target;
 use super::view::{EdgeView, NodeView, View};
 use crate::query::ast::NodeType;
 use std::borrow::Cow;
 use std::fs::File;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The header of `nodes.csv`.
 const NODE_HEADER: [&str; 7] = [
@@ -62,22 +63,16 @@ const EDGE_HEADER: [&str; 7] = [
 ];
 
 /// Writes `nodes.csv` and `edges.csv` of `view` into `dir`, creating it if
-/// need be and replacing files of those names.
+/// need be and replacing files of those names (see [`Target`]: an export
+/// that fails leaves the old ones).
 pub fn write(view: &View<'_>, dir: &Path) -> Result<(), ExportError> {
     std::fs::create_dir_all(dir)?;
-    let nodes = dir.join("nodes.csv");
-    let edges = dir.join("edges.csv");
-    let (nodes_tmp, edges_tmp) = (partial(&nodes), partial(&edges));
-    let written = write_nodes(view, &nodes_tmp).and_then(|()| write_edges(view, &edges_tmp));
-    if let Err(e) = written {
-        // The partial files are useless; failing to remove them changes
-        // nothing about the error to report.
-        let _ = std::fs::remove_file(&nodes_tmp);
-        let _ = std::fs::remove_file(&edges_tmp);
-        return Err(e);
-    }
-    std::fs::rename(&nodes_tmp, &nodes)?;
-    std::fs::rename(&edges_tmp, &edges)?;
+    let nodes = Target::open(&dir.join("nodes.csv"))?;
+    let edges = Target::open(&dir.join("edges.csv"))?;
+    write_nodes(view, nodes.file()?)?;
+    write_edges(view, edges.file()?)?;
+    nodes.commit()?;
+    edges.commit()?;
     Ok(())
 }
 
@@ -98,17 +93,9 @@ fn relationship_type(relation: &str) -> String {
     relation.to_uppercase().replace('-', "_")
 }
 
-/// Where a file is written before it is complete.
-fn partial(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    path.with_file_name(name)
-}
-
-/// A CSV writer on a new file at `path`. The files run to a gigabyte: the
-/// system calls happen on a thread of their own, a mebibyte at a time.
-fn create(path: &Path) -> Result<csv::Writer<BackgroundWriter<File>>, ExportError> {
-    let file = File::create(path)?;
+/// A CSV writer on `file`. The files run to a gigabyte: the system calls
+/// happen on a thread of their own, a mebibyte at a time.
+fn create(file: File) -> Result<csv::Writer<BackgroundWriter<File>>, ExportError> {
     Ok(csv::WriterBuilder::new()
         .buffer_capacity(1 << 16)
         .from_writer(BackgroundWriter::new(file)))
@@ -124,8 +111,8 @@ fn finish(out: csv::Writer<BackgroundWriter<File>>) -> Result<(), ExportError> {
 }
 
 /// Writes the node file.
-fn write_nodes(view: &View<'_>, path: &Path) -> Result<(), ExportError> {
-    let mut out = create(path)?;
+fn write_nodes(view: &View<'_>, file: File) -> Result<(), ExportError> {
+    let mut out = create(file)?;
     out.write_record(NODE_HEADER).map_err(io::Error::from)?;
     view.each_node(|node: &NodeView| {
         let mentions = node.mentions.to_string();
@@ -146,8 +133,8 @@ fn write_nodes(view: &View<'_>, path: &Path) -> Result<(), ExportError> {
 }
 
 /// Writes the relationship file.
-fn write_edges(view: &View<'_>, path: &Path) -> Result<(), ExportError> {
-    let mut out = create(path)?;
+fn write_edges(view: &View<'_>, file: File) -> Result<(), ExportError> {
+    let mut out = create(file)?;
     out.write_record(EDGE_HEADER).map_err(io::Error::from)?;
     view.each_edge(|edge: &EdgeView| {
         let kind = relationship_type(&edge.relation);

@@ -13,6 +13,7 @@ pub mod ftm;
 pub mod gexf;
 pub mod graphml;
 pub mod json;
+pub mod target;
 pub mod view;
 
 use crate::store::StoreError;
