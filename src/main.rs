@@ -328,6 +328,13 @@ fn run(cli: Cli) -> Result<Outcome> {
                 .with_context(|| format!("cannot read {}", args.gold.display()))?;
             let gold = dossier::eval::parse_gold(&text)?;
             let report = dossier::eval::evaluate(&store, &gold)?;
+            if report.missing_documents.len() == gold.documents.len() {
+                bail!(
+                    "none of the {} gold document(s) of {} is in the database: ingest them first (they are matched by file name)",
+                    gold.documents.len(),
+                    args.gold.display()
+                );
+            }
             if args.format == Format::Json {
                 serde_json::to_writer_pretty(&mut out, &report)?;
                 writeln!(out)?;
@@ -335,9 +342,15 @@ fn run(cli: Cli) -> Result<Outcome> {
                 print_eval(&mut out, &report, args.verbose)?;
             }
             for missing in &report.missing_documents {
-                eprintln!("warning: gold document {missing} is not in the database");
+                eprintln!(
+                    "warning: gold document {missing} is not in the database: the scores leave it out"
+                );
             }
-            Ok(Outcome::Done)
+            Ok(if report.missing_documents.is_empty() {
+                Outcome::Done
+            } else {
+                Outcome::Partial
+            })
         }
         Command::Gazetteer(command) => gazetteer_command(&cli, command, &mut out),
     }
@@ -906,12 +919,26 @@ fn eval_table(out: &mut dyn Write, title: &'static str, rows: &[EvalRow]) -> Res
             r.score.found.to_string(),
             r.score.predicted.to_string(),
             r.score.correct.to_string(),
-            format!("{:.3}", r.score.precision()),
-            format!("{:.3}", r.score.recall()),
-            format!("{:.3}", r.score.f1()),
+            // Nothing to divide by: no figure, rather than a perfect one.
+            ratio(r.score.predicted, r.score.precision()),
+            ratio(r.score.gold, r.score.recall()),
+            if r.score.predicted == 0 || r.score.gold == 0 {
+                "n/a".to_string()
+            } else {
+                format!("{:.3}", r.score.f1())
+            },
         ]
     })?;
     Ok(())
+}
+
+/// A ratio for the score table: `n/a` over nothing.
+fn ratio(over: usize, value: f64) -> String {
+    if over == 0 {
+        "n/a".to_string()
+    } else {
+        format!("{value:.3}")
+    }
 }
 
 fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool) -> Result<()> {

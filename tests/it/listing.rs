@@ -706,7 +706,10 @@ const GOLD: &str = r#"{
 fn eval_scores_entities_per_type() {
     let s = corpus_with_shipped_gazetteers();
     s.write("gold.json", GOLD);
-    let run = s.run(&["eval", "--gold", "gold.json", "--verbose"]).ok();
+    // Exit 1: a gold document is not in the database.
+    let run = s
+        .run(&["eval", "--gold", "gold.json", "--verbose"])
+        .expect_code(1);
     assert_eq!(
         run.stdout,
         "\
@@ -717,8 +720,8 @@ place            3      3          3        3      1.000   1.000  1.000
 state            3      3          5        4      0.800   1.000  0.889
 all entities    13     12         14       13      0.929   0.923  0.926
 
-RELATIONS      GOLD  FOUND  PREDICTED  CORRECT  PRECISION  RECALL     F1
-all relations     0      0          0        0      1.000   1.000  1.000
+RELATIONS      GOLD  FOUND  PREDICTED  CORRECT  PRECISION  RECALL   F1
+all relations     0      0          0        0        n/a     n/a  n/a
 
 missed          fax_transcript_line_breaks.txt  organisation `Foreign Affairs Committee`
 false positive  fax_transcript_line_breaks.txt  state `Lithuania`
@@ -726,11 +729,11 @@ false positive  fax_transcript_line_breaks.txt  state `Lithuania`
     );
     assert_eq!(
         run.stderr,
-        "warning: gold document not_ingested.txt is not in the database\n"
+        "warning: gold document not_ingested.txt is not in the database: the scores leave it out\n"
     );
     let json: serde_json::Value = s
         .run(&["eval", "--gold", "gold.json", "--format", "json"])
-        .ok()
+        .expect_code(1)
         .json();
     assert_eq!(
         json["entities_total"],
@@ -759,6 +762,19 @@ fn eval_with_a_bad_gold_file_is_exit_2() {
         run.stderr.starts_with("error: gold file: "),
         "{}",
         run.stderr
+    );
+    // No gold document in the database: no scores at all.
+    s.write(
+        "gold.json",
+        r#"{"documents": [{"file": "elsewhere.txt", "entities": []}]}"#,
+    );
+    let none = s.run(&["eval", "--gold", "gold.json"]).expect_code(2);
+    assert_eq!(none.stdout, "");
+    assert!(
+        none.stderr
+            .starts_with("error: none of the 1 gold document(s) of gold.json is in the database"),
+        "{}",
+        none.stderr
     );
     let missing = s.run(&["eval", "--gold", "nope.json"]).expect_code(2);
     assert!(
