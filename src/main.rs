@@ -625,6 +625,9 @@ fn query_command(
         }
     };
     print_answer(out, &answer, &graph, &store, args.format, args.evidence)?;
+    for note in &answer.notes {
+        eprintln!("note: {note}");
+    }
     Ok(Outcome::Done)
 }
 

@@ -186,6 +186,9 @@ pub fn run(db: &Path, store: &Store, graph: &Graph) -> Result<()> {
                     evidence,
                 )?;
                 writeln!(out, "({} rows)", answer.rows.len())?;
+                for note in &answer.notes {
+                    writeln!(out, "note: {note}")?;
+                }
             }
             Err(e) => eprint!("{}", e.render(&text)),
         }

@@ -42,7 +42,15 @@ pub struct Answer {
     pub columns: Vec<String>,
     /// Rows.
     pub rows: Vec<Row>,
+    /// Why there are no rows, when the query itself cannot tell (said
+    /// apart from them, on standard error).
+    pub notes: Vec<String>,
 }
+
+/// The columns of a `path` answer.
+pub const PATH_COLUMNS: [&str; 4] = ["step", "from", "relation", "to"];
+/// The columns of a `neighbours` answer.
+pub const NEIGHBOUR_COLUMNS: [&str; 5] = ["node", "type", "distance", "relation", "from"];
 
 /// Rows a pattern join may hold at once before the query is refused.
 pub const MAX_ROWS: usize = 5_000_000;
@@ -55,6 +63,11 @@ pub fn run(plan: &Plan, graph: &Graph) -> Result<Answer, QueryError> {
         Plan::Neighbours { of, depth, via } => Ok(neighbours(graph, *of, *depth, via.as_deref())),
         Plan::Entities(listed) => Ok(entities(graph, listed)),
         Plan::Documents => Ok(documents(graph)),
+        Plan::Nothing { columns, note } => Ok(Answer {
+            columns: columns.clone(),
+            rows: Vec::new(),
+            notes: vec![note.clone()],
+        }),
     }
 }
 
@@ -236,6 +249,7 @@ fn project(plan: &SelectPlan, graph: &Graph, bindings: Vec<Binding>) -> Answer {
                 cells: vec![Cell::Number(0); plan.columns.len()],
                 edges: Vec::new(),
             }],
+            notes: Vec::new(),
         };
     }
     let mut rows: Vec<Row> = gathered
@@ -278,6 +292,7 @@ fn project(plan: &SelectPlan, graph: &Graph, bindings: Vec<Binding>) -> Answer {
     Answer {
         columns: plan.columns.iter().map(|(_, h)| h.clone()).collect(),
         rows,
+        notes: Vec::new(),
     }
 }
 
@@ -363,9 +378,7 @@ fn allowed(via: Option<&[u16]>, kind: u16) -> bool {
 /// one row per hop: step, from, relation (`→` along the edge, `←` against
 /// it), to.
 fn path(graph: &Graph, from: NodeIndex, to: NodeIndex, via: Option<&[u16]>, max: u64) -> Answer {
-    let columns = ["step", "from", "relation", "to"]
-        .map(String::from)
-        .to_vec();
+    let columns = PATH_COLUMNS.map(String::from).to_vec();
     let mut parent: FxHashMap<NodeIndex, (NodeIndex, EdgeIndex, bool)> = FxHashMap::default();
     let mut depth: FxHashMap<NodeIndex, u64> = FxHashMap::default();
     depth.insert(from, 0);
@@ -404,6 +417,15 @@ fn path(graph: &Graph, from: NodeIndex, to: NodeIndex, via: Option<&[u16]>, max:
             return Answer {
                 columns,
                 rows: Vec::new(),
+                notes: vec![format!(
+                    "no path of at most {max} relation{} joins them{}",
+                    if max == 1 { "" } else { "s" },
+                    if via.is_some() {
+                        " through the kinds given"
+                    } else {
+                        ""
+                    }
+                )],
             };
         };
         hops.push((previous, edge, forward, at));
@@ -426,15 +448,17 @@ fn path(graph: &Graph, from: NodeIndex, to: NodeIndex, via: Option<&[u16]>, max:
             }
         })
         .collect();
-    Answer { columns, rows }
+    Answer {
+        columns,
+        rows,
+        notes: Vec::new(),
+    }
 }
 
 /// The nodes within `depth` hops of `of`, nearest first; each with the
 /// relation that reached it and from where.
 fn neighbours(graph: &Graph, of: NodeIndex, depth: u64, via: Option<&[u16]>) -> Answer {
-    let columns = ["node", "type", "distance", "relation", "from"]
-        .map(String::from)
-        .to_vec();
+    let columns = NEIGHBOUR_COLUMNS.map(String::from).to_vec();
     let mut seen: FxHashMap<NodeIndex, u64> = FxHashMap::default();
     seen.insert(of, 0);
     let mut frontier = vec![of];
@@ -472,7 +496,11 @@ fn neighbours(graph: &Graph, of: NodeIndex, depth: u64, via: Option<&[u16]>) -> 
         }
         frontier = next;
     }
-    Answer { columns, rows }
+    Answer {
+        columns,
+        rows,
+        notes: Vec::new(),
+    }
 }
 
 /// The listed entities, most mentioned first.
@@ -502,6 +530,7 @@ fn entities(graph: &Graph, listed: &[super::plan::Listed]) -> Answer {
             .map(String::from)
             .to_vec(),
         rows,
+        notes: Vec::new(),
     }
 }
 
@@ -522,5 +551,6 @@ fn documents(graph: &Graph) -> Answer {
     Answer {
         columns: vec!["document".into(), "signed by".into()],
         rows,
+        notes: Vec::new(),
     }
 }

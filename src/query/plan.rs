@@ -141,6 +141,13 @@ pub enum Plan {
     Entities(Vec<Listed>),
     /// Every document.
     Documents,
+    /// No rows to look for: a name the query starts from has no relations.
+    Nothing {
+        /// The columns the answer would have had.
+        columns: Vec<String>,
+        /// Why it has no rows.
+        note: String,
+    },
 }
 
 /// An entity listed by `entities`.
@@ -164,17 +171,38 @@ pub fn plan(query: &Query, graph: &Graph, store: &Store) -> Result<Plan, QueryEr
     let planner = Planner { graph, store };
     match query {
         Query::Select(select) => planner.select(select).map(Plan::Select),
-        Query::Path(path) => Ok(Plan::Path {
-            from: planner.one_node(&path.from)?,
-            to: planner.one_node(&path.to)?,
-            via: planner.via(&path.via)?,
-            max: path.max.unwrap_or(DEFAULT_MAX_HOPS),
-        }),
-        Query::Neighbours(n) => Ok(Plan::Neighbours {
-            of: planner.one_node(&n.of)?,
-            depth: n.depth.unwrap_or(1),
-            via: planner.via(&n.via)?,
-        }),
+        Query::Path(path) => {
+            let (from, to) = (planner.one_node(&path.from)?, planner.one_node(&path.to)?);
+            let via = planner.via(&path.via)?;
+            Ok(match (from, to) {
+                (Some(from), Some(to)) => Plan::Path {
+                    from,
+                    to,
+                    via,
+                    max: path.max.unwrap_or(DEFAULT_MAX_HOPS),
+                },
+                _ => {
+                    let unrelated = if from.is_none() { &path.from } else { &path.to };
+                    nothing(&super::exec::PATH_COLUMNS, unrelated, "no path reaches it")
+                }
+            })
+        }
+        Query::Neighbours(n) => {
+            let of = planner.one_node(&n.of)?;
+            let via = planner.via(&n.via)?;
+            Ok(match of {
+                Some(of) => Plan::Neighbours {
+                    of,
+                    depth: n.depth.unwrap_or(1),
+                    via,
+                },
+                None => nothing(
+                    &super::exec::NEIGHBOUR_COLUMNS,
+                    &n.of,
+                    "it has no neighbours",
+                ),
+            })
+        }
         Query::Entities(e) => {
             if e.types.contains(&NodeType::Document) {
                 return Err(QueryError::new(
@@ -187,6 +215,15 @@ pub fn plan(query: &Query, graph: &Graph, store: &Store) -> Result<Plan, QueryEr
                 .map(Plan::Entities)
         }
         Query::Documents => Ok(Plan::Documents),
+    }
+}
+
+/// The plan of a path or neighbours query from an entity without
+/// relations: no rows, and a note that says so.
+fn nothing(columns: &[&str], name: &ast::Name, so: &str) -> Plan {
+    Plan::Nothing {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        note: format!("`{}` has no relations in the database, so {so}", name.text),
     }
 }
 
@@ -274,18 +311,14 @@ impl Planner<'_> {
         })
     }
 
-    /// A name that must designate one node of the graph.
-    fn one_node(&self, name: &ast::Name) -> Result<NodeIndex, QueryError> {
+    /// A name that must designate one node of the graph: `None` for an
+    /// entity of the database without relations (mentioned or not), which
+    /// is no node of it.
+    fn one_node(&self, name: &ast::Name) -> Result<Option<NodeIndex>, QueryError> {
         let nodes = self.resolve(name)?;
         match nodes.as_slice() {
-            [node] => Ok(*node),
-            [] => Err(QueryError::new(
-                format!(
-                    "`{}` is in the gazetteers, but no document mentions it",
-                    name.text
-                ),
-                name.span.clone(),
-            )),
+            [node] => Ok(Some(*node)),
+            [] => Ok(None),
             _ => Err(QueryError::new(
                 format!("`{}` names several documents", name.text),
                 name.span.clone(),

@@ -156,6 +156,33 @@ fn path_and_neighbours() {
     );
 }
 
+/// A path or neighbours query with no rows says why on standard error,
+/// and is no error: an entity mentioned but in no relation, or no path
+/// within reach. (query, note)
+#[test]
+fn empty_paths_and_neighbourhoods_say_why() {
+    let s = Scratch::with_fixture_graph();
+    let cases = [
+        (
+            "path \"Ramzan Kadyrov\" to Ukraine",
+            "note: `Ramzan Kadyrov` has no relations in the database, so no path reaches it\n",
+        ),
+        (
+            "neighbours \"Ramzan Kadyrov\"",
+            "note: `Ramzan Kadyrov` has no relations in the database, so it has no neighbours\n",
+        ),
+        (
+            "path \"Khava Yakubova\" to \"Oleksandr Merezhko\" via recognised",
+            "note: no path of at most 6 relations joins them through the kinds given\n",
+        ),
+    ];
+    for (query, note) in cases {
+        let run = s.run(&["query", query, "--format", "tsv"]).ok();
+        assert_eq!(run.stderr, note, "{query}");
+        assert_eq!(run.stdout.lines().count(), 1, "only the header: {query}");
+    }
+}
+
 #[test]
 fn errors_point_at_the_query() {
     let s = Scratch::with_fixture_graph();
