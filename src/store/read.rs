@@ -463,7 +463,11 @@ impl Store {
                     end: i64::from(m.end),
                     surface: text[s..e].to_string(),
                     before: context_before(&text[..s], 60),
-                    after: context_after(&text[e..], 60),
+                    after: context_after(
+                        &text[e..],
+                        60,
+                        is_heading(&text[text[..s].rfind('\n').map_or(0, |i| i + 1)..]),
+                    ),
                     resolution: match m.resolution {
                         0 => "unique",
                         1 => "context",
@@ -545,31 +549,81 @@ pub(crate) fn type_at(
     })
 }
 
-/// The end of `text`, at most `chars` characters, within the paragraph,
-/// with white space runs folded to one space.
+/// The end of `text`, at most `chars` characters, within the paragraph and
+/// the list item or heading (see [`starts_block`]), with white space runs
+/// folded to one space.
 fn context_before(text: &str, chars: usize) -> String {
     // Only the last few hundred bytes are looked at, so a long document with
     // many mentions costs time in proportion to its mentions, not more.
     let text = &text[text.floor_char_boundary(text.len().saturating_sub(chars * 4))..];
-    let paragraph = text.rsplit("\n\n").next().unwrap_or(text);
-    let start = paragraph
+    // Back line by line from the mention's own, while the line reached does
+    // not start a block and the one before it is not blank.
+    let mut from = text.rfind('\n').map_or(0, |i| i + 1);
+    while from > 0 && !starts_block(&text[from..]) {
+        let previous_start = text[..from - 1].rfind('\n').map_or(0, |i| i + 1);
+        let previous = &text[previous_start..from];
+        if previous.trim().is_empty() || is_heading(previous) {
+            break;
+        }
+        from = previous_start;
+    }
+    let block = text[from..].trim_start_matches([' ', '\t']);
+    let start = block
         .char_indices()
         .rev()
         .nth(chars.saturating_sub(1))
         .map(|(i, _)| i)
         .unwrap_or(0);
-    fold_space(&paragraph[start..])
+    fold_space(&block[start..])
 }
 
-fn context_after(text: &str, chars: usize) -> String {
+/// The start of `text`, at most `chars` characters, within the paragraph
+/// and the list item or heading, white space folded. `in_heading`: the
+/// mention's line is a heading, which does not run on.
+fn context_after(text: &str, chars: usize, in_heading: bool) -> String {
     let text = &text[..text.floor_char_boundary(chars * 4)];
-    let paragraph = text.split("\n\n").next().unwrap_or(text);
-    let end = paragraph
+    // On line by line from the mention's own, until a blank line or one
+    // that starts a block.
+    let mut end = text.find('\n').unwrap_or(text.len());
+    while end < text.len() && !in_heading {
+        let next = &text[end + 1..];
+        let line = next.split('\n').next().unwrap_or(next);
+        if line.trim().is_empty() || starts_block(next) {
+            break;
+        }
+        end += 1 + line.len();
+    }
+    let block = &text[..end];
+    let end = block
         .char_indices()
         .nth(chars)
         .map(|(i, _)| i)
-        .unwrap_or(paragraph.len());
-    fold_space(&paragraph[..end])
+        .unwrap_or(block.len());
+    fold_space(&block[..end])
+}
+
+/// Whether a line is a Markdown heading, which never wraps onto the next.
+fn is_heading(line: &str) -> bool {
+    line.trim_start_matches([' ', '\t']).starts_with('#')
+}
+
+/// Whether a line starts a block of its own, which a mention's context
+/// does not run into: a list item (`- `, `* `, `+ `, `• `, `1. `, `2) `)
+/// or a Markdown heading. Other lines are the same sentence wrapped.
+fn starts_block(line: &str) -> bool {
+    let line = line.trim_start_matches([' ', '\t']);
+    if ["- ", "* ", "+ ", "• ", "#"]
+        .iter()
+        .any(|m| line.starts_with(m))
+    {
+        return true;
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && matches!(
+            line.as_bytes().get(digits..digits + 2),
+            Some([b'.' | b')', b' ' | b'\t'])
+        )
 }
 
 /// The 1-based line of byte `offset` in `text`, counting line breaks as
@@ -668,6 +722,50 @@ mod tests {
         ] {
             assert_eq!(super::line_breaks(text), want, "{text:?}");
         }
+    }
+
+    /// A mention's context runs over wrapped lines of its sentence, not
+    /// into the next list item, heading or paragraph. (text with the
+    /// mention as `[M]`, context before, context after)
+    #[test]
+    fn context_stays_in_its_block() {
+        let cases = [
+            (
+                "a wrapped\nline with [M] in\nit goes on",
+                "a wrapped line with ",
+                " in it goes on",
+            ),
+            (
+                "- first item\n- second [M] item\n- third",
+                "- second ",
+                " item",
+            ),
+            ("1. one\n2. [M] two\n3) three", "2. ", " two"),
+            (
+                "# Heading\nbody with [M]\n\nnext paragraph",
+                "body with ",
+                "",
+            ),
+            ("## On [M]\nbody text", "## On ", ""),
+            (
+                "Signed by:\n  * [M], Vilnius\n  * Another",
+                "* ",
+                ", Vilnius",
+            ),
+            ("no break [M] at all", "no break ", " at all"),
+        ];
+        for (text, before, after) in cases {
+            let at = text.find("[M]").unwrap();
+            assert_eq!(super::context_before(&text[..at], 60), before, "{text:?}");
+            let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..];
+            let in_heading = super::is_heading(line);
+            assert_eq!(
+                super::context_after(&text[at + 3..], 60, in_heading),
+                after,
+                "{text:?}"
+            );
+        }
+        assert!(super::starts_block("12) x") && !super::starts_block("1950 was"));
     }
 }
 
