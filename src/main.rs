@@ -433,16 +433,22 @@ fn entities(store: &Store, args: &EntitiesArgs, out: &mut dyn Write) -> Result<(
 fn named_entities(store: &Store, name: &str) -> Result<Vec<dossier::store::NamedEntity>> {
     let named = store.entities_named(name)?;
     if named.is_empty() {
-        let similar = store.similar_names(name, 5)?;
-        if similar.is_empty() {
-            bail!("no entity is named `{name}`");
-        }
-        bail!(
-            "no entity is named `{name}`; did you mean: {}?",
-            similar.join(", ")
-        );
+        bail!(unknown_name(store, name, "no entity")?);
     }
     Ok(named)
+}
+
+/// "`what` is named `name`", with the close names as suggestions.
+fn unknown_name(store: &Store, name: &str, what: &str) -> Result<String> {
+    let similar = store.similar_names(name, 5)?;
+    Ok(if similar.is_empty() {
+        format!("{what} is named `{name}`")
+    } else {
+        format!(
+            "{what} is named `{name}`; did you mean: {}?",
+            similar.join(", ")
+        )
+    })
 }
 
 /// `dossier export FORMAT`.
@@ -738,9 +744,20 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
     };
     let known = store.relation_kinds()?;
     for kind in &kinds {
-        if !known.contains(kind) {
+        if let Some(inverse) = kind.strip_prefix('^') {
             bail!(
-                "no relation of kind `{kind}` is stored; the kinds are: {}",
+                "`why` reads SUBJECT RELATION OBJECT, with no `^`: swap the two names (`dossier why OBJECT {inverse} SUBJECT`), or ask `dossier query '?who {inverse} NAME' --evidence`"
+            );
+        }
+        if !known.contains(kind) {
+            let closest = known
+                .iter()
+                .min_by_key(|k| strsim::damerau_levenshtein(k, kind))
+                .filter(|k| strsim::damerau_levenshtein(k, kind) <= 2)
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            bail!(
+                "no relation of kind `{kind}` is stored{closest}; the kinds are: {}",
                 known.join(", ")
             );
         }
@@ -756,7 +773,7 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
             _ => {
                 let documents = store.documents_matching(&args.object)?;
                 if documents.is_empty() {
-                    named_entities(&store, &args.object)?;
+                    bail!(unknown_name(&store, &args.object, "no entity or document")?);
                 }
                 documents
                     .iter()
@@ -772,8 +789,18 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
         }
     }
     if evidence.is_empty() {
+        // A name several entities share was asked about all of them.
+        let which = if subjects.len() > 1 {
+            let list: Vec<String> = subjects
+                .iter()
+                .map(|n| format!("{} `{}`", n.kind, n.name))
+                .collect();
+            format!(" (it names {})", list.join(" and "))
+        } else {
+            String::new()
+        };
         bail!(
-            "no evidence that `{}` {} `{}`",
+            "no evidence that `{}`{which} {} `{}`",
             args.subject,
             args.relation,
             args.object

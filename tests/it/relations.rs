@@ -278,6 +278,30 @@ fn why_explains_what_it_cannot_find() {
         "{}",
         run.stderr
     );
+    // (arguments, what the error says): a misspelt kind, an inverse kind,
+    // an object that is neither entity nor document, a shared name.
+    let cases = [
+        (
+            ["Seimas", "condemed", "Russia"],
+            "error: no relation of kind `condemed` is stored (did you mean `condemned`?); the kinds are: ",
+        ),
+        (
+            ["Ukraine", "^recognised", "*"],
+            "error: `why` reads SUBJECT RELATION OBJECT, with no `^`: swap the two names",
+        ),
+        (
+            ["Alla Dudayeva", "signed", "nosuchdoc"],
+            "error: no entity or document is named `nosuchdoc`",
+        ),
+        (
+            ["Congo", "*", "*"],
+            "error: no evidence that `Congo` (it names state `Democratic Republic of the Congo` and state `Republic of the Congo`) * `*`",
+        ),
+    ];
+    for (args, error) in cases {
+        let run = s.run(&["why", args[0], args[1], args[2]]).expect_code(2);
+        assert!(run.stderr.starts_with(error), "{args:?}: {}", run.stderr);
+    }
 }
 
 #[test]
