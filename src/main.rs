@@ -480,6 +480,9 @@ fn export_command(
         min_weight: args.min_weight,
         document: args.document.clone(),
     };
+    if args.format == ExportFormat::Csv && args.output.is_none() {
+        bail!("`export csv` writes nodes.csv and edges.csv into a folder: give it with -o DIR");
+    }
     let filtered = !filters.selects_all();
     let snapshot = store.snapshot()?;
     if args.format == ExportFormat::Json && !filtered {
@@ -520,9 +523,7 @@ fn export_command(
         })?,
         ExportFormat::Csv => {
             let Some(dir) = &args.output else {
-                bail!(
-                    "`export csv` writes nodes.csv and edges.csv into a folder: give it with -o DIR"
-                );
+                unreachable!("checked before the export began");
             };
             dossier::export::csv::write(&view, dir)
                 .with_context(|| format!("cannot write the CSV files into {}", dir.display()))?;
