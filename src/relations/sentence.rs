@@ -169,7 +169,7 @@ fn starts_sentence(c: char) -> bool {
 
 /// Where the text after a list bullet at `at` starts, if one is there:
 /// `•`, `▪`, `·`, or `-`, `*`, `–`, `—`, `1.`, `1)`, `a)` before white space.
-fn bullet_end(text: &str, at: usize, end: usize) -> Option<usize> {
+pub(crate) fn bullet_end(text: &str, at: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let c = char_at(text, at);
     let after = match c {

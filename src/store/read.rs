@@ -608,22 +608,16 @@ fn is_heading(line: &str) -> bool {
 }
 
 /// Whether a line starts a block of its own, which a mention's context
-/// does not run into: a list item (`- `, `* `, `+ `, `• `, `1. `, `2) `)
-/// or a Markdown heading. Other lines are the same sentence wrapped.
+/// does not run into: a list item (by the bullets the sentence splitter
+/// knows, `relations::sentence::bullet_end`, and Markdown's `+`) or a
+/// Markdown heading. Other lines are the same sentence wrapped.
 fn starts_block(line: &str) -> bool {
     let line = line.trim_start_matches([' ', '\t']);
-    if ["- ", "* ", "+ ", "• ", "#"]
-        .iter()
-        .any(|m| line.starts_with(m))
-    {
-        return true;
-    }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0
-        && matches!(
-            line.as_bytes().get(digits..digits + 2),
-            Some([b'.' | b')', b' ' | b'\t'])
-        )
+    let line = line.split('\n').next().unwrap_or(line);
+    !line.is_empty()
+        && (is_heading(line)
+            || line.starts_with("+ ")
+            || crate::relations::sentence::bullet_end(line, 0, line.len()).is_some())
 }
 
 /// The 1-based line of byte `offset` in `text`, counting line breaks as
