@@ -751,12 +751,10 @@ fn why_command(cli: &Cli, args: &dossier::cli::WhyArgs, out: &mut dyn Write) -> 
             );
         }
         if !known.contains(kind) {
-            let closest = known
-                .iter()
-                .min_by_key(|k| strsim::damerau_levenshtein(k, kind))
-                .filter(|k| strsim::damerau_levenshtein(k, kind) <= 2)
-                .map(|k| format!(" (did you mean `{k}`?)"))
-                .unwrap_or_default();
+            let closest =
+                dossier::query::plan::closest_kind(kind, known.iter().map(String::as_str))
+                    .map(|k| format!(" (did you mean `{k}`?)"))
+                    .unwrap_or_default();
             bail!(
                 "no relation of kind `{kind}` is stored{closest}; the kinds are: {}",
                 known.join(", ")

@@ -227,6 +227,17 @@ fn nothing(columns: &[&str], name: &ast::Name, so: &str) -> Plan {
     }
 }
 
+/// The relation kind of `known` that `kind` is most likely a misspelling
+/// of, if one is close enough (for the query language and `dossier why`).
+pub fn closest_kind<'a>(kind: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(k, kind), k))
+        .filter(|(distance, k)| *distance <= 3.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
 struct Planner<'a> {
     graph: &'a Graph,
     store: &'a Store,
@@ -339,15 +350,10 @@ impl Planner<'_> {
         known.extend(crate::eval::SCHEMA_KINDS);
         known.sort_unstable();
         known.dedup();
-        let closest = known
-            .iter()
-            .map(|k| (strsim::damerau_levenshtein(k, kind), *k))
-            .filter(|(distance, k)| *distance <= 3.max(k.len() / 3))
-            .min();
         let error = QueryError::new(format!("unknown relation `{kind}`"), span.clone())
             .expecting(known.iter().map(|k| format!("`{k}`")));
-        Err(match closest {
-            Some((_, k)) => error.suggesting(format!("`{k}`")),
+        Err(match closest_kind(kind, known.iter().copied()) {
+            Some(k) => error.suggesting(format!("`{k}`")),
             None => error,
         })
     }
