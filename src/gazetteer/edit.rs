@@ -287,10 +287,7 @@ pub fn notes_against(
     aliases: &[String],
 ) -> Vec<String> {
     let name_key = key(name.trim(), Case::Fold);
-    let given: Vec<(&str, String)> = std::iter::once(name.trim())
-        .chain(aliases.iter().map(|a| a.trim()))
-        .map(|n| (n, key(n, Case::Fold)))
-        .collect();
+    let given = folded_names(name.trim(), aliases.iter().map(|a| a.trim()));
     let mut notes = Vec::new();
     for entry in loaded.entries() {
         let place = format!(
@@ -305,15 +302,47 @@ pub fn notes_against(
             ));
             continue;
         }
-        for other in std::iter::once(&entry.name).chain(&entry.aliases) {
-            let other_key = key(other, Case::Fold);
-            for (given_name, given_key) in &given {
-                if *given_key == other_key {
-                    notes.push(format!(
-                        "`{given_name}` also names {} `{}` ({place}): its mentions will be ambiguous unless a document settles them",
-                        entry.kind, entry.name
-                    ));
-                }
+        notes.extend(shared_name_notes(
+            &given,
+            entry.kind,
+            &entry.name,
+            &entry.aliases,
+            &format!(" ({place})"),
+        ));
+    }
+    notes
+}
+
+/// Each of a new entity's names (`name`, then `aliases`) with its folded
+/// form, to compare with other entities' names.
+fn folded_names<'a>(
+    name: &'a str,
+    aliases: impl IntoIterator<Item = &'a str>,
+) -> Vec<(&'a str, String)> {
+    std::iter::once(name)
+        .chain(aliases)
+        .map(|n| (n, key(n, Case::Fold)))
+        .collect()
+}
+
+/// A note for each of `given` ([`folded_names`]) that is also a name of
+/// another entity (`kind` `canonical` with `aliases`), found at `place`
+/// (empty in the same folder, else ` (file:line)`).
+fn shared_name_notes(
+    given: &[(&str, String)],
+    kind: EntityType,
+    canonical: &str,
+    aliases: &[String],
+    place: &str,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for other in std::iter::once(canonical).chain(aliases.iter().map(String::as_str)) {
+        let other_key = key(other, Case::Fold);
+        for (given_name, given_key) in given {
+            if *given_key == other_key {
+                notes.push(format!(
+                    "`{given_name}` also names {kind} `{canonical}`{place}: its mentions will be ambiguous unless a document settles them"
+                ));
             }
         }
     }
@@ -358,10 +387,7 @@ pub fn add_entry(
     }
     // Names the new entity shares with any entity of any type in `dir`.
     let mut notes = Vec::new();
-    let given: Vec<(&str, String)> = std::iter::once(name)
-        .chain(clean_aliases.iter().map(String::as_str))
-        .map(|n| (n, key(n, Case::Fold)))
-        .collect();
+    let given = folded_names(name, clean_aliases.iter().map(String::as_str));
     for other_kind in EntityType::ALL {
         let other_file = if other_kind == kind {
             None
@@ -377,16 +403,13 @@ pub fn add_entry(
             else {
                 continue;
             };
-            for other_name in std::iter::once(other).chain(other_aliases) {
-                let other_key = key(other_name, Case::Fold);
-                for (given_name, given_key) in &given {
-                    if *given_key == other_key {
-                        notes.push(format!(
-                            "`{given_name}` also names {other_kind} `{other}`: its mentions will be ambiguous unless a document settles them"
-                        ));
-                    }
-                }
-            }
+            notes.extend(shared_name_notes(
+                &given,
+                other_kind,
+                other,
+                other_aliases,
+                "",
+            ));
         }
     }
     let placed = file.insert_sorted(vec![Line::Entity {
