@@ -195,7 +195,8 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                         ));
                         continue;
                     }
-                    if letter_count(&name_key) < crate::matcher::MIN_LETTERS {
+                    let letters = letter_count(&name_key);
+                    if letters < crate::matcher::MIN_LETTERS {
                         out.push(warning(
                             &path,
                             line_number,
@@ -203,7 +204,9 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                         ));
                         continue;
                     }
-                    if !case_exact && !is_acronym(name) && letter_count(&name_key) == 2 {
+                    // Matched in any case: two letters, or a common word.
+                    let any_case = !case_exact && !is_acronym(name);
+                    if any_case && letters == 2 {
                         out.push(warning(
                             &path,
                             line_number,
@@ -211,7 +214,7 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                                 "`{name}` has two letters and is not in capitals, so it matches that word in any case; add `case=exact` or remove it"
                             ),
                         ));
-                    } else if !case_exact && !is_acronym(name) && common.contains(&name_key) {
+                    } else if any_case && common.contains(&name_key) {
                         out.push(warning(
                             &path,
                             line_number,
