@@ -31,11 +31,13 @@ pub(crate) enum Flag {
     StateWord = 1 << 9,
     DocumentWord = 1 << 10,
     Reference = 1 << 11,
+    SignatureWord = 1 << 12,
+    BlockEnd = 1 << 13,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 11] = [
+pub(crate) const LISTS: [(&str, Flag); 13] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -47,6 +49,8 @@ pub(crate) const LISTS: [(&str, Flag); 11] = [
     ("institutions", Flag::Institution),
     ("state-words", Flag::StateWord),
     ("document-words", Flag::DocumentWord),
+    ("signature-words", Flag::SignatureWord),
+    ("block-ends", Flag::BlockEnd),
 ];
 
 /// What a phrase of the trie stands for.

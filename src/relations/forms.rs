@@ -665,21 +665,7 @@ impl<'a> Context<'a> {
         };
         let (start, limit) = (bounds.start, bounds.end);
         // "deputy head" is a member, not a leader.
-        let mut kind = rule.kind;
-        let mut role_start = ts;
-        for phrase in &rule.demoted_by {
-            let n = phrase.len();
-            if ts >= start + n
-                && layout.tokens[ts - n..ts]
-                    .iter()
-                    .map(|t| t.word)
-                    .eq(phrase.iter().copied())
-            {
-                kind = rule.demoted_kind.unwrap_or(kind);
-                role_start = ts - n;
-                break;
-            }
-        }
+        let (kind, role_start) = self.demoted(index, ts, start);
         // ROLE [words] PREPOSITION [the] OBJECT
         let mut objects = Vec::new();
         let mut prefix_used = false;
@@ -718,7 +704,12 @@ impl<'a> Context<'a> {
                 p -= 2;
             }
             if p > start {
-                if let Some(slot) = self.slot(p - 1)
+                // A name ending the line above is not this role's prefix.
+                let same_line = !layout.text
+                    [layout.tokens[p - 1].end as usize..layout.tokens[p].start as usize]
+                    .contains('\n');
+                if same_line
+                    && let Some(slot) = self.slot(p - 1)
                     && slot.tokens.end == p
                     && let Some(entity) = layout.pick(slot, object_types)
                 {
@@ -768,6 +759,31 @@ impl<'a> Context<'a> {
         for object in objects {
             self.push(index, kind, person.clone(), Some(object), ts);
         }
+    }
+
+    /// The kind a role trigger at `ts` gives, and where the role starts:
+    /// "deputy head" is a member, not a leader.
+    fn demoted(&self, index: u16, ts: usize, start: usize) -> (u16, usize) {
+        let rule = &self.compiled().rules[index as usize];
+        let tokens = &self.layout.tokens;
+        for phrase in &rule.demoted_by {
+            let n = phrase.len();
+            if ts >= start + n
+                && tokens[ts - n..ts]
+                    .iter()
+                    .map(|t| t.word)
+                    .eq(phrase.iter().copied())
+            {
+                return (rule.demoted_kind.unwrap_or(rule.kind), ts - n);
+            }
+        }
+        (rule.kind, ts)
+    }
+
+    /// The kind a role trigger at `ts` gives, demotions ("vice president")
+    /// read from `start` on.
+    pub fn role_kind(&self, index: u16, ts: usize, start: usize) -> u16 {
+        self.demoted(index, ts, start).0
     }
 
     fn person_at(&self, t: usize) -> Option<Named> {

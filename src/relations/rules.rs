@@ -61,10 +61,13 @@ pub enum Form {
     SignatoryTail,
     /// Names in parentheses in a signatory's description.
     SignatoryParenthesis,
+    /// Organisations a signatory's description names without a role
+    /// ("Jane Doe, Helsinki Committee"): the signatory belongs to them.
+    SignatoryOrganisation,
 }
 
 impl Form {
-    const NAMES: [(&'static str, Form); 9] = [
+    const NAMES: [(&'static str, Form); 10] = [
         ("verb", Form::Verb),
         ("noun", Form::Noun),
         ("agent", Form::Agent),
@@ -74,13 +77,17 @@ impl Form {
         ("signatories", Form::Signatories),
         ("signatory-tail", Form::SignatoryTail),
         ("signatory-parenthesis", Form::SignatoryParenthesis),
+        ("signatory-organisation", Form::SignatoryOrganisation),
     ];
 
     /// Whether rules of this form need trigger words.
     pub fn needs_triggers(self) -> bool {
         !matches!(
             self,
-            Form::PersonOf | Form::SignatoryTail | Form::SignatoryParenthesis
+            Form::PersonOf
+                | Form::SignatoryTail
+                | Form::SignatoryParenthesis
+                | Form::SignatoryOrganisation
         )
     }
 }
@@ -166,6 +173,10 @@ pub struct Rule {
     /// `verb`: when the object's act has an agent ("condemned the
     /// disappearance of A by B"), the agent is the object.
     pub agent_is_object: bool,
+    /// `signatories`: the organisations named in each signatory's entry
+    /// sign too ("On behalf of:" a block of people and the bodies they
+    /// head).
+    pub entries_sign: bool,
     /// `verb`: words after which a name is not the object ("the attack
     /// on Ukraine": the victim).
     pub not_after: Vec<String>,
@@ -352,6 +363,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
         demonyms: false,
         prefix: false,
         agent_is_object: false,
+        entries_sign: false,
         not_after: Vec::new(),
         preposition: Vec::new(),
         demoted_by: Vec::new(),
@@ -416,6 +428,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
             "demonyms" => rule.demonyms = yes_no(value)?,
             "prefix" => rule.prefix = yes_no(value)?,
             "agent-is-object" => rule.agent_is_object = yes_no(value)?,
+            "entries-sign" => rule.entries_sign = yes_no(value)?,
             "not-after" => rule.not_after = split_list(value),
             "preposition" => rule.preposition = split_list(value),
             "demoted-by" => rule.demoted_by = split_list(value),

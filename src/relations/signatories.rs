@@ -8,7 +8,7 @@
 
 use super::compiled::{Compiled, Flag, NONE};
 use super::forms::{Context, Named};
-use super::rules::Form;
+use super::rules::{Form, Types};
 use crate::normalize::{self, Case};
 use std::ops::Range;
 
@@ -115,6 +115,44 @@ fn trigger_at(ctx: &Context<'_>, t: usize, form: Form) -> Option<(u16, (usize, u
         .map(|trigger| (trigger.rule, trigger.tokens))
 }
 
+/// What opens a block of entries.
+#[derive(Clone, Copy)]
+enum Header {
+    /// A signing header ("Signed by:", "Sincerely,", "The signatures
+    /// follow:"): the entries sign, by this rule.
+    Signing(u16),
+    /// Any other short line ending in a colon ("Speakers:"): the entries'
+    /// descriptions are read, but nobody signs.
+    List,
+}
+
+/// A header line this short may carry its signing word anywhere ("The
+/// signatures appear below:"); a longer one is a sentence.
+const SHORT_HEADER: u32 = 100;
+
+/// How a short line opens a block, if it does: a signatories trigger at its
+/// start, a signing word anywhere on a short line ending in a colon or a
+/// comma, or a colon at its end.
+fn header(ctx: &Context<'_>, line: &Line, first: usize) -> Option<Header> {
+    if let Some((rule, _)) = trigger_at(ctx, first, Form::Signatories) {
+        return Some(Header::Signing(rule));
+    }
+    let last = ctx.layout.tokens[line.tokens.end - 1].punct;
+    if !matches!(last, b':' | b',') {
+        return None;
+    }
+    let compiled = ctx.layout.rules;
+    if line.bytes.end - line.bytes.start <= SHORT_HEADER
+        && let Some(trigger) = ctx.layout.triggers.iter().find(|t| {
+            line.tokens.contains(&t.tokens.0)
+                && compiled.rules[t.rule as usize].rule.form == Form::Signatories
+        })
+    {
+        return Some(Header::Signing(trigger.rule));
+    }
+    (last == b':' && !ctx.layout.is(first, Flag::BlockEnd)).then_some(Header::List)
+}
+
 /// Reads heading lines and signatory blocks; returns the token ranges of
 /// the signatories' descriptions, which running-text rules leave alone.
 pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
@@ -143,15 +181,26 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
                 ctx.author = signers.into_iter().next();
             }
         }
-        if blocks && let Some((rule, (_, te))) = trigger_at(ctx, first, Form::Signatories) {
+        if !blocks || first >= line.tokens.end {
+            i += 1;
+            continue;
+        }
+        let Some(opened) = header(ctx, line, first) else {
+            i += 1;
+            continue;
+        };
+        if let Header::Signing(rule) = opened
+            && let Some((_, (_, te))) = trigger_at(ctx, first, Form::Signatories)
+        {
             let signers = sign_names(ctx, rule, te, line);
             if ctx.author.is_none() {
                 ctx.author = signers.into_iter().next();
             }
-            i = block(ctx, rule, &lines, i + 1, &mut descriptions);
-            continue;
         }
-        i += 1;
+        match block(ctx, opened, &lines, i + 1, &mut descriptions) {
+            Some(next) => i = next,
+            None => i += 1,
+        }
     }
     if ctx.author.is_none() {
         ctx.author = letterhead(ctx, &lines);
@@ -215,27 +264,53 @@ fn sign_names(ctx: &mut Context<'_>, rule: u16, te: usize, line: &Line) -> Vec<N
     names
 }
 
+/// A letterhead-like organisation of a block that the people below it
+/// speak for ("For the Government of X." above "(Signed) Name, Minister").
+#[derive(Clone)]
+struct Above {
+    org: Named,
+    /// The line of the organisation's entry.
+    line: usize,
+}
+
 /// One signatory of a block.
 struct Entry {
     name: Option<Named>,
     person: bool,
     bytes: Range<u32>,
     description: Range<usize>,
+    /// A title on the line(s) before the name ("President of X" above
+    /// "Name").
+    title: Option<Range<usize>>,
+    /// The organisation the entry speaks for, from the entry above.
+    above: Option<Named>,
     continuations: usize,
+    /// The last line the entry takes.
+    line: usize,
 }
 
-/// Reads the block starting at line `from`; returns the line after it.
+/// How many entries without a description in a row a list header needs
+/// before its block counts: "Speakers:" then at least two people.
+const LIST_ENTRIES: usize = 2;
+
+/// Reads the block starting at line `from`; returns the line after it, or
+/// `None` when a list header's lines are not a list of people.
 fn block(
     ctx: &mut Context<'_>,
-    rule: u16,
+    header: Header,
     lines: &[Line],
     from: usize,
     descriptions: &mut Vec<Range<usize>>,
-) -> usize {
+) -> Option<usize> {
     let compiled: &Compiled = ctx.layout.rules;
-    let subject_types = compiled.rules[rule as usize].rule.subject;
+    let subject_types = match header {
+        Header::Signing(rule) => compiled.rules[rule as usize].rule.subject,
+        Header::List => Types::PERSON,
+    };
     let mut entries: Vec<Entry> = Vec::new();
     let mut blanks = 0;
+    let mut title: Option<(Range<usize>, u32, usize)> = None;
+    let mut above: Option<Above> = None;
     let mut i = from;
     while i < lines.len() {
         let line = &lines[i];
@@ -249,39 +324,54 @@ fn block(
         }
         let first = content_start(ctx, line);
         correct_typos(ctx, line.tokens.clone());
-        if trigger_at(ctx, first, Form::Signatories).is_some() {
+        if first >= line.tokens.end {
+            // A line of punctuation ("* * *", "___"): a signature rule.
+            i += 1;
+            continue;
+        }
+        if trigger_at(ctx, first, Form::Signatories).is_some()
+            || ctx.layout.is(first, Flag::BlockEnd)
+        {
             break;
         }
-        let slot = ctx.layout.slot_at[first];
-        let named = (slot != NONE)
-            .then(|| &ctx.layout.slots[slot as usize])
-            .filter(|s| s.tokens.start == first)
-            // "Anna Politkovskaya Foundation": a longer name the gazetteers
-            // do not know, not the person.
-            .filter(|s| {
-                ctx.layout
-                    .tokens
-                    .get(s.tokens.end)
-                    .is_none_or(|t| !(t.punct == 0 && t.upper) || s.tokens.end >= line.tokens.end)
-            })
-            .and_then(|s| {
-                let entity = ctx.layout.pick(s, subject_types)?;
-                Some((s.tokens.end, s.bytes.clone(), entity))
-            });
-        if let Some((end, bytes, entity)) = named {
-            let person = compiled.entity_type(entity) == crate::model::EntityType::Person;
-            entries.push(Entry {
-                name: Some(Named {
-                    entity,
-                    span: bytes,
-                    certainty: 1.0,
-                }),
-                person,
-                bytes: line.bytes.clone(),
-                description: end..line.tokens.end,
-                continuations: 0,
-            });
-        } else if looks_like_a_name(ctx, first, line.tokens.end) {
+        let named = line_entries(ctx, first, line.tokens.end, subject_types);
+        if !named.is_empty() {
+            let pending = title.take().filter(|(_, _, at)| i - at <= 2);
+            let speaks_for = above
+                .as_ref()
+                .filter(|a| i - a.line <= 2)
+                .map(|a| a.org.clone());
+            let mut new_above = None;
+            for (k, (name, person, description)) in named.into_iter().enumerate() {
+                let mut bytes = line.bytes.clone();
+                let mut entry_title = None;
+                if k == 0
+                    && let Some((range, start, _)) = &pending
+                {
+                    bytes.start = *start;
+                    entry_title = Some(range.clone());
+                }
+                if !person && k == 0 && description.is_empty() {
+                    new_above = Some(Above {
+                        org: name.clone(),
+                        line: i,
+                    });
+                }
+                entries.push(Entry {
+                    name: Some(name),
+                    person,
+                    bytes,
+                    description,
+                    title: entry_title,
+                    above: speaks_for.clone().filter(|_| person),
+                    continuations: 0,
+                    line: i,
+                });
+            }
+            above = new_above;
+        } else if looks_like_a_name(ctx, first, line.tokens.end)
+            && !starts_with_role(ctx, first, line.tokens.end)
+        {
             // A signatory the gazetteers do not know: it ends the one
             // above, and gives nothing.
             entries.push(Entry {
@@ -289,33 +379,305 @@ fn block(
                 person: false,
                 bytes: line.bytes.clone(),
                 description: line.tokens.end..line.tokens.end,
+                title: None,
+                above: None,
                 continuations: 0,
+                line: i,
             });
+            title = None;
+            above = None;
         } else if let Some(last) = entries.last_mut()
-            && blanks <= 1
             && last.continuations < CONTINUATIONS
-            && ends_mid_phrase(ctx, last.description.end)
+            && ((blanks <= 1
+                && !last.description.is_empty()
+                && ends_mid_phrase(ctx, last.description.end))
+                || (blanks == 0
+                    && last.line + 1 == i
+                    && (last.description.is_empty()
+                        || starts_with_role(ctx, first, line.tokens.end))))
             && !is_dateline(ctx, line)
         {
+            // The description goes on, or starts, on this line ("Name" then
+            // "President, Association of X").
             last.continuations += 1;
             last.bytes.end = line.bytes.end;
-            last.description.end = line.tokens.end;
+            if last.description.is_empty() {
+                last.description = first..line.tokens.end;
+            } else {
+                last.description.end = line.tokens.end;
+            }
+            last.line = i;
+        } else if is_label(ctx, line, first) {
+            // "Georgia:", "Column 2", "Members of the board": a label over
+            // the entries that follow.
+            title = None;
+            above = None;
+        } else if blanks <= 1 && starts_with_role(ctx, first, line.tokens.end) {
+            // A title above the name it belongs to.
+            title = Some((first..line.tokens.end, line.bytes.start, i));
         } else {
             break;
         }
         blanks = 0;
         i += 1;
     }
-    let kind = compiled.rules[rule as usize].kind;
+    let named = entries.iter().filter(|e| e.name.is_some()).count();
+    if matches!(header, Header::List) && named < LIST_ENTRIES {
+        return None;
+    }
     for entry in entries {
         let Some(name) = entry.name else { continue };
-        ctx.push_at(rule, kind, name.clone(), None, entry.bytes.clone());
+        if let Header::Signing(rule) = header {
+            let kind = compiled.rules[rule as usize].kind;
+            ctx.push_at(rule, kind, name.clone(), None, entry.bytes.clone());
+            if compiled.rules[rule as usize].rule.entries_sign {
+                for org in names_in(ctx, entry.description.clone(), Types::ORGANISATION) {
+                    ctx.push_at(rule, kind, org, None, entry.bytes.clone());
+                }
+            }
+        }
         if entry.person {
-            describe(ctx, &name, entry.description.clone(), entry.bytes.clone());
-            descriptions.push(entry.description);
+            for range in entry
+                .title
+                .iter()
+                .chain(std::iter::once(&entry.description))
+            {
+                describe(
+                    ctx,
+                    &name,
+                    range.clone(),
+                    entry.bytes.clone(),
+                    entry.above.as_ref(),
+                );
+                descriptions.push(range.clone());
+            }
         }
     }
-    i
+    Some(i)
+}
+
+/// The signatories a line names, each with its description: one entry, or
+/// several separated by semicolons ("The X Committee; the Y Union"), or
+/// names alone separated by commas ("Label – A, B and C").
+fn line_entries(
+    ctx: &Context<'_>,
+    first: usize,
+    end: usize,
+    types: Types,
+) -> Vec<(Named, bool, Range<usize>)> {
+    let layout = &ctx.layout;
+    let compiled = layout.rules;
+    let mut found = Vec::new();
+    let mut item = first;
+    while item < end {
+        let mut item_end = item;
+        while item_end < end && layout.tokens[item_end].punct != b';' {
+            item_end += 1;
+        }
+        // "Label – A, B": the names after a short label and a dash or colon.
+        let labelled = || {
+            let stop = (item..item_end.min(item + 6)).find(|&t| {
+                let tok = layout.tokens[t];
+                tok.punct == b':'
+                    || (tok.punct == b'-' && t > item && layout.tokens[t - 1].end < tok.start)
+            })?;
+            entry_name(ctx, stop + 1, item_end, types)
+        };
+        let Some((tokens, entity)) = entry_name(ctx, item, item_end, types).or_else(labelled)
+        else {
+            if found.is_empty() {
+                return found;
+            }
+            item = item_end + 1;
+            continue;
+        };
+        let person = compiled.entity_type(entity) == crate::model::EntityType::Person;
+        let mut names = vec![(tokens.clone(), entity)];
+        let mut t = tokens.end;
+        // "Label – A, B and C": further names alone, each ending at a comma,
+        // a coordinator or the item's end.
+        if person {
+            loop {
+                let mut u = t;
+                while u < item_end
+                    && (layout.tokens[u].punct == b',' || layout.is(u, Flag::Coordinator))
+                    && layout.slot_at[u] == NONE
+                {
+                    u += 1;
+                }
+                if u == t || u >= item_end {
+                    break;
+                }
+                let slot = layout.slot_at[u];
+                if slot == NONE {
+                    break;
+                }
+                let slot = &layout.slots[slot as usize];
+                let Some(other) = layout.pick(slot, Types::PERSON) else {
+                    break;
+                };
+                let after = slot.tokens.end;
+                let alone = after >= item_end
+                    || matches!(layout.tokens[after].punct, b',' | b'.')
+                    || layout.is(after, Flag::Coordinator);
+                if slot.tokens.start != u || !alone {
+                    break;
+                }
+                names.push((slot.tokens.clone(), other));
+                t = after;
+            }
+        }
+        let description = t..item_end;
+        let several = names.len() > 1;
+        for (tokens, entity) in names {
+            let named = Named {
+                entity,
+                span: layout.tokens[tokens.start].start..layout.tokens[tokens.end - 1].end,
+                certainty: 1.0,
+            };
+            let own = if several {
+                description.end..description.end
+            } else {
+                description.clone()
+            };
+            found.push((named, person, own));
+        }
+        item = item_end + 1;
+    }
+    found
+}
+
+/// Title words that may stand before a signatory's name on its line
+/// ("People's Commissar X", "Dutch Prime Minister X").
+const TITLE_WORDS: usize = 4;
+
+/// The name a signatory entry starts with: after bullets and numbers,
+/// signature words ("(Signed)", "For", "Mr."), determiners and up to
+/// [`TITLE_WORDS`] capitalised title words, a person of `types`; or an
+/// organisation of `types` standing first ("For the X Committee.").
+fn entry_name(
+    ctx: &Context<'_>,
+    from: usize,
+    end: usize,
+    types: Types,
+) -> Option<(Range<usize>, u32)> {
+    let layout = &ctx.layout;
+    let persons = types.has(crate::model::EntityType::Person);
+    let organisations = types.has(crate::model::EntityType::Organisation);
+    let mut org = None;
+    let mut titles = 0;
+    let mut t = from;
+    while t < end {
+        let slot = layout.slot_at[t];
+        if slot != NONE {
+            let slot = &layout.slots[slot as usize];
+            if slot.tokens.start < from {
+                return None;
+            }
+            if persons && let Some(person) = layout.pick(slot, Types::PERSON) {
+                // "Anna Politkovskaya Foundation": a longer name the
+                // gazetteers do not know, not the person.
+                let next = layout.tokens.get(slot.tokens.end);
+                if next.is_some_and(|n| {
+                    n.punct == 0 && n.upper && !layout.is(slot.tokens.end, Flag::SignatureWord)
+                }) && slot.tokens.end < end
+                    && titles == 0
+                    && !is_title_word(ctx, slot.tokens.end)
+                {
+                    return None;
+                }
+                return Some((slot.tokens.clone(), person));
+            }
+            if organisations
+                && titles == 0
+                && org.is_none()
+                && let Some(found) = layout.pick(slot, Types::ORGANISATION)
+            {
+                org = Some((slot.tokens.clone(), found));
+            } else {
+                titles += 1;
+            }
+            if titles > TITLE_WORDS {
+                break;
+            }
+            t = slot.tokens.end;
+            continue;
+        }
+        let tok = layout.tokens[t];
+        if tok.punct != 0 {
+            match tok.punct {
+                b',' | b';' | b':' => break,
+                b'-' if t > from && layout.tokens[t - 1].end < tok.start => break,
+                _ => {
+                    t += 1;
+                    continue;
+                }
+            }
+        }
+        let joined = t > from
+            && layout.tokens[t - 1].punct == b'\''
+            && layout.tokens[t - 1].end == tok.start;
+        if layout.is(t, Flag::SignatureWord) || layout.is(t, Flag::Determiner) || joined {
+            t += 1;
+            continue;
+        }
+        let digits = layout.text[tok.start as usize..tok.end as usize]
+            .bytes()
+            .all(|b| b.is_ascii_digit());
+        if digits && titles == 0 && org.is_none() {
+            t += 1;
+            continue;
+        }
+        if !tok.upper || org.is_some() {
+            break;
+        }
+        titles += 1;
+        if titles > TITLE_WORDS {
+            break;
+        }
+        t += 1;
+    }
+    org
+}
+
+/// Whether token `t` starts a role title ("President", "Deputy Chair").
+fn is_title_word(ctx: &Context<'_>, t: usize) -> bool {
+    let compiled = ctx.layout.rules;
+    ctx.layout
+        .triggers
+        .iter()
+        .any(|tr| tr.tokens.0 == t && compiled.rules[tr.rule as usize].rule.form == Form::Role)
+}
+
+/// Whether the line from `first` to `end` starts with a role title,
+/// after at most two capitalised words or determiners ("President, X",
+/// "Deputy Chair", "Executive Secretary").
+fn starts_with_role(ctx: &Context<'_>, first: usize, end: usize) -> bool {
+    let layout = &ctx.layout;
+    for t in first..end.min(first + 3) {
+        if is_title_word(ctx, t) {
+            return true;
+        }
+        let tok = layout.tokens[t];
+        if tok.punct == 0 && !tok.upper && !layout.is(t, Flag::Determiner) {
+            return false;
+        }
+    }
+    false
+}
+
+/// A label over entries: a short line ending in a colon ("Georgia:"), or
+/// of at most three words and no full stop ("Column 2").
+fn is_label(ctx: &Context<'_>, line: &Line, first: usize) -> bool {
+    let layout = &ctx.layout;
+    let last = layout.tokens[line.tokens.end - 1].punct;
+    if last == b':' {
+        return true;
+    }
+    let words = (first..line.tokens.end)
+        .filter(|&t| layout.tokens[t].punct == 0)
+        .count();
+    words <= 3 && last != b'.' && layout.tokens[first].upper
 }
 
 /// Whether the line ending before token `end` stops mid-phrase ("former
@@ -379,13 +741,16 @@ fn looks_like_a_name(ctx: &Context<'_>, first: usize, end: usize) -> bool {
     (2..=5).contains(&words)
 }
 
-/// Applies the description rules (roles, the trailing place, names in
-/// parentheses) to one signatory's description.
+/// Applies the description rules to one signatory's description: roles
+/// ("President of X", "Chairman, X", "President X"; a role naming no
+/// organisation is in the one the entry speaks for, `above`), the trailing
+/// place, names in parentheses, and organisations named without a role.
 fn describe(
     ctx: &mut Context<'_>,
     person: &Named,
     description: Range<usize>,
     evidence: Range<u32>,
+    above: Option<&Named>,
 ) {
     let compiled: &Compiled = ctx.layout.rules;
     let triggers: Vec<(u16, (usize, usize))> = ctx
@@ -397,8 +762,34 @@ fn describe(
         .map(|t| (t.rule, t.tokens))
         .collect();
     let before = ctx.hits.len();
-    for (rule, tokens) in triggers {
+    // The organisations a role claims; the others are plain memberships.
+    let mut claimed: Vec<u32> = Vec::new();
+    for (k, &(rule, tokens)) in triggers.iter().enumerate() {
+        let from = ctx.hits.len();
         ctx.role(rule, tokens, Some((person, description.clone())));
+        if ctx.hits.len() == from {
+            // "Chairman, X" or "President X": the organisation right after
+            // the role, before the next role.
+            let next_role = triggers.get(k + 1).map_or(description.end, |t| t.1.0);
+            let r = &compiled.rules[rule as usize];
+            let kind = ctx.role_kind(rule, tokens.0, description.start);
+            if let super::rules::Target::Entity(types) = r.rule.object {
+                let object = name_after_role(ctx, tokens.1, next_role.max(tokens.1), types)
+                    .or_else(|| {
+                        above
+                            .filter(|o| types.has(compiled.entity_type(o.entity)))
+                            .cloned()
+                    });
+                if let Some(object) = object {
+                    ctx.push_at(rule, kind, person.clone(), Some(object), evidence.clone());
+                }
+            }
+        }
+        for hit in &ctx.hits[from..] {
+            if let Some(object) = &hit.object {
+                claimed.push(object.entity);
+            }
+        }
     }
     for (index, rule) in compiled.rules.iter().enumerate() {
         match rule.rule.form {
@@ -415,6 +806,7 @@ fn describe(
             }
             Form::SignatoryParenthesis => {
                 for org in ctx.parenthesised_names(description.clone(), rule.rule.object) {
+                    claimed.push(org.entity);
                     ctx.push_at(
                         index as u16,
                         rule.kind,
@@ -427,8 +819,88 @@ fn describe(
             _ => {}
         }
     }
+    for (index, rule) in compiled.rules.iter().enumerate() {
+        if rule.rule.form != Form::SignatoryOrganisation {
+            continue;
+        }
+        let super::rules::Target::Entity(types) = rule.rule.object else {
+            continue;
+        };
+        for org in names_in(ctx, description.clone(), types) {
+            // "Ambassador to X", "co-founder of X": a role's object or an
+            // ambassador's host, not a membership.
+            let at = ctx
+                .layout
+                .tokens
+                .partition_point(|t| t.start < org.span.start);
+            if !claimed.contains(&org.entity) && !ctx.layout.prepositional(at) {
+                ctx.push_at(
+                    index as u16,
+                    rule.kind,
+                    person.clone(),
+                    Some(org),
+                    evidence.clone(),
+                );
+            }
+        }
+    }
     // A signatory's relations are evidenced by the whole entry.
     for hit in &mut ctx.hits[before..] {
         hit.evidence = evidence.clone();
     }
+}
+
+/// "Chairman, X", "President - X", "President X": the first name of
+/// `types` after a role, with only punctuation and determiners between,
+/// before `end`.
+fn name_after_role(ctx: &Context<'_>, from: usize, end: usize, types: Types) -> Option<Named> {
+    let layout = &ctx.layout;
+    let mut t = from;
+    while t < end {
+        let slot = layout.slot_at[t];
+        if slot != NONE {
+            let slot = &layout.slots[slot as usize];
+            let entity = layout.pick(slot, types)?;
+            return Some(Named {
+                entity,
+                span: slot.bytes.clone(),
+                certainty: 1.0,
+            });
+        }
+        let tok = layout.tokens[t];
+        let skip = (tok.punct != 0 && tok.punct != b';' && tok.punct != b'(')
+            || layout.is(t, Flag::Determiner);
+        if !skip {
+            return None;
+        }
+        t += 1;
+    }
+    None
+}
+
+/// Every name of `types` in the token range.
+fn names_in(ctx: &Context<'_>, range: Range<usize>, types: Types) -> Vec<Named> {
+    let layout = &ctx.layout;
+    let mut names = Vec::new();
+    let mut t = range.start;
+    while t < range.end {
+        let slot = layout.slot_at[t];
+        if slot == NONE {
+            t += 1;
+            continue;
+        }
+        let slot = &layout.slots[slot as usize];
+        if slot.tokens.start >= range.start
+            && slot.tokens.end <= range.end
+            && let Some(entity) = layout.pick(slot, types)
+        {
+            names.push(Named {
+                entity,
+                span: slot.bytes.clone(),
+                certainty: 1.0,
+            });
+        }
+        t = slot.tokens.end.max(t + 1);
+    }
+    names
 }

@@ -435,6 +435,96 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "signature: the name, then its title on the next line",
+        text: "We stand together.\n\nSigned for and on behalf of:\n\nMarta Kovalenko\n\
+               Chair, Free Nations Forum\n\nIvan Petrenko\nPresident Helsinki Group\n\
+               Deputy Chair, Free Nations Forum\n",
+        expected: &[
+            "Free Nations Forum signed @document",
+            "Free Nations Forum signed @document",
+            "Helsinki Group signed @document",
+            "Ivan Petrenko leads Helsinki Group",
+            "Ivan Petrenko member-of Free Nations Forum",
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko leads Free Nations Forum",
+            "Marta Kovalenko signed @document",
+        ],
+    },
+    Case {
+        name: "closing formula, the body, then its officer",
+        text: "Thank you for your attention.\n\nYours faithfully,\n\nFREE NATIONS FORUM\n\
+               Olena Shevchuk\nChairwoman\n",
+        expected: &[
+            "Free Nations Forum signed @document",
+            "Olena Shevchuk leads Free Nations Forum",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "signatures grouped under labels, blank lines between",
+        text: "The signatures are listed below:\n\nPage 1\n\nLithuania:\n\nMarta Kovalenko\n\n\
+               Ivan Petrenko\n\nUkraine:\n\nOlena Shevchuk\n",
+        expected: &[
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko signed @document",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "signatories separated by semicolons",
+        text: "The meeting closed.\n\nSigned,\n\nthe Helsinki Group; the Free Nations Forum; \
+               a delegate of the Seimas.\n",
+        expected: &[
+            "Free Nations Forum signed @document",
+            "Helsinki Group signed @document",
+        ],
+    },
+    Case {
+        name: "a title above the name, a title before the name",
+        text: "Let it be done.\n\nIn the name of the Forum,\n\nChair of the Helsinki Group\n\n\
+               Olena Shevchuk\n\nSecretary Ivan Petrenko\n",
+        expected: &[
+            "Ivan Petrenko signed @document",
+            "Olena Shevchuk leads Helsinki Group",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "a list of people under a colon: roles, but nobody signs",
+        text: "The committee heard from:\n\nMarta Kovalenko, Helsinki Group\n\n\
+               Ivan Petrenko, President of the Free Nations Forum\n",
+        expected: &[
+            "Ivan Petrenko leads Free Nations Forum",
+            "Marta Kovalenko member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "one person under a colon is not a list",
+        text: "The speaker was:\n\nMarta Kovalenko, Helsinki Group\n",
+        expected: &[],
+    },
+    Case {
+        name: "copies are not signatures",
+        text: "Sincerely,\nMarta Kovalenko\n\ncc: Ivan Petrenko, Helsinki Group\n\
+               c.c. Olena Shevchuk\n",
+        expected: &["Marta Kovalenko signed @document"],
+    },
+    Case {
+        name: "a label, then names alone separated by commas",
+        text: "Signatories:\nHistorians – Marta Kovalenko, Ivan Petrenko and Olena Shevchuk\n",
+        expected: &[
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko signed @document",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "an ambassador to a body is not its member",
+        text: "Participants:\nMarta Kovalenko, Ukrainian ambassador to the Helsinki Group\n\
+               Ivan Petrenko, Free Nations Forum\n",
+        expected: &["Ivan Petrenko member-of Free Nations Forum"],
+    },
+    Case {
         name: "unknown name ends the entry above",
         text: "Signed by:\nMarta Kovalenko, lawyer\nTaras Bondar, teacher,\nin Vilnius\n\
                Ivan Petrenko, historian\n",
