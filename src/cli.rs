@@ -226,6 +226,12 @@ pub struct EvalArgs {
     /// List every miss and false positive.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Also score each relation rule: the relations and evidence it gave in
+    /// the scored documents, how many of them the gold confirms, its
+    /// precision; and name the rules the gazetteer folders load that never
+    /// fired there.
+    #[arg(long)]
+    pub by_rule: bool,
     /// Output format (table or json).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -16,11 +16,17 @@
 //! the document itself). A stored relation is correct when it matches some
 //! gold relation that way. Only the kinds of the gold format, and any other
 //! kind the gold file uses, are scored.
+//!
+//! Per relation rule ([`Report::rules`], `dossier eval --by-rule`): the
+//! relations a rule has evidence for in the scored documents (once per
+//! document, as above; a relation several rules found counts for each), its
+//! pieces of evidence there, and how many of its relations the gold
+//! confirms, by the same match that makes a stored relation correct.
 
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
 use crate::store::{Store, StoreError};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -116,6 +122,70 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
+/// What one relation rule gave in the scored documents, for `--by-rule`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct RuleScore {
+    /// Relations it has evidence for, counted once per document.
+    pub relations: usize,
+    /// Its pieces of evidence.
+    pub evidence: usize,
+    /// Those of its relations the scores count: of a scored kind, and not
+    /// about another document.
+    pub scored: usize,
+    /// Its scored relations that match some gold relation.
+    pub confirmed: usize,
+}
+
+impl RuleScore {
+    /// confirmed / scored; `None` when none of its relations is scored.
+    pub fn precision(&self) -> Option<f64> {
+        (self.scored > 0).then(|| ratio(self.confirmed, self.scored))
+    }
+}
+
+/// One row of the `--by-rule` table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RuleRow {
+    /// The rule's name (its section in a `.rules` file).
+    pub rule: String,
+    /// What it gave.
+    #[serde(flatten)]
+    pub score: RuleScore,
+    /// [`RuleScore::precision`].
+    pub precision: Option<f64>,
+}
+
+/// The relation rules scored one by one (`dossier eval --by-rule`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ByRule {
+    /// Every rule with evidence in the scored documents, by name.
+    pub by_rule: Vec<RuleRow>,
+    /// The loaded rules with no evidence there, by name.
+    pub rules_never_fired: Vec<String>,
+}
+
+/// The rules of `report`, and those of `loaded` (the names of the rule set
+/// the gazetteers load) that never fired in the scored documents.
+pub fn by_rule<'a>(report: &Report, loaded: impl IntoIterator<Item = &'a str>) -> ByRule {
+    let by_rule = report
+        .rules
+        .iter()
+        .map(|(rule, score)| RuleRow {
+            rule: rule.clone(),
+            score: *score,
+            precision: score.precision(),
+        })
+        .collect();
+    let never: std::collections::BTreeSet<&str> = loaded
+        .into_iter()
+        .filter(|name| !report.rules.contains_key(*name))
+        .collect();
+    ByRule {
+        by_rule,
+        rules_never_fired: never.into_iter().map(String::from).collect(),
+    }
+}
+
 /// One miss or false positive, for `--verbose`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Finding {
@@ -164,6 +234,10 @@ pub struct Report {
     pub relations_missed: Vec<RelationFinding>,
     /// Stored relations that match no gold relation.
     pub relations_false: Vec<RelationFinding>,
+    /// What each relation rule gave, by name. Not in this report's JSON:
+    /// `--by-rule` adds it, see [`by_rule`].
+    #[serde(skip)]
+    pub rules: BTreeMap<String, RuleScore>,
 }
 
 /// Why an evaluation could not run.
@@ -275,9 +349,14 @@ pub fn evaluate(store: &Store, gold: &Gold) -> Result<Report, EvalError> {
 struct StoredRelation {
     kind: String,
     subject: (String, FxHashSet<String>),
-    /// `None`: the document itself.
+    /// `None`: the document itself (or, when not `scored`, another one).
     object: Option<(String, FxHashSet<String>)>,
     quote: String,
+    /// The rules with evidence for it in the document, each once.
+    rules: Vec<String>,
+    /// Whether the scores count it: its kind is scored, and it is not
+    /// about another document.
+    scored: bool,
 }
 
 /// The relation kinds of the gold format (`../shared/gold/SCHEMA.md`).
@@ -299,6 +378,10 @@ fn score_relations(
     gold_names: &[FxHashSet<String>],
     report: &mut Report,
 ) -> Result<(), EvalError> {
+    // Kinds the gold format knows, and any the gold file uses: a kind the
+    // annotators were not asked about (`appealed-to`) is not scored.
+    let mut scored_kinds: std::collections::BTreeSet<&str> = SCHEMA_KINDS.into_iter().collect();
+    scored_kinds.extend(gold_kinds.iter().map(String::as_str));
     let text = store.document_text(doc_id)?.unwrap_or_default();
     let mut names_of: std::collections::HashMap<i64, (String, FxHashSet<String>)> =
         std::collections::HashMap::new();
@@ -312,18 +395,29 @@ fn score_relations(
         Ok((name, folded))
     };
     let mut stored: Vec<StoredRelation> = Vec::new();
-    let mut seen = FxHashSet::default();
+    let mut index_of: FxHashMap<i64, usize> = FxHashMap::default();
     for evidence in store.evidence_in(doc_id)? {
-        if !seen.insert(evidence.relation) {
+        report
+            .rules
+            .entry(evidence.rule.clone())
+            .or_default()
+            .evidence += 1;
+        if let Some(&i) = index_of.get(&evidence.relation) {
+            if !stored[i].rules.contains(&evidence.rule) {
+                stored[i].rules.push(evidence.rule);
+            }
             continue;
         }
-        let object = match (evidence.object_entity, evidence.object_document) {
-            (Some(id), _) => Some(names(id)?),
-            (None, Some(d)) if d == doc_id => None,
+        let (object, about_this_document) = match (evidence.object_entity, evidence.object_document)
+        {
+            (Some(id), _) => (Some(names(id)?), true),
+            (None, Some(d)) if d == doc_id => (None, true),
             // Signed another document: not about this one.
-            _ => continue,
+            _ => (None, false),
         };
+        index_of.insert(evidence.relation, stored.len());
         stored.push(StoredRelation {
+            scored: about_this_document && scored_kinds.contains(evidence.kind.as_str()),
             kind: evidence.kind,
             subject: names(evidence.subject)?,
             object,
@@ -333,6 +427,7 @@ fn score_relations(
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" "),
+            rules: vec![evidence.rule],
         });
     }
     let entity = |id: &str| {
@@ -365,18 +460,28 @@ fn score_relations(
         };
         subject_ok && object_ok
     };
-    // Kinds the gold format knows, and any the gold file uses: a kind the
-    // annotators were not asked about (`appealed-to`) is not scored.
-    let mut kinds: std::collections::BTreeSet<&str> = SCHEMA_KINDS.into_iter().collect();
-    kinds.extend(gold_kinds.iter().map(String::as_str));
+    let correct: Vec<bool> = stored
+        .iter()
+        .map(|found| found.scored && document.relations.iter().any(|g| matches(g, found)))
+        .collect();
+    for (found, &correct) in stored.iter().zip(&correct) {
+        for rule in &found.rules {
+            let score = report.rules.entry(rule.clone()).or_default();
+            score.relations += 1;
+            score.scored += usize::from(found.scored);
+            score.confirmed += usize::from(correct);
+        }
+    }
+    let mut kinds = scored_kinds;
     kinds.retain(|k| {
-        document.relations.iter().any(|r| r.relation == *k) || stored.iter().any(|r| r.kind == *k)
+        document.relations.iter().any(|r| r.relation == *k)
+            || stored.iter().any(|r| r.scored && r.kind == *k)
     });
     for kind in kinds {
         let mut score = Score::default();
         for gold in document.relations.iter().filter(|r| r.relation == kind) {
             score.gold += 1;
-            if stored.iter().any(|f| matches(gold, f)) {
+            if stored.iter().any(|f| f.scored && matches(gold, f)) {
                 score.found += 1;
             } else {
                 report.relations_missed.push(RelationFinding {
@@ -388,9 +493,13 @@ fn score_relations(
                 });
             }
         }
-        for found in stored.iter().filter(|r| r.kind == kind) {
+        for (found, &correct) in stored
+            .iter()
+            .zip(&correct)
+            .filter(|(r, _)| r.scored && r.kind == kind)
+        {
             score.predicted += 1;
-            if document.relations.iter().any(|g| matches(g, found)) {
+            if correct {
                 score.correct += 1;
             } else {
                 report.relations_false.push(RelationFinding {
@@ -413,4 +522,39 @@ fn score_relations(
         report.relations_total.add(score);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn by_rule_rows_and_rules_that_never_fired() {
+        let mut report = Report::default();
+        let counts = |relations, evidence, scored, confirmed| RuleScore {
+            relations,
+            evidence,
+            scored,
+            confirmed,
+        };
+        report
+            .rules
+            .insert("signed-list".into(), counts(4, 5, 4, 3));
+        report
+            .rules
+            .insert("appealed-to-verb".into(), counts(1, 1, 0, 0));
+        // Loaded in file order, a name given twice by two folders.
+        let loaded = ["signed-verb", "signed-list", "leads-role", "signed-verb"];
+        let view = by_rule(&report, loaded);
+        let rows: Vec<(&str, Option<f64>)> = view
+            .by_rule
+            .iter()
+            .map(|r| (r.rule.as_str(), r.precision))
+            .collect();
+        assert_eq!(
+            rows,
+            [("appealed-to-verb", None), ("signed-list", Some(0.75))]
+        );
+        assert_eq!(view.rules_never_fired, ["leads-role", "signed-verb"]);
+    }
 }

@@ -335,11 +335,36 @@ fn run(cli: Cli) -> Result<Outcome> {
                     args.gold.display()
                 );
             }
+            // The rule set ingest and reindex load, for the rules that
+            // never fired.
+            let by_rule = if args.by_rule {
+                let (gazetteer, _) = load_gazetteers(&cli)?;
+                let rules = &gazetteer.relation_rules().rules;
+                Some(dossier::eval::by_rule(
+                    &report,
+                    rules.iter().map(|r| r.name.as_str()),
+                ))
+            } else {
+                None
+            };
             if args.format == Format::Json {
-                serde_json::to_writer_pretty(&mut out, &report)?;
+                #[derive(serde::Serialize)]
+                struct WithRules<'a> {
+                    #[serde(flatten)]
+                    report: &'a dossier::eval::Report,
+                    #[serde(flatten)]
+                    by_rule: Option<dossier::eval::ByRule>,
+                }
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &WithRules {
+                        report: &report,
+                        by_rule,
+                    },
+                )?;
                 writeln!(out)?;
             } else {
-                print_eval(&mut out, &report, args.verbose)?;
+                print_eval(&mut out, &report, by_rule.as_ref(), args.verbose)?;
             }
             for missing in &report.missing_documents {
                 eprintln!(
@@ -970,7 +995,46 @@ fn ratio(over: usize, value: f64) -> String {
     }
 }
 
-fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool) -> Result<()> {
+/// The `--by-rule` table, sorted by rule name, and the rules that never
+/// fired.
+fn by_rule_table(out: &mut dyn Write, by_rule: &dossier::eval::ByRule) -> Result<()> {
+    let columns = [
+        Column::text("RULES"),
+        Column::number("RELATIONS"),
+        Column::number("EVIDENCE"),
+        Column::number("SCORED"),
+        Column::number("CONFIRMED"),
+        Column::number("PRECISION"),
+    ];
+    output::write(out, Format::Table, &columns, &by_rule.by_rule, |r| {
+        vec![
+            r.rule.clone(),
+            r.score.relations.to_string(),
+            r.score.evidence.to_string(),
+            r.score.scored.to_string(),
+            r.score.confirmed.to_string(),
+            r.precision.map_or("n/a".to_string(), |p| format!("{p:.3}")),
+        ]
+    })?;
+    let never = &by_rule.rules_never_fired;
+    writeln!(
+        out,
+        "never fired: {}",
+        if never.is_empty() {
+            "none".to_string()
+        } else {
+            never.join(", ")
+        }
+    )?;
+    Ok(())
+}
+
+fn print_eval(
+    out: &mut dyn Write,
+    report: &dossier::eval::Report,
+    by_rule: Option<&dossier::eval::ByRule>,
+    verbose: bool,
+) -> Result<()> {
     eval_table(
         out,
         "ENTITIES",
@@ -982,6 +1046,10 @@ fn print_eval(out: &mut dyn Write, report: &dossier::eval::Report, verbose: bool
         "RELATIONS",
         &eval_rows(&report.relations, report.relations_total, "all relations"),
     )?;
+    if let Some(by_rule) = by_rule {
+        writeln!(out)?;
+        by_rule_table(out, by_rule)?;
+    }
     if verbose {
         writeln!(out)?;
         for m in &report.missed {

@@ -783,3 +783,89 @@ fn eval_with_a_bad_gold_file_is_exit_2() {
         missing.stderr
     );
 }
+
+/// The gold of `tests/fixtures/by_rule/docs`: the Seimas's recognition is
+/// stated three times by two rules; the Rada condemned the man who made the
+/// arrest, not the woman arrested, which the condemning rule misreads.
+const BY_RULE_GOLD: &str = r#"{
+  "documents": [
+    {
+      "file": "sitting_report.txt",
+      "entities": [
+        {"id": "seimas", "type": "organisation", "names": ["Seimas"]},
+        {"id": "rada", "type": "organisation", "names": ["Verkhovna Rada"]},
+        {"id": "un", "type": "organisation", "names": ["United Nations"]},
+        {"id": "ichkeria", "type": "state", "names": ["Chechen Republic of Ichkeria", "Ichkeria"]},
+        {"id": "sakaliene", "type": "person", "names": ["Genovaite Šakaliene"]},
+        {"id": "kadyrov", "type": "person", "names": ["Ramzan Kadyrov"]}
+      ],
+      "relations": [
+        {"subject": "seimas", "relation": "recognised", "object": "ichkeria"},
+        {"subject": "rada", "relation": "condemned", "object": "kadyrov"}
+      ]
+    }
+  ]
+}"#;
+
+#[test]
+fn eval_by_rule_scores_each_rule_and_names_those_that_never_fired() {
+    let s = Scratch::new().gazetteers(&[
+        &crate::support::fixture("gazetteer"),
+        &crate::support::fixture("by_rule/rules"),
+    ]);
+    s.copy_fixture("by_rule");
+    s.ingest(&["by_rule/docs"]);
+    s.write("gold.json", BY_RULE_GOLD);
+    let run = s.run(&["eval", "--gold", "gold.json", "--by-rule"]).ok();
+    // One relation found by two rules counts once in RELATIONS and once for
+    // each rule; `appealed-to` is not a scored kind.
+    assert_eq!(
+        &run.stdout[run.stdout.find("\nRELATIONS").unwrap() + 1..],
+        "\
+RELATIONS      GOLD  FOUND  PREDICTED  CORRECT  PRECISION  RECALL     F1
+condemned         1      0          1        0      0.000   0.000  0.000
+recognised        1      1          1        1      1.000   1.000  1.000
+all relations     2      1          2        1      0.500   0.500  0.500
+
+RULES             RELATIONS  EVIDENCE  SCORED  CONFIRMED  PRECISION
+appealed-to-verb          1         1       0          0        n/a
+condemned-verb            1         1       1          0      0.000
+recognised-noun           1         1       1          1      1.000
+recognised-verb           1         2       1          1      1.000
+never fired: occupies-verb
+"
+    );
+    let json: serde_json::Value = s
+        .run(&[
+            "eval",
+            "--gold",
+            "gold.json",
+            "--by-rule",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        json["by_rule"],
+        serde_json::json!([
+            {"rule": "appealed-to-verb", "relations": 1, "evidence": 1, "scored": 0, "confirmed": 0, "precision": null},
+            {"rule": "condemned-verb", "relations": 1, "evidence": 1, "scored": 1, "confirmed": 0, "precision": 0.0},
+            {"rule": "recognised-noun", "relations": 1, "evidence": 1, "scored": 1, "confirmed": 1, "precision": 1.0},
+            {"rule": "recognised-verb", "relations": 1, "evidence": 2, "scored": 1, "confirmed": 1, "precision": 1.0}
+        ])
+    );
+    assert_eq!(
+        json["rules_never_fired"],
+        serde_json::json!(["occupies-verb"])
+    );
+    assert_eq!(json["relations_total"]["predicted"], 2);
+    // Without the flag, neither the table nor the JSON fields.
+    let plain = s.run(&["eval", "--gold", "gold.json"]).ok().stdout;
+    assert!(!plain.contains("RULES"), "{plain}");
+    let json: serde_json::Value = s
+        .run(&["eval", "--gold", "gold.json", "--format", "json"])
+        .ok()
+        .json();
+    assert!(json.get("by_rule").is_none() && json.get("rules_never_fired").is_none());
+}

@@ -13,6 +13,7 @@
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
+//! - `dev`: scores on the development set `../shared/dev`, held to floors.
 //!
 //! Fixtures live in `tests/fixtures`: `corpus` (invented documents, read
 //! with the shipped gazetteers), `gazetteer` (a small gazetteer for tests
@@ -21,6 +22,7 @@
 //! database, so tests run in parallel.
 
 mod crash;
+mod dev;
 mod encodings;
 mod export_filters;
 mod export_other;

@@ -247,6 +247,14 @@ impl Scratch {
         self
     }
 
+    /// Runs also read `dir`, on top of the gazetteers they already use
+    /// (the shipped ones, unless [`Scratch::gazetteers`] left them out).
+    pub fn also_gazetteer(mut self, dir: &Path) -> Scratch {
+        self.gazetteer_args.push("--gazetteer".to_string());
+        self.gazetteer_args.push(dir.display().to_string());
+        self
+    }
+
     /// The scratch directory, which is also the working directory of runs.
     pub fn path(&self) -> &Path {
         self.dir.path()
