@@ -33,11 +33,12 @@ pub(crate) enum Flag {
     Reference = 1 << 11,
     SignatureWord = 1 << 12,
     BlockEnd = 1 << 13,
+    OwnBehalf = 1 << 14,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 13] = [
+pub(crate) const LISTS: [(&str, Flag); 14] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -51,6 +52,7 @@ pub(crate) const LISTS: [(&str, Flag); 13] = [
     ("document-words", Flag::DocumentWord),
     ("signature-words", Flag::SignatureWord),
     ("block-ends", Flag::BlockEnd),
+    ("own-behalf", Flag::OwnBehalf),
 ];
 
 /// What a phrase of the trie stands for.

@@ -61,13 +61,16 @@ pub enum Form {
     SignatoryTail,
     /// Names in parentheses in a signatory's description.
     SignatoryParenthesis,
+    /// A bill's sponsors: "X (for himself, A and B) introduced": X and
+    /// every name in the parentheses, before the trigger.
+    Sponsors,
     /// Organisations a signatory's description names without a role
     /// ("Jane Doe, Helsinki Committee"): the signatory belongs to them.
     SignatoryOrganisation,
 }
 
 impl Form {
-    const NAMES: [(&'static str, Form); 10] = [
+    const NAMES: [(&'static str, Form); 11] = [
         ("verb", Form::Verb),
         ("noun", Form::Noun),
         ("agent", Form::Agent),
@@ -78,6 +81,7 @@ impl Form {
         ("signatory-tail", Form::SignatoryTail),
         ("signatory-parenthesis", Form::SignatoryParenthesis),
         ("signatory-organisation", Form::SignatoryOrganisation),
+        ("sponsors", Form::Sponsors),
     ];
 
     /// Whether rules of this form need trigger words.
@@ -500,7 +504,10 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
     if !rule.demoted_by.is_empty() && rule.demoted_to.is_none() {
         return Err(missing("demoted-to"));
     }
-    let document_forms = matches!(rule.form, Form::Heading | Form::Signatories);
+    let document_forms = matches!(
+        rule.form,
+        Form::Heading | Form::Signatories | Form::Sponsors
+    );
     if document_forms && rule.object != Target::Document {
         return Err(at(
             section.line,

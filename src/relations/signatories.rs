@@ -124,6 +124,27 @@ enum Header {
     /// Any other short line ending in a colon ("Speakers:"): the entries'
     /// descriptions are read, but nobody signs.
     List,
+    /// No header: a name alone on its line, its title on the next (an
+    /// address block). Descriptions are read; nobody signs.
+    Bare,
+}
+
+/// Whether line `i` is a person's name alone with a title on the very next
+/// line ("Jane Doe" / "President of X").
+fn starts_bare_block(ctx: &Context<'_>, lines: &[Line], i: usize, first: usize) -> bool {
+    let line = &lines[i];
+    let Some(next) = lines.get(i + 1).filter(|l| !l.tokens.is_empty()) else {
+        return false;
+    };
+    if (next.bytes.end - next.bytes.start) as usize >= LONG_LINE {
+        return false;
+    }
+    let entries = line_entries(ctx, first, line.tokens.end, Types::PERSON);
+    let [(_, true, description)] = entries.as_slice() else {
+        return false;
+    };
+    let rest_is_punctuation = description.clone().all(|t| ctx.layout.tokens[t].punct != 0);
+    rest_is_punctuation && starts_with_role(ctx, content_start(ctx, next), next.tokens.end)
 }
 
 /// A header line this short may carry its signing word anywhere ("The
@@ -159,6 +180,9 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
     let compiled: &Compiled = ctx.layout.rules;
     let has = |form: Form| compiled.rules.iter().any(|r| r.rule.form == form);
     let (headings, blocks) = (has(Form::Heading), has(Form::Signatories));
+    if has(Form::Sponsors) {
+        sponsors(ctx);
+    }
     if !headings && !blocks {
         return Vec::new();
     }
@@ -186,7 +210,15 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
             continue;
         }
         let Some(opened) = header(ctx, line, first) else {
-            i += 1;
+            // "His Excellency Jane Doe" above "Minister of X": an address or
+            // a signature without a header gives roles, not signatures.
+            if starts_bare_block(ctx, &lines, i, first)
+                && let Some(next) = block(ctx, Header::Bare, &lines, i, &mut descriptions)
+            {
+                i = next;
+            } else {
+                i += 1;
+            }
             continue;
         };
         if let Header::Signing(rule) = opened
@@ -202,10 +234,86 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
             None => i += 1,
         }
     }
+    if headings {
+        title_signers(ctx, &lines);
+    }
     if ctx.author.is_none() {
         ctx.author = letterhead(ctx, &lines);
     }
     descriptions
+}
+
+/// The title of a document that names its authors after "by", a few words
+/// after a document word ("Joint Statement on X by A, B and C",
+/// "Resolution adopted by the Assembly on 2 May"): each item of the list
+/// after "by" names a signer, titles before the names allowed.
+fn title_signers(ctx: &mut Context<'_>, lines: &[Line]) {
+    let compiled: &Compiled = ctx.layout.rules;
+    let Some(rule) = compiled
+        .rules
+        .iter()
+        .position(|r| r.rule.form == Form::Heading)
+    else {
+        return;
+    };
+    let Some(line) = lines.iter().find(|l| !l.tokens.is_empty()) else {
+        return;
+    };
+    if (line.bytes.end - line.bytes.start) as usize >= LONG_LINE {
+        return;
+    }
+    let layout = &ctx.layout;
+    let free = |t: usize| layout.slot_at[t] == NONE;
+    let Some(document) = line
+        .tokens
+        .clone()
+        .find(|&t| layout.is(t, Flag::DocumentWord) && free(t))
+    else {
+        return;
+    };
+    let Some(by) = (document + 1..line.tokens.end)
+        .find(|&t| layout.tokens[t].word == compiled.by_word && free(t))
+    else {
+        return;
+    };
+    // The heading rule already read "Statement by X".
+    if ctx
+        .hits
+        .iter()
+        .any(|h| h.evidence.start == line.bytes.start)
+    {
+        return;
+    }
+    let types = compiled.rules[rule].rule.subject;
+    let mut signers = Vec::new();
+    let mut item = by + 1;
+    while item < line.tokens.end {
+        let mut item_end = item;
+        while item_end < line.tokens.end
+            && layout.tokens[item_end].punct != b','
+            && !(layout.is(item_end, Flag::Coordinator) && free(item_end))
+        {
+            item_end += 1;
+        }
+        if let Some((tokens, entity)) = entry_name(ctx, item, item_end, types) {
+            signers.push(Named {
+                entity,
+                span: layout.tokens[tokens.start].start..layout.tokens[tokens.end - 1].end,
+                certainty: 1.0,
+            });
+        } else if signers.is_empty() {
+            // "by Country": no name in the first item, no list of authors.
+            return;
+        }
+        item = item_end + 1;
+    }
+    let kind = compiled.rules[rule].kind;
+    for signer in &signers {
+        ctx.push_at(rule as u16, kind, signer.clone(), None, line.bytes.clone());
+    }
+    if ctx.author.is_none() {
+        ctx.author = signers.into_iter().next();
+    }
 }
 
 /// A document whose first line is one organisation's name alone
@@ -305,7 +413,7 @@ fn block(
     let compiled: &Compiled = ctx.layout.rules;
     let subject_types = match header {
         Header::Signing(rule) => compiled.rules[rule as usize].rule.subject,
-        Header::List => Types::PERSON,
+        Header::List | Header::Bare => Types::PERSON,
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut blanks = 0;
@@ -576,14 +684,9 @@ fn entry_name(
             }
             if persons && let Some(person) = layout.pick(slot, Types::PERSON) {
                 // "Anna Politkovskaya Foundation": a longer name the
-                // gazetteers do not know, not the person.
-                let next = layout.tokens.get(slot.tokens.end);
-                if next.is_some_and(|n| {
-                    n.punct == 0 && n.upper && !layout.is(slot.tokens.end, Flag::SignatureWord)
-                }) && slot.tokens.end < end
-                    && titles == 0
-                    && !is_title_word(ctx, slot.tokens.end)
-                {
+                // gazetteers do not know, not the person; but "Name OAM",
+                // "Name Executive Secretary" are a person and a title.
+                if titles == 0 && longer_name(ctx, slot, end) {
                     return None;
                 }
                 return Some((slot.tokens.clone(), person));
@@ -638,6 +741,34 @@ fn entry_name(
         t += 1;
     }
     org
+}
+
+/// Whether the name `slot` goes on, unknown to the gazetteers, in the
+/// capitalised word after it ("Anna Politkovskaya Foundation"): not when
+/// that word is a signature word, an honour in capitals after a name that
+/// is not ("Jane Doe OAM"), or a title within three words ("Jane Doe
+/// Executive Secretary").
+fn longer_name(ctx: &Context<'_>, slot: &super::layout::Slot, end: usize) -> bool {
+    let layout = &ctx.layout;
+    let next = slot.tokens.end;
+    let Some(tok) = layout.tokens.get(next).filter(|_| next < end) else {
+        return false;
+    };
+    if tok.punct != 0 || !tok.upper || layout.is(next, Flag::SignatureWord) {
+        return false;
+    }
+    let all_caps = |t: &super::layout::Tok| {
+        let text = &layout.text[t.start as usize..t.end as usize];
+        text.chars().all(|c| !c.is_lowercase())
+    };
+    let name_in_caps = layout.tokens[slot.tokens.clone()]
+        .iter()
+        .filter(|t| t.punct == 0)
+        .all(all_caps);
+    if all_caps(tok) && !name_in_caps && tok.end - tok.start <= 5 {
+        return false;
+    }
+    !(next..end.min(next + 3)).any(|t| is_title_word(ctx, t))
 }
 
 /// Whether token `t` starts a role title ("President", "Deputy Chair").
@@ -903,4 +1034,55 @@ fn names_in(ctx: &Context<'_>, range: Range<usize>, types: Types) -> Vec<Named> 
         t = slot.tokens.end.max(t + 1);
     }
     names
+}
+
+/// "X (for himself, A, and B) introduced": the sponsor before the
+/// parenthesis and every name in it sign, when a `sponsors` trigger follows
+/// the parenthesis.
+fn sponsors(ctx: &mut Context<'_>) {
+    let compiled: &Compiled = ctx.layout.rules;
+    let layout = &ctx.layout;
+    let mut found = Vec::new();
+    for t in 1..layout.tokens.len() {
+        if !layout.is(t, Flag::OwnBehalf)
+            || layout.is(t - 1, Flag::OwnBehalf)
+            || layout.tokens[t - 1].punct != b'('
+        {
+            continue;
+        }
+        let Some(close) =
+            (t..layout.tokens.len().min(t + 80)).find(|&u| layout.tokens[u].punct == b')')
+        else {
+            continue;
+        };
+        let Some((rule, _)) = trigger_at(ctx, close + 1, Form::Sponsors) else {
+            continue;
+        };
+        let types = compiled.rules[rule as usize].rule.subject;
+        let lead = t
+            .checked_sub(2)
+            .map(|b| layout.slot_at[b])
+            .filter(|&s| s != NONE);
+        let Some(lead) = lead else { continue };
+        let lead = &layout.slots[lead as usize];
+        let Some(entity) = layout.pick(lead, types) else {
+            continue;
+        };
+        let evidence = layout.sentence_bytes(t);
+        let evidence =
+            lead.bytes.start.min(evidence.start)..layout.tokens[close + 1].end.max(evidence.end);
+        let mut signers = vec![Named {
+            entity,
+            span: lead.bytes.clone(),
+            certainty: 1.0,
+        }];
+        signers.extend(names_in(ctx, t..close, types));
+        found.push((rule, signers, evidence));
+    }
+    for (rule, signers, evidence) in found {
+        let kind = compiled.rules[rule as usize].kind;
+        for signer in signers {
+            ctx.push_at(rule, kind, signer, None, evidence.clone());
+        }
+    }
 }

@@ -34,6 +34,8 @@ fn fixture() -> &'static Fixture {
             entry(Person, "Marta Kovalenko", &[], &[]),
             entry(Person, "Ivan Petrenko", &[], &[]),
             entry(Person, "Olena Shevchuk", &[], &[]),
+            entry(Person, "Tomas Berg", &["Berg"], &[]),
+            entry(Person, "Rasa Lindqvist", &["Lindqvist"], &[]),
             entry(
                 Organisation,
                 "Verkhovna Rada",
@@ -523,6 +525,51 @@ const CASES: &[Case] = &[
         text: "Participants:\nMarta Kovalenko, Ukrainian ambassador to the Helsinki Group\n\
                Ivan Petrenko, Free Nations Forum\n",
         expected: &["Ivan Petrenko member-of Free Nations Forum"],
+    },
+    Case {
+        name: "a title naming its authors after by, titles before the names",
+        text: "Joint Letter on Border Crossings by Lithuanian Minister Marta Kovalenko, \
+               the Helsinki Group and Ivan Petrenko\n\nWe write to you today.\n",
+        expected: &[
+            "Helsinki Group signed @document",
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko signed @document",
+        ],
+    },
+    Case {
+        name: "a title with by but no names after it",
+        text: "A Guide to the Archives, by Region: Lithuania\n\nThe Helsinki Group keeps them.\n",
+        expected: &[],
+    },
+    Case {
+        name: "an address block: name, then title lines",
+        text: "His Excellency Ivan Petrenko\nChairman of the Free Nations Forum\n\nDear Sir,\n",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "an honour and a title after the name",
+        text: "Sincerely,\n\nMarta Kovalenko OAM\nChair, Helsinki Group\n\n\
+               (Signed) Ivan Petrenko Executive Secretary\n",
+        expected: &[
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko leads Helsinki Group",
+            "Marta Kovalenko signed @document",
+        ],
+    },
+    Case {
+        name: "a bill's sponsor and co-sponsors",
+        text: "Ms. Lindqvist (for herself, Mr. Berg of Vilnius, and Ms. Olena Shevchuk) \
+               introduced the following bill; which was referred to a committee.\n",
+        expected: &[
+            "Olena Shevchuk signed @document",
+            "Rasa Lindqvist signed @document",
+            "Tomas Berg signed @document",
+        ],
+    },
+    Case {
+        name: "a parenthesis without a sponsor's verb",
+        text: "Ms. Lindqvist (for herself and Mr. Berg) spoke in the debate.\n",
+        expected: &[],
     },
     Case {
         name: "unknown name ends the entry above",
