@@ -330,6 +330,59 @@ impl<'a> Context<'a> {
         found
     }
 
+    /// The names of a list after `from`: its first item within `gap` words
+    /// (as [`Context::names_after`]), then every item separated by commas,
+    /// semicolons or coordinators that names one of `types` within its
+    /// first few words ("the factions of X"); parentheses are passed over,
+    /// and items without a name ("historian") do not end the list.
+    fn list_after(&self, from: usize, end: usize, types: Types, gap: usize) -> Vec<Named> {
+        /// Words an item may have before its name.
+        const ITEM_WORDS: usize = 4;
+        let layout = &self.layout;
+        let mut found = self.names_after(from, end, types, gap);
+        if found.is_empty() {
+            return found;
+        }
+        let mut t = self.end_of(&found);
+        let mut words = 0;
+        let mut depth = 0usize;
+        let mut taken = false;
+        while t < end {
+            if let Some(slot) = self.slot(t) {
+                if depth == 0
+                    && !taken
+                    && words <= ITEM_WORDS
+                    && let Some(entity) = layout.pick(slot, types)
+                    && found.iter().all(|f| f.entity != entity)
+                {
+                    found.push(self.named(slot, entity));
+                    taken = true;
+                }
+                words += 1;
+                t = slot.tokens.end;
+                continue;
+            }
+            let tok = layout.tokens[t];
+            match tok.punct {
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b',' | b';' if depth == 0 => {
+                    words = 0;
+                    taken = false;
+                }
+                b'!' | b'?' | b':' if depth == 0 => break,
+                0 if layout.is(t, Flag::Coordinator) => {
+                    words = 0;
+                    taken = false;
+                }
+                0 if !layout.is(t, Flag::Determiner) => words += 1,
+                _ => {}
+            }
+            t += 1;
+        }
+        found
+    }
+
     /// The end token of the last of `names`.
     fn end_of(&self, names: &[Named]) -> usize {
         let last = names.last().map_or(0, |n| n.span.end);
@@ -624,7 +677,11 @@ impl<'a> Context<'a> {
         let rule = &self.compiled().rules[index as usize];
         let r = &rule.rule;
         let window = self.window(ts, r.window);
-        let subjects = self.names_after(te, window.end, r.subject, r.gap);
+        let subjects = match r.object {
+            // "Signed by A, the B (C), the factions of D, E and F": a list.
+            Target::Document => self.list_after(te, window.end, r.subject, r.gap),
+            Target::Entity(_) => self.names_after(te, window.end, r.subject, r.gap),
+        };
         if subjects.is_empty() {
             return;
         }

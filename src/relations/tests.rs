@@ -572,6 +572,17 @@ const CASES: &[Case] = &[
         expected: &[],
     },
     Case {
+        name: "signed by a list whose items have words before the name",
+        text: "Signed by the Helsinki Group, the Seimas (upper house), the members of \
+               the Free Nations Forum, a historian, and Mr. Ivan Petrenko.\n",
+        expected: &[
+            "Free Nations Forum signed @document",
+            "Helsinki Group signed @document",
+            "Ivan Petrenko signed @document",
+            "Seimas signed @document",
+        ],
+    },
+    Case {
         name: "unknown name ends the entry above",
         text: "Signed by:\nMarta Kovalenko, lawyer\nTaras Bondar, teacher,\nin Vilnius\n\
                Ivan Petrenko, historian\n",
