@@ -163,11 +163,14 @@ fn header(ctx: &Context<'_>, line: &Line, first: usize) -> Option<Header> {
         return None;
     }
     let compiled = ctx.layout.rules;
+    // The triggers are sorted by their first token.
+    let triggers = &ctx.layout.triggers;
+    let from = triggers.partition_point(|t| t.tokens.0 < line.tokens.start);
     if line.bytes.end - line.bytes.start <= SHORT_HEADER
-        && let Some(trigger) = ctx.layout.triggers.iter().find(|t| {
-            line.tokens.contains(&t.tokens.0)
-                && compiled.rules[t.rule as usize].rule.form == Form::Signatories
-        })
+        && let Some(trigger) = triggers[from..]
+            .iter()
+            .take_while(|t| t.tokens.0 < line.tokens.end)
+            .find(|t| compiled.rules[t.rule as usize].rule.form == Form::Signatories)
     {
         return Some(Header::Signing(trigger.rule));
     }
@@ -459,7 +462,7 @@ fn block(
                     bytes.start = *start;
                     entry_title = Some(range.clone());
                 }
-                if !person && k == 0 && description.is_empty() {
+                if !person && k == 0 && bare(ctx, &description) {
                     new_above = Some(Above {
                         org: name.clone(),
                         line: i,
@@ -501,7 +504,7 @@ fn block(
                 && ends_mid_phrase(ctx, last.description.end))
                 || (blanks == 0
                     && last.line + 1 == i
-                    && (last.description.is_empty()
+                    && (bare(ctx, &last.description)
                         || starts_with_role(ctx, first, line.tokens.end))))
             && !is_dateline(ctx, line)
         {
@@ -509,7 +512,7 @@ fn block(
             // "President, Association of X").
             last.continuations += 1;
             last.bytes.end = line.bytes.end;
-            if last.description.is_empty() {
+            if bare(ctx, &last.description) {
                 last.description = first..line.tokens.end;
             } else {
                 last.description.end = line.tokens.end;
@@ -771,13 +774,21 @@ fn longer_name(ctx: &Context<'_>, slot: &super::layout::Slot, end: usize) -> boo
     !(next..end.min(next + 3)).any(|t| is_title_word(ctx, t))
 }
 
+/// Whether a description is empty or punctuation only ("Name," or "For
+/// the X Union.").
+fn bare(ctx: &Context<'_>, description: &Range<usize>) -> bool {
+    description.clone().all(|t| ctx.layout.tokens[t].punct != 0)
+}
+
 /// Whether token `t` starts a role title ("President", "Deputy Chair").
 fn is_title_word(ctx: &Context<'_>, t: usize) -> bool {
     let compiled = ctx.layout.rules;
-    ctx.layout
-        .triggers
+    let triggers = &ctx.layout.triggers;
+    let from = triggers.partition_point(|tr| tr.tokens.0 < t);
+    triggers[from..]
         .iter()
-        .any(|tr| tr.tokens.0 == t && compiled.rules[tr.rule as usize].rule.form == Form::Role)
+        .take_while(|tr| tr.tokens.0 == t)
+        .any(|tr| compiled.rules[tr.rule as usize].rule.form == Form::Role)
 }
 
 /// Whether the line from `first` to `end` starts with a role title,
@@ -884,11 +895,12 @@ fn describe(
     above: Option<&Named>,
 ) {
     let compiled: &Compiled = ctx.layout.rules;
-    let triggers: Vec<(u16, (usize, usize))> = ctx
-        .layout
-        .triggers
+    let all = &ctx.layout.triggers;
+    let from = all.partition_point(|t| t.tokens.0 < description.start);
+    let triggers: Vec<(u16, (usize, usize))> = all[from..]
         .iter()
-        .filter(|t| description.contains(&t.tokens.0) && t.tokens.1 <= description.end)
+        .take_while(|t| t.tokens.0 < description.end)
+        .filter(|t| t.tokens.1 <= description.end)
         .filter(|t| compiled.rules[t.rule as usize].rule.form == Form::Role)
         .map(|t| (t.rule, t.tokens))
         .collect();
@@ -975,9 +987,15 @@ fn describe(
             }
         }
     }
-    // A signatory's relations are evidenced by the whole entry.
+    // A signatory's relations are evidenced by the whole entry, and the
+    // line above that names the body it speaks for.
     for hit in &mut ctx.hits[before..] {
-        hit.evidence = evidence.clone();
+        let mut whole = evidence.clone();
+        for span in std::iter::once(&hit.subject.span).chain(hit.object.as_ref().map(|o| &o.span)) {
+            whole.start = whole.start.min(span.start);
+            whole.end = whole.end.max(span.end);
+        }
+        hit.evidence = whole;
     }
 }
 

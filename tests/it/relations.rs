@@ -405,3 +405,69 @@ fn a_changed_document_replaces_its_relations_and_leaves_nothing_dangling() {
         .expect("relations without evidence");
     assert_eq!(bare, 0, "relations left without evidence");
 }
+
+/// The layouts of real letters in one invented document
+/// (`tests/fixtures/layouts`): the authors named after "by" in its title,
+/// a list of speakers under a colon (roles, no signatures), a closing
+/// formula over labels, a name with an honour and its title on the next
+/// line, a body and the person signing for it, and copies that do not
+/// sign.
+const LAYOUTS_GOLD: &str = r#"{
+  "documents": [
+    {
+      "file": "joint_letter_layouts.txt",
+      "entities": [],
+      "relations": [
+        {"subject": "merezhko", "relation": "signed", "object": "@document"},
+        {"subject": "seimas", "relation": "signed", "object": "@document"},
+        {"subject": "yakubova", "relation": "signed", "object": "@document"},
+        {"subject": "khalidov", "relation": "member-of", "object": "memorial"},
+        {"subject": "ismailov", "relation": "leads", "object": "rada"},
+        {"subject": "dudayeva", "relation": "signed", "object": "@document"},
+        {"subject": "dudayeva", "relation": "leads", "object": "memorial"},
+        {"subject": "rada", "relation": "signed", "object": "@document"},
+        {"subject": "sakaliene", "relation": "signed", "object": "@document"},
+        {"subject": "sakaliene", "relation": "member-of", "object": "rada"}
+      ]
+    }
+  ]
+}"#;
+
+#[test]
+fn letter_layouts_give_what_a_reader_reads() {
+    let s = Scratch::new();
+    s.copy_fixture("layouts");
+    s.ingest(&["layouts"]);
+    // Entities are named by id in the gold relations; give each its names.
+    let names = [
+        ("merezhko", "person", "Oleksandr Merezhko"),
+        ("seimas", "organisation", "Seimas"),
+        ("yakubova", "person", "Khava Yakubova"),
+        ("khalidov", "person", "Hamzat Khalidov"),
+        ("ismailov", "person", "Zelim Ismailov"),
+        ("dudayeva", "person", "Alla Dudayeva"),
+        ("sakaliene", "person", "Genovaite Šakaliene"),
+        ("memorial", "organisation", "Memorial"),
+        ("rada", "organisation", "Verkhovna Rada"),
+    ];
+    let entities: Vec<serde_json::Value> = names
+        .iter()
+        .map(|(id, kind, name)| serde_json::json!({"id": id, "type": kind, "names": [name]}))
+        .collect();
+    let mut gold: serde_json::Value = serde_json::from_str(LAYOUTS_GOLD).unwrap();
+    gold["documents"][0]["entities"] = serde_json::Value::Array(entities);
+    s.write("gold.json", &gold.to_string());
+    let table = s
+        .run(&["eval", "--gold", "gold.json", "--verbose"])
+        .ok()
+        .stdout;
+    let report: serde_json::Value = s
+        .run(&["eval", "--gold", "gold.json", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(report["relations_missed"], serde_json::json!([]), "{table}");
+    assert_eq!(report["relations_false"], serde_json::json!([]), "{table}");
+    // Nobody on the copy line signs, though the shipped lists know him.
+    let why = s.run(&["why", "Akhmed Zakayev", "signed", "*"]);
+    assert_ne!(why.code, 0, "{}", why.stdout);
+}
