@@ -456,7 +456,7 @@ fn letter_layouts_give_what_a_reader_reads() {
         .collect();
     let mut gold: serde_json::Value = serde_json::from_str(LAYOUTS_GOLD).unwrap();
     gold["documents"][0]["entities"] = serde_json::Value::Array(entities);
-    s.write("gold.json", &gold.to_string());
+    s.write("gold.json", gold.to_string());
     let table = s
         .run(&["eval", "--gold", "gold.json", "--verbose"])
         .ok()
