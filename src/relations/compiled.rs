@@ -34,11 +34,12 @@ pub(crate) enum Flag {
     SignatureWord = 1 << 12,
     BlockEnd = 1 << 13,
     OwnBehalf = 1 << 14,
+    InfoboxRole = 1 << 15,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 14] = [
+pub(crate) const LISTS: [(&str, Flag); 15] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -53,6 +54,7 @@ pub(crate) const LISTS: [(&str, Flag); 14] = [
     ("signature-words", Flag::SignatureWord),
     ("block-ends", Flag::BlockEnd),
     ("own-behalf", Flag::OwnBehalf),
+    ("infobox-roles", Flag::InfoboxRole),
 ];
 
 /// What a phrase of the trie stands for.

@@ -114,7 +114,10 @@ pub fn extract_with(
 
 /// The triggers, without role words inside a longer role ("minister" in
 /// "prime minister", "member" in "board member"): the longer one decides.
-fn outermost_roles(compiled: &Compiled, triggers: &[layout::Trigger]) -> Vec<layout::Trigger> {
+pub(crate) fn outermost_roles(
+    compiled: &Compiled,
+    triggers: &[layout::Trigger],
+) -> Vec<layout::Trigger> {
     let is_role = |t: &layout::Trigger| compiled.rules[t.rule as usize].rule.form == Form::Role;
     triggers
         .iter()

@@ -61,6 +61,10 @@ pub enum Form {
     SignatoryTail,
     /// Names in parentheses in a signatory's description.
     SignatoryParenthesis,
+    /// A who-is-who page's infobox line "Residence: A, B": the page's
+    /// person (its title) and every name of the object types in the value
+    /// of a line whose key is a trigger.
+    Infobox,
     /// A bill's sponsors: "X (for himself, A and B) introduced": X and
     /// every name in the parentheses, before the trigger.
     Sponsors,
@@ -70,7 +74,7 @@ pub enum Form {
 }
 
 impl Form {
-    const NAMES: [(&'static str, Form); 11] = [
+    const NAMES: [(&'static str, Form); 12] = [
         ("verb", Form::Verb),
         ("noun", Form::Noun),
         ("agent", Form::Agent),
@@ -82,6 +86,7 @@ impl Form {
         ("signatory-parenthesis", Form::SignatoryParenthesis),
         ("signatory-organisation", Form::SignatoryOrganisation),
         ("sponsors", Form::Sponsors),
+        ("infobox", Form::Infobox),
     ];
 
     /// Whether rules of this form need trigger words.

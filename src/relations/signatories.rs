@@ -240,6 +240,7 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
     if headings {
         title_signers(ctx, &lines);
     }
+    infobox(ctx, &lines, &mut descriptions);
     if ctx.author.is_none() {
         ctx.author = letterhead(ctx, &lines);
     }
@@ -801,7 +802,8 @@ fn starts_with_role(ctx: &Context<'_>, first: usize, end: usize) -> bool {
             return true;
         }
         let tok = layout.tokens[t];
-        if tok.punct == 0 && !tok.upper && !layout.is(t, Flag::Determiner) {
+        // "Office: President of X" is a key and its value (see `infobox`).
+        if (tok.punct == 0 && !tok.upper && !layout.is(t, Flag::Determiner)) || tok.punct == b':' {
             return false;
         }
     }
@@ -897,10 +899,15 @@ fn describe(
     let compiled: &Compiled = ctx.layout.rules;
     let all = &ctx.layout.triggers;
     let from = all.partition_point(|t| t.tokens.0 < description.start);
-    let triggers: Vec<(u16, (usize, usize))> = all[from..]
+    let inside: Vec<super::layout::Trigger> = all[from..]
         .iter()
         .take_while(|t| t.tokens.0 < description.end)
         .filter(|t| t.tokens.1 <= description.end)
+        .copied()
+        .collect();
+    // "minister" inside "Prime Minister": the longer role decides.
+    let triggers: Vec<(u16, (usize, usize))> = super::outermost_roles(compiled, &inside)
+        .iter()
         .filter(|t| compiled.rules[t.rule as usize].rule.form == Form::Role)
         .map(|t| (t.rule, t.tokens))
         .collect();
@@ -1101,6 +1108,70 @@ fn sponsors(ctx: &mut Context<'_>) {
         let kind = compiled.rules[rule as usize].kind;
         for signer in signers {
             ctx.push_at(rule, kind, signer, None, evidence.clone());
+        }
+    }
+}
+
+/// Words of an infobox key before its colon, at most.
+const KEY_WORDS: usize = 4;
+
+/// A who-is-who page: its first line is a person's name alone, and lines
+/// "Key: value" describe them ("- Residence: A, B", "- Office: President of
+/// X"). A key that is a trigger of an `infobox` rule relates the person to
+/// every name of the rule's object types in the value; a key of the
+/// `infobox-roles` list has its value read as the person's description.
+fn infobox(ctx: &mut Context<'_>, lines: &[Line], descriptions: &mut Vec<Range<usize>>) {
+    let compiled: &Compiled = ctx.layout.rules;
+    let Some(title) = lines.iter().find(|l| !l.tokens.is_empty()) else {
+        return;
+    };
+    let first = content_start(ctx, title);
+    let entries = line_entries(ctx, first, title.tokens.end, Types::PERSON);
+    let [(person, true, rest)] = entries.as_slice() else {
+        return;
+    };
+    // The name alone on the line, nothing before it.
+    if !bare(ctx, rest) || person.span.start != ctx.layout.tokens[first].start {
+        return;
+    }
+    let person = person.clone();
+    for line in lines {
+        if line.tokens.is_empty() || (line.bytes.end - line.bytes.start) as usize >= LONG_LINE {
+            continue;
+        }
+        let layout = &ctx.layout;
+        let first = content_start(ctx, line);
+        let Some(colon) = (first..line.tokens.end.min(first + KEY_WORDS + 1))
+            .find(|&t| layout.tokens[t].punct != 0)
+            .filter(|&t| t > first && layout.tokens[t].punct == b':')
+        else {
+            continue;
+        };
+        let value = colon + 1..line.tokens.end;
+        let subject = Named {
+            entity: person.entity,
+            span: layout.tokens[first].start..layout.tokens[colon - 1].end,
+            certainty: 0.9,
+        };
+        if let Some((rule, (_, te))) = trigger_at(ctx, first, Form::Infobox)
+            && te == colon
+        {
+            let r = &compiled.rules[rule as usize];
+            let super::rules::Target::Entity(types) = r.rule.object else {
+                continue;
+            };
+            for name in names_in(ctx, value.clone(), types) {
+                ctx.push_at(
+                    rule,
+                    r.kind,
+                    subject.clone(),
+                    Some(name),
+                    line.bytes.clone(),
+                );
+            }
+        } else if (first..colon).all(|t| ctx.layout.is(t, Flag::InfoboxRole)) {
+            describe(ctx, &subject, value.clone(), line.bytes.clone(), None);
+            descriptions.push(value);
         }
     }
 }

@@ -583,6 +583,32 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a who-is-who page's infobox",
+        text: "Olena Shevchuk\n\nOlena Shevchuk\n- Office: Chair of the Helsinki Group\n\
+               - Birthplace: Kyiv, Ukraine\n- Residence: Paris, Vilnius\n\
+               - Occupation: journalist, member of the Free Nations Forum\n\n\
+               Olena Shevchuk is a writer.\n",
+        expected: &[
+            "Olena Shevchuk leads Helsinki Group",
+            "Olena Shevchuk member-of Free Nations Forum",
+            "Olena Shevchuk resides-in Paris",
+            "Olena Shevchuk resides-in Vilnius",
+        ],
+    },
+    Case {
+        name: "key lines under a title that is not a person",
+        text: "Border Crossings\n\n- Residence: Paris\n- Office: Chair of the Helsinki Group\n",
+        expected: &[],
+    },
+    Case {
+        name: "an inner role word does not fire inside a longer one",
+        text: "Dear colleague,\n\nIvan Petrenko\nPrime Minister of Lithuania Helsinki Group chairman\n",
+        expected: &[
+            "Ivan Petrenko leads Helsinki Group",
+            "Ivan Petrenko leads Lithuania",
+        ],
+    },
+    Case {
         name: "unknown name ends the entry above",
         text: "Signed by:\nMarta Kovalenko, lawyer\nTaras Bondar, teacher,\nin Vilnius\n\
                Ivan Petrenko, historian\n",
