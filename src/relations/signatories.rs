@@ -127,6 +127,90 @@ enum Header {
     /// No header: a name alone on its line, its title on the next (an
     /// address block). Descriptions are read; nobody signs.
     Bare,
+    /// No header: the short lines after a letter's last paragraph.
+    Foot,
+}
+
+/// Whether a document speaks in its own voice, as letters, appeals and
+/// statements do: a document word in its title ("Open Letter on …"), or
+/// "we" in its text. A list of people at the foot of such a document is
+/// its signatories; at the foot of a news item it is not.
+struct Voice {
+    /// The first token from which on the document has spoken so (0 for a
+    /// title with a document word), if any.
+    from: Option<u32>,
+    /// The rule signatures found this way are recorded under.
+    rule: Option<u16>,
+}
+
+impl Voice {
+    fn of(ctx: &Context<'_>, lines: &[Line]) -> Voice {
+        let layout = &ctx.layout;
+        let compiled = layout.rules;
+        let rule = compiled
+            .rules
+            .iter()
+            .position(|r| r.rule.form == Form::Signatories && !r.rule.entries_sign)
+            .map(|r| r as u16);
+        let titled = lines
+            .iter()
+            .find(|l| !l.tokens.is_empty())
+            .is_some_and(|l| {
+                l.tokens
+                    .clone()
+                    .any(|t| layout.is(t, Flag::DocumentWord) && layout.slot_at[t] == NONE)
+            });
+        let from = if titled {
+            Some(0)
+        } else {
+            (0..layout.tokens.len())
+                .find(|&t| layout.is(t, Flag::We))
+                .map(|t| t as u32)
+        };
+        Voice { from, rule }
+    }
+
+    /// The rule to sign by for a block that starts at `line`, if the
+    /// document has spoken in its own voice by then.
+    fn at(&self, line: &Line) -> Option<u16> {
+        (self.from? as usize <= line.tokens.start)
+            .then_some(self.rule)
+            .flatten()
+    }
+}
+
+/// A line this long is a paragraph of prose, not a signatory's entry.
+const PROSE_LINE: u32 = 120;
+/// A line of this many words ending in a full stop is a sentence.
+const SENTENCE_WORDS: usize = 10;
+
+/// Whether a line is prose: long, or a sentence of many words.
+fn is_prose(ctx: &Context<'_>, line: &Line) -> bool {
+    if line.bytes.end - line.bytes.start >= PROSE_LINE {
+        return true;
+    }
+    let tokens = &ctx.layout.tokens[line.tokens.clone()];
+    let words = tokens.iter().filter(|t| t.punct == 0).count();
+    words >= SENTENCE_WORDS
+        && tokens
+            .last()
+            .is_some_and(|t| matches!(t.punct, b'.' | b'!' | b'?'))
+}
+
+/// Where the short lines after the last paragraph of prose start, if that
+/// is after `read_to` (the end of the last block read).
+fn foot_start(ctx: &Context<'_>, lines: &[Line], read_to: usize) -> Option<usize> {
+    let last_prose = lines.iter().rposition(|l| is_prose(ctx, l))?;
+    let start = (last_prose + 1..lines.len()).find(|&i| !lines[i].tokens.is_empty())?;
+    (start >= read_to).then_some(start)
+}
+
+/// Whether no prose follows line `from`: a block there is at the foot of
+/// the document.
+fn at_foot(ctx: &Context<'_>, lines: &[Line], from: usize) -> bool {
+    !lines[from.min(lines.len())..]
+        .iter()
+        .any(|l| is_prose(ctx, l))
 }
 
 /// Whether line `i` is a person's name alone with a title on the very next
@@ -190,7 +274,10 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
         return Vec::new();
     }
     let lines = lines(ctx);
+    let voice = Voice::of(ctx, &lines);
     let mut descriptions = Vec::new();
+    // The line after the last block read.
+    let mut read_to = 0;
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
@@ -216,9 +303,17 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
             // "His Excellency Jane Doe" above "Minister of X": an address or
             // a signature without a header gives roles, not signatures.
             if starts_bare_block(ctx, &lines, i, first)
-                && let Some(next) = block(ctx, Header::Bare, &lines, i, &mut descriptions)
+                && let Some(next) = block(
+                    ctx,
+                    Header::Bare,
+                    &lines,
+                    i,
+                    voice.at(line),
+                    &mut descriptions,
+                )
             {
                 i = next;
+                read_to = next;
             } else {
                 i += 1;
             }
@@ -232,10 +327,34 @@ pub(crate) fn read(ctx: &mut Context<'_>) -> Vec<Range<usize>> {
                 ctx.author = signers.into_iter().next();
             }
         }
-        match block(ctx, opened, &lines, i + 1, &mut descriptions) {
-            Some(next) => i = next,
+        match block(
+            ctx,
+            opened,
+            &lines,
+            i + 1,
+            voice.at(line),
+            &mut descriptions,
+        ) {
+            Some(next) => {
+                i = next;
+                read_to = next;
+            }
             None => i += 1,
         }
+    }
+    // A letter ending in a run of signatories with no header at all.
+    if blocks
+        && let Some(start) = foot_start(ctx, &lines, read_to)
+        && let Some(rule) = voice.at(&lines[start])
+    {
+        block(
+            ctx,
+            Header::Foot,
+            &lines,
+            start,
+            Some(rule),
+            &mut descriptions,
+        );
     }
     if headings {
         title_signers(ctx, &lines);
@@ -412,12 +531,13 @@ fn block(
     header: Header,
     lines: &[Line],
     from: usize,
+    foot_rule: Option<u16>,
     descriptions: &mut Vec<Range<usize>>,
 ) -> Option<usize> {
     let compiled: &Compiled = ctx.layout.rules;
     let subject_types = match header {
         Header::Signing(rule) => compiled.rules[rule as usize].rule.subject,
-        Header::List | Header::Bare => Types::PERSON,
+        Header::List | Header::Bare | Header::Foot => Types::PERSON,
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut blanks = 0;
@@ -500,6 +620,7 @@ fn block(
             above = None;
         } else if let Some(last) = entries.last_mut()
             && last.continuations < CONTINUATIONS
+            && !is_prose(ctx, line)
             && ((blanks <= 1
                 && !last.description.is_empty()
                 && ends_mid_phrase(ctx, last.description.end))
@@ -534,12 +655,18 @@ fn block(
         i += 1;
     }
     let named = entries.iter().filter(|e| e.name.is_some()).count();
-    if matches!(header, Header::List) && named < LIST_ENTRIES {
+    if matches!(header, Header::List | Header::Foot) && named < LIST_ENTRIES {
         return None;
     }
+    // A list, an address or a run of names at the foot of a letter, with
+    // nothing but short lines after it: the letter's signatories.
+    let signing = match header {
+        Header::Signing(rule) => Some(rule),
+        _ => foot_rule.filter(|_| at_foot(ctx, lines, i)),
+    };
     for entry in entries {
         let Some(name) = entry.name else { continue };
-        if let Header::Signing(rule) = header {
+        if let Some(rule) = signing {
             let kind = compiled.rules[rule as usize].kind;
             ctx.push_at(rule, kind, name.clone(), None, entry.bytes.clone());
             if compiled.rules[rule as usize].rule.entries_sign {

@@ -609,6 +609,53 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a letter's list under a header the rules do not know, at its foot",
+        text: "Open Letter on the Detained Reporters\n\nWe ask for their release before the \
+               winter, as their health is failing and no court has heard their case.\n\n\
+               Initiative group:\n\nMarta Kovalenko, historian, Vilnius\n\
+               Ivan Petrenko, member of the Helsinki Group\n",
+        expected: &[
+            "Ivan Petrenko member-of Helsinki Group",
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko resides-in Vilnius",
+            "Marta Kovalenko signed @document",
+        ],
+    },
+    Case {
+        name: "a letter ending in names with no header at all",
+        text: "We ask for their release before the winter, as their health is failing and \
+               no court has heard their case in all these months.\n\n\
+               Marta Kovalenko, historian\nIvan Petrenko, journalist\n",
+        expected: &[
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko signed @document",
+        ],
+    },
+    Case {
+        name: "a list in the middle of a letter does not sign it",
+        text: "We write about the detained.\n\nThese people remain in prison:\n\n\
+               Marta Kovalenko, historian\nIvan Petrenko, journalist\n\n\
+               Their families have had no word of them for months, and their lawyers have \
+               been refused every visit since the spring.\n",
+        expected: &[],
+    },
+    Case {
+        name: "a signature without a header at the foot of a letter",
+        text: "We thank the Forum for its support over many years, and for the welcome it \
+               gave our delegation in the spring.\n\nOlena Shevchuk\nChair, Helsinki Group\n",
+        expected: &[
+            "Olena Shevchuk leads Helsinki Group",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "names at the foot of a news item do not sign it",
+        text: "The Forum met in Vilnius on Monday to discuss the detained reporters and \
+               the visits their lawyers have been refused since the spring.\n\n\
+               Marta Kovalenko, historian\nIvan Petrenko, journalist\n",
+        expected: &[],
+    },
+    Case {
         name: "unknown name ends the entry above",
         text: "Signed by:\nMarta Kovalenko, lawyer\nTaras Bondar, teacher,\nin Vilnius\n\
                Ivan Petrenko, historian\n",
