@@ -910,13 +910,7 @@ fn bare(ctx: &Context<'_>, description: &Range<usize>) -> bool {
 
 /// Whether token `t` starts a role title ("President", "Deputy Chair").
 fn is_title_word(ctx: &Context<'_>, t: usize) -> bool {
-    let compiled = ctx.layout.rules;
-    let triggers = &ctx.layout.triggers;
-    let from = triggers.partition_point(|tr| tr.tokens.0 < t);
-    triggers[from..]
-        .iter()
-        .take_while(|tr| tr.tokens.0 == t)
-        .any(|tr| compiled.rules[tr.rule as usize].rule.form == Form::Role)
+    trigger_at(ctx, t, Form::Role).is_some()
 }
 
 /// Whether the line from `first` to `end` starts with a role title,
