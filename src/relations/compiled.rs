@@ -31,11 +31,13 @@ pub(crate) enum Flag {
     StateWord = 1 << 9,
     DocumentWord = 1 << 10,
     Reference = 1 << 11,
+    Copula = 1 << 12,
+    Possessive = 1 << 13,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 11] = [
+pub(crate) const LISTS: [(&str, Flag); 13] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -47,6 +49,8 @@ pub(crate) const LISTS: [(&str, Flag); 11] = [
     ("institutions", Flag::Institution),
     ("state-words", Flag::StateWord),
     ("document-words", Flag::DocumentWord),
+    ("copulas", Flag::Copula),
+    ("possessives", Flag::Possessive),
 ];
 
 /// What a phrase of the trie stands for.
@@ -74,6 +78,8 @@ pub(crate) struct CompiledRule {
 pub(crate) struct CompiledReference {
     pub types: Types,
     pub kinds: Vec<String>,
+    /// Stands for several names at once ("the leaders").
+    pub group: bool,
 }
 
 /// The rules, ready to run on documents.
@@ -115,6 +121,7 @@ pub struct Compiled {
     pub(crate) under_word: u32,
     pub(crate) to_word: u32,
     pub(crate) in_word: u32,
+    pub(crate) that_word: u32,
 }
 
 impl Compiled {
@@ -145,6 +152,7 @@ impl Compiled {
             under_word: 0,
             to_word: 0,
             in_word: 0,
+            that_word: 0,
         };
         compiled.s_word = compiled.intern("s");
         compiled.as_word = compiled.intern("as");
@@ -153,6 +161,7 @@ impl Compiled {
         compiled.under_word = compiled.intern("under");
         compiled.to_word = compiled.intern("to");
         compiled.in_word = compiled.intern("in");
+        compiled.that_word = compiled.intern("that");
         for (name, flag) in LISTS {
             for phrase in set.list(name) {
                 compiled.add_phrase(phrase, Output::Flag(flag));
@@ -223,6 +232,7 @@ impl Compiled {
                         .push(CompiledReference {
                             types: reference.types,
                             kinds: reference.kinds.clone(),
+                            group: reference.group,
                         });
                 }
             }

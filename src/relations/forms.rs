@@ -41,6 +41,8 @@ pub(crate) struct Context<'a> {
 /// What a search before a trigger found.
 enum Before {
     Found(Named),
+    /// A plural reference ("the leaders") standing for several names.
+    Group(Vec<Named>),
     /// A hedge or negation stands between: the trigger states no fact.
     Hedged,
     Nothing,
@@ -135,6 +137,14 @@ impl<'a> Context<'a> {
             steps += 1;
             if let Some(slot) = self.slot(t) {
                 t = slot.tokens.start.max(start);
+                // "Ukraine's territorial integrity and condemn ...": a
+                // possessor is not the subject of what follows.
+                if slot.tokens.end < from
+                    && layout.possessive_end(slot.tokens.end).is_some()
+                    && !layout.prepositional(slot.tokens.start)
+                {
+                    return Before::Nothing;
+                }
                 if let Some(entity) = layout.pick(slot, types) {
                     let before_as = self.next_word(slot.tokens.end) == Some(layout.rules.as_word);
                     if before_as || !layout.prepositional(slot.tokens.start) {
@@ -177,10 +187,7 @@ impl<'a> Context<'a> {
                 continue;
             }
             if layout.is(t, Flag::Reference) {
-                return match self.resolve_reference(t, types) {
-                    Some(named) => Before::Found(named),
-                    None => Before::Nothing,
-                };
+                return self.resolve_reference(t, types);
             }
         }
         Before::Nothing
@@ -199,13 +206,26 @@ impl<'a> Context<'a> {
     }
 
     /// "the resolution": the nearest earlier name of the paragraph that
-    /// fits the reference noun's type and kind and the rule's `types`.
-    fn resolve_reference(&self, t: usize, types: Types) -> Option<Named> {
+    /// fits the reference noun's type and kind and the rule's `types`;
+    /// "the leaders": the names of a group (see [`Context::group`]).
+    fn resolve_reference(&self, t: usize, types: Types) -> Before {
         let layout = &self.layout;
         let references = layout.rules.references(layout.tokens[t].word);
         let sentence = layout.sentence_of[t];
         if sentence == NONE {
-            return None;
+            return Before::Nothing;
+        }
+        if let Some(reference) = references.iter().find(|r| r.group) {
+            // "the leaders of X" names them itself.
+            if self.next_word(t + 1) == Some(layout.rules.of_word) {
+                return Before::Nothing;
+            }
+            let group = self.group(t, reference.types.and(types));
+            return if group.is_empty() {
+                Before::Nothing
+            } else {
+                Before::Group(group)
+            };
         }
         let paragraph = layout.sentences[sentence as usize].paragraph;
         let mut first = sentence as usize;
@@ -226,7 +246,7 @@ impl<'a> Context<'a> {
                     && layout.rules.kind_fits(entity, &reference.kinds)
                 {
                     let tok = layout.tokens[t];
-                    return Some(Named {
+                    return Before::Found(Named {
                         entity,
                         span: tok.start..tok.end,
                         certainty: 0.8,
@@ -234,7 +254,48 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        None
+        Before::Nothing
+    }
+
+    /// The names of `types` that the group word at `t` stands for: every
+    /// distinct one of the nearest sentence, before `t` in its own or in an
+    /// earlier sentence of its paragraph or the two before, that names at
+    /// least two. Each is marked by the group word.
+    fn group(&self, t: usize, types: Types) -> Vec<Named> {
+        let layout = &self.layout;
+        let sentence = layout.sentence_of[t] as usize;
+        let paragraph = layout.sentences[sentence].paragraph;
+        let tok = layout.tokens[t];
+        let mut s = sentence + 1;
+        while s > 0 {
+            s -= 1;
+            let span = &layout.sentences[s];
+            if span.paragraph + 2 < paragraph {
+                break;
+            }
+            let mut names: Vec<Named> = Vec::new();
+            let mut u = span.tokens.start;
+            while u < span.tokens.end.min(t) {
+                let Some(slot) = self.slot(u) else {
+                    u += 1;
+                    continue;
+                };
+                u = slot.tokens.end;
+                if let Some(entity) = layout.pick(slot, types)
+                    && !names.iter().any(|n| n.entity == entity)
+                {
+                    names.push(Named {
+                        entity,
+                        span: tok.start..tok.end,
+                        certainty: 0.8,
+                    });
+                }
+            }
+            if names.len() >= 2 {
+                return names;
+            }
+        }
+        Vec::new()
     }
 
     /// The first name after `from` that fits `types`, within `gap` words,
@@ -343,8 +404,24 @@ impl<'a> Context<'a> {
         let window = self.window(ts, rule.rule.window);
         let r = &rule.rule;
         if r.passive {
+            // "recognised by X", "recognised in 2003 by X": up to three
+            // plain words between the participle and "by".
             let mut b = te;
-            while self.layout.tokens.get(b).is_some_and(|t| t.punct == b'"') {
+            let mut words = 0;
+            while let Some(tok) = self.layout.tokens.get(b) {
+                if tok.punct == b'"' {
+                    b += 1;
+                    continue;
+                }
+                if tok.punct != 0
+                    || tok.word == self.layout.rules.by_word
+                    || tok.flags & !(Flag::Preposition as u16) != 0
+                    || self.slot(b).is_some()
+                    || words == 3
+                {
+                    break;
+                }
+                words += 1;
                 b += 1;
             }
             if self
@@ -374,19 +451,25 @@ impl<'a> Context<'a> {
             && self.layout.tokens[ts - 1].punct == b'-'
             && self.layout.tokens[ts - 1].end == self.layout.tokens[ts].start
             && self.layout.tokens[ts - 2].end == self.layout.tokens[ts - 1].start;
-        let subject = match self.hyphenated_subject(ts, r.subject, r.demonyms) {
-            Some(subject) => subject,
+        let subjects = match self.hyphenated_subject(ts, r.subject, r.demonyms) {
+            Some(subject) => vec![subject],
             None if hyphenated => return,
             None => match self.find_before(ts, window.start, r.subject) {
                 Before::Found(subject) => {
                     if self.asked_to(&subject, ts, window.start) {
                         return;
                     }
-                    subject
+                    vec![subject]
+                }
+                Before::Group(group) => {
+                    if self.asked_to(&group[0], ts, window.start) {
+                        return;
+                    }
+                    group
                 }
                 Before::Hedged => return,
                 Before::Nothing => match self.operative_clause(ts, window.start, r.subject) {
-                    Some(author) => author,
+                    Some(author) => vec![author],
                     None => return,
                 },
             },
@@ -398,10 +481,25 @@ impl<'a> Context<'a> {
                     t += 1;
                 }
                 if self.layout.is(t, Flag::DocumentWord) && self.slot(t).is_none() {
-                    self.push(index, rule.kind, subject, None, ts);
+                    for subject in subjects {
+                        self.push(index, rule.kind, subject, None, ts);
+                    }
                 }
             }
             Target::Entity(types) => {
+                // "recognizing that the operations of X ...": a clause
+                // follows, not an object.
+                let layout = &self.layout;
+                if layout
+                    .tokens
+                    .get(te)
+                    .is_some_and(|t| t.word == layout.rules.that_word)
+                    && (layout.is(te + 1, Flag::Determiner)
+                        || self.slot(te + 1).is_some()
+                        || layout.demonym_at.get(te + 1).is_some_and(|&d| d != NONE))
+                {
+                    return;
+                }
                 let mut objects =
                     self.names_after_except(te, window.end, types, r.gap, &rule.not_after);
                 if r.agent_is_object {
@@ -415,8 +513,10 @@ impl<'a> Context<'a> {
                         objects = agents;
                     }
                 }
-                for object in objects {
-                    self.push(index, rule.kind, subject.clone(), Some(object), ts);
+                for subject in &subjects {
+                    for object in &objects {
+                        self.push(index, rule.kind, subject.clone(), Some(object.clone()), ts);
+                    }
                 }
             }
         }
@@ -593,6 +693,21 @@ impl<'a> Context<'a> {
                     .into_iter()
                     .next();
             }
+        }
+        // "the leaders reiterated their condemnation of X": the group the
+        // pronoun stands for.
+        if subject.is_none()
+            && !objects.is_empty()
+            && p > window.start
+            && layout.is(p - 1, Flag::Possessive)
+            && let Before::Group(group) = self.find_before(p - 1, window.start, r.subject)
+        {
+            for subject in &group {
+                for object in &objects {
+                    self.push(index, rule.kind, subject.clone(), Some(object.clone()), ts);
+                }
+            }
+            return;
         }
         let Some(subject) = subject else { return };
         if objects.is_empty() {

@@ -345,8 +345,10 @@ impl<'a> Layout<'a> {
     }
 
     /// Splits into sentences the paragraphs the rules will read: those with
-    /// a trigger or a name followed by "of" (the `person-of` form). Other
-    /// paragraphs are left alone (most of a long text, often).
+    /// a trigger or a name followed by "of" (the `person-of` form), and the
+    /// two before a paragraph with a group word ("the leaders", whose names
+    /// are found there). Other paragraphs are left alone (most of a long
+    /// text, often).
     fn place_sentences(&mut self, lines: &[TextLine]) {
         self.sentence_of = vec![NONE; self.tokens.len()];
         let text = self.text;
@@ -365,8 +367,18 @@ impl<'a> Layout<'a> {
             }
         }
         wanted.sort_unstable();
-        let mut t = 0;
-        let mut paragraph = 0;
+        let mut groups: Vec<u32> = self
+            .tokens
+            .iter()
+            .filter(|t| {
+                t.flags & Flag::Reference as u16 != 0
+                    && self.rules.references(t.word).iter().any(|r| r.group)
+            })
+            .map(|t| t.start)
+            .collect();
+        groups.dedup();
+        // The paragraphs, as byte ranges.
+        let mut paragraphs: Vec<Range<usize>> = Vec::new();
         let mut start = 0usize;
         let mut blank_before = true;
         // A blank line after the last one closes the last paragraph.
@@ -377,34 +389,48 @@ impl<'a> Layout<'a> {
         for line in lines.iter().chain(std::iter::once(&end_of_text)) {
             let offset = line.bytes.start as usize;
             if line.blank && !blank_before {
-                let range = start..offset;
-                let first = wanted.partition_point(|&w| (w as usize) < range.start);
-                if wanted.get(first).is_some_and(|&w| (w as usize) < range.end) {
-                    for sentence in sentence::sentences(&text[range.clone()]) {
-                        let span =
-                            sentence.span.start + range.start..sentence.span.end + range.start;
-                        while t < self.tokens.len() && (self.tokens[t].start as usize) < span.start
-                        {
-                            t += 1;
-                        }
-                        let first = t;
-                        while t < self.tokens.len() && (self.tokens[t].end as usize) <= span.end {
-                            self.sentence_of[t] = self.sentences.len() as u32;
-                            t += 1;
-                        }
-                        self.sentences.push(SentenceSpan {
-                            bytes: span.start as u32..span.end as u32,
-                            tokens: first..t,
-                            paragraph,
-                        });
-                    }
-                }
-                paragraph += 1;
+                paragraphs.push(start..offset);
             }
             if !line.blank && blank_before {
                 start = offset;
             }
             blank_before = line.blank;
+        }
+        let holds = |points: &[u32], range: &Range<usize>| {
+            let first = points.partition_point(|&w| (w as usize) < range.start);
+            points.get(first).is_some_and(|&w| (w as usize) < range.end)
+        };
+        let mut split: Vec<bool> = paragraphs.iter().map(|r| holds(&wanted, r)).collect();
+        if !groups.is_empty() {
+            for i in 0..paragraphs.len() {
+                if split[i] && holds(&groups, &paragraphs[i]) {
+                    for earlier in split[i.saturating_sub(2)..i].iter_mut() {
+                        *earlier = true;
+                    }
+                }
+            }
+        }
+        let mut t = 0;
+        for (paragraph, range) in paragraphs.into_iter().enumerate() {
+            if !split[paragraph] {
+                continue;
+            }
+            for sentence in sentence::sentences(&text[range.clone()]) {
+                let span = sentence.span.start + range.start..sentence.span.end + range.start;
+                while t < self.tokens.len() && (self.tokens[t].start as usize) < span.start {
+                    t += 1;
+                }
+                let first = t;
+                while t < self.tokens.len() && (self.tokens[t].end as usize) <= span.end {
+                    self.sentence_of[t] = self.sentences.len() as u32;
+                    t += 1;
+                }
+                self.sentences.push(SentenceSpan {
+                    bytes: span.start as u32..span.end as u32,
+                    tokens: first..t,
+                    paragraph,
+                });
+            }
         }
     }
 

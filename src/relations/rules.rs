@@ -100,6 +100,11 @@ impl Types {
         self.0 & Self::bit(kind) != 0
     }
 
+    /// The types in both sets.
+    pub fn and(self, other: Types) -> Types {
+        Types(self.0 & other.0)
+    }
+
     fn bit(kind: EntityType) -> u8 {
         1 << (kind as u8)
     }
@@ -196,6 +201,9 @@ pub struct Reference {
     pub types: Types,
     /// If not empty, the values its `kind=` attribute may have.
     pub kinds: Vec<String>,
+    /// `group = yes`: a plural noun ("the leaders", "they") standing for
+    /// every name of the nearest earlier sentence that names several.
+    pub group: bool,
 }
 
 /// Every rule, list and reference of a set of gazetteer directories.
@@ -534,6 +542,7 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
         words: Vec::new(),
         types: Types(0),
         kinds: Vec::new(),
+        group: false,
     };
     for (key, value, line) in &section.values {
         let at = |message: String| LineError {
@@ -544,9 +553,16 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
             "words" => reference.words.extend(split_list(value)),
             "type" => reference.types = Types::parse(value).map_err(at)?,
             "kinds" => reference.kinds = split_list(value),
+            "group" => {
+                reference.group = match value.trim() {
+                    "yes" => true,
+                    "no" => false,
+                    other => return Err(at(format!("`group` is `yes` or `no`, not `{other}`"))),
+                }
+            }
             other => {
                 return Err(at(format!(
-                    "a reference has `words`, `type` and `kinds`, not `{other}`"
+                    "a reference has `words`, `type`, `kinds` and `group`, not `{other}`"
                 )));
             }
         }

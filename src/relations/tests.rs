@@ -472,6 +472,72 @@ const CASES: &[Case] = &[
         text: "The Ukrainian parliament condemned Russia.",
         expected: &["Verkhovna Rada condemned Russia"],
     },
+    // Several people named together, then referred to as a group.
+    Case {
+        name: "the leaders stand for the people named before",
+        text: "Marta Kovalenko met Ivan Petrenko and Olena Shevchuk in Paris on Monday.\n\n\
+               The leaders condemned Russia's war against Ukraine.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+            "Olena Shevchuk condemned Russia",
+        ],
+    },
+    Case {
+        name: "they, past a sentence naming one person",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. Olena Shevchuk was absent. \
+               They condemned Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
+    Case {
+        name: "their condemnation",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. \
+               The leaders reiterated their condemnation of Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
+    Case {
+        name: "a group that did not condemn",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. They did not condemn Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "leaders of an organisation are not the group",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. \
+               The leaders of the Seimas condemned Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "a group of one is no group",
+        text: "Marta Kovalenko arrived in Paris. The leaders condemned Russia.",
+        expected: &[],
+    },
+    // Resolution clauses and verbs of condemnation.
+    Case {
+        name: "deplores in an operative clause",
+        text: "SEIMAS\n\n2. Deplores the aggression by Russia against Georgia.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
+        name: "recognizing a clause is no recognition",
+        text: "SEIMAS\n\nRecognizing that the troops of Russia remain in Georgia,",
+        expected: &[],
+    },
+    Case {
+        name: "words between a passive participle and its agent",
+        text: "Kosovo was recognised in 2010 by Lithuania.",
+        expected: &["Lithuania recognised Kosovo"],
+    },
+    Case {
+        name: "a possessor is not the subject of the verb after it",
+        text: "The delegates support Ukraine's territorial integrity and condemn Russia's war.",
+        expected: &[],
+    },
 ];
 
 #[test]
