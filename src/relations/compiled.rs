@@ -122,6 +122,9 @@ pub struct Compiled {
     pub(crate) to_word: u32,
     pub(crate) in_word: u32,
     pub(crate) that_word: u32,
+    pub(crate) its_word: u32,
+    pub(crate) a_word: u32,
+    pub(crate) an_word: u32,
 }
 
 impl Compiled {
@@ -153,6 +156,9 @@ impl Compiled {
             to_word: 0,
             in_word: 0,
             that_word: 0,
+            its_word: 0,
+            a_word: 0,
+            an_word: 0,
         };
         compiled.s_word = compiled.intern("s");
         compiled.as_word = compiled.intern("as");
@@ -162,6 +168,9 @@ impl Compiled {
         compiled.to_word = compiled.intern("to");
         compiled.in_word = compiled.intern("in");
         compiled.that_word = compiled.intern("that");
+        compiled.its_word = compiled.intern("its");
+        compiled.a_word = compiled.intern("a");
+        compiled.an_word = compiled.intern("an");
         for (name, flag) in LISTS {
             for phrase in set.list(name) {
                 compiled.add_phrase(phrase, Output::Flag(flag));

@@ -38,6 +38,15 @@ pub(crate) struct Context<'a> {
     pub hits: Vec<Hit>,
 }
 
+/// What stands after a role.
+enum After {
+    /// The person it describes.
+    Person(Named),
+    /// Another name: the role describes nobody after it.
+    Other,
+    Nothing,
+}
+
 /// What a search before a trigger found.
 enum Before {
     Found(Named),
@@ -370,7 +379,13 @@ impl<'a> Context<'a> {
                 u += 1;
                 joined = true;
             }
+            let coordinated = (t..u).any(|v| layout.is(v, Flag::Coordinator));
             while u < end && self.slot(u).is_none() && layout.is(u, Flag::Determiner) {
+                // "X, a Y": an apposition, not a list.
+                let word = layout.tokens[u].word;
+                if !coordinated && (word == layout.rules.a_word || word == layout.rules.an_word) {
+                    return found;
+                }
                 u += 1;
             }
             if !joined || u >= end {
@@ -798,7 +813,29 @@ impl<'a> Context<'a> {
         // ROLE [words] PREPOSITION [the] OBJECT
         let mut objects = Vec::new();
         let mut prefix_used = false;
-        if !rule.prepositions.is_empty() {
+        // "President X of France": the person between role and "of".
+        let mut titled = None;
+        // "Crimean Tatar leader, X": an adjective may name a people, not a
+        // state; only a name right after the role is taken then.
+        let mut by_demonym = false;
+        if person.is_none()
+            && rule
+                .prepositions
+                .iter()
+                .any(|p| p[..] == [layout.rules.of_word])
+            && let Some(named) = self.person_at(te)
+            && let Some(slot) = self.slot(te)
+            && layout
+                .tokens
+                .get(slot.tokens.end)
+                .is_some_and(|t| t.word == layout.rules.of_word)
+        {
+            objects = self.names_after(slot.tokens.end + 1, limit, object_types, r.gap);
+            if !objects.is_empty() {
+                titled = Some(named);
+            }
+        }
+        if objects.is_empty() && !rule.prepositions.is_empty() {
             let mut t = te;
             let mut words = 0;
             while t < limit {
@@ -850,39 +887,149 @@ impl<'a> Context<'a> {
                         certainty: 1.0,
                     });
                     prefix_used = true;
+                    by_demonym = true;
+                } else if layout.tokens[p - 1].word == layout.rules.its_word
+                    && let Some(named) = self.nearest_before(p - 1, start, object_types)
+                {
+                    // "the party and its chairman X": the nearest name before.
+                    objects.push(named);
+                    prefix_used = true;
                 }
             }
         }
         if objects.is_empty() {
             return;
         }
-        let person = match person {
-            Some((named, _)) => Some(named.clone()),
-            None if prefix_used => self.person_after(te, limit, r.gap).or_else(|| {
-                // "X, the Kremlin spokesman": the person before, in
-                // apposition to the whole "OBJECT role".
-                let object_start = objects.first().map_or(role_start, |o| {
-                    layout.tokens.partition_point(|t| t.start < o.span.start)
-                });
-                self.person_in_apposition(object_start.min(role_start), start)
-            }),
+        let people = match person {
+            Some((named, _)) => vec![named.clone()],
+            None if titled.is_some() => titled.into_iter().collect(),
+            None if prefix_used => match self.person_after(te, limit, r.gap, !by_demonym) {
+                After::Person(named) => vec![named],
+                After::Other => Vec::new(),
+                After::Nothing => {
+                    // "X, the Kremlin spokesman": the person before, in
+                    // apposition to the whole "OBJECT role".
+                    let object_start = objects.first().map_or(role_start, |o| {
+                        layout.tokens.partition_point(|t| t.start < o.span.start)
+                    });
+                    let first = object_start.min(role_start);
+                    let people = self.people_in_apposition(first, start);
+                    if people.is_empty() {
+                        self.subject_of_copula(first, start).into_iter().collect()
+                    } else {
+                        people
+                    }
+                }
+            },
             None => {
                 let end = self.end_of(&objects);
                 let mut u = end;
                 if layout.tokens.get(u).is_some_and(|t| t.punct == b',') {
                     u += 1;
                 }
-                (u < limit)
-                    .then(|| self.person_at(u))
-                    .flatten()
-                    .or_else(|| self.person_in_apposition(role_start, start))
-                    .or_else(|| self.person_on_next_line(end))
+                let after = (u < limit).then(|| self.person_at(u)).flatten();
+                if let Some(named) = after {
+                    vec![named]
+                } else if layout.is(end, Flag::Copula)
+                    && layout.tokens[end].word != layout.rules.as_word
+                {
+                    // "The members of X are A, B and C."
+                    self.names_after(end + 1, limit, PERSON, 1)
+                } else {
+                    let people = self.people_in_apposition(role_start, start);
+                    if !people.is_empty() {
+                        people
+                    } else if let Some(named) = self.subject_of_copula(role_start, start) {
+                        vec![named]
+                    } else {
+                        self.person_on_next_line(end).into_iter().collect()
+                    }
+                }
             }
         };
-        let Some(person) = person else { return };
-        for object in objects {
-            self.push(index, kind, person.clone(), Some(object), ts);
+        for person in &people {
+            for object in &objects {
+                self.push(index, kind, person.clone(), Some(object.clone()), ts);
+            }
         }
+    }
+
+    /// The nearest name of `types` before token `t` in the sentence
+    /// (from `start`), whatever stands between: what "its" refers to.
+    fn nearest_before(&self, mut t: usize, start: usize, types: Types) -> Option<Named> {
+        let mut steps = 0;
+        while t > start && steps < LOOK_BACK {
+            t -= 1;
+            steps += 1;
+            if let Some(slot) = self.slot(t) {
+                return self
+                    .layout
+                    .pick(slot, types)
+                    .map(|entity| self.named(slot, entity));
+            }
+        }
+        None
+    }
+
+    /// "X is the chair of Y", "X, a lawyer, was elected chairman of Y",
+    /// "X, who served as president of Y": the person a role before token
+    /// `role` describes through a copula.
+    fn subject_of_copula(&self, role: usize, start: usize) -> Option<Named> {
+        let layout = &self.layout;
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
+        };
+        // Back over "the", "a", "first": to the copula.
+        let mut q = role;
+        let mut words = 0;
+        while q > start && (layout.is(q - 1, Flag::Determiner) || (plain(q - 1) && words < 2)) {
+            if plain(q - 1) {
+                words += 1;
+            }
+            q -= 1;
+        }
+        if q == start || !layout.is(q - 1, Flag::Copula) {
+            return None;
+        }
+        // Back over the verb group: "was elected", "became known as".
+        let mut c = q - 1;
+        let mut words = 0;
+        while c > start && (layout.is(c - 1, Flag::Copula) || (plain(c - 1) && words < 2)) {
+            if plain(c - 1) {
+                words += 1;
+            }
+            c -= 1;
+        }
+        if c == start {
+            return None;
+        }
+        if let Some(named) = self.person_at_end(c) {
+            return Some(named);
+        }
+        // "X, a lawyer, was", "X (born 1950) is", "X, who is".
+        let before = layout.tokens[c - 1];
+        if !matches!(before.punct, b',' | b')') && !layout.is(c - 1, Flag::Relative) {
+            return None;
+        }
+        match self.find_before(c, start, PERSON) {
+            Before::Found(named)
+                if layout.tokens.partition_point(|t| t.end <= named.span.start) + 20 >= c =>
+            {
+                Some(named)
+            }
+            _ => None,
+        }
+    }
+
+    /// The person whose name ends right before token `t`.
+    fn person_at_end(&self, t: usize) -> Option<Named> {
+        let slot = self.slot(t.checked_sub(1)?)?;
+        if slot.tokens.end != t {
+            return None;
+        }
+        let entity = self.layout.pick(slot, PERSON)?;
+        Some(self.named(slot, entity))
     }
 
     fn person_at(&self, t: usize) -> Option<Named> {
@@ -914,53 +1061,87 @@ impl<'a> Context<'a> {
         alone.then_some(person)
     }
 
-    /// "Chechnya head X", "the Paris-based lawyer X": the person after the
-    /// role, up to `gap` plain words on.
-    fn person_after(&self, mut t: usize, limit: usize, gap: usize) -> Option<Named> {
+    /// "Chechnya head X", "the Kremlin spokesman, X", "the Paris-based
+    /// lawyer X": the person after the role, up to `gap` plain words on (or
+    /// right after a comma).
+    fn person_after(&self, mut t: usize, limit: usize, gap: usize, comma: bool) -> After {
         let mut words = 0;
+        let first = t;
         while t < limit {
-            if self.slot(t).is_some() {
-                return self.person_at(t);
+            if let Some(slot) = self.slot(t) {
+                return match self.person_at(t) {
+                    Some(named) => After::Person(named),
+                    // Another name, or one of several people, right after
+                    // the role: it describes nobody else.
+                    None if slot.tokens.start == t && words == 0 => After::Other,
+                    None => After::Nothing,
+                };
             }
             let tok = self.layout.tokens[t];
+            // "the Kremlin spokesman, X": a name right after the comma.
+            if tok.punct == b',' && t == first && comma {
+                return match self.person_at(t + 1) {
+                    Some(named) if t + 1 < limit => After::Person(named),
+                    _ => After::Nothing,
+                };
+            }
             if tok.punct != 0 || words >= gap {
-                return None;
+                return After::Nothing;
             }
             words += 1;
             t += 1;
         }
-        None
+        After::Nothing
     }
 
-    /// "X, the head of": the person before a comma, a few words before the
-    /// role.
-    fn person_in_apposition(&self, role: usize, start: usize) -> Option<Named> {
+    /// "X, the head of", "A, B and C, members of": the people before a
+    /// comma, a few words before the role, with those coordinated to them.
+    fn people_in_apposition(&self, role: usize, start: usize) -> Vec<Named> {
+        let layout = &self.layout;
         let mut t = role;
         let mut words = 0;
         while t > start {
             t -= 1;
-            if let Some(slot) = self.slot(t) {
-                let _ = slot;
-                return None;
+            if self.slot(t).is_some() || layout.is(t, Flag::Coordinator) {
+                return Vec::new();
             }
-            let tok = self.layout.tokens[t];
+            let tok = layout.tokens[t];
             if tok.punct == b',' {
-                let slot = self.slot(t.checked_sub(1)?)?;
-                if slot.tokens.end != t {
-                    return None;
+                let Some(first) = self.person_at_end(t) else {
+                    return Vec::new();
+                };
+                let mut people = vec![first];
+                // "A, B and C": back over commas and coordinators.
+                let mut u = self.slot(t - 1).map_or(t, |s| s.tokens.start);
+                loop {
+                    let mut v = u;
+                    while v > start
+                        && self.slot(v - 1).is_none()
+                        && (layout.tokens[v - 1].punct == b','
+                            || layout.is(v - 1, Flag::Coordinator))
+                    {
+                        v -= 1;
+                    }
+                    if v == u || v == start {
+                        break;
+                    }
+                    let Some(named) = self.person_at_end(v) else {
+                        break;
+                    };
+                    u = self.slot(v - 1).map_or(v, |s| s.tokens.start);
+                    people.push(named);
                 }
-                let entity = self.layout.pick(slot, PERSON)?;
-                return Some(self.named(slot, entity));
+                return people;
             }
             if tok.punct != 0 && tok.punct != b'-' {
-                return None;
+                return Vec::new();
             }
             words += 1;
             if words > 4 {
-                return None;
+                return Vec::new();
             }
         }
-        None
+        Vec::new()
     }
 
     /// "X of the Y party": a person, "of", an organisation.
@@ -990,6 +1171,11 @@ impl<'a> Context<'a> {
             if let Some(org) = self.slot(t)
                 && org.tokens.start == t
                 && let Some(entity) = self.layout.pick(org, types)
+                // "President X of Y": the role said more.
+                && !self.hits.iter().any(|h| {
+                    h.subject.entity == person
+                        && h.object.as_ref().is_some_and(|o| o.entity == entity)
+                })
             {
                 found.push((
                     self.named(slot, person),

@@ -538,6 +538,91 @@ const CASES: &[Case] = &[
         text: "The delegates support Ukraine's territorial integrity and condemn Russia's war.",
         expected: &[],
     },
+    // Roles in running text.
+    Case {
+        name: "title, name, of whom",
+        text: "President Ivan Petrenko of Ukraine and Prime Minister Marta Kovalenko of \
+               Lithuania met in Vilnius.",
+        expected: &[
+            "Ivan Petrenko leads Ukraine",
+            "Marta Kovalenko leads Lithuania",
+        ],
+    },
+    Case {
+        name: "title, name, of an organisation, in a list",
+        text: "The talks joined Chairman Olena Shevchuk of the Helsinki Group, and \
+               Ivan Petrenko of the Free Nations Forum.",
+        expected: &[
+            "Ivan Petrenko member-of Free Nations Forum",
+            "Olena Shevchuk leads Helsinki Group",
+        ],
+    },
+    Case {
+        name: "a second title after a comma and and is not the first person's",
+        text: "A statement by Lithuanian President Olena Shevchuk, and Ukrainian President \
+               Petrenko.",
+        expected: &["Olena Shevchuk leads Lithuania"],
+    },
+    Case {
+        name: "an organisation's role, then a comma and the name",
+        text: "The former Helsinki Group chairman, Ivan Petrenko, lives abroad.",
+        expected: &["Ivan Petrenko leads Helsinki Group"],
+    },
+    Case {
+        name: "a demonym's role, then a comma, is not read",
+        text: "They met a Ukrainian leader, Ivan Petrenko, in March.",
+        expected: &[],
+    },
+    Case {
+        name: "its role",
+        text: "Members of the Helsinki Group, including its chairman Marta Kovalenko, \
+               were detained.",
+        expected: &["Marta Kovalenko leads Helsinki Group"],
+    },
+    Case {
+        name: "coordinated people in apposition share the role",
+        text: "Activists such as Marta Kovalenko, Ivan Petrenko and Olena Shevchuk, \
+               members of the Helsinki Group, spoke.",
+        expected: &[
+            "Ivan Petrenko member-of Helsinki Group",
+            "Marta Kovalenko member-of Helsinki Group",
+            "Olena Shevchuk member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "members of an organisation are",
+        text: "The members of the Free Nations Forum are Marta Kovalenko and Ivan Petrenko.",
+        expected: &[
+            "Ivan Petrenko member-of Free Nations Forum",
+            "Marta Kovalenko member-of Free Nations Forum",
+        ],
+    },
+    Case {
+        name: "the role after a copula",
+        text: "Olena Shevchuk, a lawyer from Vilnius, was elected chair of the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
+        name: "the role after is",
+        text: "Ivan Petrenko (born 1961) is the president of the Free Nations Forum.",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "no copula with a negation",
+        text: "Ivan Petrenko is not the president of the Free Nations Forum.",
+        expected: &[],
+    },
+    Case {
+        name: "no copula for what someone said",
+        text: "Ivan Petrenko said the problem is the president of Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "an apposition with a is no coordination",
+        text: "Marta Kovalenko is the head of the Helsinki Group, a Ukrainian parliament \
+               in all but name.",
+        expected: &["Marta Kovalenko leads Helsinki Group"],
+    },
 ];
 
 #[test]
