@@ -125,6 +125,7 @@ pub struct Compiled {
     pub(crate) its_word: u32,
     pub(crate) a_word: u32,
     pub(crate) an_word: u32,
+    pub(crate) among_word: u32,
 }
 
 impl Compiled {
@@ -159,6 +160,7 @@ impl Compiled {
             its_word: 0,
             a_word: 0,
             an_word: 0,
+            among_word: 0,
         };
         compiled.s_word = compiled.intern("s");
         compiled.as_word = compiled.intern("as");
@@ -171,6 +173,7 @@ impl Compiled {
         compiled.its_word = compiled.intern("its");
         compiled.a_word = compiled.intern("a");
         compiled.an_word = compiled.intern("an");
+        compiled.among_word = compiled.intern("among");
         for (name, flag) in LISTS {
             for phrase in set.list(name) {
                 compiled.add_phrase(phrase, Output::Flag(flag));

@@ -55,6 +55,8 @@ enum Before {
     /// A hedge or negation stands between: the trigger states no fact.
     Hedged,
     Nothing,
+    /// Not a name after all: the search goes on.
+    Skip,
 }
 
 /// How many tokens a search walks back at most.
@@ -196,7 +198,10 @@ impl<'a> Context<'a> {
                 continue;
             }
             if layout.is(t, Flag::Reference) {
-                return self.resolve_reference(t, types);
+                match self.resolve_reference(t, types) {
+                    Before::Skip => continue,
+                    found => return found,
+                }
             }
         }
         Before::Nothing
@@ -225,9 +230,17 @@ impl<'a> Context<'a> {
             return Before::Nothing;
         }
         if let Some(reference) = references.iter().find(|r| r.group) {
-            // "the leaders of X" names them itself.
+            // "the leaders of X" names them itself; "one of its leaders",
+            // "the party's leaders" are someone else's.
             if self.next_word(t + 1) == Some(layout.rules.of_word) {
                 return Before::Nothing;
+            }
+            if t > 0
+                && (layout.is(t - 1, Flag::Possessive)
+                    || layout.tokens[t - 1].word == layout.rules.its_word
+                    || layout.tokens[t - 1].word == layout.rules.s_word)
+            {
+                return Before::Skip;
             }
             let group = self.group(t, reference.types.and(types));
             return if group.is_empty() {
@@ -483,10 +496,12 @@ impl<'a> Context<'a> {
                     group
                 }
                 Before::Hedged => return,
-                Before::Nothing => match self.operative_clause(ts, window.start, r.subject) {
-                    Some(author) => vec![author],
-                    None => return,
-                },
+                Before::Nothing | Before::Skip => {
+                    match self.operative_clause(ts, window.start, r.subject) {
+                        Some(author) => vec![author],
+                        None => return,
+                    }
+                }
             },
         };
         match r.object {
@@ -754,7 +769,22 @@ impl<'a> Context<'a> {
         let rule = &self.compiled().rules[index as usize];
         let r = &rule.rule;
         let window = self.window(ts, r.window);
-        let subjects = self.names_after(te, window.end, r.subject, r.gap);
+        // "led by Patriarch X": up to two capitalised title words.
+        let layout = &self.layout;
+        let mut from = te;
+        while from < te + 2
+            && from < window.end
+            && layout.tokens[from].upper
+            && layout.tokens[from].punct == 0
+            && layout.tokens[from].flags == 0
+            && self.slot(from).is_none()
+        {
+            from += 1;
+        }
+        if self.slot(from).is_none() {
+            from = te;
+        }
+        let subjects = self.names_after(from, window.end, r.subject, r.gap);
         if subjects.is_empty() {
             return;
         }
@@ -765,7 +795,17 @@ impl<'a> Context<'a> {
                 }
             }
             Target::Entity(types) => {
-                if let Before::Found(object) = self.find_before(ts, window.start, types) {
+                // "the party, led by X": what a participle describes stands
+                // right before it, not a clause away ("X began a movement in
+                // 1990, led by"); "under the leadership of" may end a clause.
+                let participle = self.layout.tokens[te - 1].word == self.layout.rules.by_word;
+                if let Before::Found(object) = self.find_before(ts, window.start, types)
+                    && (!participle
+                        || (self.end_of(std::slice::from_ref(&object))..ts)
+                            .filter(|&t| self.layout.tokens[t].punct == 0)
+                            .count()
+                            <= 3)
+                {
                     for subject in subjects {
                         self.push(index, rule.kind, subject, Some(object.clone()), ts);
                     }
@@ -980,10 +1020,14 @@ impl<'a> Context<'a> {
             let tok = layout.tokens[t];
             tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
         };
-        // Back over "the", "a", "first": to the copula.
+        // Back over "the", "a", "first", "among": to the copula.
         let mut q = role;
         let mut words = 0;
-        while q > start && (layout.is(q - 1, Flag::Determiner) || (plain(q - 1) && words < 2)) {
+        while q > start
+            && (layout.is(q - 1, Flag::Determiner)
+                || layout.tokens[q - 1].word == layout.rules.among_word
+                || (plain(q - 1) && words < 2))
+        {
             if plain(q - 1) {
                 words += 1;
             }

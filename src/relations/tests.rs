@@ -623,6 +623,43 @@ const CASES: &[Case] = &[
                in all but name.",
         expected: &["Marta Kovalenko leads Helsinki Group"],
     },
+    Case {
+        name: "led by a titled person",
+        text: "The Free Nations Forum, led by Chairman Ivan Petrenko, met twice.",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "led by, a clause away from the name",
+        text: "In Kosovo activists began a quiet campaign in the early years, led by Ivan \
+               Petrenko.",
+        expected: &[],
+    },
+    Case {
+        name: "a co-founder is a member",
+        text: "Olena Shevchuk, co-founder of the Helsinki Group, opened the meeting.",
+        expected: &["Olena Shevchuk member-of Helsinki Group"],
+    },
+    Case {
+        name: "among the founding members",
+        text: "Marta Kovalenko is among the founding members of the Free Nations Forum.",
+        expected: &["Marta Kovalenko member-of Free Nations Forum"],
+    },
+    Case {
+        name: "one of its leaders is no group",
+        text: "Marta Kovalenko met Ivan Petrenko. Olena Shevchuk has been one of its \
+               leaders since 2001, as the chair of the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
+        name: "a name inside a place is no subject",
+        text: "Families were moved to camps inside Russia and occupied territories of Ukraine.",
+        expected: &[],
+    },
+    Case {
+        name: "annexation is not occupation",
+        text: "The Russian annexation of Ichkeria was condemned by nobody.",
+        expected: &[],
+    },
 ];
 
 #[test]
