@@ -72,6 +72,8 @@ pub(crate) struct CompiledRule {
     pub demoted_by: Vec<Vec<u32>>,
     /// Words after which a name is not the object (one-word entries).
     pub not_after: Vec<u32>,
+    /// Nouns through which the object is named (one-word entries).
+    pub through: Vec<u32>,
 }
 
 /// A reference noun's constraints.
@@ -269,6 +271,14 @@ impl Compiled {
                     _ => None,
                 })
                 .collect();
+            let through = rule
+                .through
+                .iter()
+                .filter_map(|w| match self.phrase_ids(w)[..] {
+                    [id] => Some(id),
+                    _ => None,
+                })
+                .collect();
             for trigger in &rule.triggers {
                 self.add_phrase(trigger, Output::Trigger(index as u16));
                 let typo_prone = matches!(rule.form, Form::Role | Form::Signatories);
@@ -300,6 +310,7 @@ impl Compiled {
                 prepositions,
                 demoted_by,
                 not_after,
+                through,
             });
         }
     }

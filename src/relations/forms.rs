@@ -151,8 +151,9 @@ impl<'a> Context<'a> {
                 // "Ukraine's territorial integrity and condemn ...": a
                 // possessor is not the subject of what follows.
                 if slot.tokens.end < from
-                    && layout.possessive_end(slot.tokens.end).is_some()
+                    && let Some(end) = layout.possessive_end(slot.tokens.end)
                     && !layout.prepositional(slot.tokens.start)
+                    && !self.decision_to(end, from)
                 {
                     return Before::Nothing;
                 }
@@ -205,6 +206,21 @@ impl<'a> Context<'a> {
             }
         }
         Before::Nothing
+    }
+
+    /// "X's decision to recognise": between a possessive's end `from` and
+    /// the trigger at `to`, at most two plain words, "to", and at most one
+    /// more ("to formally recognise"); the possessor is then the subject.
+    fn decision_to(&self, from: usize, to: usize) -> bool {
+        let layout = &self.layout;
+        let Some(at) = (from..to).find(|&t| layout.tokens[t].word == layout.rules.to_word) else {
+            return false;
+        };
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0 && tok.flags & !(Flag::Preposition as u16) == 0 && self.slot(t).is_none()
+        };
+        at - from <= 2 && to - at <= 2 && (from..at).all(plain) && (at + 1..to).all(plain)
     }
 
     /// The word token after `t`, quotes skipped.
@@ -532,6 +548,9 @@ impl<'a> Context<'a> {
                 }
                 let mut objects =
                     self.names_after_except(te, window.end, types, r.gap, &rule.not_after);
+                if objects.is_empty() && !rule.through.is_empty() {
+                    objects = self.named_through(te, window.end, types, &rule.through);
+                }
                 if r.agent_is_object {
                     let from = if objects.is_empty() {
                         te
@@ -550,6 +569,41 @@ impl<'a> Context<'a> {
                 }
             }
         }
+    }
+
+    /// "recognised the so-called \"independence\" of X": past determiners,
+    /// quotes and two plain words, one of `through`, "of", and the names
+    /// after it (up to four words on: "of the breakaway territories of X").
+    fn named_through(&self, from: usize, end: usize, types: Types, through: &[u32]) -> Vec<Named> {
+        let layout = &self.layout;
+        let mut t = from;
+        let mut words = 0;
+        while t < end && self.slot(t).is_none() {
+            let tok = layout.tokens[t];
+            if tok.punct != 0 {
+                if !matches!(tok.punct, b'"' | b'-') {
+                    return Vec::new();
+                }
+            } else if through.contains(&tok.word) {
+                let mut u = t + 1;
+                while layout.tokens.get(u).is_some_and(|t| t.punct == b'"') {
+                    u += 1;
+                }
+                return match layout.tokens.get(u) {
+                    Some(of) if of.word == layout.rules.of_word => {
+                        self.names_after(u + 1, end, types, 4)
+                    }
+                    _ => Vec::new(),
+                };
+            } else if !layout.is(t, Flag::Determiner) {
+                words += 1;
+                if words > 2 || tok.flags != 0 {
+                    return Vec::new();
+                }
+            }
+            t += 1;
+        }
+        Vec::new()
     }
 
     /// "urged the Seimas to recognise": an infinitive trigger whose subject

@@ -174,6 +174,9 @@ pub struct Rule {
     /// `verb`: words after which a name is not the object ("the attack
     /// on Ukraine": the victim).
     pub not_after: Vec<String>,
+    /// Nouns through which the object is named: "recognised the
+    /// independence of X" recognises X.
+    pub through: Vec<String>,
     /// `role`: the words between role and object ("of", "in").
     pub preposition: Vec<String>,
     /// `role`: words before the role that make it another relation
@@ -361,6 +364,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
         prefix: false,
         agent_is_object: false,
         not_after: Vec::new(),
+        through: Vec::new(),
         preposition: Vec::new(),
         demoted_by: Vec::new(),
         demoted_to: None,
@@ -425,6 +429,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
             "prefix" => rule.prefix = yes_no(value)?,
             "agent-is-object" => rule.agent_is_object = yes_no(value)?,
             "not-after" => rule.not_after = split_list(value),
+            "through" => rule.through = split_list(value),
             "preposition" => rule.preposition = split_list(value),
             "demoted-by" => rule.demoted_by = split_list(value),
             "demoted-to" => rule.demoted_to = Some(relation_name(value).map_err(|m| at(line, m))?),
@@ -456,7 +461,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
                 return Err(at(
                     line,
                     format!(
-                        "unknown key `{other}` (expected relation, form, triggers, subject, object, window, passive, demonyms, prefix, agent-is-object, not-after, preposition, demoted-by, demoted-to, gap or confidence)"
+                        "unknown key `{other}` (expected relation, form, triggers, subject, object, window, passive, demonyms, prefix, agent-is-object, not-after, through, preposition, demoted-by, demoted-to, gap or confidence)"
                     ),
                 ));
             }

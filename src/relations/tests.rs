@@ -660,6 +660,43 @@ const CASES: &[Case] = &[
         text: "The Russian annexation of Ichkeria was condemned by nobody.",
         expected: &[],
     },
+    Case {
+        name: "recognised the independence of",
+        text: "In 2008 Russia recognised the so-called \u{201c}independence\u{201d} of the \
+               breakaway territories of Ichkeria and Kosovo.",
+        expected: &["Russia recognised Ichkeria", "Russia recognised Kosovo"],
+    },
+    Case {
+        name: "a decision to recognise",
+        text: "Lithuania\u{2019}s decision to formally recognize the independence of Kosovo \
+               came first.",
+        expected: &["Lithuania recognised Kosovo"],
+    },
+    Case {
+        name: "a request to recognise the independence",
+        text: "Ukraine urged Lithuania to recognise the independence of Ichkeria.",
+        expected: &["Ukraine appealed-to Lithuania"],
+    },
+    Case {
+        name: "granted recognition to",
+        text: "The Seimas had decided to grant de facto recognition to Ichkeria and Kosovo.",
+        expected: &["Seimas recognised Ichkeria", "Seimas recognised Kosovo"],
+    },
+    Case {
+        name: "re-occupied",
+        text: "Russia re-occupied Ichkeria in 1999.",
+        expected: &["Russia occupies Ichkeria"],
+    },
+    Case {
+        name: "a plan to recognise",
+        text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
+        expected: &[],
+    },
+    Case {
+        name: "a decision not to recognise",
+        text: "Lithuania\u{2019}s decision not to recognise Kosovo was discussed.",
+        expected: &[],
+    },
 ];
 
 #[test]
