@@ -5,7 +5,7 @@
 
 use super::compiled::{Compiled, Flag, NONE};
 use super::layout::{Layout, Slot};
-use super::rules::{Target, Types, Window};
+use super::rules::{Form, Target, Types, Window};
 use std::ops::Range;
 
 /// Something that names an entity at a place of the text: a name, "we",
@@ -1021,7 +1021,10 @@ impl<'a> Context<'a> {
                 if layout.tokens.get(u).is_some_and(|t| t.punct == b',') {
                     u += 1;
                 }
-                let after = (u < limit).then(|| self.person_at(u)).flatten();
+                let after = (u < limit)
+                    .then(|| self.person_at(u))
+                    .flatten()
+                    .or_else(|| self.person_after_abbreviation(end, limit));
                 if let Some(named) = after {
                     vec![named]
                 } else if layout.is(end, Flag::Copula)
@@ -1046,6 +1049,31 @@ impl<'a> Context<'a> {
                 self.push(index, kind, person.clone(), Some(object.clone()), ts);
             }
         }
+    }
+
+    /// "the President of X (XO), Mr Y": the person after a parenthesis
+    /// and a comma closing the role, one title word ("Mr", "Dr") allowed.
+    fn person_after_abbreviation(&self, end: usize, limit: usize) -> Option<Named> {
+        let tokens = &self.layout.tokens;
+        let mut t = end;
+        if tokens.get(t)?.punct == b'(' {
+            t = (t..limit.min(t + 8)).find(|&u| tokens[u].punct == b')')? + 1;
+        }
+        if tokens.get(t)?.punct != b',' {
+            return None;
+        }
+        t += 1;
+        if t < limit && self.slot(t).is_none() {
+            let tok = tokens[t];
+            if !(tok.upper && tok.punct == 0 && tok.flags == 0) {
+                return None;
+            }
+            t += 1;
+            if tokens.get(t).is_some_and(|t| t.punct == b'.') {
+                t += 1;
+            }
+        }
+        (t < limit).then(|| self.person_at(t)).flatten()
     }
 
     /// The nearest name of `types` before token `t` in the sentence
@@ -1105,19 +1133,20 @@ impl<'a> Context<'a> {
         if let Some(named) = self.person_at_end(c) {
             return Some(named);
         }
-        // "X, a lawyer, was", "X (born 1950) is", "X, who is".
-        let before = layout.tokens[c - 1];
-        if !matches!(before.punct, b',' | b')') && !layout.is(c - 1, Flag::Relative) {
+        // "X, a lawyer, was", "X (born 1950) is", "X, who is", "X, a
+        // lawyer was": a person whose name an apposition, a parenthesis or
+        // a relative follows.
+        let Before::Found(named) = self.find_before(c, start, PERSON) else {
             return None;
-        }
-        match self.find_before(c, start, PERSON) {
-            Before::Found(named)
-                if layout.tokens.partition_point(|t| t.end <= named.span.start) + 20 >= c =>
-            {
-                Some(named)
-            }
-            _ => None,
-        }
+        };
+        let end = self.end_of(std::slice::from_ref(&named));
+        let opens = layout
+            .tokens
+            .get(end)
+            .is_some_and(|t| matches!(t.punct, b',' | b'('))
+            || matches!(layout.tokens[c - 1].punct, b',' | b')')
+            || layout.is(c - 1, Flag::Relative);
+        (opens && end + 20 >= c).then_some(named)
     }
 
     /// The person whose name ends right before token `t`.
@@ -1206,7 +1235,9 @@ impl<'a> Context<'a> {
             let tok = layout.tokens[t];
             if tok.punct == b',' {
                 let Some(first) = self.person_at_end(t) else {
-                    return Vec::new();
+                    // "X, former deputy of A, chairman of B": past one
+                    // earlier apposition holding a role of its own.
+                    return self.people_before_role_apposition(t, start);
                 };
                 let mut people = vec![first];
                 // "A, B and C": back over commas and coordinators.
@@ -1236,6 +1267,35 @@ impl<'a> Context<'a> {
             }
             words += 1;
             if words > 4 {
+                return Vec::new();
+            }
+        }
+        Vec::new()
+    }
+
+    /// The people in apposition before the comma at `comma`, when what
+    /// stands between them and it is itself a short apposition with a role
+    /// ("X, former deputy of A, chairman of B").
+    fn people_before_role_apposition(&self, comma: usize, start: usize) -> Vec<Named> {
+        let layout = &self.layout;
+        let mut t = comma;
+        while t > start && comma - t < 10 {
+            t -= 1;
+            if layout.tokens[t].punct == b',' {
+                let role = layout.triggers.partition_point(|g| g.tokens.0 <= t);
+                let has_role = layout.triggers[role..]
+                    .iter()
+                    .take_while(|g| g.tokens.0 < comma)
+                    .any(|g| self.compiled().rules[g.rule as usize].rule.form == Form::Role);
+                return if has_role {
+                    self.people_in_apposition(t + 1, start)
+                } else {
+                    Vec::new()
+                };
+            }
+            if matches!(layout.tokens[t].punct, b'.' | b';' | b':' | b'(' | b')')
+                || layout.is(t, Flag::Coordinator)
+            {
                 return Vec::new();
             }
         }

@@ -697,6 +697,43 @@ const CASES: &[Case] = &[
         text: "Lithuania\u{2019}s decision not to recognise Kosovo was discussed.",
         expected: &[],
     },
+    Case {
+        name: "two roles in apposition",
+        text: "Ivan Petrenko, former deputy of the Seimas, chairman of the Free Nations \
+               Forum, spoke next.",
+        expected: &[
+            "Ivan Petrenko leads Free Nations Forum",
+            "Ivan Petrenko member-of Seimas",
+        ],
+    },
+    Case {
+        name: "an apposition without a role does not pass the person on",
+        text: "Ivan Petrenko, who visited the Seimas, chairman of the Free Nations Forum \
+               and others.",
+        expected: &[],
+    },
+    Case {
+        name: "a copula after an apposition without its closing comma",
+        text: "Olena Shevchuk, a well-known Lithuanian lawyer was chair of the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
+        name: "a role, an abbreviation, a title and the name",
+        text: "We thank the chair of the Free Nations Forum (FNF), Mr Ivan Petrenko, \
+               for his help.",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "based in an office in a town",
+        text: "Marta Kovalenko, who is based in the Helsinki Group office in Vilnius, \
+               wrote.",
+        expected: &["Marta Kovalenko resides-in Vilnius"],
+    },
+    Case {
+        name: "living in fear of a state",
+        text: "Marta Kovalenko lives in fear of Russia.",
+        expected: &[],
+    },
 ];
 
 #[test]
