@@ -474,14 +474,28 @@ impl<'a> Context<'a> {
                 .get(b)
                 .is_some_and(|t| t.word == self.layout.rules.by_word)
             {
-                let subjects = self.names_after(b + 1, window.end, r.subject, 1);
+                let mut subjects = self.names_after(b + 1, window.end, r.subject, 1);
+                if subjects.is_empty() && r.demonyms {
+                    // "occupied by Russian forces".
+                    subjects.extend(self.demonym_after(b + 1, window.end, r.subject, 0));
+                }
                 if subjects.is_empty() {
                     return;
                 }
                 let Target::Entity(types) = r.object else {
                     return;
                 };
-                if let Before::Found(object) = self.find_before(ts, window.start, types) {
+                // "any part of Ukraine occupied by": the name right before
+                // the participle, even after a preposition.
+                let adjacent = self.name_ending_at(ts, window.start, types);
+                let object = match adjacent {
+                    Some(object) => Some(object),
+                    None => match self.find_before(ts, window.start, types) {
+                        Before::Found(object) => Some(object),
+                        _ => None,
+                    },
+                };
+                if let Some(object) = object {
                     for subject in subjects {
                         self.push(index, rule.kind, subject, Some(object.clone()), ts);
                     }
@@ -551,6 +565,11 @@ impl<'a> Context<'a> {
                 if objects.is_empty() && !rule.through.is_empty() {
                     objects = self.named_through(te, window.end, types, &rule.through);
                 }
+                if objects.is_empty() && r.demonyms && r.agent_is_object {
+                    // "condemns the Russian aggression": the state whose act
+                    // it is.
+                    objects.extend(self.demonym_after(te, window.end, types, 1));
+                }
                 if r.agent_is_object {
                     let from = if objects.is_empty() {
                         te
@@ -569,6 +588,55 @@ impl<'a> Context<'a> {
                 }
             }
         }
+    }
+
+    /// The state whose adjective stands after `from`, past determiners and
+    /// `words` plain words, before a plain noun: "by Russian forces",
+    /// "condemns the brutal Russian aggression".
+    fn demonym_after(&self, from: usize, end: usize, types: Types, words: usize) -> Option<Named> {
+        if !types.has(crate::model::EntityType::State) {
+            return None;
+        }
+        let layout = &self.layout;
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0
+                && tok.flags == 0
+                && self.slot(t).is_none()
+                && layout.demonym_at[t] == NONE
+        };
+        let mut t = from;
+        let mut skipped = 0;
+        while t < end && (layout.is(t, Flag::Determiner) || (plain(t) && skipped < words)) {
+            if plain(t) {
+                skipped += 1;
+            }
+            t += 1;
+        }
+        if t + 1 >= end || layout.demonym_at[t] == NONE || !plain(t + 1) {
+            return None;
+        }
+        let tok = layout.tokens[t];
+        Some(Named {
+            entity: layout.demonym_at[t],
+            span: tok.start..tok.end,
+            certainty: 1.0,
+        })
+    }
+
+    /// The name of `types` that ends right before token `t` (a comma
+    /// between allowed).
+    fn name_ending_at(&self, t: usize, start: usize, types: Types) -> Option<Named> {
+        let mut end = t;
+        if end > start && self.layout.tokens[end - 1].punct == b',' {
+            end -= 1;
+        }
+        let slot = self.slot(end.checked_sub(1).filter(|&e| e >= start)?)?;
+        if slot.tokens.end != end {
+            return None;
+        }
+        let entity = self.layout.pick(slot, types)?;
+        Some(self.named(slot, entity))
     }
 
     /// "recognised the so-called \"independence\" of X": past determiners,
@@ -665,7 +733,23 @@ impl<'a> Context<'a> {
         let to_first = (words.len() == 1 && is_to(words[0])) || (numbered && is_to(words[1]));
         // A preamble clause opening with the trigger: "condemning the ...".
         let first_word = words.is_empty() || (words.len() == 1 && numbered_only(words[0]));
-        if !(to_first || first_word) || !types.has(layout.rules.entity_type(author.entity)) {
+        // An operative clause in the present with an adverb first:
+        // "2. Strongly condemns", "Further recognizes".
+        let rest = match words.first() {
+            Some(&w) if numbered_only(w) => &words[1..],
+            _ => &words[..],
+        };
+        let trigger =
+            &layout.text[layout.tokens[ts].start as usize..layout.tokens[ts].end as usize];
+        let adverbs_first = (1..=2).contains(&rest.len())
+            && layout.tokens[rest[0]].upper
+            && rest
+                .iter()
+                .all(|&t| layout.tokens[t].flags == 0 && self.slot(t).is_none())
+            && trigger.ends_with('s');
+        if !(to_first || first_word || adverbs_first)
+            || !types.has(layout.rules.entity_type(author.entity))
+        {
             return None;
         }
         let tok = match words.last() {
@@ -713,10 +797,18 @@ impl<'a> Context<'a> {
                 && layout.slot_at[t] == NONE
                 && layout.demonym_at[t] == NONE
         };
-        // One adjective may stand between: "Russia's temporary occupation".
+        // One adjective may stand between: "Russia's temporary occupation",
+        // and a noun sharing the possessor: "Russia's aggression and
+        // occupation".
         let mut p = ts;
         if p > window.start && plain(p - 1) {
             p -= 1;
+        }
+        if p > window.start + 1 && layout.is(p - 1, Flag::Coordinator) && plain(p - 2) {
+            p -= 2;
+            if p > window.start && plain(p - 1) {
+                p -= 1;
+            }
         }
         let mut subject = None;
         let mut lead = p;

@@ -734,6 +734,68 @@ const CASES: &[Case] = &[
         text: "Marta Kovalenko lives in fear of Russia.",
         expected: &[],
     },
+    Case {
+        name: "occupied by an adjective's forces",
+        text: "Aid reached every part of Ichkeria occupied by Russian forces.",
+        expected: &["Russia occupies Ichkeria"],
+    },
+    Case {
+        name: "aggression and occupation share the possessor",
+        text: "The report describes Russia's aggression and occupation of Georgia.",
+        expected: &["Russia occupies Georgia"],
+    },
+    Case {
+        name: "condemns an adjective's act",
+        text: "The Seimas condemns the brutal Russian aggression against Georgia.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
+        name: "an adjective of the victims is not condemned",
+        text: "The Seimas condemned the arrest of many Ukrainian journalists.",
+        expected: &[],
+    },
+    Case {
+        name: "an operative clause with an adverb",
+        text: "SEIMAS\n\n3. Strongly condemns the aggression of Russia.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
+        name: "an operative clause that only asks",
+        text: "SEIMAS\n\n4. Calls upon Russia to condemn the attack by Georgia.",
+        expected: &["Seimas appealed-to Russia"],
+    },
+    Case {
+        name: "the authors are",
+        text: "The authors are MPs Marta Kovalenko, Ivan Petrenko and Olena Shevchuk.",
+        expected: &[
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko signed @document",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "two people and a plural role",
+        text: "Marta Kovalenko and Ivan Petrenko, deputies of the Seimas, wrote the letter.",
+        expected: &[
+            "Ivan Petrenko member-of Seimas",
+            "Marta Kovalenko member-of Seimas",
+        ],
+    },
+    Case {
+        name: "an organisation's president in apposition",
+        text: "Ivan Petrenko, the Helsinki Group's president, spoke first.",
+        expected: &["Ivan Petrenko leads Helsinki Group"],
+    },
+    Case {
+        name: "a state's prime minister before the name",
+        text: "Prime Minister of Lithuania Marta Kovalenko arrived in Kyiv.",
+        expected: &["Marta Kovalenko leads Lithuania"],
+    },
+    Case {
+        name: "who chairs",
+        text: "They thanked Olena Shevchuk, who chairs the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
 ];
 
 #[test]
