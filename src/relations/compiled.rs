@@ -82,6 +82,8 @@ pub(crate) struct CompiledReference {
     pub kinds: Vec<String>,
     /// Stands for several names at once ("the leaders").
     pub group: bool,
+    /// Only the nearest sentence naming several things counts ("they").
+    pub nearest: bool,
 }
 
 /// The rules, ready to run on documents.
@@ -247,6 +249,7 @@ impl Compiled {
                             types: reference.types,
                             kinds: reference.kinds.clone(),
                             group: reference.group,
+                            nearest: reference.nearest,
                         });
                 }
             }

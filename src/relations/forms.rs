@@ -258,7 +258,7 @@ impl<'a> Context<'a> {
             {
                 return Before::Skip;
             }
-            let group = self.group(t, reference.types.and(types));
+            let group = self.group(t, reference.types.and(types), reference.nearest);
             return if group.is_empty() {
                 Before::Nothing
             } else {
@@ -298,8 +298,9 @@ impl<'a> Context<'a> {
     /// The names of `types` that the group word at `t` stands for: every
     /// distinct one of the nearest sentence, before `t` in its own or in an
     /// earlier sentence of its paragraph or the two before, that names at
-    /// least two. Each is marked by the group word.
-    fn group(&self, t: usize, types: Types) -> Vec<Named> {
+    /// least two. With `nearest`, the first sentence naming two or more
+    /// things of any type decides. Each is marked by the group word.
+    fn group(&self, t: usize, types: Types, mut nearest: bool) -> Vec<Named> {
         let layout = &self.layout;
         let sentence = layout.sentence_of[t] as usize;
         let paragraph = layout.sentences[sentence].paragraph;
@@ -312,6 +313,7 @@ impl<'a> Context<'a> {
                 break;
             }
             let mut names: Vec<Named> = Vec::new();
+            let mut others = 0;
             let mut u = span.tokens.start;
             while u < span.tokens.end.min(t) {
                 let Some(slot) = self.slot(u) else {
@@ -319,18 +321,36 @@ impl<'a> Context<'a> {
                     continue;
                 };
                 u = slot.tokens.end;
-                if let Some(entity) = layout.pick(slot, types)
-                    && !names.iter().any(|n| n.entity == entity)
-                {
-                    names.push(Named {
-                        entity,
-                        span: tok.start..tok.end,
-                        certainty: 0.8,
-                    });
+                match layout.pick(slot, types) {
+                    Some(entity) if !names.iter().any(|n| n.entity == entity) => {
+                        names.push(Named {
+                            entity,
+                            span: tok.start..tok.end,
+                            certainty: 0.8,
+                        });
+                    }
+                    Some(_) => {}
+                    None => others += 1,
                 }
             }
             if names.len() >= 2 {
                 return names;
+            }
+            // "The leaders discussed X and Y. They condemned ...": "they"
+            // is the leaders, named further back.
+            let leaders = (span.tokens.start..span.tokens.end.min(t)).any(|u| {
+                layout.is(u, Flag::Reference)
+                    && layout
+                        .rules
+                        .references(layout.tokens[u].word)
+                        .iter()
+                        .any(|r| r.group && !r.nearest)
+            });
+            if leaders {
+                nearest = false;
+            }
+            if nearest && names.len() + others >= 2 {
+                break;
             }
         }
         Vec::new()

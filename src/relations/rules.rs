@@ -204,9 +204,13 @@ pub struct Reference {
     pub types: Types,
     /// If not empty, the values its `kind=` attribute may have.
     pub kinds: Vec<String>,
-    /// `group = yes`: a plural noun ("the leaders", "they") standing for
-    /// every name of the nearest earlier sentence that names several.
+    /// `group = yes`: a plural noun ("the leaders") standing for every name
+    /// of the nearest earlier sentence that names several.
     pub group: bool,
+    /// `group = nearest`: a group word ("they") that may also stand for
+    /// other things: only the nearest earlier sentence naming two or more
+    /// things of any type is read, and it must name several of the type.
+    pub nearest: bool,
 }
 
 /// Every rule, list and reference of a set of gazetteer directories.
@@ -548,6 +552,7 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
         types: Types(0),
         kinds: Vec::new(),
         group: false,
+        nearest: false,
     };
     for (key, value, line) in &section.values {
         let at = |message: String| LineError {
@@ -559,10 +564,15 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
             "type" => reference.types = Types::parse(value).map_err(at)?,
             "kinds" => reference.kinds = split_list(value),
             "group" => {
-                reference.group = match value.trim() {
-                    "yes" => true,
-                    "no" => false,
-                    other => return Err(at(format!("`group` is `yes` or `no`, not `{other}`"))),
+                (reference.group, reference.nearest) = match value.trim() {
+                    "yes" => (true, false),
+                    "nearest" => (true, true),
+                    "no" => (false, false),
+                    other => {
+                        return Err(at(format!(
+                            "`group` is `yes`, `nearest` or `no`, not `{other}`"
+                        )));
+                    }
                 }
             }
             other => {

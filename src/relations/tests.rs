@@ -796,6 +796,21 @@ const CASES: &[Case] = &[
         text: "They thanked Olena Shevchuk, who chairs the Helsinki Group.",
         expected: &["Olena Shevchuk leads Helsinki Group"],
     },
+    Case {
+        name: "they after a sentence naming states",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. Lithuania and Georgia \
+               signed a treaty. They condemned Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "they after the leaders",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris.\n\nThe leaders discussed \
+               Lithuania and Georgia. They condemned Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
 ];
 
 #[test]
