@@ -33,11 +33,12 @@ pub(crate) enum Flag {
     Reference = 1 << 11,
     Copula = 1 << 12,
     Possessive = 1 << 13,
+    Count = 1 << 14,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 13] = [
+pub(crate) const LISTS: [(&str, Flag); 14] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -51,6 +52,7 @@ pub(crate) const LISTS: [(&str, Flag); 13] = [
     ("document-words", Flag::DocumentWord),
     ("copulas", Flag::Copula),
     ("possessives", Flag::Possessive),
+    ("counts", Flag::Count),
 ];
 
 /// What a phrase of the trie stands for.

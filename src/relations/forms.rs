@@ -258,6 +258,20 @@ impl<'a> Context<'a> {
             {
                 return Before::Skip;
             }
+            // "the leaders", "both leaders", "the two leaders"; not
+            // "opposition leaders", another group.
+            if !reference.nearest {
+                let before = |u: usize| u > 0 && layout.tokens[u - 1].punct == 0;
+                let determined = before(t) && layout.is(t - 1, Flag::Determiner);
+                let counted = before(t)
+                    && layout.is(t - 1, Flag::Count)
+                    && (!before(t - 1)
+                        || layout.is(t - 2, Flag::Determiner)
+                        || layout.is(t - 2, Flag::Coordinator));
+                if !determined && !counted {
+                    return Before::Skip;
+                }
+            }
             let group = self.group(t, reference.types.and(types), reference.nearest);
             return if group.is_empty() {
                 Before::Nothing
@@ -507,7 +521,26 @@ impl<'a> Context<'a> {
                 };
                 // "any part of Ukraine occupied by": the name right before
                 // the participle, even after a preposition.
-                let adjacent = self.name_ending_at(ts, window.start, types);
+                let adjacent = self.name_ending_at(ts, window.start, types).or_else(|| {
+                    // "the Georgian regions occupied by": the adjective of
+                    // the noun right before.
+                    let layout = &self.layout;
+                    (r.demonyms
+                        && types.has(crate::model::EntityType::State)
+                        && ts >= window.start + 2
+                        && layout.demonym_at[ts - 2] != NONE
+                        && layout.tokens[ts - 1].punct == 0
+                        && layout.tokens[ts - 1].flags == 0
+                        && self.slot(ts - 1).is_none())
+                    .then(|| {
+                        let tok = layout.tokens[ts - 2];
+                        Named {
+                            entity: layout.demonym_at[ts - 2],
+                            span: tok.start..tok.end,
+                            certainty: 1.0,
+                        }
+                    })
+                });
                 let object = match adjacent {
                     Some(object) => Some(object),
                     None => match self.find_before(ts, window.start, types) {

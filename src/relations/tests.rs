@@ -811,6 +811,31 @@ const CASES: &[Case] = &[
             "Marta Kovalenko condemned Russia",
         ],
     },
+    Case {
+        name: "an adjective's regions occupied by",
+        text: "Few reporters entered the Georgian regions occupied by Russia.",
+        expected: &["Russia occupies Georgia"],
+    },
+    Case {
+        name: "regions of a state occupied by",
+        text: "Few reporters entered the regions of Georgia occupied by Russia.",
+        expected: &["Russia occupies Georgia"],
+    },
+    Case {
+        name: "another group of leaders",
+        text: "Marta Kovalenko and Ivan Petrenko were arrested in Vilnius. Opposition \
+               leaders condemned the arrests by Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "both leaders",
+        text: "Marta Kovalenko and Ivan Petrenko met in Vilnius. Both leaders condemned \
+               Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
 ];
 
 #[test]
