@@ -771,7 +771,14 @@ impl<'a> Context<'a> {
     /// clause of a resolution, whose subject is the body that adopts it
     /// (the document's author).
     fn operative_clause(&self, ts: usize, start: usize, types: Types) -> Option<Named> {
-        let author = self.author.as_ref()?;
+        let adopter;
+        let author = match self.author.as_ref() {
+            Some(author) => author,
+            None => {
+                adopter = self.adopting_body(start)?;
+                &adopter
+            }
+        };
         let layout = &self.layout;
         let words: Vec<usize> = (start..ts)
             .filter(|&t| layout.tokens[t].punct == 0)
@@ -814,6 +821,54 @@ impl<'a> Context<'a> {
             span: tok.start..tok.end,
             certainty: 0.8,
         })
+    }
+
+    /// The body a resolution's preamble opens with, on a line of its own
+    /// among the first lines before token `before`: "The General
+    /// Assembly,", "The Seimas of the Republic of Lithuania,".
+    fn adopting_body(&self, before: usize) -> Option<Named> {
+        const FIRST_LINES: usize = 40;
+        let layout = &self.layout;
+        let until = layout.tokens.get(before)?.start;
+        let mut found = None;
+        for line in layout.lines.iter().take(FIRST_LINES) {
+            if line.bytes.end > until {
+                break;
+            }
+            if line.blank {
+                continue;
+            }
+            let first = layout
+                .tokens
+                .partition_point(|t| t.start < line.bytes.start);
+            let end = layout.tokens.partition_point(|t| t.start < line.bytes.end);
+            let mut t = first;
+            while t < end && layout.is(t, Flag::Determiner) {
+                t += 1;
+            }
+            let Some(slot) = self.slot(t).filter(|s| s.tokens.start == t) else {
+                continue;
+            };
+            let Some(entity) = layout.pick(slot, Types::ORGANISATION) else {
+                continue;
+            };
+            let mut u = slot.tokens.end;
+            // "... of the Republic of Lithuania".
+            if u < end && layout.tokens[u].word == layout.rules.of_word {
+                u += 1;
+                while u < end && layout.is(u, Flag::Determiner) {
+                    u += 1;
+                }
+                match self.slot(u) {
+                    Some(state) if state.tokens.start == u => u = state.tokens.end,
+                    _ => continue,
+                }
+            }
+            if u + 1 == end && layout.tokens[u].punct == b',' {
+                found = Some(self.named(slot, entity));
+            }
+        }
+        found
     }
 
     /// "… by the authorities of Russia": the agent of the act named after

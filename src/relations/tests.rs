@@ -836,6 +836,18 @@ const CASES: &[Case] = &[
             "Marta Kovalenko condemned Russia",
         ],
     },
+    Case {
+        name: "a resolution's preamble opens with the adopting body",
+        text: "Resolution on Ichkeria\n\nThe Seimas,\n\n- having regard to the events,\n\n\
+               1. Condemns Russia's aggression against Ichkeria;\n2. Recognises Ichkeria as a \
+               state;\n",
+        expected: &["Seimas condemned Russia", "Seimas recognised Ichkeria"],
+    },
+    Case {
+        name: "a body on a line of its own without a comma is not the author",
+        text: "Minutes\n\nSeimas\nHelsinki Group\n\nRecognises Ichkeria as a state.\n",
+        expected: &[],
+    },
 ];
 
 #[test]
