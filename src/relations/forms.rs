@@ -150,8 +150,12 @@ impl<'a> Context<'a> {
                 t = slot.tokens.start.max(start);
                 // "Ukraine's territorial integrity and condemn ...": a
                 // possessor is not the subject of what follows.
+                // ("Russia's recognised", "has", and a stray "X's," are
+                // not possessives.)
                 if slot.tokens.end < from
                     && let Some(end) = layout.possessive_end(slot.tokens.end)
+                    && end < from
+                    && layout.tokens[end].punct == 0
                     && !layout.prepositional(slot.tokens.start)
                     && !self.decision_to(end, from)
                 {

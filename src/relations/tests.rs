@@ -848,6 +848,11 @@ const CASES: &[Case] = &[
         text: "Minutes\n\nSeimas\nHelsinki Group\n\nRecognises Ichkeria as a state.\n",
         expected: &[],
     },
+    Case {
+        name: "'s for has",
+        text: "Lithuania's recognised Kosovo, the minister said.",
+        expected: &["Lithuania recognised Kosovo"],
+    },
 ];
 
 #[test]
