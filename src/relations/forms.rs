@@ -513,6 +513,9 @@ impl<'a> Context<'a> {
                 .is_some_and(|t| t.word == self.layout.rules.by_word)
             {
                 let mut subjects = self.names_after(b + 1, window.end, r.subject, 1);
+                if subjects.is_empty() {
+                    subjects = self.list_after_phrase(b + 1, window.end, r.subject);
+                }
                 if subjects.is_empty() && r.demonyms {
                     // "occupied by Russian forces".
                     subjects.extend(self.demonym_after(b + 1, window.end, r.subject, 0));
@@ -644,6 +647,49 @@ impl<'a> Context<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// "by a majority of European states, A, B and C": a list of names
+    /// that goes on from a first item that is not a name, after at most
+    /// eight words and a comma; it must hold a coordinator and end the
+    /// clause (not "by the court, A and B said").
+    fn list_after_phrase(&self, from: usize, end: usize, types: Types) -> Vec<Named> {
+        let layout = &self.layout;
+        let mut t = from;
+        while t < end && t < from + 8 {
+            let tok = layout.tokens[t];
+            if let Some(slot) = self.slot(t)
+                && layout.pick(slot, types).is_some()
+            {
+                return Vec::new();
+            }
+            if tok.punct == b',' {
+                break;
+            }
+            if tok.punct != 0 || tok.flags & (Flag::Hedge as u16 | Flag::Negation as u16) != 0 {
+                return Vec::new();
+            }
+            t += 1;
+        }
+        if t >= end || layout.tokens[t].punct != b',' {
+            return Vec::new();
+        }
+        let list = self.names_after(t + 1, end, types, 0);
+        if list.len() < 2 {
+            return Vec::new();
+        }
+        let last = self.end_of(&list);
+        let first = layout
+            .tokens
+            .partition_point(|tok| tok.start < list[0].span.start);
+        let coordinated =
+            (first..last).any(|u| layout.is(u, Flag::Coordinator) && self.slot(u).is_none());
+        let closes = last >= end || layout.tokens[last].punct != 0;
+        if coordinated && closes {
+            list
+        } else {
+            Vec::new()
         }
     }
 

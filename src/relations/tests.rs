@@ -853,6 +853,21 @@ const CASES: &[Case] = &[
         text: "Lithuania's recognised Kosovo, the minister said.",
         expected: &["Lithuania recognised Kosovo"],
     },
+    Case {
+        name: "agents listed after a first item that is no name",
+        text: "Kosovo has been recognised by most European states, Lithuania, Georgia, and \
+               Ukraine, and by others.",
+        expected: &[
+            "Georgia recognised Kosovo",
+            "Lithuania recognised Kosovo",
+            "Ukraine recognised Kosovo",
+        ],
+    },
+    Case {
+        name: "names after a comma that start another clause",
+        text: "Kosovo was recognised by the court, Lithuania and Georgia said.",
+        expected: &[],
+    },
 ];
 
 #[test]
