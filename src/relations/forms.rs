@@ -1597,6 +1597,45 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// "X (Kyiv)": a person, then a parenthesis holding nothing but one
+    /// name of the rule's object types.
+    pub fn person_parenthesis(&mut self, index: u16) {
+        let rule = &self.compiled().rules[index as usize];
+        let Target::Entity(types) = rule.rule.object else {
+            return;
+        };
+        let layout = &self.layout;
+        let mut found = Vec::new();
+        for slot in &layout.slots {
+            let t = slot.tokens.end;
+            if slot.candidates.is_empty()
+                || layout.tokens.get(t).is_none_or(|tok| tok.punct != b'(')
+            {
+                continue;
+            }
+            let Some(person) = layout.pick(slot, rule.rule.subject) else {
+                continue;
+            };
+            if let Some(inner) = self.slot(t + 1)
+                && inner.tokens.start == t + 1
+                && layout
+                    .tokens
+                    .get(inner.tokens.end)
+                    .is_some_and(|tok| tok.punct == b')')
+                && let Some(entity) = layout.pick(inner, types)
+            {
+                found.push((
+                    self.named(slot, person),
+                    self.named(inner, entity),
+                    slot.tokens.start,
+                ));
+            }
+        }
+        for (person, place, at) in found {
+            self.push(index, rule.kind, person, Some(place), at);
+        }
+    }
+
     /// The name that ends a signatory's description after a comma
     /// ("…, Denmark"), trailing punctuation and a parenthesis aside.
     pub fn tail_name(&self, description: Range<usize>, object: Target) -> Option<Named> {

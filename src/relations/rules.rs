@@ -53,6 +53,8 @@ pub enum Form {
     Role,
     /// "X of the Y party": a person right before "of" and an organisation.
     PersonOf,
+    /// "X (Kyiv)": a person right before a parenthesis holding one name.
+    PersonParenthesis,
     /// A heading line "Appeal by X": X signed, and is the document's author.
     Heading,
     /// A signatory block under a header line.
@@ -64,12 +66,13 @@ pub enum Form {
 }
 
 impl Form {
-    const NAMES: [(&'static str, Form); 9] = [
+    const NAMES: [(&'static str, Form); 10] = [
         ("verb", Form::Verb),
         ("noun", Form::Noun),
         ("agent", Form::Agent),
         ("role", Form::Role),
         ("person-of", Form::PersonOf),
+        ("person-parenthesis", Form::PersonParenthesis),
         ("heading", Form::Heading),
         ("signatories", Form::Signatories),
         ("signatory-tail", Form::SignatoryTail),
@@ -80,7 +83,10 @@ impl Form {
     pub fn needs_triggers(self) -> bool {
         !matches!(
             self,
-            Form::PersonOf | Form::SignatoryTail | Form::SignatoryParenthesis
+            Form::PersonOf
+                | Form::PersonParenthesis
+                | Form::SignatoryTail
+                | Form::SignatoryParenthesis
         )
     }
 }

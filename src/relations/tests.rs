@@ -868,6 +868,19 @@ const CASES: &[Case] = &[
         text: "Kosovo was recognised by the court, Lithuania and Georgia said.",
         expected: &[],
     },
+    Case {
+        name: "a town in parentheses after a name",
+        text: "For more information: Ivan Petrenko (Kyiv) or Marta Kovalenko (Paris).",
+        expected: &[
+            "Ivan Petrenko resides-in Kyiv",
+            "Marta Kovalenko resides-in Paris",
+        ],
+    },
+    Case {
+        name: "a country in parentheses is no residence",
+        text: "The panel heard Ivan Petrenko (Ukraine) and Olena Shevchuk (born 1970).",
+        expected: &[],
+    },
 ];
 
 #[test]
