@@ -1162,6 +1162,8 @@ impl<'a> Context<'a> {
         // "Crimean Tatar leader, X": an adjective may name a people, not a
         // state; only a name right after the role is taken then.
         let mut by_demonym = false;
+        // Where "its" stood before the role, when it named the object.
+        let mut its_at = None;
         if person.is_none()
             && rule
                 .prepositions
@@ -1232,10 +1234,13 @@ impl<'a> Context<'a> {
                     });
                     prefix_used = true;
                     by_demonym = true;
-                } else if layout.tokens[p - 1].word == layout.rules.its_word
-                    && let Some(named) = self.nearest_before(p - 1, start, object_types)
+                } else if let Some(its) = self.its_before(p, start)
+                    && let Some(named) = self.nearest_before(its, start, object_types)
                 {
-                    // "the party and its chairman X": the nearest name before.
+                    // "the party and its chairman X", "appointed X as its
+                    // first foreign minister": the nearest name before that
+                    // fits.
+                    its_at = Some(its);
                     objects.push(named);
                     prefix_used = true;
                 }
@@ -1256,7 +1261,7 @@ impl<'a> Context<'a> {
                     let object_start = objects.first().map_or(role_start, |o| {
                         layout.tokens.partition_point(|t| t.start < o.span.start)
                     });
-                    let first = object_start.min(role_start);
+                    let first = its_at.unwrap_or(object_start.min(role_start));
                     let people = self.people_in_apposition(first, start);
                     if people.is_empty() {
                         self.subject_of_copula(first, start).into_iter().collect()
@@ -1334,13 +1339,29 @@ impl<'a> Context<'a> {
             t -= 1;
             steps += 1;
             if let Some(slot) = self.slot(t) {
-                return self
-                    .layout
-                    .pick(slot, types)
-                    .map(|entity| self.named(slot, entity));
+                if let Some(entity) = self.layout.pick(slot, types) {
+                    return Some(self.named(slot, entity));
+                }
+                t = slot.tokens.start.max(start);
             }
         }
         None
+    }
+
+    /// "its" before the role at `role`, up to two lower-case plain words
+    /// between ("its first foreign minister").
+    fn its_before(&self, role: usize, start: usize) -> Option<usize> {
+        let layout = &self.layout;
+        let mut q = role;
+        let mut words = 0;
+        while q > start && words < 2 && {
+            let tok = layout.tokens[q - 1];
+            tok.punct == 0 && tok.flags == 0 && !tok.upper && self.slot(q - 1).is_none()
+        } {
+            q -= 1;
+            words += 1;
+        }
+        (q > start && layout.tokens[q - 1].word == layout.rules.its_word).then_some(q - 1)
     }
 
     /// "X is the chair of Y", "X, a lawyer, was elected chairman of Y",

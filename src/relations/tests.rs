@@ -881,6 +881,11 @@ const CASES: &[Case] = &[
         text: "The panel heard Ivan Petrenko (Ukraine) and Olena Shevchuk (born 1970).",
         expected: &[],
     },
+    Case {
+        name: "appointed as its minister",
+        text: "The Free Nations Forum appointed Ivan Petrenko as its first foreign minister.",
+        expected: &["Ivan Petrenko member-of Free Nations Forum"],
+    },
 ];
 
 #[test]
