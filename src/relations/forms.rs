@@ -1389,8 +1389,19 @@ impl<'a> Context<'a> {
         if q == start || !layout.is(q - 1, Flag::Copula) {
             return None;
         }
+        self.copula_subject(q - 1, start)
+    }
+
+    /// The person the copula at `copula` ("is", "was elected") has as
+    /// subject.
+    fn copula_subject(&self, copula: usize, start: usize) -> Option<Named> {
+        let layout = &self.layout;
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
+        };
         // Back over the verb group: "was elected", "became known as".
-        let mut c = q - 1;
+        let mut c = copula;
         let mut words = 0;
         while c > start && (layout.is(c - 1, Flag::Copula) || (plain(c - 1) && words < 2)) {
             if plain(c - 1) {
@@ -1550,8 +1561,13 @@ impl<'a> Context<'a> {
     fn people_before_role_apposition(&self, comma: usize, start: usize) -> Vec<Named> {
         let layout = &self.layout;
         let mut t = comma;
-        while t > start && comma - t < 10 {
+        while t > start && comma - t < 14 {
             t -= 1;
+            // "X is a historian, founder of Y": the subject of the copula
+            // the first apposition follows.
+            if layout.is(t, Flag::Copula) && layout.tokens[t].word != layout.rules.as_word {
+                return self.copula_subject(t, start).into_iter().collect();
+            }
             if layout.tokens[t].punct == b',' {
                 let role = layout.triggers.partition_point(|g| g.tokens.0 <= t);
                 let has_role = layout.triggers[role..]
@@ -1645,15 +1661,19 @@ impl<'a> Context<'a> {
                     .is_some_and(|tok| tok.punct == b')')
                 && let Some(entity) = layout.pick(inner, types)
             {
+                // The sentence, or at least the name and the whole
+                // parenthesis (a contact line is often in no sentence).
+                let sentence = layout.sentence_bytes(slot.tokens.start);
+                let close = layout.tokens[inner.tokens.end].end;
                 found.push((
                     self.named(slot, person),
                     self.named(inner, entity),
-                    slot.tokens.start,
+                    sentence.start.min(slot.bytes.start)..sentence.end.max(close),
                 ));
             }
         }
-        for (person, place, at) in found {
-            self.push(index, rule.kind, person, Some(place), at);
+        for (person, place, evidence) in found {
+            self.push_at(index, rule.kind, person, Some(place), evidence);
         }
     }
 

@@ -886,6 +886,20 @@ const CASES: &[Case] = &[
         text: "The Free Nations Forum appointed Ivan Petrenko as its first foreign minister.",
         expected: &["Ivan Petrenko member-of Free Nations Forum"],
     },
+    Case {
+        name: "roles listed after a copula",
+        text: "Olena Shevchuk (born 1971) is a Lithuanian historian, one of the leaders of \
+               the student movement, founder of the Helsinki Group and the Free Nations Forum.",
+        expected: &[
+            "Olena Shevchuk member-of Free Nations Forum",
+            "Olena Shevchuk member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "a copula whose subject is no person",
+        text: "The problem is a historical one, founder of the Helsinki Group Ivan said.",
+        expected: &[],
+    },
 ];
 
 #[test]
