@@ -577,7 +577,7 @@ impl<'a> Context<'a> {
                     if self.asked_to(&subject, ts, window.start) {
                         return;
                     }
-                    vec![subject]
+                    self.coordinated_subjects(subject, window.start, r.subject)
                 }
                 Before::Group(group) => {
                     if self.asked_to(&group[0], ts, window.start) {
@@ -775,6 +775,61 @@ impl<'a> Context<'a> {
             t += 1;
         }
         Vec::new()
+    }
+
+    /// "Lithuania and Latvia recognised": the subject with the names
+    /// coordinated before it, when they open the clause (after its start,
+    /// punctuation or a determiner only: in "Russia attacked Georgia and
+    /// Ukraine condemned it" Georgia is an object).
+    fn coordinated_subjects(&self, subject: Named, start: usize, types: Types) -> Vec<Named> {
+        let layout = &self.layout;
+        let first = layout
+            .tokens
+            .partition_point(|t| t.end <= subject.span.start);
+        if self.slot(first).is_none_or(|s| s.tokens.start != first) {
+            return vec![subject];
+        }
+        let mut names = vec![subject];
+        let mut u = first;
+        loop {
+            let mut v = u;
+            let mut joined = false;
+            while v > start
+                && self.slot(v - 1).is_none()
+                && (layout.tokens[v - 1].punct == b',' || layout.is(v - 1, Flag::Coordinator))
+            {
+                v -= 1;
+                joined = true;
+            }
+            while v > start && self.slot(v - 1).is_none() && layout.is(v - 1, Flag::Determiner) {
+                v -= 1;
+            }
+            if !joined || v == start {
+                break;
+            }
+            let Some(slot) = self.slot(v - 1) else { break };
+            let Some(entity) = layout.pick(slot, types) else {
+                break;
+            };
+            names.push(self.named(slot, entity));
+            u = slot.tokens.start;
+        }
+        if names.len() == 1 {
+            return names;
+        }
+        // The chain must open its clause.
+        let mut b = u;
+        while b > start && layout.is(b - 1, Flag::Determiner) {
+            b -= 1;
+        }
+        let opens = b == start
+            || (layout.tokens[b - 1].punct != 0 && layout.tokens[b - 1].punct != b'\'')
+            || layout.is(b - 1, Flag::ClauseBreak)
+            || layout.is(b - 1, Flag::Relative);
+        if !opens {
+            names.truncate(1);
+        }
+        names
     }
 
     /// "urged the Seimas to recognise": an infinitive trigger whose subject

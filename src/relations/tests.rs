@@ -900,6 +900,22 @@ const CASES: &[Case] = &[
         text: "The problem is a historical one, founder of the Helsinki Group Ivan said.",
         expected: &[],
     },
+    Case {
+        name: "coordinated subjects",
+        text: "In 2008, Lithuania and Georgia recognised Kosovo.",
+        expected: &["Georgia recognised Kosovo", "Lithuania recognised Kosovo"],
+    },
+    Case {
+        name: "an object before and is no subject",
+        text: "Russia attacked Georgia and Ukraine condemned Russia.",
+        expected: &["Ukraine condemned Russia"],
+    },
+    Case {
+        name: "coordinated subjects, one a reference",
+        text: "The Seimas met on Monday. On Tuesday, the deputies and Georgia condemned \
+               Russia.",
+        expected: &["Georgia condemned Russia"],
+    },
 ];
 
 #[test]
