@@ -916,6 +916,22 @@ const CASES: &[Case] = &[
                Russia.",
         expected: &["Georgia condemned Russia"],
     },
+    Case {
+        name: "joined an organisation",
+        text: "In 1990 Ivan Petrenko joined the small nationalist organisation \"Helsinki \
+               Group\", where he was elected deputy head.",
+        expected: &["Ivan Petrenko member-of Helsinki Group"],
+    },
+    Case {
+        name: "joined forces with",
+        text: "Ivan Petrenko joined forces with the Helsinki Group.",
+        expected: &[],
+    },
+    Case {
+        name: "under the command of",
+        text: "The Free Nations Forum, under the command of Marta Kovalenko, held the line.",
+        expected: &["Marta Kovalenko leads Free Nations Forum"],
+    },
 ];
 
 #[test]
