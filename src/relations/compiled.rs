@@ -86,6 +86,8 @@ pub(crate) struct CompiledReference {
     pub group: bool,
     /// Only the nearest sentence naming several things counts ("they").
     pub nearest: bool,
+    /// Stands for one person only ("he", "she").
+    pub one: bool,
 }
 
 /// The rules, ready to run on documents.
@@ -252,6 +254,7 @@ impl Compiled {
                             kinds: reference.kinds.clone(),
                             group: reference.group,
                             nearest: reference.nearest,
+                            one: reference.one,
                         });
                 }
             }

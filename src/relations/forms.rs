@@ -264,7 +264,7 @@ impl<'a> Context<'a> {
             }
             // "the leaders", "both leaders", "the two leaders"; not
             // "opposition leaders", another group.
-            if !reference.nearest {
+            if !reference.nearest && !reference.one {
                 let before = |u: usize| u > 0 && layout.tokens[u - 1].punct == 0;
                 let determined = before(t) && layout.is(t - 1, Flag::Determiner);
                 let counted = before(t)
@@ -276,7 +276,12 @@ impl<'a> Context<'a> {
                     return Before::Skip;
                 }
             }
-            let group = self.group(t, reference.types.and(types), reference.nearest);
+            let group = self.group(
+                t,
+                reference.types.and(types),
+                reference.nearest,
+                reference.one,
+            );
             return if group.is_empty() {
                 Before::Nothing
             } else {
@@ -318,7 +323,7 @@ impl<'a> Context<'a> {
     /// earlier sentence of its paragraph or the two before, that names at
     /// least two. With `nearest`, the first sentence naming two or more
     /// things of any type decides. Each is marked by the group word.
-    fn group(&self, t: usize, types: Types, mut nearest: bool) -> Vec<Named> {
+    fn group(&self, t: usize, types: Types, mut nearest: bool, one: bool) -> Vec<Named> {
         let layout = &self.layout;
         let sentence = layout.sentence_of[t] as usize;
         let paragraph = layout.sentences[sentence].paragraph;
@@ -332,6 +337,7 @@ impl<'a> Context<'a> {
             }
             let mut names: Vec<Named> = Vec::new();
             let mut others = 0;
+            let mut unsure = 0;
             let mut u = span.tokens.start;
             while u < span.tokens.end.min(t) {
                 let Some(slot) = self.slot(u) else {
@@ -348,8 +354,27 @@ impl<'a> Context<'a> {
                         });
                     }
                     Some(_) => {}
-                    None => others += 1,
+                    None => {
+                        others += 1;
+                        // A name that may be one of several people.
+                        let candidates = &layout.candidates
+                            [slot.candidates.start as usize..slot.candidates.end as usize];
+                        if candidates
+                            .iter()
+                            .any(|&e| types.has(layout.rules.entity_type(e)))
+                        {
+                            unsure += 1;
+                        }
+                    }
                 }
+            }
+            // "he": the one person of the nearest sentence naming any.
+            if one && names.len() + unsure > 0 {
+                return if names.len() == 1 && unsure == 0 {
+                    names
+                } else {
+                    Vec::new()
+                };
             }
             if names.len() >= 2 {
                 return names;
@@ -362,7 +387,7 @@ impl<'a> Context<'a> {
                         .rules
                         .references(layout.tokens[u].word)
                         .iter()
-                        .any(|r| r.group && !r.nearest)
+                        .any(|r| r.group && !r.nearest && !r.one)
             });
             if leaders {
                 nearest = false;
@@ -1473,8 +1498,20 @@ impl<'a> Context<'a> {
         // "X, a lawyer, was", "X (born 1950) is", "X, who is", "X, a
         // lawyer was": a person whose name an apposition, a parenthesis or
         // a relative follows.
-        let Before::Found(named) = self.find_before(c, start, PERSON) else {
-            return None;
+        let named = match self.find_before(c, start, PERSON) {
+            Before::Found(named) => named,
+            // "He was elected chairman of Y": the pronoun right before.
+            Before::Group(group)
+                if group.len() == 1
+                    && layout
+                        .tokens
+                        .partition_point(|t| t.end <= group[0].span.start)
+                        + 1
+                        == c =>
+            {
+                return group.into_iter().next();
+            }
+            _ => return None,
         };
         let end = self.end_of(std::slice::from_ref(&named));
         let opens = layout

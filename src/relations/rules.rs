@@ -217,6 +217,10 @@ pub struct Reference {
     /// other things: only the nearest earlier sentence naming two or more
     /// things of any type is read, and it must name several of the type.
     pub nearest: bool,
+    /// `group = one`: a pronoun ("he", "she") standing for the one person
+    /// of the nearest earlier sentence that names any (none if it names
+    /// several).
+    pub one: bool,
 }
 
 /// Every rule, list and reference of a set of gazetteer directories.
@@ -559,6 +563,7 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
         kinds: Vec::new(),
         group: false,
         nearest: false,
+        one: false,
     };
     for (key, value, line) in &section.values {
         let at = |message: String| LineError {
@@ -570,13 +575,14 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
             "type" => reference.types = Types::parse(value).map_err(at)?,
             "kinds" => reference.kinds = split_list(value),
             "group" => {
-                (reference.group, reference.nearest) = match value.trim() {
-                    "yes" => (true, false),
-                    "nearest" => (true, true),
-                    "no" => (false, false),
+                (reference.group, reference.nearest, reference.one) = match value.trim() {
+                    "yes" => (true, false, false),
+                    "nearest" => (true, true, false),
+                    "one" => (true, false, true),
+                    "no" => (false, false, false),
                     other => {
                         return Err(at(format!(
-                            "`group` is `yes`, `nearest` or `no`, not `{other}`"
+                            "`group` is `yes`, `nearest`, `one` or `no`, not `{other}`"
                         )));
                     }
                 }

@@ -34,6 +34,9 @@ fn fixture() -> &'static Fixture {
             entry(Person, "Marta Kovalenko", &[], &[]),
             entry(Person, "Ivan Petrenko", &[], &[]),
             entry(Person, "Olena Shevchuk", &[], &[]),
+            // Two people one surname names: "Melnyk" alone is ambiguous.
+            entry(Person, "Taras Melnyk", &["Melnyk"], &[]),
+            entry(Person, "Oksana Melnyk", &["Melnyk"], &[]),
             entry(
                 Organisation,
                 "Verkhovna Rada",
@@ -931,6 +934,31 @@ const CASES: &[Case] = &[
         name: "under the command of",
         text: "The Free Nations Forum, under the command of Marta Kovalenko, held the line.",
         expected: &["Marta Kovalenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "he after a sentence naming one person",
+        text: "Ivan Petrenko was born in Kyiv in 1961. In 1990 he joined the Helsinki Group, \
+               and in 1995 he was elected chairman of the Free Nations Forum.",
+        expected: &[
+            "Ivan Petrenko leads Free Nations Forum",
+            "Ivan Petrenko member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "she after a sentence naming two people",
+        text: "Marta Kovalenko met Olena Shevchuk in Kyiv. She condemned Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "he said the problem is",
+        text: "Ivan Petrenko spoke first. He said the problem is the president of Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "he after a name of several people",
+        text: "Ivan Petrenko was born in Kyiv. In 1990 Melnyk fled to Paris, where he \
+               joined the Helsinki Group.",
+        expected: &[],
     },
 ];
 
