@@ -367,16 +367,25 @@ impl<'a> Layout<'a> {
             }
         }
         wanted.sort_unstable();
-        let mut groups: Vec<u32> = self
-            .tokens
-            .iter()
-            .filter(|t| {
-                t.flags & Flag::Reference as u16 != 0
-                    && self.rules.references(t.word).iter().any(|r| r.group)
-            })
-            .map(|t| t.start)
-            .collect();
-        groups.dedup();
+        // Group words a trigger follows closely enough to have them as
+        // subject ("they strongly condemned"); the others need no names.
+        const GROUP_REACH: usize = 12;
+        let mut groups: Vec<u32> = Vec::new();
+        for (i, t) in self.tokens.iter().enumerate() {
+            if t.flags & Flag::Reference as u16 == 0
+                || !self.rules.references(t.word).iter().any(|r| r.group)
+            {
+                continue;
+            }
+            let next = self.triggers.partition_point(|g| g.tokens.0 <= i);
+            if self
+                .triggers
+                .get(next)
+                .is_some_and(|g| g.tokens.0 - i <= GROUP_REACH)
+            {
+                groups.push(t.start);
+            }
+        }
         // The paragraphs, as byte ranges.
         let mut paragraphs: Vec<Range<usize>> = Vec::new();
         let mut start = 0usize;
