@@ -17,7 +17,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 /// The word lists a token can belong to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u16)]
+#[repr(u32)]
 pub(crate) enum Flag {
     Hedge = 1,
     Negation = 1 << 1,
@@ -31,15 +31,18 @@ pub(crate) enum Flag {
     StateWord = 1 << 9,
     DocumentWord = 1 << 10,
     Reference = 1 << 11,
-    SignatureWord = 1 << 12,
-    BlockEnd = 1 << 13,
-    OwnBehalf = 1 << 14,
-    InfoboxRole = 1 << 15,
+    Copula = 1 << 12,
+    Possessive = 1 << 13,
+    Count = 1 << 14,
+    SignatureWord = 1 << 15,
+    BlockEnd = 1 << 16,
+    OwnBehalf = 1 << 17,
+    InfoboxRole = 1 << 18,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 15] = [
+pub(crate) const LISTS: [(&str, Flag); 18] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -51,6 +54,9 @@ pub(crate) const LISTS: [(&str, Flag); 15] = [
     ("institutions", Flag::Institution),
     ("state-words", Flag::StateWord),
     ("document-words", Flag::DocumentWord),
+    ("copulas", Flag::Copula),
+    ("possessives", Flag::Possessive),
+    ("counts", Flag::Count),
     ("signature-words", Flag::SignatureWord),
     ("block-ends", Flag::BlockEnd),
     ("own-behalf", Flag::OwnBehalf),
@@ -76,12 +82,20 @@ pub(crate) struct CompiledRule {
     pub demoted_by: Vec<Vec<u32>>,
     /// Words after which a name is not the object (one-word entries).
     pub not_after: Vec<u32>,
+    /// Nouns through which the object is named (one-word entries).
+    pub through: Vec<u32>,
 }
 
 /// A reference noun's constraints.
 pub(crate) struct CompiledReference {
     pub types: Types,
     pub kinds: Vec<String>,
+    /// Stands for several names at once ("the leaders").
+    pub group: bool,
+    /// Only the nearest sentence naming several things counts ("they").
+    pub nearest: bool,
+    /// Stands for one person only ("he", "she").
+    pub one: bool,
 }
 
 /// The rules, ready to run on documents.
@@ -123,6 +137,11 @@ pub struct Compiled {
     pub(crate) under_word: u32,
     pub(crate) to_word: u32,
     pub(crate) in_word: u32,
+    pub(crate) that_word: u32,
+    pub(crate) its_word: u32,
+    pub(crate) a_word: u32,
+    pub(crate) an_word: u32,
+    pub(crate) among_word: u32,
 }
 
 impl Compiled {
@@ -153,6 +172,11 @@ impl Compiled {
             under_word: 0,
             to_word: 0,
             in_word: 0,
+            that_word: 0,
+            its_word: 0,
+            a_word: 0,
+            an_word: 0,
+            among_word: 0,
         };
         compiled.s_word = compiled.intern("s");
         compiled.as_word = compiled.intern("as");
@@ -161,6 +185,11 @@ impl Compiled {
         compiled.under_word = compiled.intern("under");
         compiled.to_word = compiled.intern("to");
         compiled.in_word = compiled.intern("in");
+        compiled.that_word = compiled.intern("that");
+        compiled.its_word = compiled.intern("its");
+        compiled.a_word = compiled.intern("a");
+        compiled.an_word = compiled.intern("an");
+        compiled.among_word = compiled.intern("among");
         for (name, flag) in LISTS {
             for phrase in set.list(name) {
                 compiled.add_phrase(phrase, Output::Flag(flag));
@@ -231,6 +260,9 @@ impl Compiled {
                         .push(CompiledReference {
                             types: reference.types,
                             kinds: reference.kinds.clone(),
+                            group: reference.group,
+                            nearest: reference.nearest,
+                            one: reference.one,
                         });
                 }
             }
@@ -249,6 +281,14 @@ impl Compiled {
             let demoted_by = rule.demoted_by.iter().map(|p| self.phrase_ids(p)).collect();
             let not_after = rule
                 .not_after
+                .iter()
+                .filter_map(|w| match self.phrase_ids(w)[..] {
+                    [id] => Some(id),
+                    _ => None,
+                })
+                .collect();
+            let through = rule
+                .through
                 .iter()
                 .filter_map(|w| match self.phrase_ids(w)[..] {
                     [id] => Some(id),
@@ -286,6 +326,7 @@ impl Compiled {
                 prepositions,
                 demoted_by,
                 not_after,
+                through,
             });
         }
     }

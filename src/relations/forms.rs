@@ -5,7 +5,7 @@
 
 use super::compiled::{Compiled, Flag, NONE};
 use super::layout::{Layout, Slot};
-use super::rules::{Target, Types, Window};
+use super::rules::{Form, Target, Types, Window};
 use std::ops::Range;
 
 /// Something that names an entity at a place of the text: a name, "we",
@@ -38,12 +38,25 @@ pub(crate) struct Context<'a> {
     pub hits: Vec<Hit>,
 }
 
+/// What stands after a role.
+enum After {
+    /// The person it describes.
+    Person(Named),
+    /// Another name: the role describes nobody after it.
+    Other,
+    Nothing,
+}
+
 /// What a search before a trigger found.
 enum Before {
     Found(Named),
+    /// A plural reference ("the leaders") standing for several names.
+    Group(Vec<Named>),
     /// A hedge or negation stands between: the trigger states no fact.
     Hedged,
     Nothing,
+    /// Not a name after all: the search goes on.
+    Skip,
 }
 
 /// How many tokens a search walks back at most.
@@ -135,6 +148,19 @@ impl<'a> Context<'a> {
             steps += 1;
             if let Some(slot) = self.slot(t) {
                 t = slot.tokens.start.max(start);
+                // "Ukraine's territorial integrity and condemn ...": a
+                // possessor is not the subject of what follows.
+                // ("Russia's recognised", "has", and a stray "X's," are
+                // not possessives.)
+                if slot.tokens.end < from
+                    && let Some(end) = layout.possessive_end(slot.tokens.end)
+                    && end < from
+                    && layout.tokens[end].punct == 0
+                    && !layout.prepositional(slot.tokens.start)
+                    && !self.decision_to(end, from)
+                {
+                    return Before::Nothing;
+                }
                 if let Some(entity) = layout.pick(slot, types) {
                     let before_as = self.next_word(slot.tokens.end) == Some(layout.rules.as_word);
                     if before_as || !layout.prepositional(slot.tokens.start) {
@@ -177,13 +203,28 @@ impl<'a> Context<'a> {
                 continue;
             }
             if layout.is(t, Flag::Reference) {
-                return match self.resolve_reference(t, types) {
-                    Some(named) => Before::Found(named),
-                    None => Before::Nothing,
-                };
+                match self.resolve_reference(t, types) {
+                    Before::Skip => continue,
+                    found => return found,
+                }
             }
         }
         Before::Nothing
+    }
+
+    /// "X's decision to recognise": between a possessive's end `from` and
+    /// the trigger at `to`, at most two plain words, "to", and at most one
+    /// more ("to formally recognise"); the possessor is then the subject.
+    fn decision_to(&self, from: usize, to: usize) -> bool {
+        let layout = &self.layout;
+        let Some(at) = (from..to).find(|&t| layout.tokens[t].word == layout.rules.to_word) else {
+            return false;
+        };
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0 && tok.flags & !(Flag::Preposition as u32) == 0 && self.slot(t).is_none()
+        };
+        at - from <= 2 && to - at <= 2 && (from..at).all(plain) && (at + 1..to).all(plain)
     }
 
     /// The word token after `t`, quotes skipped.
@@ -199,13 +240,53 @@ impl<'a> Context<'a> {
     }
 
     /// "the resolution": the nearest earlier name of the paragraph that
-    /// fits the reference noun's type and kind and the rule's `types`.
-    fn resolve_reference(&self, t: usize, types: Types) -> Option<Named> {
+    /// fits the reference noun's type and kind and the rule's `types`;
+    /// "the leaders": the names of a group (see [`Context::group`]).
+    fn resolve_reference(&self, t: usize, types: Types) -> Before {
         let layout = &self.layout;
         let references = layout.rules.references(layout.tokens[t].word);
         let sentence = layout.sentence_of[t];
         if sentence == NONE {
-            return None;
+            return Before::Nothing;
+        }
+        if let Some(reference) = references.iter().find(|r| r.group) {
+            // "the leaders of X" names them itself; "one of its leaders",
+            // "the party's leaders" are someone else's.
+            if self.next_word(t + 1) == Some(layout.rules.of_word) {
+                return Before::Nothing;
+            }
+            if t > 0
+                && (layout.is(t - 1, Flag::Possessive)
+                    || layout.tokens[t - 1].word == layout.rules.its_word
+                    || layout.tokens[t - 1].word == layout.rules.s_word)
+            {
+                return Before::Skip;
+            }
+            // "the leaders", "both leaders", "the two leaders"; not
+            // "opposition leaders", another group.
+            if !reference.nearest && !reference.one {
+                let before = |u: usize| u > 0 && layout.tokens[u - 1].punct == 0;
+                let determined = before(t) && layout.is(t - 1, Flag::Determiner);
+                let counted = before(t)
+                    && layout.is(t - 1, Flag::Count)
+                    && (!before(t - 1)
+                        || layout.is(t - 2, Flag::Determiner)
+                        || layout.is(t - 2, Flag::Coordinator));
+                if !determined && !counted {
+                    return Before::Skip;
+                }
+            }
+            let group = self.group(
+                t,
+                reference.types.and(types),
+                reference.nearest,
+                reference.one,
+            );
+            return if group.is_empty() {
+                Before::Nothing
+            } else {
+                Before::Group(group)
+            };
         }
         let paragraph = layout.sentences[sentence as usize].paragraph;
         let mut first = sentence as usize;
@@ -226,7 +307,7 @@ impl<'a> Context<'a> {
                     && layout.rules.kind_fits(entity, &reference.kinds)
                 {
                     let tok = layout.tokens[t];
-                    return Some(Named {
+                    return Before::Found(Named {
                         entity,
                         span: tok.start..tok.end,
                         certainty: 0.8,
@@ -234,7 +315,88 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        None
+        Before::Nothing
+    }
+
+    /// The names of `types` that the group word at `t` stands for: every
+    /// distinct one of the nearest sentence, before `t` in its own or in an
+    /// earlier sentence of its paragraph or the two before, that names at
+    /// least two. With `nearest`, the first sentence naming two or more
+    /// things of any type decides. Each is marked by the group word.
+    fn group(&self, t: usize, types: Types, mut nearest: bool, one: bool) -> Vec<Named> {
+        let layout = &self.layout;
+        let sentence = layout.sentence_of[t] as usize;
+        let paragraph = layout.sentences[sentence].paragraph;
+        let tok = layout.tokens[t];
+        let mut s = sentence + 1;
+        while s > 0 {
+            s -= 1;
+            let span = &layout.sentences[s];
+            if span.paragraph + 2 < paragraph {
+                break;
+            }
+            let mut names: Vec<Named> = Vec::new();
+            let mut others = 0;
+            let mut unsure = 0;
+            let mut u = span.tokens.start;
+            while u < span.tokens.end.min(t) {
+                let Some(slot) = self.slot(u) else {
+                    u += 1;
+                    continue;
+                };
+                u = slot.tokens.end;
+                match layout.pick(slot, types) {
+                    Some(entity) if !names.iter().any(|n| n.entity == entity) => {
+                        names.push(Named {
+                            entity,
+                            span: tok.start..tok.end,
+                            certainty: 0.8,
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        others += 1;
+                        // A name that may be one of several people.
+                        let candidates = &layout.candidates
+                            [slot.candidates.start as usize..slot.candidates.end as usize];
+                        if candidates
+                            .iter()
+                            .any(|&e| types.has(layout.rules.entity_type(e)))
+                        {
+                            unsure += 1;
+                        }
+                    }
+                }
+            }
+            // "he": the one person of the nearest sentence naming any.
+            if one && names.len() + unsure > 0 {
+                return if names.len() == 1 && unsure == 0 {
+                    names
+                } else {
+                    Vec::new()
+                };
+            }
+            if names.len() >= 2 {
+                return names;
+            }
+            // "The leaders discussed X and Y. They condemned ...": "they"
+            // is the leaders, named further back.
+            let leaders = (span.tokens.start..span.tokens.end.min(t)).any(|u| {
+                layout.is(u, Flag::Reference)
+                    && layout
+                        .rules
+                        .references(layout.tokens[u].word)
+                        .iter()
+                        .any(|r| r.group && !r.nearest && !r.one)
+            });
+            if leaders {
+                nearest = false;
+            }
+            if nearest && names.len() + others >= 2 {
+                break;
+            }
+        }
+        Vec::new()
     }
 
     /// The first name after `from` that fits `types`, within `gap` words,
@@ -309,7 +471,13 @@ impl<'a> Context<'a> {
                 u += 1;
                 joined = true;
             }
+            let coordinated = (t..u).any(|v| layout.is(v, Flag::Coordinator));
             while u < end && self.slot(u).is_none() && layout.is(u, Flag::Determiner) {
+                // "X, a Y": an apposition, not a list.
+                let word = layout.tokens[u].word;
+                if !coordinated && (word == layout.rules.a_word || word == layout.rules.an_word) {
+                    return found;
+                }
                 u += 1;
             }
             if !joined || u >= end {
@@ -396,8 +564,24 @@ impl<'a> Context<'a> {
         let window = self.window(ts, rule.rule.window);
         let r = &rule.rule;
         if r.passive {
+            // "recognised by X", "recognised in 2003 by X": up to three
+            // plain words between the participle and "by".
             let mut b = te;
-            while self.layout.tokens.get(b).is_some_and(|t| t.punct == b'"') {
+            let mut words = 0;
+            while let Some(tok) = self.layout.tokens.get(b) {
+                if tok.punct == b'"' {
+                    b += 1;
+                    continue;
+                }
+                if tok.punct != 0
+                    || tok.word == self.layout.rules.by_word
+                    || tok.flags & !(Flag::Preposition as u32) != 0
+                    || self.slot(b).is_some()
+                    || words == 3
+                {
+                    break;
+                }
+                words += 1;
                 b += 1;
             }
             if self
@@ -406,14 +590,50 @@ impl<'a> Context<'a> {
                 .get(b)
                 .is_some_and(|t| t.word == self.layout.rules.by_word)
             {
-                let subjects = self.names_after(b + 1, window.end, r.subject, 1);
+                let mut subjects = self.names_after(b + 1, window.end, r.subject, 1);
+                if subjects.is_empty() {
+                    subjects = self.list_after_phrase(b + 1, window.end, r.subject);
+                }
+                if subjects.is_empty() && r.demonyms {
+                    // "occupied by Russian forces".
+                    subjects.extend(self.demonym_after(b + 1, window.end, r.subject, 0));
+                }
                 if subjects.is_empty() {
                     return;
                 }
                 let Target::Entity(types) = r.object else {
                     return;
                 };
-                if let Before::Found(object) = self.find_before(ts, window.start, types) {
+                // "any part of Ukraine occupied by": the name right before
+                // the participle, even after a preposition.
+                let adjacent = self.name_ending_at(ts, window.start, types).or_else(|| {
+                    // "the Georgian regions occupied by": the adjective of
+                    // the noun right before.
+                    let layout = &self.layout;
+                    (r.demonyms
+                        && types.has(crate::model::EntityType::State)
+                        && ts >= window.start + 2
+                        && layout.demonym_at[ts - 2] != NONE
+                        && layout.tokens[ts - 1].punct == 0
+                        && layout.tokens[ts - 1].flags == 0
+                        && self.slot(ts - 1).is_none())
+                    .then(|| {
+                        let tok = layout.tokens[ts - 2];
+                        Named {
+                            entity: layout.demonym_at[ts - 2],
+                            span: tok.start..tok.end,
+                            certainty: 1.0,
+                        }
+                    })
+                });
+                let object = match adjacent {
+                    Some(object) => Some(object),
+                    None => match self.find_before(ts, window.start, types) {
+                        Before::Found(object) => Some(object),
+                        _ => None,
+                    },
+                };
+                if let Some(object) = object {
                     for subject in subjects {
                         self.push(index, rule.kind, subject, Some(object.clone()), ts);
                     }
@@ -427,21 +647,29 @@ impl<'a> Context<'a> {
             && self.layout.tokens[ts - 1].punct == b'-'
             && self.layout.tokens[ts - 1].end == self.layout.tokens[ts].start
             && self.layout.tokens[ts - 2].end == self.layout.tokens[ts - 1].start;
-        let subject = match self.hyphenated_subject(ts, r.subject, r.demonyms) {
-            Some(subject) => subject,
+        let subjects = match self.hyphenated_subject(ts, r.subject, r.demonyms) {
+            Some(subject) => vec![subject],
             None if hyphenated => return,
             None => match self.find_before(ts, window.start, r.subject) {
                 Before::Found(subject) => {
                     if self.asked_to(&subject, ts, window.start) {
                         return;
                     }
-                    subject
+                    self.coordinated_subjects(subject, window.start, r.subject)
+                }
+                Before::Group(group) => {
+                    if self.asked_to(&group[0], ts, window.start) {
+                        return;
+                    }
+                    group
                 }
                 Before::Hedged => return,
-                Before::Nothing => match self.operative_clause(ts, window.start, r.subject) {
-                    Some(author) => author,
-                    None => return,
-                },
+                Before::Nothing | Before::Skip => {
+                    match self.operative_clause(ts, window.start, r.subject) {
+                        Some(author) => vec![author],
+                        None => return,
+                    }
+                }
             },
         };
         match r.object {
@@ -451,12 +679,35 @@ impl<'a> Context<'a> {
                     t += 1;
                 }
                 if self.layout.is(t, Flag::DocumentWord) && self.slot(t).is_none() {
-                    self.push(index, rule.kind, subject, None, ts);
+                    for subject in subjects {
+                        self.push(index, rule.kind, subject, None, ts);
+                    }
                 }
             }
             Target::Entity(types) => {
+                // "recognizing that the operations of X ...": a clause
+                // follows, not an object.
+                let layout = &self.layout;
+                if layout
+                    .tokens
+                    .get(te)
+                    .is_some_and(|t| t.word == layout.rules.that_word)
+                    && (layout.is(te + 1, Flag::Determiner)
+                        || self.slot(te + 1).is_some()
+                        || layout.demonym_at.get(te + 1).is_some_and(|&d| d != NONE))
+                {
+                    return;
+                }
                 let mut objects =
                     self.names_after_except(te, window.end, types, r.gap, &rule.not_after);
+                if objects.is_empty() && !rule.through.is_empty() {
+                    objects = self.named_through(te, window.end, types, &rule.through);
+                }
+                if objects.is_empty() && r.demonyms && r.agent_is_object {
+                    // "condemns the Russian aggression": the state whose act
+                    // it is.
+                    objects.extend(self.demonym_after(te, window.end, types, 1));
+                }
                 if r.agent_is_object {
                     let from = if objects.is_empty() {
                         te
@@ -468,11 +719,195 @@ impl<'a> Context<'a> {
                         objects = agents;
                     }
                 }
-                for object in objects {
-                    self.push(index, rule.kind, subject.clone(), Some(object), ts);
+                for subject in &subjects {
+                    for object in &objects {
+                        self.push(index, rule.kind, subject.clone(), Some(object.clone()), ts);
+                    }
                 }
             }
         }
+    }
+
+    /// "by a majority of European states, A, B and C": a list of names
+    /// that goes on from a first item that is not a name, after at most
+    /// eight words and a comma; it must hold a coordinator and end the
+    /// clause (not "by the court, A and B said").
+    fn list_after_phrase(&self, from: usize, end: usize, types: Types) -> Vec<Named> {
+        let layout = &self.layout;
+        let mut t = from;
+        while t < end && t < from + 8 {
+            let tok = layout.tokens[t];
+            if let Some(slot) = self.slot(t)
+                && layout.pick(slot, types).is_some()
+            {
+                return Vec::new();
+            }
+            if tok.punct == b',' {
+                break;
+            }
+            if tok.punct != 0 || tok.flags & (Flag::Hedge as u32 | Flag::Negation as u32) != 0 {
+                return Vec::new();
+            }
+            t += 1;
+        }
+        if t >= end || layout.tokens[t].punct != b',' {
+            return Vec::new();
+        }
+        let list = self.names_after(t + 1, end, types, 0);
+        if list.len() < 2 {
+            return Vec::new();
+        }
+        let last = self.end_of(&list);
+        let first = layout
+            .tokens
+            .partition_point(|tok| tok.start < list[0].span.start);
+        let coordinated =
+            (first..last).any(|u| layout.is(u, Flag::Coordinator) && self.slot(u).is_none());
+        let closes = last >= end || layout.tokens[last].punct != 0;
+        if coordinated && closes {
+            list
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The state whose adjective stands after `from`, past determiners and
+    /// `words` plain words, before a plain noun: "by Russian forces",
+    /// "condemns the brutal Russian aggression".
+    fn demonym_after(&self, from: usize, end: usize, types: Types, words: usize) -> Option<Named> {
+        if !types.has(crate::model::EntityType::State) {
+            return None;
+        }
+        let layout = &self.layout;
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0
+                && tok.flags == 0
+                && self.slot(t).is_none()
+                && layout.demonym_at[t] == NONE
+        };
+        let mut t = from;
+        let mut skipped = 0;
+        while t < end && (layout.is(t, Flag::Determiner) || (plain(t) && skipped < words)) {
+            if plain(t) {
+                skipped += 1;
+            }
+            t += 1;
+        }
+        if t + 1 >= end || layout.demonym_at[t] == NONE || !plain(t + 1) {
+            return None;
+        }
+        let tok = layout.tokens[t];
+        Some(Named {
+            entity: layout.demonym_at[t],
+            span: tok.start..tok.end,
+            certainty: 1.0,
+        })
+    }
+
+    /// The name of `types` that ends right before token `t` (a comma
+    /// between allowed).
+    fn name_ending_at(&self, t: usize, start: usize, types: Types) -> Option<Named> {
+        let mut end = t;
+        if end > start && self.layout.tokens[end - 1].punct == b',' {
+            end -= 1;
+        }
+        let slot = self.slot(end.checked_sub(1).filter(|&e| e >= start)?)?;
+        if slot.tokens.end != end {
+            return None;
+        }
+        let entity = self.layout.pick(slot, types)?;
+        Some(self.named(slot, entity))
+    }
+
+    /// "recognised the so-called \"independence\" of X": past determiners,
+    /// quotes and two plain words, one of `through`, "of", and the names
+    /// after it (up to four words on: "of the breakaway territories of X").
+    fn named_through(&self, from: usize, end: usize, types: Types, through: &[u32]) -> Vec<Named> {
+        let layout = &self.layout;
+        let mut t = from;
+        let mut words = 0;
+        while t < end && self.slot(t).is_none() {
+            let tok = layout.tokens[t];
+            if tok.punct != 0 {
+                if !matches!(tok.punct, b'"' | b'-') {
+                    return Vec::new();
+                }
+            } else if through.contains(&tok.word) {
+                let mut u = t + 1;
+                while layout.tokens.get(u).is_some_and(|t| t.punct == b'"') {
+                    u += 1;
+                }
+                return match layout.tokens.get(u) {
+                    Some(of) if of.word == layout.rules.of_word => {
+                        self.names_after(u + 1, end, types, 4)
+                    }
+                    _ => Vec::new(),
+                };
+            } else if !layout.is(t, Flag::Determiner) {
+                words += 1;
+                if words > 2 || tok.flags != 0 {
+                    return Vec::new();
+                }
+            }
+            t += 1;
+        }
+        Vec::new()
+    }
+
+    /// "Lithuania and Latvia recognised": the subject with the names
+    /// coordinated before it, when they open the clause (after its start,
+    /// punctuation or a determiner only: in "Russia attacked Georgia and
+    /// Ukraine condemned it" Georgia is an object).
+    fn coordinated_subjects(&self, subject: Named, start: usize, types: Types) -> Vec<Named> {
+        let layout = &self.layout;
+        let first = layout
+            .tokens
+            .partition_point(|t| t.end <= subject.span.start);
+        if self.slot(first).is_none_or(|s| s.tokens.start != first) {
+            return vec![subject];
+        }
+        let mut names = vec![subject];
+        let mut u = first;
+        loop {
+            let mut v = u;
+            let mut joined = false;
+            while v > start
+                && self.slot(v - 1).is_none()
+                && (layout.tokens[v - 1].punct == b',' || layout.is(v - 1, Flag::Coordinator))
+            {
+                v -= 1;
+                joined = true;
+            }
+            while v > start && self.slot(v - 1).is_none() && layout.is(v - 1, Flag::Determiner) {
+                v -= 1;
+            }
+            if !joined || v == start {
+                break;
+            }
+            let Some(slot) = self.slot(v - 1) else { break };
+            let Some(entity) = layout.pick(slot, types) else {
+                break;
+            };
+            names.push(self.named(slot, entity));
+            u = slot.tokens.start;
+        }
+        if names.len() == 1 {
+            return names;
+        }
+        // The chain must open its clause.
+        let mut b = u;
+        while b > start && layout.is(b - 1, Flag::Determiner) {
+            b -= 1;
+        }
+        let opens = b == start
+            || (layout.tokens[b - 1].punct != 0 && layout.tokens[b - 1].punct != b'\'')
+            || layout.is(b - 1, Flag::ClauseBreak)
+            || layout.is(b - 1, Flag::Relative);
+        if !opens {
+            names.truncate(1);
+        }
+        names
     }
 
     /// "urged the Seimas to recognise": an infinitive trigger whose subject
@@ -519,7 +954,14 @@ impl<'a> Context<'a> {
     /// clause of a resolution, whose subject is the body that adopts it
     /// (the document's author).
     fn operative_clause(&self, ts: usize, start: usize, types: Types) -> Option<Named> {
-        let author = self.author.as_ref()?;
+        let adopter;
+        let author = match self.author.as_ref() {
+            Some(author) => author,
+            None => {
+                adopter = self.adopting_body(start)?;
+                &adopter
+            }
+        };
         let layout = &self.layout;
         let words: Vec<usize> = (start..ts)
             .filter(|&t| layout.tokens[t].punct == 0)
@@ -534,7 +976,23 @@ impl<'a> Context<'a> {
         let to_first = (words.len() == 1 && is_to(words[0])) || (numbered && is_to(words[1]));
         // A preamble clause opening with the trigger: "condemning the ...".
         let first_word = words.is_empty() || (words.len() == 1 && numbered_only(words[0]));
-        if !(to_first || first_word) || !types.has(layout.rules.entity_type(author.entity)) {
+        // An operative clause in the present with an adverb first:
+        // "2. Strongly condemns", "Further recognizes".
+        let rest = match words.first() {
+            Some(&w) if numbered_only(w) => &words[1..],
+            _ => &words[..],
+        };
+        let trigger =
+            &layout.text[layout.tokens[ts].start as usize..layout.tokens[ts].end as usize];
+        let adverbs_first = (1..=2).contains(&rest.len())
+            && layout.tokens[rest[0]].upper
+            && rest
+                .iter()
+                .all(|&t| layout.tokens[t].flags == 0 && self.slot(t).is_none())
+            && trigger.ends_with('s');
+        if !(to_first || first_word || adverbs_first)
+            || !types.has(layout.rules.entity_type(author.entity))
+        {
             return None;
         }
         let tok = match words.last() {
@@ -546,6 +1004,54 @@ impl<'a> Context<'a> {
             span: tok.start..tok.end,
             certainty: 0.8,
         })
+    }
+
+    /// The body a resolution's preamble opens with, on a line of its own
+    /// among the first lines before token `before`: "The General
+    /// Assembly,", "The Seimas of the Republic of Lithuania,".
+    fn adopting_body(&self, before: usize) -> Option<Named> {
+        const FIRST_LINES: usize = 40;
+        let layout = &self.layout;
+        let until = layout.tokens.get(before)?.start;
+        let mut found = None;
+        for line in layout.lines.iter().take(FIRST_LINES) {
+            if line.bytes.end > until {
+                break;
+            }
+            if line.blank {
+                continue;
+            }
+            let first = layout
+                .tokens
+                .partition_point(|t| t.start < line.bytes.start);
+            let end = layout.tokens.partition_point(|t| t.start < line.bytes.end);
+            let mut t = first;
+            while t < end && layout.is(t, Flag::Determiner) {
+                t += 1;
+            }
+            let Some(slot) = self.slot(t).filter(|s| s.tokens.start == t) else {
+                continue;
+            };
+            let Some(entity) = layout.pick(slot, Types::ORGANISATION) else {
+                continue;
+            };
+            let mut u = slot.tokens.end;
+            // "... of the Republic of Lithuania".
+            if u < end && layout.tokens[u].word == layout.rules.of_word {
+                u += 1;
+                while u < end && layout.is(u, Flag::Determiner) {
+                    u += 1;
+                }
+                match self.slot(u) {
+                    Some(state) if state.tokens.start == u => u = state.tokens.end,
+                    _ => continue,
+                }
+            }
+            if u + 1 == end && layout.tokens[u].punct == b',' {
+                found = Some(self.named(slot, entity));
+            }
+        }
+        found
     }
 
     /// "… by the authorities of Russia": the agent of the act named after
@@ -582,10 +1088,18 @@ impl<'a> Context<'a> {
                 && layout.slot_at[t] == NONE
                 && layout.demonym_at[t] == NONE
         };
-        // One adjective may stand between: "Russia's temporary occupation".
+        // One adjective may stand between: "Russia's temporary occupation",
+        // and a noun sharing the possessor: "Russia's aggression and
+        // occupation".
         let mut p = ts;
         if p > window.start && plain(p - 1) {
             p -= 1;
+        }
+        if p > window.start + 1 && layout.is(p - 1, Flag::Coordinator) && plain(p - 2) {
+            p -= 2;
+            if p > window.start && plain(p - 1) {
+                p -= 1;
+            }
         }
         let mut subject = None;
         let mut lead = p;
@@ -647,6 +1161,21 @@ impl<'a> Context<'a> {
                     .next();
             }
         }
+        // "the leaders reiterated their condemnation of X": the group the
+        // pronoun stands for.
+        if subject.is_none()
+            && !objects.is_empty()
+            && p > window.start
+            && layout.is(p - 1, Flag::Possessive)
+            && let Before::Group(group) = self.find_before(p - 1, window.start, r.subject)
+        {
+            for subject in &group {
+                for object in &objects {
+                    self.push(index, rule.kind, subject.clone(), Some(object.clone()), ts);
+                }
+            }
+            return;
+        }
         let Some(subject) = subject else { return };
         if objects.is_empty() {
             // "X under Russian occupation".
@@ -677,10 +1206,25 @@ impl<'a> Context<'a> {
         let rule = &self.compiled().rules[index as usize];
         let r = &rule.rule;
         let window = self.window(ts, r.window);
+        // "led by Patriarch X": up to two capitalised title words.
+        let layout = &self.layout;
+        let mut from = te;
+        while from < te + 2
+            && from < window.end
+            && layout.tokens[from].upper
+            && layout.tokens[from].punct == 0
+            && layout.tokens[from].flags == 0
+            && self.slot(from).is_none()
+        {
+            from += 1;
+        }
+        if self.slot(from).is_none() {
+            from = te;
+        }
         let subjects = match r.object {
             // "Signed by A, the B (C), the factions of D, E and F": a list.
-            Target::Document => self.list_after(te, window.end, r.subject, r.gap),
-            Target::Entity(_) => self.names_after(te, window.end, r.subject, r.gap),
+            Target::Document => self.list_after(from, window.end, r.subject, r.gap),
+            Target::Entity(_) => self.names_after(from, window.end, r.subject, r.gap),
         };
         if subjects.is_empty() {
             return;
@@ -692,7 +1236,17 @@ impl<'a> Context<'a> {
                 }
             }
             Target::Entity(types) => {
-                if let Before::Found(object) = self.find_before(ts, window.start, types) {
+                // "the party, led by X": what a participle describes stands
+                // right before it, not a clause away ("X began a movement in
+                // 1990, led by"); "under the leadership of" may end a clause.
+                let participle = self.layout.tokens[te - 1].word == self.layout.rules.by_word;
+                if let Before::Found(object) = self.find_before(ts, window.start, types)
+                    && (!participle
+                        || (self.end_of(std::slice::from_ref(&object))..ts)
+                            .filter(|&t| self.layout.tokens[t].punct == 0)
+                            .count()
+                            <= 3)
+                {
                     for subject in subjects {
                         self.push(index, rule.kind, subject, Some(object.clone()), ts);
                     }
@@ -726,7 +1280,31 @@ impl<'a> Context<'a> {
         // ROLE [words] PREPOSITION [the] OBJECT
         let mut objects = Vec::new();
         let mut prefix_used = false;
-        if !rule.prepositions.is_empty() {
+        // "President X of France": the person between role and "of".
+        let mut titled = None;
+        // "Crimean Tatar leader, X": an adjective may name a people, not a
+        // state; only a name right after the role is taken then.
+        let mut by_demonym = false;
+        // Where "its" stood before the role, when it named the object.
+        let mut its_at = None;
+        if person.is_none()
+            && rule
+                .prepositions
+                .iter()
+                .any(|p| p[..] == [layout.rules.of_word])
+            && let Some(named) = self.person_at(te)
+            && let Some(slot) = self.slot(te)
+            && layout
+                .tokens
+                .get(slot.tokens.end)
+                .is_some_and(|t| t.word == layout.rules.of_word)
+        {
+            objects = self.names_after(slot.tokens.end + 1, limit, object_types, r.gap);
+            if !objects.is_empty() {
+                titled = Some(named);
+            }
+        }
+        if objects.is_empty() && !rule.prepositions.is_empty() {
             let mut t = te;
             let mut words = 0;
             while t < limit {
@@ -783,38 +1361,76 @@ impl<'a> Context<'a> {
                         certainty: 1.0,
                     });
                     prefix_used = true;
+                    by_demonym = true;
+                } else if let Some(its) = self.its_before(p, start)
+                    && let Some(named) = self.nearest_before(its, start, object_types)
+                {
+                    // "the party and its chairman X", "appointed X as its
+                    // first foreign minister": the nearest name before that
+                    // fits.
+                    its_at = Some(its);
+                    objects.push(named);
+                    prefix_used = true;
                 }
             }
         }
         if objects.is_empty() {
             return;
         }
-        let person = match person {
-            Some((named, _)) => Some(named.clone()),
-            None if prefix_used => self.person_after(te, limit, r.gap).or_else(|| {
-                // "X, the Kremlin spokesman": the person before, in
-                // apposition to the whole "OBJECT role".
-                let object_start = objects.first().map_or(role_start, |o| {
-                    layout.tokens.partition_point(|t| t.start < o.span.start)
-                });
-                self.person_in_apposition(object_start.min(role_start), start)
-            }),
+        let people = match person {
+            Some((named, _)) => vec![named.clone()],
+            None if titled.is_some() => titled.into_iter().collect(),
+            None if prefix_used => match self.person_after(te, limit, r.gap, !by_demonym) {
+                After::Person(named) => vec![named],
+                After::Other => Vec::new(),
+                After::Nothing => {
+                    // "X, the Kremlin spokesman": the person before, in
+                    // apposition to the whole "OBJECT role".
+                    let object_start = objects.first().map_or(role_start, |o| {
+                        layout.tokens.partition_point(|t| t.start < o.span.start)
+                    });
+                    let first = its_at.unwrap_or(object_start.min(role_start));
+                    let people = self.people_in_apposition(first, start);
+                    if people.is_empty() {
+                        self.subject_of_copula(first, start).into_iter().collect()
+                    } else {
+                        people
+                    }
+                }
+            },
             None => {
                 let end = self.end_of(&objects);
                 let mut u = end;
                 if layout.tokens.get(u).is_some_and(|t| t.punct == b',') {
                     u += 1;
                 }
-                (u < limit)
+                let after = (u < limit)
                     .then(|| self.person_at(u))
                     .flatten()
-                    .or_else(|| self.person_in_apposition(role_start, start))
-                    .or_else(|| self.person_on_next_line(end))
+                    .or_else(|| self.person_after_abbreviation(end, limit));
+                if let Some(named) = after {
+                    vec![named]
+                } else if layout.is(end, Flag::Copula)
+                    && layout.tokens[end].word != layout.rules.as_word
+                {
+                    // "The members of X are A, B and C."
+                    self.names_after(end + 1, limit, PERSON, 1)
+                } else {
+                    let people = self.people_in_apposition(role_start, start);
+                    if !people.is_empty() {
+                        people
+                    } else if let Some(named) = self.subject_of_copula(role_start, start) {
+                        vec![named]
+                    } else {
+                        self.person_on_next_line(end).into_iter().collect()
+                    }
+                }
             }
         };
-        let Some(person) = person else { return };
-        for object in objects {
-            self.push(index, kind, person.clone(), Some(object), ts);
+        for person in &people {
+            for object in &objects {
+                self.push(index, kind, person.clone(), Some(object.clone()), ts);
+            }
         }
     }
 
@@ -841,6 +1457,154 @@ impl<'a> Context<'a> {
     /// read from `start` on.
     pub fn role_kind(&self, index: u16, ts: usize, start: usize) -> u16 {
         self.demoted(index, ts, start).0
+    }
+
+    /// "the President of X (XO), Mr Y": the person after a parenthesis
+    /// and a comma closing the role, one title word ("Mr", "Dr") allowed.
+    fn person_after_abbreviation(&self, end: usize, limit: usize) -> Option<Named> {
+        let tokens = &self.layout.tokens;
+        let mut t = end;
+        if tokens.get(t)?.punct == b'(' {
+            t = (t..limit.min(t + 8)).find(|&u| tokens[u].punct == b')')? + 1;
+        }
+        if tokens.get(t)?.punct != b',' {
+            return None;
+        }
+        t += 1;
+        if t < limit && self.slot(t).is_none() {
+            let tok = tokens[t];
+            let title = tok.flags == 0 || self.layout.is(t, Flag::SignatureWord);
+            if !(tok.upper && tok.punct == 0 && title) {
+                return None;
+            }
+            t += 1;
+            if tokens.get(t).is_some_and(|t| t.punct == b'.') {
+                t += 1;
+            }
+        }
+        (t < limit).then(|| self.person_at(t)).flatten()
+    }
+
+    /// The nearest name of `types` before token `t` in the sentence
+    /// (from `start`), whatever stands between: what "its" refers to.
+    fn nearest_before(&self, mut t: usize, start: usize, types: Types) -> Option<Named> {
+        let mut steps = 0;
+        while t > start && steps < LOOK_BACK {
+            t -= 1;
+            steps += 1;
+            if let Some(slot) = self.slot(t) {
+                if let Some(entity) = self.layout.pick(slot, types) {
+                    return Some(self.named(slot, entity));
+                }
+                t = slot.tokens.start.max(start);
+            }
+        }
+        None
+    }
+
+    /// "its" before the role at `role`, up to two lower-case plain words
+    /// between ("its first foreign minister").
+    fn its_before(&self, role: usize, start: usize) -> Option<usize> {
+        let layout = &self.layout;
+        let mut q = role;
+        let mut words = 0;
+        while q > start && words < 2 && {
+            let tok = layout.tokens[q - 1];
+            tok.punct == 0 && tok.flags == 0 && !tok.upper && self.slot(q - 1).is_none()
+        } {
+            q -= 1;
+            words += 1;
+        }
+        (q > start && layout.tokens[q - 1].word == layout.rules.its_word).then_some(q - 1)
+    }
+
+    /// "X is the chair of Y", "X, a lawyer, was elected chairman of Y",
+    /// "X, who served as president of Y": the person a role before token
+    /// `role` describes through a copula.
+    fn subject_of_copula(&self, role: usize, start: usize) -> Option<Named> {
+        let layout = &self.layout;
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
+        };
+        // Back over "the", "a", "first", "among": to the copula.
+        let mut q = role;
+        let mut words = 0;
+        while q > start
+            && (layout.is(q - 1, Flag::Determiner)
+                || layout.tokens[q - 1].word == layout.rules.among_word
+                || (plain(q - 1) && words < 2))
+        {
+            if plain(q - 1) {
+                words += 1;
+            }
+            q -= 1;
+        }
+        if q == start || !layout.is(q - 1, Flag::Copula) {
+            return None;
+        }
+        self.copula_subject(q - 1, start)
+    }
+
+    /// The person the copula at `copula` ("is", "was elected") has as
+    /// subject.
+    fn copula_subject(&self, copula: usize, start: usize) -> Option<Named> {
+        let layout = &self.layout;
+        let plain = |t: usize| {
+            let tok = layout.tokens[t];
+            tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
+        };
+        // Back over the verb group: "was elected", "became known as".
+        let mut c = copula;
+        let mut words = 0;
+        while c > start && (layout.is(c - 1, Flag::Copula) || (plain(c - 1) && words < 2)) {
+            if plain(c - 1) {
+                words += 1;
+            }
+            c -= 1;
+        }
+        if c == start {
+            return None;
+        }
+        if let Some(named) = self.person_at_end(c) {
+            return Some(named);
+        }
+        // "X, a lawyer, was", "X (born 1950) is", "X, who is", "X, a
+        // lawyer was": a person whose name an apposition, a parenthesis or
+        // a relative follows.
+        let named = match self.find_before(c, start, PERSON) {
+            Before::Found(named) => named,
+            // "He was elected chairman of Y": the pronoun right before.
+            Before::Group(group)
+                if group.len() == 1
+                    && layout
+                        .tokens
+                        .partition_point(|t| t.end <= group[0].span.start)
+                        + 1
+                        == c =>
+            {
+                return group.into_iter().next();
+            }
+            _ => return None,
+        };
+        let end = self.end_of(std::slice::from_ref(&named));
+        let opens = layout
+            .tokens
+            .get(end)
+            .is_some_and(|t| matches!(t.punct, b',' | b'('))
+            || matches!(layout.tokens[c - 1].punct, b',' | b')')
+            || layout.is(c - 1, Flag::Relative);
+        (opens && end + 20 >= c).then_some(named)
+    }
+
+    /// The person whose name ends right before token `t`.
+    fn person_at_end(&self, t: usize) -> Option<Named> {
+        let slot = self.slot(t.checked_sub(1)?)?;
+        if slot.tokens.end != t {
+            return None;
+        }
+        let entity = self.layout.pick(slot, PERSON)?;
+        Some(self.named(slot, entity))
     }
 
     fn person_at(&self, t: usize) -> Option<Named> {
@@ -872,53 +1636,123 @@ impl<'a> Context<'a> {
         alone.then_some(person)
     }
 
-    /// "Chechnya head X", "the Paris-based lawyer X": the person after the
-    /// role, up to `gap` plain words on.
-    fn person_after(&self, mut t: usize, limit: usize, gap: usize) -> Option<Named> {
+    /// "Chechnya head X", "the Kremlin spokesman, X", "the Paris-based
+    /// lawyer X": the person after the role, up to `gap` plain words on (or
+    /// right after a comma).
+    fn person_after(&self, mut t: usize, limit: usize, gap: usize, comma: bool) -> After {
         let mut words = 0;
+        let first = t;
         while t < limit {
-            if self.slot(t).is_some() {
-                return self.person_at(t);
+            if let Some(slot) = self.slot(t) {
+                return match self.person_at(t) {
+                    Some(named) => After::Person(named),
+                    // Another name, or one of several people, right after
+                    // the role: it describes nobody else.
+                    None if slot.tokens.start == t && words == 0 => After::Other,
+                    None => After::Nothing,
+                };
             }
             let tok = self.layout.tokens[t];
+            // "the Kremlin spokesman, X": a name right after the comma.
+            if tok.punct == b',' && t == first && comma {
+                return match self.person_at(t + 1) {
+                    Some(named) if t + 1 < limit => After::Person(named),
+                    _ => After::Nothing,
+                };
+            }
             if tok.punct != 0 || words >= gap {
-                return None;
+                return After::Nothing;
             }
             words += 1;
             t += 1;
         }
-        None
+        After::Nothing
     }
 
-    /// "X, the head of": the person before a comma, a few words before the
-    /// role.
-    fn person_in_apposition(&self, role: usize, start: usize) -> Option<Named> {
+    /// "X, the head of", "A, B and C, members of": the people before a
+    /// comma, a few words before the role, with those coordinated to them.
+    fn people_in_apposition(&self, role: usize, start: usize) -> Vec<Named> {
+        let layout = &self.layout;
         let mut t = role;
         let mut words = 0;
         while t > start {
             t -= 1;
-            if let Some(slot) = self.slot(t) {
-                let _ = slot;
-                return None;
+            if self.slot(t).is_some() || layout.is(t, Flag::Coordinator) {
+                return Vec::new();
             }
-            let tok = self.layout.tokens[t];
+            let tok = layout.tokens[t];
             if tok.punct == b',' {
-                let slot = self.slot(t.checked_sub(1)?)?;
-                if slot.tokens.end != t {
-                    return None;
+                let Some(first) = self.person_at_end(t) else {
+                    // "X, former deputy of A, chairman of B": past one
+                    // earlier apposition holding a role of its own.
+                    return self.people_before_role_apposition(t, start);
+                };
+                let mut people = vec![first];
+                // "A, B and C": back over commas and coordinators.
+                let mut u = self.slot(t - 1).map_or(t, |s| s.tokens.start);
+                loop {
+                    let mut v = u;
+                    while v > start
+                        && self.slot(v - 1).is_none()
+                        && (layout.tokens[v - 1].punct == b','
+                            || layout.is(v - 1, Flag::Coordinator))
+                    {
+                        v -= 1;
+                    }
+                    if v == u || v == start {
+                        break;
+                    }
+                    let Some(named) = self.person_at_end(v) else {
+                        break;
+                    };
+                    u = self.slot(v - 1).map_or(v, |s| s.tokens.start);
+                    people.push(named);
                 }
-                let entity = self.layout.pick(slot, PERSON)?;
-                return Some(self.named(slot, entity));
+                return people;
             }
             if tok.punct != 0 && tok.punct != b'-' {
-                return None;
+                return Vec::new();
             }
             words += 1;
             if words > 4 {
-                return None;
+                return Vec::new();
             }
         }
-        None
+        Vec::new()
+    }
+
+    /// The people in apposition before the comma at `comma`, when what
+    /// stands between them and it is itself a short apposition with a role
+    /// ("X, former deputy of A, chairman of B").
+    fn people_before_role_apposition(&self, comma: usize, start: usize) -> Vec<Named> {
+        let layout = &self.layout;
+        let mut t = comma;
+        while t > start && comma - t < 14 {
+            t -= 1;
+            // "X is a historian, founder of Y": the subject of the copula
+            // the first apposition follows.
+            if layout.is(t, Flag::Copula) && layout.tokens[t].word != layout.rules.as_word {
+                return self.copula_subject(t, start).into_iter().collect();
+            }
+            if layout.tokens[t].punct == b',' {
+                let role = layout.triggers.partition_point(|g| g.tokens.0 <= t);
+                let has_role = layout.triggers[role..]
+                    .iter()
+                    .take_while(|g| g.tokens.0 < comma)
+                    .any(|g| self.compiled().rules[g.rule as usize].rule.form == Form::Role);
+                return if has_role {
+                    self.people_in_apposition(t + 1, start)
+                } else {
+                    Vec::new()
+                };
+            }
+            if matches!(layout.tokens[t].punct, b'.' | b';' | b':' | b'(' | b')')
+                || layout.is(t, Flag::Coordinator)
+            {
+                return Vec::new();
+            }
+        }
+        Vec::new()
     }
 
     /// "X of the Y party": a person, "of", an organisation.
@@ -948,6 +1782,11 @@ impl<'a> Context<'a> {
             if let Some(org) = self.slot(t)
                 && org.tokens.start == t
                 && let Some(entity) = self.layout.pick(org, types)
+                // "President X of Y": the role said more.
+                && !self.hits.iter().any(|h| {
+                    h.subject.entity == person
+                        && h.object.as_ref().is_some_and(|o| o.entity == entity)
+                })
             {
                 found.push((
                     self.named(slot, person),
@@ -958,6 +1797,49 @@ impl<'a> Context<'a> {
         }
         for (person, org, at) in found {
             self.push(index, rule.kind, person, Some(org), at);
+        }
+    }
+
+    /// "X (Kyiv)": a person, then a parenthesis holding nothing but one
+    /// name of the rule's object types.
+    pub fn person_parenthesis(&mut self, index: u16) {
+        let rule = &self.compiled().rules[index as usize];
+        let Target::Entity(types) = rule.rule.object else {
+            return;
+        };
+        let layout = &self.layout;
+        let mut found = Vec::new();
+        for slot in &layout.slots {
+            let t = slot.tokens.end;
+            if slot.candidates.is_empty()
+                || layout.tokens.get(t).is_none_or(|tok| tok.punct != b'(')
+            {
+                continue;
+            }
+            let Some(person) = layout.pick(slot, rule.rule.subject) else {
+                continue;
+            };
+            if let Some(inner) = self.slot(t + 1)
+                && inner.tokens.start == t + 1
+                && layout
+                    .tokens
+                    .get(inner.tokens.end)
+                    .is_some_and(|tok| tok.punct == b')')
+                && let Some(entity) = layout.pick(inner, types)
+            {
+                // The sentence, or at least the name and the whole
+                // parenthesis (a contact line is often in no sentence).
+                let sentence = layout.sentence_bytes(slot.tokens.start);
+                let close = layout.tokens[inner.tokens.end].end;
+                found.push((
+                    self.named(slot, person),
+                    self.named(inner, entity),
+                    sentence.start.min(slot.bytes.start)..sentence.end.max(close),
+                ));
+            }
+        }
+        for (person, place, evidence) in found {
+            self.push_at(index, rule.kind, person, Some(place), evidence);
         }
     }
 

@@ -19,7 +19,7 @@ pub(crate) struct Tok {
     /// The rules' vocabulary id of the folded word, or [`NONE`].
     pub word: u32,
     /// The lists this token is part of ([`Flag`] bits).
-    pub flags: u16,
+    pub flags: u32,
     /// The punctuation character (folded), or 0 for a word.
     pub punct: u8,
     /// Whether the word starts with a capital letter.
@@ -247,7 +247,7 @@ impl<'a> Layout<'a> {
             match output {
                 Output::Flag(flag) => {
                     for t in start..end {
-                        self.tokens[t].flags |= flag as u16;
+                        self.tokens[t].flags |= flag as u32;
                     }
                 }
                 Output::Trigger(rule) => {
@@ -293,7 +293,7 @@ impl<'a> Layout<'a> {
                 if let Some((end, org)) = self.institution_at(t + 1, state) {
                     derived.push((t..end, org));
                 } else if self.tokens.get(t + 1).is_some_and(|n| {
-                    n.flags & Flag::StateWord as u16 != 0 && self.slot_at[t + 1] == NONE
+                    n.flags & Flag::StateWord as u32 != 0 && self.slot_at[t + 1] == NONE
                 }) {
                     derived.push((t..t + 2, state));
                 }
@@ -332,12 +332,12 @@ impl<'a> Layout<'a> {
 
     fn institution_at(&self, t: usize, state: u32) -> Option<(usize, u32)> {
         let tok = self.tokens.get(t)?;
-        if tok.flags & Flag::Institution as u16 == 0 || self.slot_at[t] != NONE {
+        if tok.flags & Flag::Institution as u32 == 0 || self.slot_at[t] != NONE {
             return None;
         }
         // The longest institution phrase starting here.
         let mut end = t;
-        while end < self.tokens.len() && self.tokens[end].flags & Flag::Institution as u16 != 0 {
+        while end < self.tokens.len() && self.tokens[end].flags & Flag::Institution as u32 != 0 {
             end += 1;
         }
         let words: Vec<u32> = self.tokens[t..end].iter().map(|t| t.word).collect();
@@ -345,8 +345,10 @@ impl<'a> Layout<'a> {
     }
 
     /// Splits into sentences the paragraphs the rules will read: those with
-    /// a trigger or a name followed by "of" (the `person-of` form). Other
-    /// paragraphs are left alone (most of a long text, often).
+    /// a trigger or a name followed by "of" (the `person-of` form), and the
+    /// two before a paragraph with a group word ("the leaders", whose names
+    /// are found there). Other paragraphs are left alone (most of a long
+    /// text, often).
     fn place_sentences(&mut self, lines: &[TextLine]) {
         self.sentence_of = vec![NONE; self.tokens.len()];
         let text = self.text;
@@ -365,8 +367,27 @@ impl<'a> Layout<'a> {
             }
         }
         wanted.sort_unstable();
-        let mut t = 0;
-        let mut paragraph = 0;
+        // Group words a trigger follows closely enough to have them as
+        // subject ("they strongly condemned"); the others need no names.
+        const GROUP_REACH: usize = 12;
+        let mut groups: Vec<u32> = Vec::new();
+        for (i, t) in self.tokens.iter().enumerate() {
+            if t.flags & Flag::Reference as u32 == 0
+                || !self.rules.references(t.word).iter().any(|r| r.group)
+            {
+                continue;
+            }
+            let next = self.triggers.partition_point(|g| g.tokens.0 <= i);
+            if self
+                .triggers
+                .get(next)
+                .is_some_and(|g| g.tokens.0 - i <= GROUP_REACH)
+            {
+                groups.push(t.start);
+            }
+        }
+        // The paragraphs, as byte ranges.
+        let mut paragraphs: Vec<Range<usize>> = Vec::new();
         let mut start = 0usize;
         let mut blank_before = true;
         // A blank line after the last one closes the last paragraph.
@@ -377,34 +398,48 @@ impl<'a> Layout<'a> {
         for line in lines.iter().chain(std::iter::once(&end_of_text)) {
             let offset = line.bytes.start as usize;
             if line.blank && !blank_before {
-                let range = start..offset;
-                let first = wanted.partition_point(|&w| (w as usize) < range.start);
-                if wanted.get(first).is_some_and(|&w| (w as usize) < range.end) {
-                    for sentence in sentence::sentences(&text[range.clone()]) {
-                        let span =
-                            sentence.span.start + range.start..sentence.span.end + range.start;
-                        while t < self.tokens.len() && (self.tokens[t].start as usize) < span.start
-                        {
-                            t += 1;
-                        }
-                        let first = t;
-                        while t < self.tokens.len() && (self.tokens[t].end as usize) <= span.end {
-                            self.sentence_of[t] = self.sentences.len() as u32;
-                            t += 1;
-                        }
-                        self.sentences.push(SentenceSpan {
-                            bytes: span.start as u32..span.end as u32,
-                            tokens: first..t,
-                            paragraph,
-                        });
-                    }
-                }
-                paragraph += 1;
+                paragraphs.push(start..offset);
             }
             if !line.blank && blank_before {
                 start = offset;
             }
             blank_before = line.blank;
+        }
+        let holds = |points: &[u32], range: &Range<usize>| {
+            let first = points.partition_point(|&w| (w as usize) < range.start);
+            points.get(first).is_some_and(|&w| (w as usize) < range.end)
+        };
+        let mut split: Vec<bool> = paragraphs.iter().map(|r| holds(&wanted, r)).collect();
+        if !groups.is_empty() {
+            for i in 0..paragraphs.len() {
+                if split[i] && holds(&groups, &paragraphs[i]) {
+                    for earlier in split[i.saturating_sub(2)..i].iter_mut() {
+                        *earlier = true;
+                    }
+                }
+            }
+        }
+        let mut t = 0;
+        for (paragraph, range) in paragraphs.into_iter().enumerate() {
+            if !split[paragraph] {
+                continue;
+            }
+            for sentence in sentence::sentences(&text[range.clone()]) {
+                let span = sentence.span.start + range.start..sentence.span.end + range.start;
+                while t < self.tokens.len() && (self.tokens[t].start as usize) < span.start {
+                    t += 1;
+                }
+                let first = t;
+                while t < self.tokens.len() && (self.tokens[t].end as usize) <= span.end {
+                    self.sentence_of[t] = self.sentences.len() as u32;
+                    t += 1;
+                }
+                self.sentences.push(SentenceSpan {
+                    bytes: span.start as u32..span.end as u32,
+                    tokens: first..t,
+                    paragraph,
+                });
+            }
         }
     }
 
@@ -439,7 +474,7 @@ impl<'a> Layout<'a> {
     pub fn is(&self, t: usize, flag: Flag) -> bool {
         self.tokens
             .get(t)
-            .is_some_and(|tok| tok.flags & flag as u16 != 0)
+            .is_some_and(|tok| tok.flags & flag as u32 != 0)
     }
 
     /// Whether a name starting at token `t` follows a preposition
@@ -448,10 +483,10 @@ impl<'a> Layout<'a> {
         while t > 0 {
             t -= 1;
             let tok = &self.tokens[t];
-            if tok.punct == b'"' || (tok.flags & Flag::Determiner as u16 != 0 && tok.punct == 0) {
+            if tok.punct == b'"' || (tok.flags & Flag::Determiner as u32 != 0 && tok.punct == 0) {
                 continue;
             }
-            return tok.flags & Flag::Preposition as u16 != 0 && self.slot_at[t] == NONE;
+            return tok.flags & Flag::Preposition as u32 != 0 && self.slot_at[t] == NONE;
         }
         false
     }
@@ -460,7 +495,7 @@ impl<'a> Layout<'a> {
     pub fn breaks_clause(&self, t: usize) -> bool {
         let tok = &self.tokens[t];
         matches!(tok.punct, b';' | b':' | b'(' | b')' | b'[' | b']')
-            || (tok.flags & Flag::ClauseBreak as u16 != 0 && self.slot_at[t] == NONE)
+            || (tok.flags & Flag::ClauseBreak as u32 != 0 && self.slot_at[t] == NONE)
     }
 }
 

@@ -105,8 +105,10 @@ pub fn extract_with(
         }
     }
     for (index, rule) in compiled.rules.iter().enumerate() {
-        if rule.rule.form == Form::PersonOf {
-            ctx.person_of(index as u16);
+        match rule.rule.form {
+            Form::PersonOf => ctx.person_of(index as u16),
+            Form::PersonParenthesis => ctx.person_parenthesis(index as u16),
+            _ => {}
         }
     }
     finish(text, &ctx.layout.lines, ctx.hits)

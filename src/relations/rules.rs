@@ -53,6 +53,8 @@ pub enum Form {
     Role,
     /// "X of the Y party": a person right before "of" and an organisation.
     PersonOf,
+    /// "X (Kyiv)": a person right before a parenthesis holding one name.
+    PersonParenthesis,
     /// A heading line "Appeal by X": X signed, and is the document's author.
     Heading,
     /// A signatory block under a header line.
@@ -74,12 +76,13 @@ pub enum Form {
 }
 
 impl Form {
-    const NAMES: [(&'static str, Form); 12] = [
+    const NAMES: [(&'static str, Form); 13] = [
         ("verb", Form::Verb),
         ("noun", Form::Noun),
         ("agent", Form::Agent),
         ("role", Form::Role),
         ("person-of", Form::PersonOf),
+        ("person-parenthesis", Form::PersonParenthesis),
         ("heading", Form::Heading),
         ("signatories", Form::Signatories),
         ("signatory-tail", Form::SignatoryTail),
@@ -94,6 +97,7 @@ impl Form {
         !matches!(
             self,
             Form::PersonOf
+                | Form::PersonParenthesis
                 | Form::SignatoryTail
                 | Form::SignatoryParenthesis
                 | Form::SignatoryOrganisation
@@ -114,6 +118,11 @@ impl Types {
     /// Whether `kind` is in the set.
     pub fn has(self, kind: EntityType) -> bool {
         self.0 & Self::bit(kind) != 0
+    }
+
+    /// The types in both sets.
+    pub fn and(self, other: Types) -> Types {
+        Types(self.0 & other.0)
     }
 
     fn bit(kind: EntityType) -> u8 {
@@ -189,6 +198,9 @@ pub struct Rule {
     /// `verb`: words after which a name is not the object ("the attack
     /// on Ukraine": the victim).
     pub not_after: Vec<String>,
+    /// Nouns through which the object is named: "recognised the
+    /// independence of X" recognises X.
+    pub through: Vec<String>,
     /// `role`: the words between role and object ("of", "in").
     pub preposition: Vec<String>,
     /// `role`: words before the role that make it another relation
@@ -216,6 +228,17 @@ pub struct Reference {
     pub types: Types,
     /// If not empty, the values its `kind=` attribute may have.
     pub kinds: Vec<String>,
+    /// `group = yes`: a plural noun ("the leaders") standing for every name
+    /// of the nearest earlier sentence that names several.
+    pub group: bool,
+    /// `group = nearest`: a group word ("they") that may also stand for
+    /// other things: only the nearest earlier sentence naming two or more
+    /// things of any type is read, and it must name several of the type.
+    pub nearest: bool,
+    /// `group = one`: a pronoun ("he", "she") standing for the one person
+    /// of the nearest earlier sentence that names any (none if it names
+    /// several).
+    pub one: bool,
 }
 
 /// Every rule, list and reference of a set of gazetteer directories.
@@ -374,6 +397,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
         agent_is_object: false,
         entries_sign: false,
         not_after: Vec::new(),
+        through: Vec::new(),
         preposition: Vec::new(),
         demoted_by: Vec::new(),
         demoted_to: None,
@@ -439,6 +463,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
             "agent-is-object" => rule.agent_is_object = yes_no(value)?,
             "entries-sign" => rule.entries_sign = yes_no(value)?,
             "not-after" => rule.not_after = split_list(value),
+            "through" => rule.through = split_list(value),
             "preposition" => rule.preposition = split_list(value),
             "demoted-by" => rule.demoted_by = split_list(value),
             "demoted-to" => rule.demoted_to = Some(relation_name(value).map_err(|m| at(line, m))?),
@@ -470,7 +495,7 @@ fn rule(section: &Section, file: &str) -> Result<Rule, LineError> {
                 return Err(at(
                     line,
                     format!(
-                        "unknown key `{other}` (expected relation, form, triggers, subject, object, window, passive, demonyms, prefix, agent-is-object, not-after, preposition, demoted-by, demoted-to, gap or confidence)"
+                        "unknown key `{other}` (expected relation, form, triggers, subject, object, window, passive, demonyms, prefix, agent-is-object, not-after, through, preposition, demoted-by, demoted-to, gap or confidence)"
                     ),
                 ));
             }
@@ -559,6 +584,9 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
         words: Vec::new(),
         types: Types(0),
         kinds: Vec::new(),
+        group: false,
+        nearest: false,
+        one: false,
     };
     for (key, value, line) in &section.values {
         let at = |message: String| LineError {
@@ -569,9 +597,22 @@ fn reference(section: &Section) -> Result<Reference, LineError> {
             "words" => reference.words.extend(split_list(value)),
             "type" => reference.types = Types::parse(value).map_err(at)?,
             "kinds" => reference.kinds = split_list(value),
+            "group" => {
+                (reference.group, reference.nearest, reference.one) = match value.trim() {
+                    "yes" => (true, false, false),
+                    "nearest" => (true, true, false),
+                    "one" => (true, false, true),
+                    "no" => (false, false, false),
+                    other => {
+                        return Err(at(format!(
+                            "`group` is `yes`, `nearest`, `one` or `no`, not `{other}`"
+                        )));
+                    }
+                }
+            }
             other => {
                 return Err(at(format!(
-                    "a reference has `words`, `type` and `kinds`, not `{other}`"
+                    "a reference has `words`, `type`, `kinds` and `group`, not `{other}`"
                 )));
             }
         }

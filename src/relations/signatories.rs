@@ -205,12 +205,14 @@ fn foot_start(ctx: &Context<'_>, lines: &[Line], read_to: usize) -> Option<usize
     (start >= read_to).then_some(start)
 }
 
-/// Whether no prose follows line `from`: a block there is at the foot of
-/// the document.
+/// Whether neither prose nor a signing header follows line `from`: a
+/// block there is at the foot of the document, and its signatories.
 fn at_foot(ctx: &Context<'_>, lines: &[Line], from: usize) -> bool {
-    !lines[from.min(lines.len())..]
-        .iter()
-        .any(|l| is_prose(ctx, l))
+    !lines[from.min(lines.len())..].iter().any(|l| {
+        is_prose(ctx, l)
+            || (!l.tokens.is_empty()
+                && trigger_at(ctx, content_start(ctx, l), Form::Signatories).is_some())
+    })
 }
 
 /// Whether line `i` is a person's name alone with a title on the very next
@@ -1045,7 +1047,14 @@ fn describe(
             let r = &compiled.rules[rule as usize];
             let kind = ctx.role_kind(rule, tokens.0, description.start);
             if let super::rules::Target::Entity(types) = r.rule.object {
-                let object = name_after_role(ctx, tokens.1, next_role.max(tokens.1), types)
+                // A state after the comma is where the signatory lives
+                // ("commander, Chechnya"), not what the role heads.
+                let bodies = if types.has(crate::model::EntityType::Organisation) {
+                    Types::ORGANISATION
+                } else {
+                    types
+                };
+                let object = name_after_role(ctx, tokens.1, next_role.max(tokens.1), bodies)
                     .or_else(|| {
                         above
                             .filter(|o| types.has(compiled.entity_type(o.entity)))

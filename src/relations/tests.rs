@@ -36,6 +36,9 @@ fn fixture() -> &'static Fixture {
             entry(Person, "Olena Shevchuk", &[], &[]),
             entry(Person, "Tomas Berg", &["Berg"], &[]),
             entry(Person, "Rasa Lindqvist", &["Lindqvist"], &[]),
+            // Two people one surname names: "Melnyk" alone is ambiguous.
+            entry(Person, "Taras Melnyk", &["Melnyk"], &[]),
+            entry(Person, "Oksana Melnyk", &["Melnyk"], &[]),
             entry(
                 Organisation,
                 "Verkhovna Rada",
@@ -692,6 +695,495 @@ const CASES: &[Case] = &[
         name: "demonym parliament",
         text: "The Ukrainian parliament condemned Russia.",
         expected: &["Verkhovna Rada condemned Russia"],
+    },
+    // Several people named together, then referred to as a group.
+    Case {
+        name: "the leaders stand for the people named before",
+        text: "Marta Kovalenko met Ivan Petrenko and Olena Shevchuk in Paris on Monday.\n\n\
+               The leaders condemned Russia's war against Ukraine.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+            "Olena Shevchuk condemned Russia",
+        ],
+    },
+    Case {
+        name: "they, past a sentence naming one person",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. Olena Shevchuk was absent. \
+               They condemned Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
+    Case {
+        name: "their condemnation",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. \
+               The leaders reiterated their condemnation of Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
+    Case {
+        name: "a group that did not condemn",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. They did not condemn Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "leaders of an organisation are not the group",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. \
+               The leaders of the Seimas condemned Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "a group of one is no group",
+        text: "Marta Kovalenko arrived in Paris. The leaders condemned Russia.",
+        expected: &[],
+    },
+    // Resolution clauses and verbs of condemnation.
+    Case {
+        name: "deplores in an operative clause",
+        text: "SEIMAS\n\n2. Deplores the aggression by Russia against Georgia.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
+        name: "recognizing a clause is no recognition",
+        text: "SEIMAS\n\nRecognizing that the troops of Russia remain in Georgia,",
+        expected: &[],
+    },
+    Case {
+        name: "words between a passive participle and its agent",
+        text: "Kosovo was recognised in 2010 by Lithuania.",
+        expected: &["Lithuania recognised Kosovo"],
+    },
+    Case {
+        name: "a possessor is not the subject of the verb after it",
+        text: "The delegates support Ukraine's territorial integrity and condemn Russia's war.",
+        expected: &[],
+    },
+    // Roles in running text.
+    Case {
+        name: "title, name, of whom",
+        text: "President Ivan Petrenko of Ukraine and Prime Minister Marta Kovalenko of \
+               Lithuania met in Vilnius.",
+        expected: &[
+            "Ivan Petrenko leads Ukraine",
+            "Marta Kovalenko leads Lithuania",
+        ],
+    },
+    Case {
+        name: "title, name, of an organisation, in a list",
+        text: "The talks joined Chairman Olena Shevchuk of the Helsinki Group, and \
+               Ivan Petrenko of the Free Nations Forum.",
+        expected: &[
+            "Ivan Petrenko member-of Free Nations Forum",
+            "Olena Shevchuk leads Helsinki Group",
+        ],
+    },
+    Case {
+        name: "a second title after a comma and and is not the first person's",
+        text: "A statement by Lithuanian President Olena Shevchuk, and Ukrainian President \
+               Petrenko.",
+        // The statement's first line names its author after "by".
+        expected: &[
+            "Olena Shevchuk leads Lithuania",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "an organisation's role, then a comma and the name",
+        text: "The former Helsinki Group chairman, Ivan Petrenko, lives abroad.",
+        expected: &["Ivan Petrenko leads Helsinki Group"],
+    },
+    Case {
+        name: "a demonym's role, then a comma, is not read",
+        text: "They met a Ukrainian leader, Ivan Petrenko, in March.",
+        expected: &[],
+    },
+    Case {
+        name: "its role",
+        text: "Members of the Helsinki Group, including its chairman Marta Kovalenko, \
+               were detained.",
+        expected: &["Marta Kovalenko leads Helsinki Group"],
+    },
+    Case {
+        name: "coordinated people in apposition share the role",
+        text: "Activists such as Marta Kovalenko, Ivan Petrenko and Olena Shevchuk, \
+               members of the Helsinki Group, spoke.",
+        expected: &[
+            "Ivan Petrenko member-of Helsinki Group",
+            "Marta Kovalenko member-of Helsinki Group",
+            "Olena Shevchuk member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "members of an organisation are",
+        text: "The members of the Free Nations Forum are Marta Kovalenko and Ivan Petrenko.",
+        expected: &[
+            "Ivan Petrenko member-of Free Nations Forum",
+            "Marta Kovalenko member-of Free Nations Forum",
+        ],
+    },
+    Case {
+        name: "the role after a copula",
+        text: "Olena Shevchuk, a lawyer from Vilnius, was elected chair of the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
+        name: "the role after is",
+        text: "Ivan Petrenko (born 1961) is the president of the Free Nations Forum.",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "no copula with a negation",
+        text: "Ivan Petrenko is not the president of the Free Nations Forum.",
+        expected: &[],
+    },
+    Case {
+        name: "no copula for what someone said",
+        text: "Ivan Petrenko said the problem is the president of Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "an apposition with a is no coordination",
+        text: "Marta Kovalenko is the head of the Helsinki Group, a Ukrainian parliament \
+               in all but name.",
+        expected: &["Marta Kovalenko leads Helsinki Group"],
+    },
+    Case {
+        name: "led by a titled person",
+        text: "The Free Nations Forum, led by Chairman Ivan Petrenko, met twice.",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "led by, a clause away from the name",
+        text: "In Kosovo activists began a quiet campaign in the early years, led by Ivan \
+               Petrenko.",
+        expected: &[],
+    },
+    Case {
+        name: "a co-founder is a member",
+        text: "Olena Shevchuk, co-founder of the Helsinki Group, opened the meeting.",
+        expected: &["Olena Shevchuk member-of Helsinki Group"],
+    },
+    Case {
+        name: "among the founding members",
+        text: "Marta Kovalenko is among the founding members of the Free Nations Forum.",
+        expected: &["Marta Kovalenko member-of Free Nations Forum"],
+    },
+    Case {
+        name: "one of its leaders is no group",
+        text: "Marta Kovalenko met Ivan Petrenko. Olena Shevchuk has been one of its \
+               leaders since 2001, as the chair of the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
+        name: "a name inside a place is no subject",
+        text: "Families were moved to camps inside Russia and occupied territories of Ukraine.",
+        expected: &[],
+    },
+    Case {
+        name: "annexation is not occupation",
+        text: "The Russian annexation of Ichkeria was condemned by nobody.",
+        expected: &[],
+    },
+    Case {
+        name: "recognised the independence of",
+        text: "In 2008 Russia recognised the so-called \u{201c}independence\u{201d} of the \
+               breakaway territories of Ichkeria and Kosovo.",
+        expected: &["Russia recognised Ichkeria", "Russia recognised Kosovo"],
+    },
+    Case {
+        name: "a decision to recognise",
+        text: "Lithuania\u{2019}s decision to formally recognize the independence of Kosovo \
+               came first.",
+        expected: &["Lithuania recognised Kosovo"],
+    },
+    Case {
+        name: "a request to recognise the independence",
+        text: "Ukraine urged Lithuania to recognise the independence of Ichkeria.",
+        expected: &["Ukraine appealed-to Lithuania"],
+    },
+    Case {
+        name: "granted recognition to",
+        text: "The Seimas had decided to grant de facto recognition to Ichkeria and Kosovo.",
+        expected: &["Seimas recognised Ichkeria", "Seimas recognised Kosovo"],
+    },
+    Case {
+        name: "re-occupied",
+        text: "Russia re-occupied Ichkeria in 1999.",
+        expected: &["Russia occupies Ichkeria"],
+    },
+    Case {
+        name: "a plan to recognise",
+        text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
+        expected: &[],
+    },
+    Case {
+        name: "a decision not to recognise",
+        text: "Lithuania\u{2019}s decision not to recognise Kosovo was discussed.",
+        expected: &[],
+    },
+    Case {
+        name: "two roles in apposition",
+        text: "Ivan Petrenko, former deputy of the Seimas, chairman of the Free Nations \
+               Forum, spoke next.",
+        expected: &[
+            "Ivan Petrenko leads Free Nations Forum",
+            "Ivan Petrenko member-of Seimas",
+        ],
+    },
+    Case {
+        name: "an apposition without a role does not pass the person on",
+        text: "Ivan Petrenko, who visited the Seimas, chairman of the Free Nations Forum \
+               and others.",
+        expected: &[],
+    },
+    Case {
+        name: "a copula after an apposition without its closing comma",
+        text: "Olena Shevchuk, a well-known Lithuanian lawyer was chair of the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
+        name: "a role, an abbreviation, a title and the name",
+        text: "We thank the chair of the Free Nations Forum (FNF), Mr Ivan Petrenko, \
+               for his help.",
+        expected: &["Ivan Petrenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "based in an office in a town",
+        text: "Marta Kovalenko, who is based in the Helsinki Group office in Vilnius, \
+               wrote.",
+        expected: &["Marta Kovalenko resides-in Vilnius"],
+    },
+    Case {
+        name: "living in fear of a state",
+        text: "Marta Kovalenko lives in fear of Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "occupied by an adjective's forces",
+        text: "Aid reached every part of Ichkeria occupied by Russian forces.",
+        expected: &["Russia occupies Ichkeria"],
+    },
+    Case {
+        name: "aggression and occupation share the possessor",
+        text: "The report describes Russia's aggression and occupation of Georgia.",
+        expected: &["Russia occupies Georgia"],
+    },
+    Case {
+        name: "condemns an adjective's act",
+        text: "The Seimas condemns the brutal Russian aggression against Georgia.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
+        name: "an adjective of the victims is not condemned",
+        text: "The Seimas condemned the arrest of many Ukrainian journalists.",
+        expected: &[],
+    },
+    Case {
+        name: "an operative clause with an adverb",
+        text: "SEIMAS\n\n3. Strongly condemns the aggression of Russia.",
+        expected: &["Seimas condemned Russia"],
+    },
+    Case {
+        name: "an operative clause that only asks",
+        text: "SEIMAS\n\n4. Calls upon Russia to condemn the attack by Georgia.",
+        expected: &["Seimas appealed-to Russia"],
+    },
+    Case {
+        name: "the authors are",
+        text: "The authors are MPs Marta Kovalenko, Ivan Petrenko and Olena Shevchuk.",
+        expected: &[
+            "Ivan Petrenko signed @document",
+            "Marta Kovalenko signed @document",
+            "Olena Shevchuk signed @document",
+        ],
+    },
+    Case {
+        name: "two people and a plural role",
+        text: "Marta Kovalenko and Ivan Petrenko, deputies of the Seimas, wrote the letter.",
+        expected: &[
+            "Ivan Petrenko member-of Seimas",
+            "Marta Kovalenko member-of Seimas",
+        ],
+    },
+    Case {
+        name: "an organisation's president in apposition",
+        text: "Ivan Petrenko, the Helsinki Group's president, spoke first.",
+        expected: &["Ivan Petrenko leads Helsinki Group"],
+    },
+    Case {
+        name: "a state's prime minister before the name",
+        text: "Prime Minister of Lithuania Marta Kovalenko arrived in Kyiv.",
+        expected: &["Marta Kovalenko leads Lithuania"],
+    },
+    Case {
+        name: "who chairs",
+        text: "They thanked Olena Shevchuk, who chairs the Helsinki Group.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
+        name: "they after a sentence naming states",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris. Lithuania and Georgia \
+               signed a treaty. They condemned Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "they after the leaders",
+        text: "Marta Kovalenko and Ivan Petrenko met in Paris.\n\nThe leaders discussed \
+               Lithuania and Georgia. They condemned Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
+    Case {
+        name: "an adjective's regions occupied by",
+        text: "Few reporters entered the Georgian regions occupied by Russia.",
+        expected: &["Russia occupies Georgia"],
+    },
+    Case {
+        name: "regions of a state occupied by",
+        text: "Few reporters entered the regions of Georgia occupied by Russia.",
+        expected: &["Russia occupies Georgia"],
+    },
+    Case {
+        name: "another group of leaders",
+        text: "Marta Kovalenko and Ivan Petrenko were arrested in Vilnius. Opposition \
+               leaders condemned the arrests by Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "both leaders",
+        text: "Marta Kovalenko and Ivan Petrenko met in Vilnius. Both leaders condemned \
+               Russia.",
+        expected: &[
+            "Ivan Petrenko condemned Russia",
+            "Marta Kovalenko condemned Russia",
+        ],
+    },
+    Case {
+        name: "a resolution's preamble opens with the adopting body",
+        text: "Resolution on Ichkeria\n\nThe Seimas,\n\n- having regard to the events,\n\n\
+               1. Condemns Russia's aggression against Ichkeria;\n2. Recognises Ichkeria as a \
+               state;\n",
+        expected: &["Seimas condemned Russia", "Seimas recognised Ichkeria"],
+    },
+    Case {
+        name: "a body on a line of its own without a comma is not the author",
+        text: "Minutes\n\nSeimas\nHelsinki Group\n\nRecognises Ichkeria as a state.\n",
+        expected: &[],
+    },
+    Case {
+        name: "'s for has",
+        text: "Lithuania's recognised Kosovo, the minister said.",
+        expected: &["Lithuania recognised Kosovo"],
+    },
+    Case {
+        name: "agents listed after a first item that is no name",
+        text: "Kosovo has been recognised by most European states, Lithuania, Georgia, and \
+               Ukraine, and by others.",
+        expected: &[
+            "Georgia recognised Kosovo",
+            "Lithuania recognised Kosovo",
+            "Ukraine recognised Kosovo",
+        ],
+    },
+    Case {
+        name: "names after a comma that start another clause",
+        text: "Kosovo was recognised by the court, Lithuania and Georgia said.",
+        expected: &[],
+    },
+    Case {
+        name: "a town in parentheses after a name",
+        text: "For more information: Ivan Petrenko (Kyiv) or Marta Kovalenko (Paris).",
+        expected: &[
+            "Ivan Petrenko resides-in Kyiv",
+            "Marta Kovalenko resides-in Paris",
+        ],
+    },
+    Case {
+        name: "a country in parentheses is no residence",
+        text: "The panel heard Ivan Petrenko (Ukraine) and Olena Shevchuk (born 1970).",
+        expected: &[],
+    },
+    Case {
+        name: "appointed as its minister",
+        text: "The Free Nations Forum appointed Ivan Petrenko as its first foreign minister.",
+        expected: &["Ivan Petrenko member-of Free Nations Forum"],
+    },
+    Case {
+        name: "roles listed after a copula",
+        text: "Olena Shevchuk (born 1971) is a Lithuanian historian, one of the leaders of \
+               the student movement, founder of the Helsinki Group and the Free Nations Forum.",
+        expected: &[
+            "Olena Shevchuk member-of Free Nations Forum",
+            "Olena Shevchuk member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "a copula whose subject is no person",
+        text: "The problem is a historical one, founder of the Helsinki Group Ivan said.",
+        expected: &[],
+    },
+    Case {
+        name: "coordinated subjects",
+        text: "In 2008, Lithuania and Georgia recognised Kosovo.",
+        expected: &["Georgia recognised Kosovo", "Lithuania recognised Kosovo"],
+    },
+    Case {
+        name: "an object before and is no subject",
+        text: "Russia attacked Georgia and Ukraine condemned Russia.",
+        expected: &["Ukraine condemned Russia"],
+    },
+    Case {
+        name: "coordinated subjects, one a reference",
+        text: "The Seimas met on Monday. On Tuesday, the deputies and Georgia condemned \
+               Russia.",
+        expected: &["Georgia condemned Russia"],
+    },
+    Case {
+        name: "joined an organisation",
+        text: "In 1990 Ivan Petrenko joined the small nationalist organisation \"Helsinki \
+               Group\", where he was elected deputy head.",
+        expected: &["Ivan Petrenko member-of Helsinki Group"],
+    },
+    Case {
+        name: "joined forces with",
+        text: "Ivan Petrenko joined forces with the Helsinki Group.",
+        expected: &[],
+    },
+    Case {
+        name: "under the command of",
+        text: "The Free Nations Forum, under the command of Marta Kovalenko, held the line.",
+        expected: &["Marta Kovalenko leads Free Nations Forum"],
+    },
+    Case {
+        name: "he after a sentence naming one person",
+        text: "Ivan Petrenko was born in Kyiv in 1961. In 1990 he joined the Helsinki Group, \
+               and in 1995 he was elected chairman of the Free Nations Forum.",
+        expected: &[
+            "Ivan Petrenko leads Free Nations Forum",
+            "Ivan Petrenko member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "she after a sentence naming two people",
+        text: "Marta Kovalenko met Olena Shevchuk in Kyiv. She condemned Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "he said the problem is",
+        text: "Ivan Petrenko spoke first. He said the problem is the president of Russia.",
+        expected: &[],
+    },
+    Case {
+        name: "he after a name of several people",
+        text: "Ivan Petrenko was born in Kyiv. In 1990 Melnyk fled to Paris, where he \
+               joined the Helsinki Group.",
+        expected: &[],
     },
 ];
 
