@@ -1518,15 +1518,19 @@ impl<'a> Context<'a> {
         (q > start && layout.tokens[q - 1].word == layout.rules.its_word).then_some(q - 1)
     }
 
+    /// Whether token `t` is a plain word: no punctuation, in no word list,
+    /// not part of a name.
+    fn plain_word(&self, t: usize) -> bool {
+        let tok = self.layout.tokens[t];
+        tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
+    }
+
     /// "X is the chair of Y", "X, a lawyer, was elected chairman of Y",
     /// "X, who served as president of Y": the person a role before token
     /// `role` describes through a copula.
     fn subject_of_copula(&self, role: usize, start: usize) -> Option<Named> {
         let layout = &self.layout;
-        let plain = |t: usize| {
-            let tok = layout.tokens[t];
-            tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
-        };
+        let plain = |t: usize| self.plain_word(t);
         // Back over "the", "a", "first", "among": to the copula.
         let mut q = role;
         let mut words = 0;
@@ -1550,10 +1554,7 @@ impl<'a> Context<'a> {
     /// subject.
     fn copula_subject(&self, copula: usize, start: usize) -> Option<Named> {
         let layout = &self.layout;
-        let plain = |t: usize| {
-            let tok = layout.tokens[t];
-            tok.punct == 0 && tok.flags == 0 && self.slot(t).is_none()
-        };
+        let plain = |t: usize| self.plain_word(t);
         // Back over the verb group: "was elected", "became known as".
         let mut c = copula;
         let mut words = 0;
