@@ -1145,7 +1145,20 @@ fn gazetteer_command(
         }
         GazetteerCommand::Import(args) => {
             let dir = target_dir(cli, args.into.as_ref())?;
-            let report = gazetteer::import_file(&args.file, &dir)?;
+            // Everything loaded with the target folder: the lines of the
+            // input that name an entity already there become that entity
+            // (a folder that does not load is `check`'s business).
+            let mut dirs = gazetteer_dirs(cli);
+            if !dirs.iter().any(|d| same_dir(d, &dir)) {
+                dirs.push(dir.clone());
+            }
+            let known = Gazetteer::load(&dirs).ok();
+            let report = gazetteer::import_file(&args.file, &dir, known.as_ref())?;
+            if !cli.quiet {
+                for (line, what) in report.identified.iter().chain(&report.shared) {
+                    eprintln!("note: {}:{line}: {what}", args.file.display());
+                }
+            }
             for (line, why) in &report.refused {
                 eprintln!("refused: {}:{line}: {why}", args.file.display());
             }
@@ -1159,9 +1172,13 @@ fn gazetteer_command(
                 .collect();
             writeln!(
                 out,
-                "imported {}: {} added, {} merged, {} unchanged, {} refused{}{}",
+                "imported {}: {} added{}, {} merged, {} unchanged, {} refused{}{}",
                 args.file.display(),
                 report.added,
+                match report.identified.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} as lines of known entities)"),
+                },
                 report.merged,
                 report.unchanged,
                 report.refused.len(),

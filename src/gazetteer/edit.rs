@@ -38,6 +38,12 @@ pub struct ImportReport {
     /// in the input: line number and what was kept. Hand-made data is not
     /// overwritten by an import.
     pub kept: Vec<(usize, String)>,
+    /// Input lines taken as an entity the loaded gazetteers already hold
+    /// under another canonical name: line number and what was done.
+    pub identified: Vec<(usize, String)>,
+    /// Names of input lines that other loaded entities also bear (their
+    /// mentions will be ambiguous): line number and the note.
+    pub shared: Vec<(usize, String)>,
     /// The files written.
     pub files: Vec<PathBuf>,
 }
@@ -444,9 +450,22 @@ struct Incoming {
 /// whose columns `type` and `name` are required, `aliases` (split on `|`)
 /// is optional and every other non-empty column becomes an attribute.
 /// Files ending in `.csv` are read as CSV, anything else as TSV.
-pub fn import_file(input: &Path, dir: &Path) -> Result<ImportReport, EditError> {
+///
+/// `known` is what is loaded beside `dir` (all gazetteer folders of the
+/// run). A line whose canonical name is already a name of exactly one
+/// entity of its type there, under another canonical name ("Soviet Union"
+/// when the lists hold "USSR" with that alias), is that entity: it is
+/// written under the known canonical name, with its own as an alias, so
+/// that the two load as one entity instead of making every mention
+/// ambiguous. Only the line's own main name counts: an alias shared with
+/// another entity ("Georgia" for a US state) identifies nothing.
+pub fn import_file(
+    input: &Path,
+    dir: &Path,
+    known: Option<&super::Gazetteer>,
+) -> Result<ImportReport, EditError> {
     let mut report = ImportReport::default();
-    let incoming = if input
+    let mut incoming = if input
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     {
@@ -454,6 +473,9 @@ pub fn import_file(input: &Path, dir: &Path) -> Result<ImportReport, EditError> 
     } else {
         read_tsv(input, &mut report)?
     };
+    if let Some(known) = known {
+        identify_known(&mut incoming, known, &mut report);
+    }
     for kind in EntityType::ALL {
         let of_kind: Vec<&Incoming> = incoming.iter().filter(|i| i.kind == kind).collect();
         if of_kind.is_empty() {
@@ -549,6 +571,71 @@ pub fn import_file(input: &Path, dir: &Path) -> Result<ImportReport, EditError> 
         }
     }
     Ok(report)
+}
+
+/// Renames each incoming line that names one known entity (see
+/// [`import_file`]) to that entity's canonical name, and notes the names
+/// the remaining lines share with other entities.
+fn identify_known(incoming: &mut [Incoming], known: &super::Gazetteer, report: &mut ImportReport) {
+    let mut by_name: FxHashMap<(EntityType, String), Vec<usize>> = FxHashMap::default();
+    for (index, entry) in known.entries().iter().enumerate() {
+        for name in entry.names() {
+            let holders = by_name
+                .entry((entry.kind, key(name, Case::Fold)))
+                .or_default();
+            if !holders.contains(&index) {
+                holders.push(index);
+            }
+        }
+    }
+    for item in incoming.iter_mut() {
+        let name_key = key(&item.name, Case::Fold);
+        let holders = by_name
+            .get(&(item.kind, name_key.clone()))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if let [one] = holders {
+            let entry = &known.entries()[*one];
+            if key(&entry.name, Case::Fold) != name_key {
+                report.identified.push((
+                    item.line,
+                    format!(
+                        "{} `{}` is {} `{}` ({}), which already bears that name: written as a line of it, with `{}` as an alias",
+                        item.kind,
+                        item.name,
+                        entry.kind,
+                        entry.name,
+                        known.locate(entry.origin),
+                        item.name
+                    ),
+                ));
+                let own = std::mem::replace(&mut item.name, entry.name.clone());
+                item.aliases.insert(0, own);
+            }
+            continue;
+        }
+        let given = folded_names(&item.name, item.aliases.iter().map(String::as_str));
+        let mut seen: Vec<usize> = Vec::new();
+        for (_, folded) in &given {
+            for &index in by_name
+                .get(&(item.kind, folded.clone()))
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let entry = &known.entries()[index];
+                if seen.contains(&index) || key(&entry.name, Case::Fold) == name_key {
+                    continue;
+                }
+                seen.push(index);
+                let place = format!(" ({})", known.locate(entry.origin));
+                for note in
+                    shared_name_notes(&given, entry.kind, &entry.name, &entry.aliases, &place)
+                {
+                    report.shared.push((item.line, note));
+                }
+            }
+        }
+    }
 }
 
 fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, EditError> {
@@ -794,7 +881,7 @@ mod tests {
             "person\tAlla Dudayeva\tAlla Dudaeva|A. Dudayeva\nperson\tZelim Ismailov\t\nalien\tX Y\t\nstate\tRussia\tRussian Federation\nperson\t\tnobody\nperson\tAnna Politkovskaya\n",
         )
         .unwrap();
-        let report = import_file(&input, dir.path()).unwrap();
+        let report = import_file(&input, dir.path(), None).unwrap();
         assert_eq!((report.added, report.merged, report.unchanged), (3, 1, 0));
         assert_eq!(report.refused.len(), 2, "{:?}", report.refused);
         assert_eq!(report.refused[0].0, 3);
@@ -803,7 +890,7 @@ mod tests {
             people,
             "# people\nAlla Dudayeva\tA. Dudayeva|Alla Dudaeva\nAnna Politkovskaya\nZelim Ismailov\n"
         );
-        let again = import_file(&input, dir.path()).unwrap();
+        let again = import_file(&input, dir.path(), None).unwrap();
         assert_eq!((again.added, again.merged, again.unchanged), (0, 0, 4));
     }
 
@@ -823,7 +910,7 @@ mod tests {
             "state\tRussia\tRussian Federation\tkind=bogus\nperson\tNew Person\t\nperson\tNew Person\tN. Person\tborn=1950\nperson\tNew Person\t\tborn=1951\nperson\tNew Person\t\n",
         )
         .unwrap();
-        let report = import_file(&input, dir.path()).unwrap();
+        let report = import_file(&input, dir.path(), None).unwrap();
         // Lines: Russia merged (alias), New Person added, merged (alias and
         // attribute), merged (a later value of its own import), unchanged.
         assert_eq!((report.added, report.merged, report.unchanged), (1, 3, 1));
@@ -843,6 +930,47 @@ mod tests {
     }
 
     /// What a new line meets in the other loaded folders.
+    #[test]
+    fn import_takes_a_line_named_like_a_known_entity_as_that_entity() {
+        use crate::gazetteer::{Entry, Gazetteer};
+        let dir = tempfile::tempdir().unwrap();
+        let known = Gazetteer::from_entries(vec![
+            Entry::new(EntityType::State, "USSR", &["Soviet Union"], &[]),
+            Entry::new(EntityType::State, "Georgia", &[], &[]),
+            Entry::new(EntityType::Person, "Anna Kowalska", &["Kowalska"], &[]),
+            Entry::new(EntityType::Person, "Jan Kowalski", &["Kowalska"], &[]),
+        ]);
+        let input = dir.path().join("in.tsv");
+        std::fs::write(
+            &input,
+            "state\tSoviet Union\tUSSR|Soviet Russia\n\
+             state\tState of Georgia\tGeorgia\n\
+             place\tSoviet Union\t\n\
+             person\tKowalska\t\n",
+        )
+        .unwrap();
+        let report = import_file(&input, dir.path(), Some(&known)).unwrap();
+        // Only the main name identifies, and only one entity of the same
+        // type: the US state that has "Georgia" as an alias stays its own,
+        // a place is not a state, a name two people bear settles nothing.
+        assert_eq!(report.identified.len(), 1, "{:?}", report.identified);
+        assert_eq!(report.identified[0].0, 1);
+        assert!(
+            report.identified[0]
+                .1
+                .starts_with("state `Soviet Union` is state `USSR`"),
+            "{:?}",
+            report.identified
+        );
+        let states = std::fs::read_to_string(dir.path().join("states.tsv")).unwrap();
+        assert!(
+            states.ends_with("\nState of Georgia\tGeorgia\nUSSR\tSoviet Union|Soviet Russia\n"),
+            "{states}"
+        );
+        let shared: Vec<usize> = report.shared.iter().map(|(line, _)| *line).collect();
+        assert_eq!(shared, vec![2, 4, 4], "{:?}", report.shared);
+    }
+
     #[test]
     fn notes_against_other_folders() {
         let loaded = crate::gazetteer::Gazetteer::from_entries(vec![
@@ -878,7 +1006,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("list.csv");
         std::fs::write(&input, "\u{FEFF}Name,Type,Aliases,Country Code\n\"Kyiv, city\",place,Kiev|Kyjiw,Ukraine\nVilnius,place,,Lithuania\n").unwrap();
-        let report = import_file(&input, dir.path()).unwrap();
+        let report = import_file(&input, dir.path(), None).unwrap();
         assert_eq!(report.added, 2);
         let places = std::fs::read_to_string(dir.path().join("places.tsv")).unwrap();
         assert!(
