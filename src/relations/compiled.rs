@@ -38,11 +38,12 @@ pub(crate) enum Flag {
     BlockEnd = 1 << 16,
     OwnBehalf = 1 << 17,
     InfoboxRole = 1 << 18,
+    Part = 1 << 19,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 18] = [
+pub(crate) const LISTS: [(&str, Flag); 19] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -61,6 +62,7 @@ pub(crate) const LISTS: [(&str, Flag); 18] = [
     ("block-ends", Flag::BlockEnd),
     ("own-behalf", Flag::OwnBehalf),
     ("infobox-roles", Flag::InfoboxRole),
+    ("parts", Flag::Part),
 ];
 
 /// What a phrase of the trie stands for.

@@ -551,6 +551,40 @@ impl<'a> Context<'a> {
         found
     }
 
+    /// "…, including A, B and C": the names of `types` listed after one of
+    /// the words of the `parts` list, which follows `from` after a comma
+    /// within the clause (a few words on, no other punctuation but
+    /// hyphens), as parts of what was named before it.
+    fn parts_after(&self, from: usize, end: usize, types: Types) -> Vec<Named> {
+        /// Words between what was named and the comma before the list.
+        const WORDS: usize = 10;
+        let layout = &self.layout;
+        let mut t = from;
+        let mut words = 0;
+        while t < end {
+            let tok = layout.tokens[t];
+            if tok.punct == b',' && layout.is(t + 1, Flag::Part) {
+                t += 1;
+                break;
+            }
+            if layout.is(t, Flag::Part) && t == from {
+                break;
+            }
+            if (tok.punct != 0 && tok.punct != b'-') || words == WORDS {
+                return Vec::new();
+            }
+            words += 1;
+            t += 1;
+        }
+        while t < end && layout.is(t, Flag::Part) {
+            t += 1;
+        }
+        if t == from || t >= end {
+            return Vec::new();
+        }
+        self.names_after(t, end, types, 1)
+    }
+
     /// The end token of the last of `names`.
     fn end_of(&self, names: &[Named]) -> usize {
         let last = names.last().map_or(0, |n| n.span.end);
@@ -634,8 +668,12 @@ impl<'a> Context<'a> {
                     },
                 };
                 if let Some(object) = object {
-                    for subject in subjects {
-                        self.push(index, rule.kind, subject, Some(object.clone()), ts);
+                    // "part of Ukraine occupied by X, including A and B".
+                    let parts = self.parts_after(self.end_of(&subjects), window.end, types);
+                    for object in std::iter::once(object).chain(parts) {
+                        for subject in &subjects {
+                            self.push(index, rule.kind, subject.clone(), Some(object.clone()), ts);
+                        }
                     }
                 }
                 return;
@@ -703,6 +741,14 @@ impl<'a> Context<'a> {
                 if objects.is_empty() && !rule.through.is_empty() {
                     objects = self.named_through(te, window.end, types, &rule.through);
                 }
+                // "occupied two regions, including A and B", "occupied X,
+                // in particular A": the parts share the relation.
+                let from = if objects.is_empty() {
+                    te
+                } else {
+                    self.end_of(&objects)
+                };
+                objects.extend(self.parts_after(from, window.end, types));
                 if objects.is_empty() && r.demonyms && r.agent_is_object {
                     // "condemns the Russian aggression": the state whose act
                     // it is.

@@ -916,6 +916,30 @@ const CASES: &[Case] = &[
         expected: &["Russia occupies Ichkeria"],
     },
     Case {
+        name: "parts listed after the agent",
+        text: "Aid went to the regions of Ukraine occupied by Russian troops, including Kyiv and Ichkeria.",
+        expected: &[
+            "Russia occupies Ichkeria",
+            "Russia occupies Kyiv",
+            "Russia occupies Ukraine",
+        ],
+    },
+    Case {
+        name: "parts listed after the object",
+        text: "In 2014 Russia occupied parts of Ukraine, in particular Kyiv.",
+        expected: &["Russia occupies Kyiv", "Russia occupies Ukraine"],
+    },
+    Case {
+        name: "parts listed after an unnamed object",
+        text: "Russia occupied two cities, including Vilnius.",
+        expected: &["Russia occupies Vilnius"],
+    },
+    Case {
+        name: "a list too far from the object is not its parts",
+        text: "Russia occupied Kyiv in 2014, and many people fled abroad in the years that followed, including Paris.",
+        expected: &["Russia occupies Kyiv"],
+    },
+    Case {
         name: "a plan to recognise",
         text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
         expected: &[],
