@@ -1847,6 +1847,73 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// "the Council, an initiative of lawyers – A, B and C, and of writers
+    /// – D and E": two or more people listed after a spaced dash or a colon
+    /// that ends a short apposition (a few plain words) of a name of the
+    /// rule's object types, with further groups joined by "and", are its
+    /// subjects.
+    pub fn listed(&mut self, index: u16) {
+        let rule = &self.compiled().rules[index as usize];
+        let Target::Entity(types) = rule.rule.object else {
+            return;
+        };
+        let subject = rule.rule.subject;
+        let mut found = Vec::new();
+        for slot in &self.layout.slots {
+            let Some(entity) = self.layout.pick(slot, types) else {
+                continue;
+            };
+            let comma = slot.tokens.end;
+            if self
+                .layout
+                .tokens
+                .get(comma)
+                .is_none_or(|t| t.punct != b',')
+            {
+                continue;
+            }
+            let Some(list) = self.layout.list_header(comma + 1) else {
+                continue;
+            };
+            let end = self.layout.sentence_tokens(list).end;
+            let mut people = self.names_after(list, end, subject, 0);
+            loop {
+                // ", and political figures – D, E": another group.
+                let mut u = self.end_of(&people);
+                if people.is_empty() || u >= end {
+                    break;
+                }
+                if self.layout.tokens[u].punct == b',' {
+                    u += 1;
+                }
+                if !self.layout.is(u, Flag::Coordinator) {
+                    break;
+                }
+                let Some(next) = self.layout.list_header(u + 1) else {
+                    break;
+                };
+                let more = self.names_after(next, end, subject, 0);
+                if more.is_empty() {
+                    break;
+                }
+                people.extend(more);
+            }
+            if people.len() >= 2 {
+                let org = self.named(slot, entity);
+                found.extend(people.into_iter().map(|p| (p, org.clone(), list)));
+            }
+        }
+        for (person, org, at) in found {
+            self.push(
+                index,
+                self.compiled().rules[index as usize].kind,
+                person,
+                Some(org),
+                at,
+            );
+        }
+    }
+
     /// "X (Kyiv)": a person, then a parenthesis holding nothing but one
     /// name of the rule's object types.
     pub fn person_parenthesis(&mut self, index: u16) {

@@ -345,7 +345,8 @@ impl<'a> Layout<'a> {
     }
 
     /// Splits into sentences the paragraphs the rules will read: those with
-    /// a trigger or a name followed by "of" (the `person-of` form), and the
+    /// a trigger, a name followed by "of" (the `person-of` form) or by an
+    /// apposition ending in a list header (the `listed` form), and the
     /// two before a paragraph with a group word ("the leaders", whose names
     /// are found there). Other paragraphs are left alone (most of a long
     /// text, often).
@@ -358,10 +359,10 @@ impl<'a> Layout<'a> {
             .map(|t| self.tokens[t.tokens.0].start)
             .collect();
         for slot in &self.slots {
-            if self
-                .tokens
-                .get(slot.tokens.end)
-                .is_some_and(|t| t.word == self.rules.of_word)
+            let next = self.tokens.get(slot.tokens.end);
+            if next.is_some_and(|t| t.word == self.rules.of_word)
+                || (next.is_some_and(|t| t.punct == b',')
+                    && self.list_header(slot.tokens.end + 1).is_some())
             {
                 wanted.push(slot.bytes.start);
             }
@@ -452,6 +453,27 @@ impl<'a> Layout<'a> {
             .filter(|&&e| types.fits(self.rules.entity_type(e)));
         let first = fitting.next()?;
         fitting.next().is_none().then_some(*first)
+    }
+
+    /// Where a list starts after a short header at token `t` (the
+    /// `listed` form): one to six plain lower-case words (no name, no other
+    /// punctuation) ending in a spaced dash or a colon.
+    pub fn list_header(&self, t: usize) -> Option<usize> {
+        /// Words a header holds at most.
+        const WORDS: usize = 6;
+        let mut u = t;
+        while u < self.tokens.len() && u <= t + WORDS {
+            let tok = self.tokens[u];
+            let spaced_dash = tok.punct == b'-' && u > 0 && self.tokens[u - 1].end < tok.start;
+            if tok.punct == b':' || spaced_dash {
+                return (u > t).then_some(u + 1);
+            }
+            if tok.punct != 0 || tok.upper || self.slot_at[u] != NONE {
+                return None;
+            }
+            u += 1;
+        }
+        None
     }
 
     /// The sentence of token `t` as a token range.

@@ -108,6 +108,7 @@ pub fn extract_with(
         match rule.rule.form {
             Form::PersonOf => ctx.person_of(index as u16),
             Form::PersonParenthesis => ctx.person_parenthesis(index as u16),
+            Form::Listed => ctx.listed(index as u16),
             _ => {}
         }
     }

@@ -73,10 +73,13 @@ pub enum Form {
     /// Organisations a signatory's description names without a role
     /// ("Jane Doe, Helsinki Committee"): the signatory belongs to them.
     SignatoryOrganisation,
+    /// People listed after a dash or colon in an apposition of a name:
+    /// "X, a coalition of lawyers – A, B and C, and of writers – D and E".
+    Listed,
 }
 
 impl Form {
-    const NAMES: [(&'static str, Form); 13] = [
+    const NAMES: [(&'static str, Form); 14] = [
         ("verb", Form::Verb),
         ("noun", Form::Noun),
         ("agent", Form::Agent),
@@ -90,6 +93,7 @@ impl Form {
         ("signatory-organisation", Form::SignatoryOrganisation),
         ("sponsors", Form::Sponsors),
         ("infobox", Form::Infobox),
+        ("listed", Form::Listed),
     ];
 
     /// Whether rules of this form need trigger words.
@@ -101,6 +105,7 @@ impl Form {
                 | Form::SignatoryTail
                 | Form::SignatoryParenthesis
                 | Form::SignatoryOrganisation
+                | Form::Listed
         )
     }
 }

@@ -940,6 +940,35 @@ const CASES: &[Case] = &[
         expected: &["Russia occupies Kyiv"],
     },
     Case {
+        name: "people listed in an apposition of an organisation",
+        text: "The prize went to the Helsinki Group, an alliance of brave lawyers \u{2013} Marta Kovalenko and Ivan Petrenko, and public figures \u{2013} Olena Shevchuk, Tomas Berg and Rasa Lindqvist.",
+        expected: &[
+            "Ivan Petrenko member-of Helsinki Group",
+            "Marta Kovalenko member-of Helsinki Group",
+            "Olena Shevchuk member-of Helsinki Group",
+            "Rasa Lindqvist member-of Helsinki Group",
+            "Tomas Berg member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "a colon ends the apposition too",
+        text: "Funds came from the Helsinki Group, a network of scholars: Marta Kovalenko, Ivan Petrenko.",
+        expected: &[
+            "Ivan Petrenko member-of Helsinki Group",
+            "Marta Kovalenko member-of Helsinki Group",
+        ],
+    },
+    Case {
+        name: "one name after the dash is no list",
+        text: "We met the Helsinki Group, its new office \u{2013} Marta Kovalenko was there.",
+        expected: &[],
+    },
+    Case {
+        name: "a named phrase before the dash is no apposition",
+        text: "We met the Helsinki Group, in Ukraine \u{2013} Marta Kovalenko and Ivan Petrenko.",
+        expected: &[],
+    },
+    Case {
         name: "a plan to recognise",
         text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
         expected: &[],
