@@ -1222,6 +1222,14 @@ impl<'a> Context<'a> {
             }
             return;
         }
+        // "the Russian intervention in X and its recognition of Y": what
+        // "its" stands for.
+        if subject.is_none()
+            && !objects.is_empty()
+            && let Some(its) = self.its_before(ts, window.start)
+        {
+            subject = self.its_referent(its, window.start, r.subject);
+        }
         let Some(subject) = subject else { return };
         if objects.is_empty() {
             // "X under Russian occupation".
@@ -1543,6 +1551,40 @@ impl<'a> Context<'a> {
                     return Some(self.named(slot, entity));
                 }
                 t = slot.tokens.start.max(start);
+            }
+        }
+        None
+    }
+
+    /// What "its" at token `its` stands for: the nearest name of `types`
+    /// before it in the sentence that is not in a prepositional phrase
+    /// ("the intervention in Georgia and its …" is not Georgia's), or a
+    /// state's adjective opening a noun phrase ("the Russian intervention
+    /// … and its …": the state whose act it was).
+    fn its_referent(&self, its: usize, start: usize, types: Types) -> Option<Named> {
+        let layout = &self.layout;
+        let mut t = its;
+        while t > start && its - t < LOOK_BACK {
+            t -= 1;
+            if let Some(slot) = self.slot(t) {
+                if let Some(entity) = layout.pick(slot, types)
+                    && !layout.prepositional(slot.tokens.start)
+                {
+                    return Some(self.named(slot, entity));
+                }
+                t = slot.tokens.start.max(start);
+                continue;
+            }
+            if types.has(crate::model::EntityType::State)
+                && layout.demonym_at[t] != NONE
+                && (t == start || layout.is(t - 1, Flag::Determiner))
+            {
+                let tok = layout.tokens[t];
+                return Some(Named {
+                    entity: layout.demonym_at[t],
+                    span: tok.start..tok.end,
+                    certainty: 1.0,
+                });
             }
         }
         None

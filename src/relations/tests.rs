@@ -969,6 +969,26 @@ const CASES: &[Case] = &[
         expected: &[],
     },
     Case {
+        name: "encouraged to recognise is a request",
+        text: "The Seimas encouraged Ukraine to recognise Kosovo.",
+        expected: &[],
+    },
+    Case {
+        name: "its recognition: the state whose act was named before",
+        text: "The Russian invasion of Ukraine in 2014 and its later recognition of Ichkeria were condemned.",
+        expected: &["Russia recognised Ichkeria"],
+    },
+    Case {
+        name: "its recognition: a name after a preposition is not what its stands for",
+        text: "A visit to Lithuania and its recognition of Ichkeria were discussed.",
+        expected: &[],
+    },
+    Case {
+        name: "its recognition: the plain name before",
+        text: "Lithuania sent envoys and its recognition of the rebel government of Kosovo followed.",
+        expected: &["Lithuania recognised Kosovo"],
+    },
+    Case {
         name: "a plan to recognise",
         text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
         expected: &[],
