@@ -92,7 +92,7 @@ pub fn imported_gazetteer(dir: &Path) -> PathBuf {
     let gazetteer = dir.join("gazetteer");
     if !gazetteer.join("people.tsv").exists() {
         std::fs::create_dir_all(&gazetteer).expect("create gazetteer dir");
-        dossier::gazetteer::import_file(&dir.join("gazetteer.tsv"), &gazetteer)
+        dossier::gazetteer::import_file(&dir.join("gazetteer.tsv"), &gazetteer, None)
             .expect("import the bench gazetteer");
     }
     gazetteer
