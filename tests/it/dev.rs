@@ -14,21 +14,21 @@ use crate::support::{Scratch, manifest_dir, shipped_gazetteers};
 use std::path::{Path, PathBuf};
 
 /// The floors the development set is held to: the figures reached so far,
-/// each 0.02 below the figure measured (2026-12-06: relation P 0.996,
-/// R 0.742, F1 0.850), so that a change that loses ground fails, and never
+/// each 0.02 below the figure measured (2026-12-06: relation P 0.993,
+/// R 0.834, F1 0.906), so that a change that loses ground fails, and never
 /// above its target: a figure past its target may fall toward it while
 /// others climb. They are raised as the rules improve, up to the targets
 /// beside them.
 const FLOORS: &[Floor] = &[
     Floor::new(Figure::EntityF1, 0.964, 0.97),
     Floor::new(Figure::RelationPrecision, 0.850, 0.85),
-    Floor::new(Figure::RelationRecall, 0.720, 0.85),
-    Floor::new(Figure::RelationF1, 0.830, 0.85),
+    Floor::new(Figure::RelationRecall, 0.814, 0.85),
+    Floor::new(Figure::RelationF1, 0.850, 0.85),
     Floor::new(Figure::KindF1("condemned"), 0.750, 0.75),
     Floor::new(Figure::KindF1("leads"), 0.750, 0.75),
-    Floor::new(Figure::KindF1("member-of"), 0.560, 0.75),
-    Floor::new(Figure::KindF1("occupies"), 0.525, 0.75),
-    Floor::new(Figure::KindF1("recognised"), 0.647, 0.75),
+    Floor::new(Figure::KindF1("member-of"), 0.750, 0.75),
+    Floor::new(Figure::KindF1("occupies"), 0.750, 0.75),
+    Floor::new(Figure::KindF1("recognised"), 0.750, 0.75),
     Floor::new(Figure::KindF1("resides-in"), 0.750, 0.75),
     Floor::new(Figure::KindF1("signed"), 0.750, 0.75),
     Floor::new(Figure::KindRecall("signed"), 0.900, 0.90),
