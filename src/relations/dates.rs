@@ -81,10 +81,28 @@ pub fn dates(text: &str) -> Vec<DateMention> {
     let b = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
+    // The first digit at or after `i` (every form holds one), found anew
+    // once `i` passes it.
+    let mut digit = 0;
     while i < b.len() {
         if !b[i].is_ascii_alphanumeric() {
             i += 1;
             continue;
+        }
+        if !b[i].is_ascii_digit() {
+            if digit < i {
+                digit = next_digit(b, i);
+                if digit == b.len() {
+                    break;
+                }
+            }
+            // The words before the digit's own word (the month of
+            // "March 5", or none) cannot start a date: go straight there.
+            let word = candidate_before(b, digit);
+            if word > i {
+                i = word;
+                continue;
+            }
         }
         // Every form holds a digit: at `i`, or after the month word at `i`.
         // Most words are followed by none, and are passed over at once (a
@@ -106,6 +124,32 @@ pub fn dates(text: &str) -> Vec<DateMention> {
         }
     }
     found
+}
+
+/// The first ASCII digit at or after `from`, or the end of `b`; blocks of 16
+/// bytes without one are passed over in one step.
+fn next_digit(b: &[u8], mut from: usize) -> usize {
+    let digit = |c: &u8| c.wrapping_sub(b'0') < 10;
+    while from + 16 <= b.len() && !b[from..from + 16].iter().fold(false, |f, c| f | digit(c)) {
+        from += 16;
+    }
+    from + b[from..].iter().position(digit).unwrap_or(b.len() - from)
+}
+
+/// Where the last place a date holding the digit at `digit` could start
+/// begins: the word of letters that only white space, `.`, `,` and no-break
+/// spaces part from the digit ("March 5", "Oct. 5"), else that gap's start.
+/// Every word before it has other text between it and the digit.
+fn candidate_before(b: &[u8], digit: usize) -> usize {
+    let gap = |c: &u8| c.is_ascii_whitespace() || matches!(c, b'.' | b',' | 0xC2 | 0xA0);
+    let mut at = digit;
+    while at > 0 && gap(&b[at - 1]) {
+        at -= 1;
+    }
+    while at > 0 && b[at - 1].is_ascii_alphabetic() {
+        at -= 1;
+    }
+    at
 }
 
 /// What a form made of the text at a token.

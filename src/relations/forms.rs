@@ -36,6 +36,10 @@ pub(crate) struct Context<'a> {
     /// The document's author ("Appeal by X"), whom "we" refers to.
     pub author: Option<Named>,
     pub hits: Vec<Hit>,
+    /// The bodies a resolution's preamble may open with, found once per
+    /// document: each with the byte its line ends at
+    /// ([`Context::adopting_body`]).
+    pub adopting_bodies: std::cell::OnceCell<Vec<(u32, Named)>>,
 }
 
 /// What stands after a role.
@@ -1056,14 +1060,20 @@ impl<'a> Context<'a> {
     /// among the first lines before token `before`: "The General
     /// Assembly,", "The Seimas of the Republic of Lithuania,".
     fn adopting_body(&self, before: usize) -> Option<Named> {
+        let until = self.layout.tokens.get(before)?.start;
+        let bodies = self.adopting_bodies.get_or_init(|| self.adopting_bodies());
+        let last = bodies.partition_point(|(end, _)| *end <= until);
+        last.checked_sub(1).map(|i| bodies[i].1.clone())
+    }
+
+    /// Every line among the first of the document that is a body's name
+    /// alone, ending in a comma (the name may go on "of STATE"), with the
+    /// byte the line ends at, in text order.
+    fn adopting_bodies(&self) -> Vec<(u32, Named)> {
         const FIRST_LINES: usize = 40;
         let layout = &self.layout;
-        let until = layout.tokens.get(before)?.start;
-        let mut found = None;
+        let mut found = Vec::new();
         for line in layout.lines.iter().take(FIRST_LINES) {
-            if line.bytes.end > until {
-                break;
-            }
             if line.blank {
                 continue;
             }
@@ -1094,7 +1104,7 @@ impl<'a> Context<'a> {
                 }
             }
             if u + 1 == end && layout.tokens[u].punct == b',' {
-                found = Some(self.named(slot, entity));
+                found.push((line.bytes.end, self.named(slot, entity)));
             }
         }
         found

@@ -90,6 +90,7 @@ pub fn extract_with(
         layout,
         author: None,
         hits: Vec::new(),
+        adopting_bodies: std::cell::OnceCell::new(),
     };
     let descriptions = signatories::read(&mut ctx);
     let triggers = outermost_roles(compiled, &ctx.layout.triggers);

@@ -60,8 +60,9 @@ impl Output {
 
 /// Splits `text` into sentences in document order.
 ///
-/// The work is linear: every byte is read once to find the line ends, once
-/// to look for stops and at most once more when a paragraph's width is
+/// The work is linear: every byte is read once to find the line ends, twice
+/// to look for stops (the ASCII ones, then `…` before each) and at most once
+/// more when a paragraph's width is
 /// needed; look-backs happen only at candidate stops and are capped (16 bytes
 /// for a word, 200 for an enumeration), and nothing is allocated but the
 /// output.
@@ -281,17 +282,21 @@ fn scan(text: &str, line: usize, range: Range<usize>, out: &mut Output) -> Optio
     }
 }
 
-/// Where the first `.`, `!`, `?` or lead byte of `…` at or after `at` is, or
-/// `end`; blocks of 16 bytes without one are skipped in one step.
-fn next_stop(bytes: &[u8], mut at: usize, end: usize) -> usize {
-    let stop = |b: u8| matches!(b, b'.' | b'!' | b'?' | 0xE2);
-    while at + 16 <= end && !bytes[at..at + 16].iter().fold(false, |f, &b| f | stop(b)) {
-        at += 16;
+/// Where the first `.`, `!`, `?` or `…` at or after `at` is, or `end`
+/// (memchr's vectorised searches: most bytes of a text are none of them).
+fn next_stop(bytes: &[u8], at: usize, end: usize) -> usize {
+    let ascii = memchr::memchr3(b'.', b'!', b'?', &bytes[at..end]).map_or(end, |k| at + k);
+    // A `…` before it; other characters led by 0xE2 (curly quotes,
+    // dashes) are passed over.
+    let mut from = at;
+    while let Some(k) = memchr::memchr(0xE2, &bytes[from..ascii]) {
+        let lead = from + k;
+        if bytes[lead..].starts_with(&[0xE2, 0x80, 0xA6]) {
+            return lead;
+        }
+        from = lead + 1;
     }
-    while at < end && !stop(bytes[at]) {
-        at += 1;
-    }
-    at
+    ascii
 }
 
 /// Whether the `stop` in the line starting at `line` ends a sentence when
