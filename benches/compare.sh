@@ -10,9 +10,9 @@
 # generator is beside the crate). Each version reads its own relation
 # rules. Per round, each version ingests the whole corpus into a copy of
 # a database that already holds the entities (so the entity sync is not
-# timed), alternately, so that both see the same spells of this shared
-# machine. Prints each version's median and best whole-process time and
-# speed, and the relations each stored.
+# timed), alternately and in turns (A B, B A, …), so that both see the
+# same spells of this shared machine. Prints each version's median and
+# best whole-process time and speed, and the relations each stored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
@@ -52,7 +52,12 @@ done
 bytes=$(du -sb "$data/corpus" | cut -f1)
 declare -a times0 times1
 for round in $(seq "$rounds"); do
-    for v in 0 1; do
+    # The order turns each round: the run after another one shares the
+    # machine with the write-back of its database, and neither version
+    # should always be the one that pays for it.
+    order="0 1"
+    [ $((round % 2)) = 0 ] && order="1 0"
+    for v in $order; do
         cp "$work/base$v.sqlite" "$work/run$v.sqlite"
         start=$(date +%s.%N)
         "${bins[$v]}" -q --db "$work/run$v.sqlite" --no-default-gazetteers \
