@@ -117,6 +117,13 @@ pub struct Compiled {
     /// The trie node of each word at the root (the first step of every
     /// walk, an array access instead of a hash lookup), or [`NONE`].
     roots: Vec<u32>,
+    /// Per trie node, a bit for each child word's id modulo 64: most words
+    /// after a phrase's first are not its next word, and this says so
+    /// without a hash lookup.
+    child_masks: Vec<u64>,
+    /// The flags of the one-word list entries, by word id (see
+    /// [`Compiled::word_flags`]).
+    word_flags: Vec<u32>,
     outputs: Vec<Vec<Output>>,
     pub(crate) rules: Vec<CompiledRule>,
     /// Relation kinds; a rule and a [`Found`](super::Found) name theirs by index here.
@@ -157,6 +164,8 @@ impl Compiled {
             sketches: Box::new([0; SKETCH_WORDS]),
             children: FxHashMap::default(),
             roots: Vec::new(),
+            child_masks: Vec::new(),
+            word_flags: Vec::new(),
             outputs: vec![Vec::new()],
             rules: Vec::new(),
             kinds: Vec::new(),
@@ -202,9 +211,32 @@ impl Compiled {
         compiled.add_entities(gazetteer);
         compiled.index_vocabulary();
         compiled.roots = vec![NONE; compiled.words.len()];
+        compiled.child_masks = vec![0; compiled.outputs.len()];
         for (&(node, word), &child) in &compiled.children {
             if node == 0 {
                 compiled.roots[word as usize] = child;
+            }
+            compiled.child_masks[node as usize] |= 1 << (word % 64);
+        }
+        // One-word list entries ("is", "the", "for") are most of a text's
+        // vocabulary words: their flags are read from `word_flags`, without a
+        // walk, and a word that starts nothing longer is no root at all.
+        compiled.word_flags = vec![0; compiled.words.len()];
+        for word in 0..compiled.roots.len() {
+            let node = compiled.roots[word];
+            if node == NONE {
+                continue;
+            }
+            let outputs = &mut compiled.outputs[node as usize];
+            outputs.retain(|output| match output {
+                Output::Flag(flag) => {
+                    compiled.word_flags[word] |= *flag as u32;
+                    false
+                }
+                _ => true,
+            });
+            if outputs.is_empty() && compiled.child_masks[node as usize] == 0 {
+                compiled.roots[word] = NONE;
             }
         }
         compiled
@@ -486,7 +518,8 @@ impl Compiled {
     }
 
     /// Calls `each(end, output)` for every phrase starting at token `start`
-    /// and ending before `limit`.
+    /// and ending before `limit`, but for the one-word list entries, whose
+    /// flags [`Compiled::word_flags`] gives.
     pub(crate) fn phrases_at(
         &self,
         tokens: &[Tok],
@@ -503,6 +536,8 @@ impl Compiled {
             }
             let next = if node == 0 {
                 self.roots.get(word as usize).copied().unwrap_or(NONE)
+            } else if self.child_masks[node as usize] & (1 << (word % 64)) == 0 {
+                NONE
             } else {
                 self.children.get(&(node, word)).copied().unwrap_or(NONE)
             };
@@ -515,6 +550,13 @@ impl Compiled {
                 each(t, output);
             }
         }
+    }
+
+    /// The flags of the word lists that hold vocabulary word `word` as a
+    /// one-word entry; [`Compiled::phrases_at`] gives only the longer
+    /// phrases.
+    pub(crate) fn word_flags(&self, word: u32) -> u32 {
+        self.word_flags.get(word as usize).copied().unwrap_or(0)
     }
 
     /// The type of a gazetteer entity.

@@ -235,9 +235,11 @@ impl<'a> Layout<'a> {
             .retain(|t| t.tokens.0 < range.start || t.tokens.0 >= range.end);
         let mut found = Vec::new();
         for i in range.clone() {
-            if self.tokens[i].word == NONE {
+            let word = self.tokens[i].word;
+            if word == NONE {
                 continue;
             }
+            self.tokens[i].flags |= self.rules.word_flags(word);
             self.rules
                 .phrases_at(&self.tokens, i, range.end, |end, output| {
                     found.push((i, end, output))

@@ -118,18 +118,31 @@ pub fn extract_with(
 
 /// The triggers, without role words inside a longer role ("minister" in
 /// "prime minister", "member" in "board member"): the longer one decides.
+/// `triggers` are in text order (by first token).
 pub(crate) fn outermost_roles(
     compiled: &Compiled,
     triggers: &[layout::Trigger],
 ) -> Vec<layout::Trigger> {
     let is_role = |t: &layout::Trigger| compiled.rules[t.rule as usize].rule.form == Form::Role;
+    // The triggers are in text order: a role holding `t` starts at most
+    // `longest` tokens before `t` ends, and not after `t` starts.
+    let longest = triggers
+        .iter()
+        .map(|t| t.tokens.1 - t.tokens.0)
+        .max()
+        .unwrap_or(0);
     triggers
         .iter()
         .filter(|t| {
-            !is_role(t)
-                || !triggers.iter().any(|o| {
+            if !is_role(t) {
+                return true;
+            }
+            let from = triggers.partition_point(|o| o.tokens.0 + longest < t.tokens.1);
+            !triggers[from..]
+                .iter()
+                .take_while(|o| o.tokens.0 <= t.tokens.0)
+                .any(|o| {
                     is_role(o)
-                        && o.tokens.0 <= t.tokens.0
                         && t.tokens.1 <= o.tokens.1
                         && o.tokens.1 - o.tokens.0 > t.tokens.1 - t.tokens.0
                 })
