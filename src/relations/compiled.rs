@@ -39,11 +39,12 @@ pub(crate) enum Flag {
     OwnBehalf = 1 << 17,
     InfoboxRole = 1 << 18,
     Part = 1 << 19,
+    Subdivision = 1 << 20,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 19] = [
+pub(crate) const LISTS: [(&str, Flag); 20] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -63,6 +64,7 @@ pub(crate) const LISTS: [(&str, Flag); 19] = [
     ("own-behalf", Flag::OwnBehalf),
     ("infobox-roles", Flag::InfoboxRole),
     ("parts", Flag::Part),
+    ("subdivisions", Flag::Subdivision),
 ];
 
 /// What a phrase of the trie stands for.

@@ -1340,7 +1340,12 @@ impl<'a> Context<'a> {
         };
         let (start, limit) = (bounds.start, bounds.end);
         // "deputy head" is a member, not a leader.
-        let (kind, role_start) = self.demoted(index, ts, start);
+        let (mut kind, role_start) = self.demoted(index, ts, start);
+        // What the head of a part is of the whole: a member (the kind a
+        // deputy is demoted to), or what the role gives.
+        let part_kind = rule.demoted_kind.unwrap_or(rule.kind);
+        // "director of X's Y Office": X, of which the object is a part.
+        let mut whole = None;
         // ROLE [words] PREPOSITION [the] OBJECT
         let mut objects = Vec::new();
         let mut prefix_used = false;
@@ -1380,7 +1385,21 @@ impl<'a> Context<'a> {
                             .eq(p.iter().copied())
                 });
                 if let Some(p) = matched {
-                    objects = self.names_after(t + p.len(), limit, object_types, r.gap);
+                    let from = t + p.len();
+                    objects = self.names_after(from, limit, object_types, r.gap);
+                    if objects.is_empty()
+                        && object_types.has(crate::model::EntityType::Organisation)
+                        && let Some(named) = self.whole_of_part(from, limit)
+                    {
+                        // "chair of the Kyiv branch of X": a member of X.
+                        objects.push(named);
+                        kind = part_kind;
+                    } else if let [object] = &objects[..]
+                        && let Some(part) = self.possessed_part(object, limit)
+                    {
+                        whole = Some(object.clone());
+                        objects = vec![part];
+                    }
                     break;
                 }
                 if self.slot(t).is_some() || layout.tokens[t].punct != 0 {
@@ -1495,7 +1514,61 @@ impl<'a> Context<'a> {
             for object in &objects {
                 self.push(index, kind, person.clone(), Some(object.clone()), ts);
             }
+            if let Some(whole) = &whole {
+                self.push(index, part_kind, person.clone(), Some(whole.clone()), ts);
+            }
         }
+    }
+
+    /// "the Kyiv branch of X" after `from`: up to three words, the last a
+    /// word of the `subdivisions` list, then "of" and an organisation, X.
+    fn whole_of_part(&self, from: usize, end: usize) -> Option<Named> {
+        let layout = &self.layout;
+        let mut t = from;
+        let mut words = 0;
+        while t + 1 < end && words < 3 {
+            let tok = layout.tokens[t];
+            if tok.punct != 0 || self.slot(t).is_some() {
+                return None;
+            }
+            if layout.is(t, Flag::Subdivision) && layout.tokens[t + 1].word == layout.rules.of_word
+            {
+                return self
+                    .names_after(t + 2, end, Types::ORGANISATION, 0)
+                    .into_iter()
+                    .next();
+            }
+            if !layout.is(t, Flag::Determiner) {
+                words += 1;
+            }
+            t += 1;
+        }
+        None
+    }
+
+    /// "X's Y Office" after the organisation `whole`: Y, an organisation
+    /// named right after the possessive.
+    fn possessed_part(&self, whole: &Named, end: usize) -> Option<Named> {
+        let layout = &self.layout;
+        if layout.rules.entity_type(whole.entity) != crate::model::EntityType::Organisation {
+            return None;
+        }
+        let t = self.end_of(std::slice::from_ref(whole));
+        let after = if layout.tokens.get(t).is_some_and(|tok| tok.punct == b'\'')
+            && layout
+                .tokens
+                .get(t + 1)
+                .is_some_and(|tok| tok.word == layout.rules.s_word)
+        {
+            t + 2
+        } else {
+            return None;
+        };
+        let slot = self
+            .slot(after)
+            .filter(|s| s.tokens.start == after && s.tokens.end <= end)?;
+        let entity = layout.pick(slot, Types::ORGANISATION)?;
+        Some(self.named(slot, entity))
     }
 
     /// The kind a role trigger at `ts` gives, and where the role starts:

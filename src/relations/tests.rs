@@ -989,6 +989,24 @@ const CASES: &[Case] = &[
         expected: &["Lithuania recognised Kosovo"],
     },
     Case {
+        name: "the head of a branch is a member of the whole",
+        text: "Marta Kovalenko, the chair of the Lithuanian branch of the Helsinki Group, spoke first.",
+        expected: &["Marta Kovalenko member-of Helsinki Group"],
+    },
+    Case {
+        name: "the head of an organisation's part is a member of it",
+        text: "Ivan Petrenko, the director of the Seimas\u{2019}s Helsinki Group, spoke first.",
+        expected: &[
+            "Ivan Petrenko leads Helsinki Group",
+            "Ivan Petrenko member-of Seimas",
+        ],
+    },
+    Case {
+        name: "the chair of a body's board leads the body",
+        text: "Olena Shevchuk, the chair of the board of the Helsinki Group, spoke first.",
+        expected: &["Olena Shevchuk leads Helsinki Group"],
+    },
+    Case {
         name: "a plan to recognise",
         text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
         expected: &[],
