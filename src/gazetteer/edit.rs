@@ -457,8 +457,10 @@ struct Incoming {
 /// when the lists hold "USSR" with that alias), is that entity: it is
 /// written under the known canonical name, with its own as an alias, so
 /// that the two load as one entity instead of making every mention
-/// ambiguous. Only the line's own main name counts: an alias shared with
-/// another entity ("Georgia" for a US state) identifies nothing.
+/// ambiguous. So does a line one of whose aliases of three words or more
+/// one known entity alone bears, when no other known entity shares any of
+/// its names. A shorter shared alias ("Georgia" for a US state) identifies
+/// nothing.
 pub fn import_file(
     input: &Path,
     dir: &Path,
@@ -615,28 +617,61 @@ fn identify_known(incoming: &mut [Incoming], known: &super::Gazetteer, report: &
             continue;
         }
         let given = folded_names(&item.name, item.aliases.iter().map(String::as_str));
-        let mut seen: Vec<usize> = Vec::new();
-        for (_, folded) in &given {
+        // The other entities that bear one of its names, each with the
+        // first name shared.
+        let mut sharing: Vec<(usize, &str)> = Vec::new();
+        for (name, folded) in &given {
             for &index in by_name
                 .get(&(item.kind, folded.clone()))
                 .map(Vec::as_slice)
                 .unwrap_or_default()
             {
                 let entry = &known.entries()[index];
-                if seen.contains(&index) || key(&entry.name, Case::Fold) == name_key {
+                if sharing.iter().any(|(i, _)| *i == index)
+                    || key(&entry.name, Case::Fold) == name_key
+                {
                     continue;
                 }
-                seen.push(index);
-                let place = format!(" ({})", known.locate(entry.origin));
-                for note in
-                    shared_name_notes(&given, entry.kind, &entry.name, &entry.aliases, &place)
-                {
-                    report.shared.push((item.line, note));
-                }
+                sharing.push((index, name));
+            }
+        }
+        // A long name (three words or more) that one entity alone bears
+        // identifies it as well: "Democratic People's Republic of Korea".
+        if let [(index, shared)] = sharing[..]
+            && shared.split_whitespace().count() >= IDENTIFYING_WORDS
+        {
+            let entry = &known.entries()[index];
+            report.identified.push((
+                item.line,
+                format!(
+                    "{} `{}` is {} `{}` ({}), which alone bears its name `{}`: written as a line of it, with `{}` as an alias",
+                    item.kind,
+                    item.name,
+                    entry.kind,
+                    entry.name,
+                    known.locate(entry.origin),
+                    shared,
+                    item.name
+                ),
+            ));
+            let own = std::mem::replace(&mut item.name, entry.name.clone());
+            item.aliases.insert(0, own);
+            continue;
+        }
+        for (index, _) in sharing {
+            let entry = &known.entries()[index];
+            let place = format!(" ({})", known.locate(entry.origin));
+            for note in shared_name_notes(&given, entry.kind, &entry.name, &entry.aliases, &place) {
+                report.shared.push((item.line, note));
             }
         }
     }
 }
+
+/// Words an alias needs to identify a known entity on its own (see
+/// [`import_file`]): shorter names ("Supreme Court", a surname) are shared
+/// by distinct entities too often.
+const IDENTIFYING_WORDS: usize = 3;
 
 fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, EditError> {
     let bytes = std::fs::read(input).map_err(|source| EditError::Io {
@@ -969,6 +1004,46 @@ mod tests {
         );
         let shared: Vec<usize> = report.shared.iter().map(|(line, _)| *line).collect();
         assert_eq!(shared, vec![2, 4, 4], "{:?}", report.shared);
+    }
+
+    #[test]
+    fn import_takes_a_long_alias_one_entity_bears_as_that_entity() {
+        use crate::gazetteer::{Entry, Gazetteer};
+        let dir = tempfile::tempdir().unwrap();
+        let known = Gazetteer::from_entries(vec![
+            Entry::new(
+                EntityType::Organisation,
+                "Supreme Court of Ruritania",
+                &["Ruritanian Supreme Court", "Supreme Court"],
+                &[],
+            ),
+            Entry::new(
+                EntityType::State,
+                "North Ruritania",
+                &["People's Republic of Ruritania"],
+                &[],
+            ),
+        ]);
+        let input = dir.path().join("in.tsv");
+        std::fs::write(
+            &input,
+            "state\tPeople's Republic of North Ruritania\tPeople's Republic of Ruritania|PRR\n\
+             organisation\tSupreme Court of Freedonia\tSupreme Court\n",
+        )
+        .unwrap();
+        let report = import_file(&input, dir.path(), Some(&known)).unwrap();
+        // Five words name one state; two ("Supreme Court") name any court.
+        let identified: Vec<usize> = report.identified.iter().map(|(line, _)| *line).collect();
+        assert_eq!(identified, vec![1], "{:?}", report.identified);
+        let states = std::fs::read_to_string(dir.path().join("states.tsv")).unwrap();
+        assert!(
+            states.ends_with(
+                "\nNorth Ruritania\tPeople's Republic of North Ruritania|People's Republic of Ruritania|PRR\n"
+            ),
+            "{states}"
+        );
+        let shared: Vec<usize> = report.shared.iter().map(|(line, _)| *line).collect();
+        assert_eq!(shared, vec![2], "{:?}", report.shared);
     }
 
     #[test]
