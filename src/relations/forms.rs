@@ -1446,7 +1446,9 @@ impl<'a> Context<'a> {
                     prefix_used = true;
                     by_demonym = true;
                 } else if let Some(its) = self.its_before(p, start)
-                    && let Some(named) = self.nearest_before(its, start, object_types)
+                    && let Some(named) = self
+                        .nearest_before(its, start, object_types)
+                        .or_else(|| self.paragraph_topic(start, object_types))
                 {
                     // "the party and its chairman X", "appointed X as its
                     // first foreign minister": the nearest name before that
@@ -1637,6 +1639,39 @@ impl<'a> Context<'a> {
             }
         }
         None
+    }
+
+    /// The one entity of `types` the sentences of the paragraph before
+    /// token `start` name (its topic: "Memorial was founded in 1989. Among
+    /// its founders was …"), if they name exactly one, as its nearest
+    /// mention.
+    fn paragraph_topic(&self, start: usize, types: Types) -> Option<Named> {
+        let layout = &self.layout;
+        let &sentence = layout.sentence_of.get(start)?;
+        if sentence == NONE {
+            return None;
+        }
+        let paragraph = layout.sentences[sentence as usize].paragraph;
+        let mut first = sentence as usize;
+        while first > 0 && layout.sentences[first - 1].paragraph == paragraph {
+            first -= 1;
+        }
+        let from = layout.sentences[first].tokens.start;
+        let mut topic: Option<Named> = None;
+        let mut t = start;
+        while t > from {
+            t -= 1;
+            let Some(slot) = self.slot(t) else { continue };
+            if let Some(entity) = layout.pick(slot, types) {
+                match &topic {
+                    Some(named) if named.entity != entity => return None,
+                    Some(_) => {}
+                    None => topic = Some(self.named(slot, entity)),
+                }
+            }
+            t = slot.tokens.start.max(from);
+        }
+        topic
     }
 
     /// What "its" at token `its` stands for: the nearest name of `types`

@@ -1007,6 +1007,16 @@ const CASES: &[Case] = &[
         expected: &["Olena Shevchuk leads Helsinki Group"],
     },
     Case {
+        name: "its in a later sentence: the paragraph's one organisation",
+        text: "The Helsinki Group grew fast in the nineties. It opened offices abroad. Among its founders was Marta Kovalenko.",
+        expected: &["Marta Kovalenko member-of Helsinki Group"],
+    },
+    Case {
+        name: "its in a later sentence: two organisations leave it open",
+        text: "The Helsinki Group and the Free Nations Forum grew fast. Among its founders was Marta Kovalenko.",
+        expected: &[],
+    },
+    Case {
         name: "a plan to recognise",
         text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
         expected: &[],
