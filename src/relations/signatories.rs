@@ -795,7 +795,8 @@ const TITLE_WORDS: usize = 4;
 /// The name a signatory entry starts with: after bullets and numbers,
 /// signature words ("(Signed)", "For", "Mr."), determiners and up to
 /// [`TITLE_WORDS`] capitalised title words, a person of `types`; or an
-/// organisation of `types` standing first ("For the X Committee.").
+/// organisation of `types` standing first ("For the X Committee.") or
+/// after a role and "of" ("the delegate of the X Committee").
 fn entry_name(
     ctx: &Context<'_>,
     from: usize,
@@ -864,6 +865,10 @@ fn entry_name(
             t += 1;
             continue;
         }
+        if !tok.upper && organisations && titles == 0 && org.is_none() {
+            // "the delegate of the X": the body its representative signs for.
+            return represented_body(ctx, t, end);
+        }
         if !tok.upper || org.is_some() {
             break;
         }
@@ -874,6 +879,30 @@ fn entry_name(
         t += 1;
     }
     org
+}
+
+/// The organisation a role at token `t` names with "of" ("delegate of the
+/// X", "representative of the X"), standing right after it.
+fn represented_body(ctx: &Context<'_>, t: usize, end: usize) -> Option<(Range<usize>, u32)> {
+    let layout = &ctx.layout;
+    let (_, (_, te)) = trigger_at(ctx, t, Form::Role)?;
+    if layout
+        .tokens
+        .get(te)
+        .is_none_or(|tok| tok.word != layout.rules.of_word)
+    {
+        return None;
+    }
+    let mut u = te + 1;
+    while u < end && layout.is(u, Flag::Determiner) {
+        u += 1;
+    }
+    let slot = &layout.slots[*layout.slot_at.get(u).filter(|&&s| s != NONE)? as usize];
+    if slot.tokens.start != u || slot.tokens.end > end {
+        return None;
+    }
+    let body = layout.pick(slot, Types::ORGANISATION)?;
+    Some((slot.tokens.clone(), body))
 }
 
 /// Whether the name `slot` goes on, unknown to the gazetteers, in the

@@ -479,9 +479,11 @@ const CASES: &[Case] = &[
         name: "signatories separated by semicolons",
         text: "The meeting closed.\n\nSigned,\n\nthe Helsinki Group; the Free Nations Forum; \
                a delegate of the Seimas.\n",
+        // An unnamed delegate signs for the body it represents.
         expected: &[
             "Free Nations Forum signed @document",
             "Helsinki Group signed @document",
+            "Seimas signed @document",
         ],
     },
     Case {
@@ -1014,6 +1016,11 @@ const CASES: &[Case] = &[
     Case {
         name: "its in a later sentence: two organisations leave it open",
         text: "The Helsinki Group and the Free Nations Forum grew fast. Among its founders was Marta Kovalenko.",
+        expected: &[],
+    },
+    Case {
+        name: "a delegate of a body in running text signs nothing",
+        text: "The delegate of the Free Nations Forum spoke in Vilnius.",
         expected: &[],
     },
     Case {

@@ -15,14 +15,14 @@ use std::path::{Path, PathBuf};
 
 /// The floors the development set is held to: the figures reached so far,
 /// each 0.02 below the figure measured (2026-12-06: relation P 0.996,
-/// R 0.862, F1 0.924), so that a change that loses ground fails, and never
+/// R 0.865, F1 0.926), so that a change that loses ground fails, and never
 /// above its target: a figure past its target may fall toward it while
 /// others climb. They are raised as the rules improve, up to the targets
 /// beside them.
 const FLOORS: &[Floor] = &[
     Floor::new(Figure::EntityF1, 0.964, 0.97),
     Floor::new(Figure::RelationPrecision, 0.850, 0.85),
-    Floor::new(Figure::RelationRecall, 0.842, 0.85),
+    Floor::new(Figure::RelationRecall, 0.845, 0.85),
     Floor::new(Figure::RelationF1, 0.850, 0.85),
     Floor::new(Figure::KindF1("condemned"), 0.750, 0.75),
     Floor::new(Figure::KindF1("leads"), 0.750, 0.75),
