@@ -139,8 +139,8 @@ pub struct Compiled {
     fuzzy: FxHashMap<Box<str>, u32>,
     /// The trigger words typos are looked for, by folded text.
     typo_words: FxHashMap<Box<str>, u32>,
-    /// The [`letter_mask`] of each of `typo_words`.
-    typo_masks: Vec<u32>,
+    /// The [`letter_mask`] and length in letters of each of `typo_words`.
+    typo_masks: Vec<(u32, u8)>,
     pub(crate) s_word: u32,
     pub(crate) as_word: u32,
     pub(crate) by_word: u32,
@@ -341,7 +341,8 @@ impl Compiled {
                     let folded = normalize::key(word, Case::Fold);
                     let id = self.intern(&folded);
                     if self.typo_words.insert(folded.clone().into(), id).is_none() {
-                        self.typo_masks.push(letter_mask(&folded));
+                        let length = folded.chars().count().min(usize::from(u8::MAX)) as u8;
+                        self.typo_masks.push((letter_mask(&folded), length));
                     }
                     each_deletion(&folded, |deleted| {
                         self.fuzzy
@@ -495,12 +496,12 @@ impl Compiled {
         // `folded` that its trigger word lacks: a word with two is turned
         // away before building a dozen deletions (about a quarter of the
         // words of the benchmark's lists).
+        // And each changes the length by one letter at most.
         let mask = letter_mask(folded);
-        if !self
-            .typo_masks
-            .iter()
-            .any(|&trigger| (mask & !trigger).count_ones() <= 1)
-        {
+        let letters = folded.chars().count();
+        if !self.typo_masks.iter().any(|&(trigger, length)| {
+            (mask & !trigger).count_ones() <= 1 && letters.abs_diff(usize::from(length)) <= 1
+        }) {
             return NONE;
         }
         let unique = |ids: &mut dyn Iterator<Item = u32>| {
