@@ -1721,7 +1721,7 @@ impl<'a> Context<'a> {
             q -= 1;
             words += 1;
         }
-        (q > start && layout.tokens[q - 1].word == layout.rules.its_word).then_some(q - 1)
+        (q > start && layout.tokens[q - 1].word == layout.rules.its_word).then(|| q - 1)
     }
 
     /// Whether token `t` is a plain word: no punctuation, in no word list,
@@ -2032,7 +2032,11 @@ impl<'a> Context<'a> {
             {
                 continue;
             }
-            let Some(list) = self.layout.list_header(comma + 1) else {
+            let Some(list) = self
+                .layout
+                .list_header(comma + 1)
+                .filter(|&list| list < self.layout.tokens.len())
+            else {
                 continue;
             };
             let end = self.layout.sentence_tokens(list).end;

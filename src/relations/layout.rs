@@ -482,7 +482,8 @@ impl<'a> Layout<'a> {
     pub fn sentence_tokens(&self, t: usize) -> Range<usize> {
         match self.sentence_of.get(t) {
             Some(&s) if s != NONE => self.sentences[s as usize].tokens.clone(),
-            _ => t..t + 1,
+            // Outside the text (a search that ran to its end): empty.
+            _ => t.min(self.tokens.len())..(t + 1).min(self.tokens.len()),
         }
     }
 

@@ -1024,6 +1024,16 @@ const CASES: &[Case] = &[
         expected: &[],
     },
     Case {
+        name: "an apposition header ending the text lists nobody",
+        text: "We met the Helsinki Group, a coalition of lawyers \u{2013}",
+        expected: &[],
+    },
+    Case {
+        name: "an apposition header with a colon ending the text",
+        text: "We met the Helsinki Group, a coalition of lawyers:",
+        expected: &[],
+    },
+    Case {
         name: "a plan to recognise",
         text: "Lithuania\u{2019}s plan to recognise Kosovo was discussed.",
         expected: &[],
@@ -1413,4 +1423,30 @@ fn typos_of_list_words_are_read_as_the_word() {
     for other in ["totally", "parliamentary", "ukrainian", "signatory"] {
         assert_eq!(compiled.fuzzy_word(other), super::compiled::NONE, "{other}");
     }
+}
+
+/// Every prefix and every suffix of the fixture documents, cut at each
+/// character, is read with the shipped gazetteers and rules without a
+/// panic: the searches that run to a text's end stop at it.
+#[test]
+fn every_cut_of_the_fixture_documents_is_read() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gazetteer = Gazetteer::load(&[root.join("gazetteers")]).unwrap();
+    let matcher = Matcher::build(&gazetteer);
+    let metonymy = Metonymy::build(&gazetteer);
+    let compiled = Compiled::build(&gazetteer);
+    let mut read = 0;
+    for dir in ["tests/fixtures/corpus", "tests/fixtures/layouts"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
+                for part in [&text[..cut], &text[cut..]] {
+                    let mentions = mentions_in(&matcher, &metonymy, part);
+                    extract(&compiled, part, &mentions);
+                    read += 1;
+                }
+            }
+        }
+    }
+    assert!(read > 1000, "only {read} texts read");
 }
