@@ -416,6 +416,9 @@ pub fn run(
     let total = sources.len();
     store.background_checkpoints()?;
     store.bulk_cache(true)?;
+    if total < LARGE_RUN || !store.defer_indexes()? {
+        store.ensure_indexes()?;
+    }
     let mut summary = Summary::default();
     let mut pending = Summary::default();
     let mut batch_open: Option<(Instant, u64, usize)> = None;
@@ -588,6 +591,7 @@ pub fn run(
             if batch_open.is_some() {
                 let _ = store.rollback();
             }
+            let _ = store.restore_indexes();
             let _ = store.foreground_checkpoints();
             let _ = store.bulk_cache(false);
             return Err(e);
@@ -599,6 +603,7 @@ pub fn run(
         store.commit()?;
         absorb(&mut summary, &mut pending);
     }
+    store.restore_indexes()?;
     store.foreground_checkpoints()?;
     // Statistics first, while the cache is small: in the 64 MB one, each
     // page the analysis read took fresh memory (30-70 ms at 100 MB, against
@@ -738,6 +743,7 @@ pub fn reindex(
     let documents = store.document_ids()?;
     let total = documents.len();
     let mut summary = ReindexSummary::default();
+    store.ensure_indexes()?;
     store.begin()?;
     let outcome = (|| -> Result<(), StoreError> {
         store.clear_all_mentions()?;

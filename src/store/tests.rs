@@ -420,3 +420,54 @@ fn a_large_sync_writes_every_entity_and_alias() {
         "the old entity keeps its aliases"
     );
 }
+
+/// The names of the deferrable indexes `store`'s database holds.
+fn deferred_indexes_present(store: &Store) -> Vec<String> {
+    DEFERRED_INDEXES
+        .iter()
+        .filter(|(name, _)| {
+            store
+                .conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
+                    [name],
+                    |r| r.get::<_, bool>(0),
+                )
+                .unwrap()
+        })
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+#[test]
+fn a_first_ingest_builds_the_relation_indexes_once_at_its_end() {
+    let (_dir, path, mut store, ids) = russia_on_disk();
+    assert_eq!(deferred_indexes_present(&store).len(), 4);
+    assert!(store.defer_indexes().unwrap(), "no document yet");
+    assert_eq!(deferred_indexes_present(&store), Vec::<String>::new());
+    let m = russia_first();
+    store.begin().unwrap();
+    store
+        .put_document(&record("a.txt", "1", "Russia", &pack_mentions(&m, &ids)))
+        .unwrap();
+    store.commit().unwrap();
+    store.restore_indexes().unwrap();
+    assert_eq!(deferred_indexes_present(&store).len(), 4);
+    drop(store);
+    // Documents stored: the next ingest keeps the indexes as they are.
+    let mut store = Store::open(&path).unwrap();
+    assert!(!store.defer_indexes().unwrap());
+    assert_eq!(deferred_indexes_present(&store).len(), 4);
+}
+
+#[test]
+fn indexes_an_interrupted_first_ingest_dropped_come_back_with_the_next() {
+    let (_dir, path, mut store, _ids) = russia_on_disk();
+    assert!(store.defer_indexes().unwrap());
+    // Dropped without restoring them, as a crash would.
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(deferred_indexes_present(&store), Vec::<String>::new());
+    store.ensure_indexes().unwrap();
+    assert_eq!(deferred_indexes_present(&store).len(), 4);
+}

@@ -1127,3 +1127,49 @@ fn two_ingests_at_once_into_one_new_database() {
         assert_eq!(s.documents().len(), 200, "attempt {attempt}");
     }
 }
+
+/// A first ingest of many files builds the relation and evidence indexes
+/// once at its end: afterwards they are all there, over every row.
+#[test]
+fn a_large_first_ingest_ends_with_every_relation_index() {
+    let s = Scratch::new();
+    for i in 0..1000 {
+        s.write(
+            &format!("many/{i:04}.txt"),
+            format!("In {} the Seimas recognised Ichkeria.\n", 1990 + i % 30),
+        );
+    }
+    s.ingest(&["many"]);
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    let mut indexes: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index'
+             AND tbl_name IN ('relations', 'evidence') AND name NOT LIKE 'sqlite_%'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    indexes.sort();
+    assert_eq!(
+        indexes,
+        [
+            "evidence_document",
+            "evidence_relation",
+            "relations_object_document",
+            "relations_object_entity"
+        ]
+    );
+    let used: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM evidence INDEXED BY evidence_document WHERE document_id > 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        used, 1000,
+        "one piece of evidence per document, all indexed"
+    );
+}
