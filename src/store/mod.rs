@@ -308,8 +308,9 @@ impl Store {
     }
 
     /// Before a first ingest (no document and no relation stored yet):
-    /// drops the [`DEFERRED_INDEXES`], which [`Store::restore_indexes`]
-    /// builds again from the finished tables. Returns whether it did.
+    /// drops the secondary indexes of the relations and their evidence,
+    /// which [`Store::restore_indexes`] builds again from the finished
+    /// tables. Returns whether it did.
     pub fn defer_indexes(&mut self) -> Result<bool, StoreError> {
         let first: bool = self.conn.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM documents) AND NOT EXISTS (SELECT 1 FROM relations)",
@@ -336,8 +337,8 @@ impl Store {
         Ok(())
     }
 
-    /// Builds whichever of the [`DEFERRED_INDEXES`] an earlier ingest that
-    /// stopped early left missing.
+    /// Builds whichever of the secondary indexes of the relations and their
+    /// evidence an earlier ingest that stopped early left missing.
     pub fn ensure_indexes(&mut self) -> Result<(), StoreError> {
         create_deferred_indexes(&self.conn)
     }
