@@ -40,6 +40,20 @@ fn russia_first() -> [Mention; 1] {
     }]
 }
 
+/// Stores `a.txt`, naming Russia, in a batch of its own.
+fn commit_a_txt(store: &mut Store, ids: &[EntityId]) {
+    store.begin().unwrap();
+    store
+        .put_document(&record(
+            "a.txt",
+            "1",
+            "Russia",
+            &pack_mentions(&russia_first(), ids),
+        ))
+        .unwrap();
+    store.commit().unwrap();
+}
+
 /// A database file in a folder of its own (deleted when the folder guard
 /// drops), its entities synced with [`russia`].
 fn russia_on_disk() -> (tempfile::TempDir, std::path::PathBuf, Store, Vec<EntityId>) {
@@ -173,11 +187,7 @@ fn a_document_replaced_within_its_batch_keeps_one_posting() {
 fn an_uncommitted_batch_leaves_nothing() {
     let (_dir, path, mut store, ids) = russia_on_disk();
     let m = russia_first();
-    store.begin().unwrap();
-    store
-        .put_document(&record("a.txt", "1", "Russia", &pack_mentions(&m, &ids)))
-        .unwrap();
-    store.commit().unwrap();
+    commit_a_txt(&mut store, &ids);
     store.begin().unwrap();
     store
         .put_document(&record("b.txt", "2", "Russia", &pack_mentions(&m, &ids)))
@@ -445,12 +455,7 @@ fn a_first_ingest_builds_the_relation_indexes_once_at_its_end() {
     assert_eq!(deferred_indexes_present(&store).len(), 4);
     assert!(store.defer_indexes().unwrap(), "no document yet");
     assert_eq!(deferred_indexes_present(&store), Vec::<String>::new());
-    let m = russia_first();
-    store.begin().unwrap();
-    store
-        .put_document(&record("a.txt", "1", "Russia", &pack_mentions(&m, &ids)))
-        .unwrap();
-    store.commit().unwrap();
+    commit_a_txt(&mut store, &ids);
     store.restore_indexes().unwrap();
     assert_eq!(deferred_indexes_present(&store).len(), 4);
     drop(store);
