@@ -5,6 +5,7 @@
 //! sorted place (by folded canonical name), merged aliases are appended to
 //! the existing line. Files are replaced atomically (write, then rename).
 
+use super::identity::{Identity, Names, identify};
 use super::parse::{parse_line, split_list};
 use crate::model::EntityType;
 use crate::normalize::{Case, key};
@@ -579,30 +580,28 @@ pub fn import_file(
 /// [`import_file`]) to that entity's canonical name, and notes the names
 /// the remaining lines share with other entities.
 fn identify_known(incoming: &mut [Incoming], known: &super::Gazetteer, report: &mut ImportReport) {
-    let mut by_name: FxHashMap<(EntityType, String), Vec<usize>> = FxHashMap::default();
+    let mut names = Names::default();
     for (index, entry) in known.entries().iter().enumerate() {
-        for name in entry.names() {
-            let holders = by_name
-                .entry((entry.kind, key(name, Case::Fold)))
-                .or_default();
-            if !holders.contains(&index) {
-                holders.push(index);
-            }
-        }
+        names.add(index, entry);
     }
     for item in incoming.iter_mut() {
-        let name_key = key(&item.name, Case::Fold);
-        let holders = by_name
-            .get(&(item.kind, name_key.clone()))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        if let [one] = holders {
-            let entry = &known.entries()[*one];
-            if key(&entry.name, Case::Fold) != name_key {
+        match identify(
+            &names,
+            known.entries(),
+            item.kind,
+            &item.name,
+            &item.aliases,
+        ) {
+            Identity::Known { index, by } => {
+                let entry = &known.entries()[index];
+                let bears = match by {
+                    None => "which already bears that name".to_string(),
+                    Some(alias) => format!("which alone bears its name `{alias}`"),
+                };
                 report.identified.push((
                     item.line,
                     format!(
-                        "{} `{}` is {} `{}` ({}), which already bears that name: written as a line of it, with `{}` as an alias",
+                        "{} `{}` is {} `{}` ({}), {bears}: written as a line of it, with `{}` as an alias",
                         item.kind,
                         item.name,
                         entry.kind,
@@ -614,64 +613,21 @@ fn identify_known(incoming: &mut [Incoming], known: &super::Gazetteer, report: &
                 let own = std::mem::replace(&mut item.name, entry.name.clone());
                 item.aliases.insert(0, own);
             }
-            continue;
-        }
-        let given = folded_names(&item.name, item.aliases.iter().map(String::as_str));
-        // The other entities that bear one of its names, each with the
-        // first name shared.
-        let mut sharing: Vec<(usize, &str)> = Vec::new();
-        for (name, folded) in &given {
-            for &index in by_name
-                .get(&(item.kind, folded.clone()))
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
-                let entry = &known.entries()[index];
-                if sharing.iter().any(|(i, _)| *i == index)
-                    || key(&entry.name, Case::Fold) == name_key
-                {
-                    continue;
+            Identity::Shares(sharing) => {
+                let given = folded_names(&item.name, item.aliases.iter().map(String::as_str));
+                for (index, _) in sharing {
+                    let entry = &known.entries()[index];
+                    let place = format!(" ({})", known.locate(entry.origin));
+                    for note in
+                        shared_name_notes(&given, entry.kind, &entry.name, &entry.aliases, &place)
+                    {
+                        report.shared.push((item.line, note));
+                    }
                 }
-                sharing.push((index, name));
-            }
-        }
-        // A long name (three words or more) that one entity alone bears
-        // identifies it as well: "Democratic People's Republic of Korea".
-        if let [(index, shared)] = sharing[..]
-            && shared.split_whitespace().count() >= IDENTIFYING_WORDS
-        {
-            let entry = &known.entries()[index];
-            report.identified.push((
-                item.line,
-                format!(
-                    "{} `{}` is {} `{}` ({}), which alone bears its name `{}`: written as a line of it, with `{}` as an alias",
-                    item.kind,
-                    item.name,
-                    entry.kind,
-                    entry.name,
-                    known.locate(entry.origin),
-                    shared,
-                    item.name
-                ),
-            ));
-            let own = std::mem::replace(&mut item.name, entry.name.clone());
-            item.aliases.insert(0, own);
-            continue;
-        }
-        for (index, _) in sharing {
-            let entry = &known.entries()[index];
-            let place = format!(" ({})", known.locate(entry.origin));
-            for note in shared_name_notes(&given, entry.kind, &entry.name, &entry.aliases, &place) {
-                report.shared.push((item.line, note));
             }
         }
     }
 }
-
-/// Words an alias needs to identify a known entity on its own (see
-/// [`import_file`]): shorter names ("Supreme Court", a surname) are shared
-/// by distinct entities too often.
-const IDENTIFYING_WORDS: usize = 3;
 
 fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, EditError> {
     let bytes = std::fs::read(input).map_err(|source| EditError::Io {

@@ -21,6 +21,7 @@
 
 mod check;
 mod edit;
+mod identity;
 mod parse;
 
 pub use check::{COMMON_WORDS_FILE, Diagnostic, Severity, check, is_acronym};
@@ -162,7 +163,9 @@ impl Gazetteer {
         let mut errors = Vec::new();
         let mut fingerprinted = FingerprintInput::default();
         let mut texts: Vec<EntityText> = Vec::new();
-        for dir in dirs {
+        // The folder (index into `dirs`) of each entity file.
+        let mut folder_of_file: Vec<usize> = Vec::new();
+        for (folder, dir) in dirs.iter().enumerate() {
             if !dir.is_dir() {
                 return Err(GazetteerError::Io {
                     path: dir.clone(),
@@ -214,6 +217,7 @@ impl Gazetteer {
                 let bom = text.starts_with('\u{FEFF}');
                 fingerprinted.entity_file(texts.len());
                 gazetteer.files.push(path.clone());
+                folder_of_file.push(folder);
                 texts.push(EntityText {
                     kind,
                     path,
@@ -265,6 +269,7 @@ impl Gazetteer {
         if !errors.is_empty() {
             return Err(GazetteerError::Malformed(errors));
         }
+        gazetteer.merge_known(&folder_of_file, &index.hashes);
         gazetteer.fingerprint = fingerprint;
         gazetteer.entities_fingerprint = entities_fingerprint;
         Ok(gazetteer)
@@ -366,6 +371,71 @@ impl Gazetteer {
                     self.entries.push(entry);
                 }
             }
+        }
+    }
+
+    /// Merges each entry of a later folder that is an entry of an earlier
+    /// one under another canonical name (see `identity::identify`: "Soviet
+    /// Union" in an investigator's folder is the shipped "USSR") into that
+    /// entry, its names becoming aliases there, as entries with the same
+    /// canonical name already merge. Only the folders before the last are
+    /// indexed, and nothing is done for a single folder; `hashes` are the
+    /// entries' canonical [`name_hash`]es, which pass most entries over.
+    fn merge_known(&mut self, folder_of_file: &[usize], hashes: &[u64]) {
+        let folder = |e: &Entry| folder_of_file[e.origin.file as usize];
+        let Some(last) = self.entries.last().map(folder) else {
+            return;
+        };
+        let mut names = identity::Names::default();
+        let mut merged = vec![false; self.entries.len()];
+        let mut start = 0;
+        while start < self.entries.len() {
+            // Entries come folder by folder, in load order.
+            let this = folder(&self.entries[start]);
+            let end = start
+                + self.entries[start..]
+                    .iter()
+                    .take_while(|e| folder(e) == this)
+                    .count();
+            if start > 0 {
+                for i in start..end {
+                    let entry = &self.entries[i];
+                    if !names.may_know(entry, hashes[i]) {
+                        continue;
+                    }
+                    let identity::Identity::Known { index, .. } = identity::identify(
+                        &names,
+                        &self.entries,
+                        entry.kind,
+                        &entry.name,
+                        &entry.aliases,
+                    ) else {
+                        continue;
+                    };
+                    let (given, attributes): (Vec<String>, _) = (
+                        entry.names().map(str::to_string).collect(),
+                        entry.attributes.clone(),
+                    );
+                    let target = &mut self.entries[index];
+                    for name in given {
+                        if !target.names().any(|n| n == name) {
+                            target.aliases.push(name);
+                        }
+                    }
+                    target.attributes.extend(attributes);
+                    merged[i] = true;
+                }
+            }
+            if this != last {
+                for i in (start..end).filter(|&i| !merged[i]) {
+                    names.add(i, &self.entries[i]);
+                }
+            }
+            start = end;
+        }
+        if merged.contains(&true) {
+            let mut flags = merged.into_iter();
+            self.entries.retain(|_| !flags.next().unwrap_or(false));
         }
     }
 
@@ -819,6 +889,48 @@ mod tests {
         let c = load_one("Alla Dudayeva\tAlla Dudaeva\n").unwrap();
         assert_eq!(a.fingerprint(), b.fingerprint());
         assert_ne!(a.fingerprint(), c.fingerprint());
+    }
+
+    #[test]
+    fn a_later_folder_naming_a_known_entity_otherwise_merges_into_it() {
+        let shipped = tempfile::tempdir().unwrap();
+        let mine = tempfile::tempdir().unwrap();
+        std::fs::write(
+            shipped.path().join("states.tsv"),
+            "Georgia\nNorth Ruritania\tPeople's Republic of Ruritania\nUSSR\tSoviet Union\n",
+        )
+        .unwrap();
+        std::fs::write(
+            mine.path().join("states.tsv"),
+            "Soviet Union\tUSSR|Soviet state\nState of Georgia\tGeorgia\n\
+             Greater Ruritania\tPeople's Republic of Ruritania\n",
+        )
+        .unwrap();
+        let g =
+            Gazetteer::load(&[shipped.path().to_path_buf(), mine.path().to_path_buf()]).unwrap();
+        let names: Vec<(&str, Vec<&str>)> = g
+            .entries()
+            .iter()
+            .map(|e| {
+                (
+                    e.name.as_str(),
+                    e.aliases.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Georgia", vec![]),
+                (
+                    "North Ruritania",
+                    vec!["People's Republic of Ruritania", "Greater Ruritania"]
+                ),
+                ("USSR", vec!["Soviet Union", "Soviet state"]),
+                // An alias of one word identifies nothing: a US state.
+                ("State of Georgia", vec!["Georgia"]),
+            ]
+        );
     }
 
     #[test]
