@@ -2032,11 +2032,7 @@ impl<'a> Context<'a> {
             {
                 continue;
             }
-            let Some(list) = self
-                .layout
-                .list_header(comma + 1)
-                .filter(|&list| list < self.layout.tokens.len())
-            else {
+            let Some(list) = self.layout.list_header(comma + 1) else {
                 continue;
             };
             let end = self.layout.sentence_tokens(list).end;

@@ -1238,21 +1238,32 @@ fn attributes_json(entry: &Entry) -> String {
 #[cfg(test)]
 mod tests;
 
-/// Creates whichever of the [`DEFERRED_INDEXES`] is missing.
-fn create_deferred_indexes(conn: &Connection) -> Result<(), StoreError> {
-    let mut missing = String::new();
-    for (name, on) in DEFERRED_INDEXES {
+/// The names of the [`DEFERRED_INDEXES`] the database lacks.
+fn missing_deferred_indexes(conn: &Connection) -> Result<Vec<&'static str>, StoreError> {
+    let mut missing = Vec::new();
+    for (name, _) in DEFERRED_INDEXES {
         let present: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
             [name],
             |r| r.get(0),
         )?;
         if !present {
-            missing.push_str(&format!("CREATE INDEX IF NOT EXISTS {name} ON {on};"));
+            missing.push(name);
         }
     }
-    if !missing.is_empty() {
-        conn.execute_batch(&missing)?;
+    Ok(missing)
+}
+
+/// Creates whichever of the [`DEFERRED_INDEXES`] is missing.
+fn create_deferred_indexes(conn: &Connection) -> Result<(), StoreError> {
+    let missing = missing_deferred_indexes(conn)?;
+    let sql: String = DEFERRED_INDEXES
+        .iter()
+        .filter(|(name, _)| missing.contains(name))
+        .map(|(name, on)| format!("CREATE INDEX IF NOT EXISTS {name} ON {on};"))
+        .collect();
+    if !sql.is_empty() {
+        conn.execute_batch(&sql)?;
     }
     Ok(())
 }
