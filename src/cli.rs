@@ -248,6 +248,34 @@ pub enum GazetteerCommand {
     /// header (`type`, `name`, optional `aliases`, other columns become
     /// attributes).
     Import(ImportArgs),
+    /// Names in the stored documents that no gazetteer holds, with a
+    /// guessed type, the cue for it, counts and an example; `-f tsv` writes
+    /// what `gazetteer import` reads.
+    Suggest(SuggestArgs),
+}
+
+/// Arguments of `gazetteer suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// Output format; `tsv` is `type<TAB>name<TAB>aliases<TAB># evidence`,
+    /// ready for `gazetteer import` once reviewed.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Only names seen at least this many times.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_count: usize,
+    /// Only suggestions of this type (person, organisation, place, state).
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// Only names seen in this document (path, part of a path).
+    #[arg(long, short = 'd', value_name = "DOCUMENT")]
+    pub document: Option<String>,
+    /// At most this many suggestions.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Threads for matching (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// Arguments of `gazetteer add`.

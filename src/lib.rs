@@ -63,3 +63,4 @@ pub mod query;
 pub mod readahead;
 pub mod relations;
 pub mod store;
+pub mod suggest;

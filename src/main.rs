@@ -1143,6 +1143,7 @@ fn gazetteer_command(
             }
             Ok(Outcome::Done)
         }
+        GazetteerCommand::Suggest(args) => suggest_command(cli, args, out),
         GazetteerCommand::Import(args) => {
             let dir = target_dir(cli, args.into.as_ref())?;
             // Everything loaded with the target folder: the lines of the
@@ -1199,6 +1200,87 @@ fn gazetteer_command(
             })
         }
     }
+}
+
+/// `gazetteer suggest`: the names of the stored documents no loaded
+/// gazetteer holds.
+fn suggest_command(
+    cli: &Cli,
+    args: &dossier::cli::SuggestArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let kind: Option<EntityType> = args.kind.as_deref().map(str::parse).transpose()?;
+    let store = open_existing_store(cli)?;
+    let (gazetteer, _) = load_gazetteers(cli)?;
+    let matcher = Matcher::build(&gazetteer);
+    let cues = dossier::suggest::Cues::from_rules(gazetteer.relation_rules());
+    let mut found =
+        dossier::suggest::from_store(&store, &gazetteer, &matcher, &cues, workers(args.jobs))?;
+    found.retain(|s| {
+        s.count >= args.min_count
+            && kind.is_none_or(|k| s.kind == k)
+            && args
+                .document
+                .as_deref()
+                .is_none_or(|d| s.documents.iter().any(|p| p.contains(d)))
+    });
+    if let Some(limit) = args.limit {
+        found.truncate(limit);
+    }
+    let columns = match args.format {
+        Format::Tsv | Format::Csv => vec![
+            Column::text("type"),
+            Column::text("name"),
+            Column::text("aliases"),
+            Column::text("# evidence"),
+        ],
+        _ => vec![
+            Column::text("TYPE"),
+            Column::text("NAME"),
+            Column::wrapped("ALIASES", 30),
+            Column::text("CUE"),
+            Column::number("COUNT"),
+            Column::number("DOCS"),
+            Column::wrapped("EXAMPLE", 70),
+        ],
+    };
+    let tabular = matches!(args.format, Format::Tsv | Format::Csv);
+    output::write(out, args.format, &columns, &found, |s| {
+        let example = format!(
+            "{}:{}: {}",
+            s.example.document, s.example.line, s.example.context
+        );
+        if tabular {
+            vec![
+                s.kind.to_string(),
+                s.name.clone(),
+                s.aliases.join("|"),
+                format!(
+                    "# {}; {} in {}; {example}",
+                    s.cue,
+                    plural(s.count, "time", "times"),
+                    plural(s.documents.len(), "document", "documents")
+                ),
+            ]
+        } else {
+            vec![
+                s.kind.to_string(),
+                s.name.clone(),
+                s.aliases.join(" | "),
+                s.cue.clone(),
+                s.count.to_string(),
+                s.documents.len().to_string(),
+                example,
+            ]
+        }
+    })?;
+    if !cli.quiet {
+        eprintln!(
+            "{} not in any gazetteer",
+            plural(found.len(), "name", "names")
+        );
+    }
+    Ok(Outcome::Done)
 }
 
 fn gazetteer_dirs(cli: &Cli) -> Vec<PathBuf> {

@@ -1,0 +1,153 @@
+//! The word lists name finding reads (`gazetteers/relations/names.rules`),
+//! folded for lookup.
+
+use crate::normalize::{Case, key};
+use crate::relations::rules::RuleSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Phrases of one or more words, found by their last word.
+#[derive(Debug, Default)]
+pub(crate) struct Phrases {
+    /// Last word → the words before it, each phrase once.
+    by_last: FxHashMap<String, Vec<Vec<String>>>,
+}
+
+impl Phrases {
+    fn new(items: &[String]) -> Phrases {
+        let mut by_last: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
+        for item in items {
+            let mut words: Vec<String> = item.split_whitespace().map(fold_word).collect();
+            words.retain(|w| !w.is_empty());
+            let Some(last) = words.pop() else { continue };
+            let before = by_last.entry(last).or_default();
+            if !before.contains(&words) {
+                before.push(words);
+            }
+        }
+        Phrases { by_last }
+    }
+
+    /// The number of words of the longest phrase ending with `words[at]`,
+    /// or 0.
+    pub(crate) fn ending_at(&self, words: &[&str], at: usize) -> usize {
+        let Some(befores) = self.by_last.get(words[at]) else {
+            return 0;
+        };
+        befores
+            .iter()
+            .filter(|before| {
+                before.len() <= at
+                    && before
+                        .iter()
+                        .zip(&words[at - before.len()..at])
+                        .all(|(a, b)| a == b)
+            })
+            .map(|before| before.len() + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether the one-word phrase `word` is listed.
+    pub(crate) fn has_word(&self, word: &str) -> bool {
+        self.by_last
+            .get(word)
+            .is_some_and(|befores| befores.iter().any(Vec::is_empty))
+    }
+}
+
+/// Every list name finding reads.
+#[derive(Debug, Default)]
+pub struct Cues {
+    pub(crate) titles: Phrases,
+    pub(crate) roles: Phrases,
+    pub(crate) organisation_heads: Phrases,
+    pub(crate) state_heads: Phrases,
+    pub(crate) place_heads: Phrases,
+    pub(crate) place_prepositions: Phrases,
+    pub(crate) place_prefixes: FxHashSet<String>,
+    pub(crate) person_verbs: Phrases,
+    pub(crate) particles: FxHashSet<String>,
+    pub(crate) suffixes: FxHashSet<String>,
+    pub(crate) not_names: FxHashSet<String>,
+    pub(crate) given_names: FxHashSet<String>,
+}
+
+impl Cues {
+    /// The cues of the lists of `rules` (see `gazetteers/relations/names.rules`).
+    pub fn from_rules(rules: &RuleSet) -> Cues {
+        let words = |name: &str| -> FxHashSet<String> {
+            rules
+                .list(name)
+                .iter()
+                .map(|w| fold_word(w))
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        Cues {
+            titles: Phrases::new(rules.list("name-titles")),
+            roles: Phrases::new(rules.list("name-roles")),
+            organisation_heads: Phrases::new(rules.list("organisation-heads")),
+            state_heads: Phrases::new(rules.list("state-heads")),
+            place_heads: Phrases::new(rules.list("place-heads")),
+            place_prepositions: Phrases::new(rules.list("place-prepositions")),
+            place_prefixes: words("place-prefixes"),
+            person_verbs: Phrases::new(rules.list("person-verbs")),
+            particles: words("name-particles"),
+            suffixes: words("name-suffixes"),
+            not_names: words("not-names"),
+            given_names: words("given-names"),
+        }
+    }
+}
+
+/// The lookup form of one word: folded as names are (case, diacritics), a
+/// possessive "'s" and every mark dropped ("People's" → "people",
+/// "U.S" → "us").
+pub(crate) fn fold_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_word_into(word, &mut out);
+    out
+}
+
+/// [`fold_word`] into a buffer (appended).
+pub(crate) fn fold_word_into(word: &str, out: &mut String) {
+    let word = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word);
+    if word.is_ascii() {
+        out.extend(
+            word.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+    } else {
+        out.extend(
+            key(word, Case::Fold)
+                .chars()
+                .filter(|c| c.is_alphanumeric()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_are_found_by_their_last_word() {
+        let phrases = Phrases::new(&["prime minister".into(), "minister".into()]);
+        let words = ["dutch", "prime", "minister"];
+        assert_eq!(phrases.ending_at(&words, 2), 2);
+        assert_eq!(phrases.ending_at(&words, 1), 0);
+        assert!(phrases.has_word("minister"));
+        assert!(!phrases.has_word("prime"));
+    }
+
+    #[test]
+    fn words_fold_like_names() {
+        assert_eq!(fold_word("People's"), "people");
+        assert_eq!(fold_word("FERNÁNDEZ"), "fernandez");
+        assert_eq!(fold_word("U.S"), "us");
+    }
+}

@@ -1,0 +1,911 @@
+//! Finding, in one document, the names no gazetteer lists: capitalised runs
+//! of words, typed by the cues around and inside them.
+
+use super::cues::{Cues, fold_word_into};
+use super::scan::{Gap, Shape, Word, words};
+use crate::model::EntityType;
+use rustc_hash::FxHashSet;
+use std::ops::Range;
+
+/// Why a candidate was given its type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cue {
+    /// A title or honorific stands before it ("President", "Mr").
+    Title(String),
+    /// A role follows it ("A, chairman of B").
+    Role(String),
+    /// It stands alone at the start of a line, as a signatory entry does.
+    Signatory,
+    /// It starts with a given name, or has a middle initial.
+    GivenName,
+    /// Its head is an organisation's word ("Committee", "Party").
+    OrganisationHead(String),
+    /// Its head is a state's word ("Republic", "Kingdom").
+    StateHead(String),
+    /// Its head is a place's word ("Avenue", "Oblast").
+    PlaceHead(String),
+    /// It follows "in", "from", "based in" ...
+    PlacePreposition(String),
+    /// A direction before a listed place or state ("Eastern Ukraine").
+    PlacePrefix,
+    /// A verb only a person is the subject of follows ("X was born").
+    PersonVerb(String),
+    /// It stands in a list with a person ("A, B and C").
+    Coordination,
+    /// Its last word is the surname of a person found elsewhere.
+    Family,
+    /// It is written in capitals, as an abbreviation.
+    Acronym,
+    /// Nothing says what it is: a capitalised word kept only as a possible
+    /// short form of another candidate.
+    Unknown,
+}
+
+impl Cue {
+    /// How much the cue says: 3 for a structure or a head word, 2 for the
+    /// words around, 1 for the shape alone, 0 for nothing.
+    pub fn strength(&self) -> u8 {
+        match self {
+            Cue::Title(_)
+            | Cue::Role(_)
+            | Cue::Signatory
+            | Cue::OrganisationHead(_)
+            | Cue::StateHead(_)
+            | Cue::PlaceHead(_)
+            | Cue::PlacePrefix
+            | Cue::PersonVerb(_) => 3,
+            Cue::GivenName | Cue::PlacePreposition(_) | Cue::Coordination | Cue::Family => 2,
+            Cue::Acronym => 1,
+            Cue::Unknown => 0,
+        }
+    }
+
+    /// The cue in words, for people.
+    pub fn describe(&self) -> String {
+        match self {
+            Cue::Title(t) => format!("after the title `{t}`"),
+            Cue::Role(r) => format!("before the role `{r}`"),
+            Cue::Signatory => "a signatory entry".into(),
+            Cue::GivenName => "a given name".into(),
+            Cue::OrganisationHead(h) => format!("organisation word `{h}`"),
+            Cue::StateHead(h) => format!("state word `{h}`"),
+            Cue::PlaceHead(h) => format!("place word `{h}`"),
+            Cue::PlacePreposition(p) => format!("after `{p}`"),
+            Cue::PlacePrefix => "a direction before a listed place".into(),
+            Cue::PersonVerb(v) => format!("before `{v}`"),
+            Cue::Coordination => "in a list with a person".into(),
+            Cue::Family => "the surname of a person".into(),
+            Cue::Acronym => "an abbreviation".into(),
+            Cue::Unknown => "a capitalised word".into(),
+        }
+    }
+}
+
+/// One name of a document that no gazetteer lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// Where the name is in the text (a title before it left out).
+    pub range: Range<usize>,
+    /// The name as written, white space made single spaces.
+    pub name: String,
+    /// The guessed type; `None` with [`Cue::Unknown`].
+    pub kind: Option<EntityType>,
+    /// Why.
+    pub cue: Cue,
+    /// For an abbreviation in brackets right after a candidate, that
+    /// candidate's index: the two are one entity.
+    pub abbreviates: Option<usize>,
+}
+
+/// The candidates of `text`. `listed` holds the spans the gazetteers
+/// matched, with their types, ordered by start: a candidate never lies
+/// inside one.
+pub fn candidates(
+    text: &str,
+    listed: &[(Range<usize>, EntityType)],
+    cues: &Cues,
+) -> Vec<Candidate> {
+    let words = words(text);
+    let mut buffer = String::with_capacity(text.len());
+    let mut bounds = Vec::with_capacity(words.len());
+    for w in &words {
+        let start = buffer.len();
+        fold_word_into(&text[w.range.clone()], &mut buffer);
+        bounds.push(start..buffer.len());
+    }
+    let folded: Vec<&str> = bounds.into_iter().map(|r| &buffer[r]).collect();
+    let doc = Document::new(text, words, folded, listed, cues);
+    let mut out = Vec::new();
+    let n = doc.words.len();
+    let mut i = 0;
+    while i < n {
+        if !doc.name_word(i) || doc.particle(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        loop {
+            if j + 1 < n && doc.name_word(j + 1) && doc.joins(j) && !doc.particle(j + 1) {
+                j += 1;
+                continue;
+            }
+            let mut k = j + 1;
+            while k < n && doc.particle(k) && doc.joins(k - 1) {
+                k += 1;
+            }
+            if k > j + 1 && k < n && doc.name_word(k) && doc.joins(k - 1) && !doc.particle(k) {
+                j = k;
+                continue;
+            }
+            break;
+        }
+        doc.classify(i, j, &mut out);
+        i = j + 1;
+    }
+    doc.person_verbs(&mut out);
+    coordinated(text, listed, &mut out);
+    out
+}
+
+/// Types as persons the untyped names listed with a person: "A, B and C"
+/// where A or C is one (listed or found), repeated along the list.
+fn coordinated(text: &str, listed: &[(Range<usize>, EntityType)], out: &mut [Candidate]) {
+    // Every name in text order: (range, type, index among the candidates).
+    let mut items: Vec<(Range<usize>, Option<EntityType>, Option<usize>)> = listed
+        .iter()
+        .map(|(r, k)| (r.clone(), Some(*k), None))
+        .chain(
+            out.iter()
+                .enumerate()
+                .map(|(i, c)| (c.range.clone(), c.kind, Some(i))),
+        )
+        .collect();
+    items.sort_by_key(|(r, ..)| r.start);
+    let joined = |left: &Range<usize>, right: &Range<usize>| {
+        left.end <= right.start
+            && matches!(
+                text[left.end..right.start].trim(),
+                "," | "and" | ", and" | ";" | "&" | "or" | ", or"
+            )
+    };
+    // Three or more names of two or three words in one list, none typed:
+    // a list of people ("A B, C D, E F and G H").
+    let plain: Vec<bool> = items
+        .iter()
+        .map(|(_, kind, index)| {
+            kind.is_none()
+                && index.is_some_and(|i| (2..=3).contains(&out[i].name.split_whitespace().count()))
+        })
+        .collect();
+    let mut k = 0;
+    while k < items.len() {
+        let mut end = k;
+        while plain[end]
+            && end + 1 < items.len()
+            && plain[end + 1]
+            && joined(&items[end].0, &items[end + 1].0)
+        {
+            end += 1;
+        }
+        if plain[k] && end >= k + 2 {
+            for item in &mut items[k..=end] {
+                item.1 = Some(EntityType::Person);
+                let index = item.2.expect("plain items are candidates");
+                out[index].kind = Some(EntityType::Person);
+                out[index].cue = Cue::Coordination;
+            }
+        }
+        k = end + 1;
+    }
+    for _ in 0..4 {
+        let mut changed = false;
+        for k in 0..items.len() {
+            let (range, kind, Some(index)) = items[k].clone() else {
+                continue;
+            };
+            if kind.is_some() || out[index].name.split_whitespace().count() < 2 {
+                continue;
+            }
+            let person = |j: usize| items[j].1 == Some(EntityType::Person);
+            let before = k > 0 && person(k - 1) && joined(&items[k - 1].0, &range);
+            let after = k + 1 < items.len() && person(k + 1) && joined(&range, &items[k + 1].0);
+            if before || after {
+                items[k].1 = Some(EntityType::Person);
+                out[index].kind = Some(EntityType::Person);
+                out[index].cue = Cue::Coordination;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// A document's words with what classifying needs of them.
+struct Document<'a> {
+    text: &'a str,
+    cues: &'a Cues,
+    words: Vec<Word>,
+    folded: Vec<&'a str>,
+    /// The type of the listed name each word is part of.
+    listed: Vec<Option<EntityType>>,
+    /// Whether the word is part of a listed name and not its first word
+    /// (a listed name may hold small words: "Commonwealth of Australia").
+    listed_inner: Vec<bool>,
+    /// Words the document also writes in lower case.
+    lower: FxHashSet<&'a str>,
+    /// Per line: written in capitals throughout (a heading, a signature in
+    /// capitals).
+    shouting: Vec<bool>,
+    /// Per line: a line in capitals that may be a name (short, no words of
+    /// a sentence).
+    shout_ok: Vec<bool>,
+    /// Per line: every word but the small ones capitalised (a heading in
+    /// title case, an infobox row, a signature): there a word the
+    /// document also writes in lower case is not a name's word.
+    title_case: Vec<bool>,
+}
+
+impl<'a> Document<'a> {
+    fn new(
+        text: &'a str,
+        words: Vec<Word>,
+        folded: Vec<&'a str>,
+        listed_spans: &[(Range<usize>, EntityType)],
+        cues: &'a Cues,
+    ) -> Self {
+        let mut listed = vec![None; words.len()];
+        let mut listed_inner = vec![false; words.len()];
+        let mut at = 0;
+        for (range, kind) in listed_spans {
+            while at < words.len() && words[at].range.end <= range.start {
+                at += 1;
+            }
+            let mut k = at;
+            while k < words.len() && words[k].range.start < range.end {
+                listed[k] = Some(*kind);
+                listed_inner[k] = k > at;
+                k += 1;
+            }
+        }
+        let lower = words
+            .iter()
+            .zip(&folded)
+            .filter(|(w, _)| w.shape == Shape::Lower)
+            .map(|(_, f)| *f)
+            .collect();
+        let lines = words.last().map_or(0, |w| w.line as usize + 1);
+        let mut capitals = vec![0u32; lines];
+        let mut lettered = vec![0u32; lines];
+        let mut sentence_words = vec![false; lines];
+        let mut count = vec![0u32; lines];
+        let mut capital_words = vec![0u32; lines];
+        let mut lower_words = vec![0u32; lines];
+        for (w, f) in words.iter().zip(&folded) {
+            let line = w.line as usize;
+            count[line] += 1;
+            match w.shape {
+                Shape::Capitals => capitals[line] += 1,
+                Shape::Lower | Shape::Capitalised => lettered[line] += 1,
+                _ => {}
+            }
+            if w.shape.is_capital() {
+                capital_words[line] += 1;
+            } else if w.shape == Shape::Lower && !cues.particles.contains(*f) {
+                lower_words[line] += 1;
+            }
+            if cues.not_names.contains(*f) && !cues.particles.contains(*f) {
+                sentence_words[line] = true;
+            }
+        }
+        let shouting: Vec<bool> = (0..lines)
+            .map(|l| capitals[l] >= 1 && capitals[l] > lettered[l] * 2)
+            .collect();
+        let shout_ok = (0..lines)
+            .map(|l| shouting[l] && count[l] <= 6 && !sentence_words[l])
+            .collect();
+        let mut first_capital = vec![false; lines];
+        for (k, w) in words.iter().enumerate() {
+            if k == 0 || words[k - 1].line != w.line {
+                first_capital[w.line as usize] = w.shape.is_capital();
+            }
+        }
+        let title_case = (0..lines)
+            .map(|l| {
+                first_capital[l]
+                    && capital_words[l] >= 3
+                    && lower_words[l] == 0
+                    && count[l] <= 12
+                    && !shouting[l]
+            })
+            .collect();
+        Document {
+            text,
+            cues,
+            words,
+            folded,
+            listed,
+            listed_inner,
+            lower,
+            shouting,
+            shout_ok,
+            title_case,
+        }
+    }
+
+    fn line_of(&self, i: usize) -> usize {
+        self.words[i].line as usize
+    }
+
+    /// Whether word `i` is an initial or an abbreviation a full stop does
+    /// not end a sentence after.
+    fn abbreviation(&self, i: usize) -> bool {
+        let f = self.folded[i];
+        match self.words[i].shape {
+            Shape::Initial => true,
+            Shape::Capitals => f.len() <= 3,
+            _ => {
+                f.len() <= 4
+                    && (self.cues.titles.has_word(f)
+                        || self.cues.suffixes.contains(f)
+                        || self.cues.place_heads.has_word(f))
+            }
+        }
+    }
+
+    /// Whether word `i` starts a sentence.
+    fn sentence_start(&self, i: usize) -> bool {
+        match self.words[i].gap {
+            Gap::Line | Gap::Stop | Gap::Colon => true,
+            Gap::Dot => i == 0 || !self.abbreviation(i - 1),
+            _ => i == 0,
+        }
+    }
+
+    /// Whether word `i` may be part of a name.
+    fn name_word(&self, i: usize) -> bool {
+        if self.listed_inner[i] {
+            return true;
+        }
+        let w = &self.words[i];
+        if !w.shape.is_capital() {
+            return false;
+        }
+        let line = self.line_of(i);
+        if self.shouting[line] && !self.shout_ok[line] {
+            return false;
+        }
+        if self.listed[i].is_some() {
+            return true;
+        }
+        let f = self.folded[i];
+        let initial = w.shape == Shape::Initial
+            && self
+                .words
+                .get(i + 1)
+                .is_some_and(|next| next.gap == Gap::Dot);
+        if initial {
+            return true;
+        }
+        if self.cues.not_names.contains(f) {
+            return false;
+        }
+        if self.title_case[line]
+            && self.lower.contains(f)
+            && !self.cues.given_names.contains(f)
+            && !self.is_head(i)
+        {
+            return false;
+        }
+        !(self.sentence_start(i)
+            && self.lower.contains(f)
+            && !self.cues.given_names.contains(f)
+            && !self.cues.titles.has_word(f))
+    }
+
+    /// Whether word `i` is a head word of an organisation, state or place.
+    fn is_head(&self, i: usize) -> bool {
+        let f = self.folded[i];
+        self.cues.organisation_heads.has_word(f)
+            || self.cues.state_heads.has_word(f)
+            || self.cues.place_heads.has_word(f)
+    }
+
+    /// Whether word `i` is a small word that may stand inside a name.
+    fn particle(&self, i: usize) -> bool {
+        let line = self.line_of(i);
+        self.listed[i].is_none()
+            && self.cues.particles.contains(self.folded[i])
+            && (self.words[i].shape == Shape::Lower || self.shouting[line] || self.title_case[line])
+    }
+
+    /// Whether word `i` and the next are one run of a name.
+    fn joins(&self, i: usize) -> bool {
+        match self.words[i + 1].gap {
+            Gap::Space => true,
+            Gap::Apostrophe => self.words[i].shape.is_capital(),
+            Gap::Dot => self.abbreviation(i),
+            _ => false,
+        }
+    }
+
+    /// The words' folded forms.
+    fn folded(&self) -> &[&'a str] {
+        &self.folded
+    }
+
+    fn classify(&self, a: usize, b: usize, out: &mut Vec<Candidate>) {
+        let Some((a, b)) = self.trim(a, b) else {
+            return;
+        };
+        // "A and B" is two names, unless an organisation's name goes on
+        // past its head ("Committee for Salvation of Country and
+        // Revolution").
+        if let Some(k) = (a + 1..b).find(|&k| self.folded[k] == "and" && self.particle(k)) {
+            let the = self.folded[k + 1] == "the";
+            let right = if the { k + 2 } else { k + 1 };
+            let head_inside =
+                (a..k - 1).any(|h| self.cues.organisation_heads.ending_at(&self.folded, h) > 0);
+            let right_head = right <= b && self.head(right, b).is_some();
+            let left_head = self.head(a, k - 1).is_some();
+            // "Committee for Salvation of Country and Revolution",
+            // "Economic and Social Council".
+            let keep = !the && ((head_inside && !right_head) || (!left_head && right_head));
+            if !keep {
+                self.classify(a, k - 1, out);
+                if right <= b {
+                    self.classify(right, b, out);
+                }
+                return;
+            }
+        }
+        if (a..=b).any(|k| self.listed[k].is_some()) {
+            self.around_listed(a, b, out);
+            return;
+        }
+        // A possessive inside a run with no organisation word after it
+        // ends the name there ("Romaniw's Office" is not one name).
+        if let Some(p) = (a..b).find(|&k| self.words[k].possessive)
+            && self.head(p + 1, b).is_none()
+        {
+            self.classify(a, p, out);
+            let next = (p + 1..=b).find(|&k| !self.particle(k));
+            if let Some(next) = next {
+                self.classify(next, b, out);
+            }
+            return;
+        }
+        self.typed(a, b, out);
+    }
+
+    /// `a..=b` without the small words and words that are no name's at
+    /// its ends; `None` when nothing is left.
+    fn trim(&self, mut a: usize, mut b: usize) -> Option<(usize, usize)> {
+        while a <= b && (self.particle(a) || !self.name_word(a)) {
+            a += 1;
+        }
+        while b > a && (self.particle(b) || !self.name_word(b)) {
+            b -= 1;
+        }
+        (a <= b && self.name_word(a)).then_some((a, b))
+    }
+
+    /// A run with listed names in it: the whole when it is an
+    /// organisation's or state's name that holds a listed one ("Association
+    /// of Ukrainians in Victoria"), a place with a direction ("Eastern
+    /// Ukraine"), else the runs between the listed names.
+    fn around_listed(&self, a: usize, b: usize, out: &mut Vec<Candidate>) {
+        if (a..=b).all(|k| self.listed[k].is_some()) {
+            return;
+        }
+        let unlisted_head = self
+            .head(a, b)
+            .filter(|(k, _)| self.listed[*k].is_none())
+            .filter(|(_, cue)| matches!(cue, Cue::OrganisationHead(_) | Cue::StateHead(_)));
+        if let Some((_, cue)) = unlisted_head
+            && b > a
+        {
+            let kind = match cue {
+                Cue::StateHead(_) => EntityType::State,
+                _ => EntityType::Organisation,
+            };
+            self.push(a, b, Some(kind), cue, out);
+            return;
+        }
+        let prefixes = (a..=b)
+            .take_while(|&k| {
+                self.listed[k].is_none() && self.cues.place_prefixes.contains(self.folded[k])
+            })
+            .count();
+        if prefixes > 0
+            && (a + prefixes..=b)
+                .all(|k| matches!(self.listed[k], Some(EntityType::Place | EntityType::State)))
+        {
+            self.push(a, b, Some(EntityType::Place), Cue::PlacePrefix, out);
+            return;
+        }
+        let mut k = a;
+        while k <= b {
+            if self.listed[k].is_some() || self.particle(k) {
+                k += 1;
+                continue;
+            }
+            let mut end = k;
+            while end < b && self.listed[end + 1].is_none() {
+                end += 1;
+            }
+            while end > k && self.particle(end) {
+                end -= 1;
+            }
+            self.classify(k, end, out);
+            k = end + 1;
+        }
+    }
+
+    /// The head word of a run and its cue: the last word before the first
+    /// "of", "for", "on" or "in", read from the right, else an
+    /// organisation word anywhere.
+    fn head(&self, a: usize, b: usize) -> Option<(usize, Cue)> {
+        let folded = self.folded();
+        let region_end = (a..=b)
+            .find(|&k| k > a && self.particle(k) && matches!(folded[k], "of" | "for" | "on" | "in"))
+            .map_or(b, |k| k - 1);
+        let cue_at = |k: usize| -> Option<Cue> {
+            let word = || folded[k].to_string();
+            if self.cues.organisation_heads.ending_at(folded, k) > 0 {
+                Some(Cue::OrganisationHead(word()))
+            } else if self.cues.state_heads.ending_at(folded, k) > 0 {
+                Some(Cue::StateHead(word()))
+            } else if self.cues.place_heads.ending_at(folded, k) > 0 {
+                Some(Cue::PlaceHead(word()))
+            } else {
+                None
+            }
+        };
+        // An organisation's word at the very end decides ("Australian
+        // Federation of Ukrainian Organisations").
+        if self.cues.organisation_heads.ending_at(folded, b) > 0 {
+            return Some((b, Cue::OrganisationHead(folded[b].to_string())));
+        }
+        (a..=region_end)
+            .rev()
+            .find_map(|k| cue_at(k).map(|cue| (k, cue)))
+            .or_else(|| {
+                (region_end + 1..=b).rev().find_map(|k| {
+                    (self.cues.organisation_heads.ending_at(folded, k) > 0)
+                        .then(|| (k, Cue::OrganisationHead(folded[k].to_string())))
+                })
+            })
+    }
+
+    /// Types a run with no listed name in it.
+    fn typed(&self, a: usize, b: usize, out: &mut Vec<Candidate>) {
+        let folded = self.folded();
+        // A title inside the run or right before it: the rest is a person.
+        if let Some((from, title)) = self.after_title(a, b) {
+            self.push(from, b, Some(EntityType::Person), Cue::Title(title), out);
+            return;
+        }
+        let words = b - a + 1;
+        if words >= 2
+            && let Some((_, cue)) = self.head(a, b)
+        {
+            let kind = match cue {
+                Cue::OrganisationHead(_) => EntityType::Organisation,
+                Cue::StateHead(_) => EntityType::State,
+                _ => EntityType::Place,
+            };
+            self.push(a, b, Some(kind), cue, out);
+            return;
+        }
+        // A given name further in, after words that are not a name
+        // ("Minister for Foreign Affairs Julie Bishop").
+        if let Some(k) = (a + 1..=b).find(|&k| {
+            self.cues.given_names.contains(folded[k]) && b - k < 3 && b > k && !self.particle(k)
+        }) && !self.cues.given_names.contains(folded[a])
+        {
+            self.push(k, b, Some(EntityType::Person), Cue::GivenName, out);
+            return;
+        }
+        if (2..=5).contains(&words) {
+            if let Some(role) = self.role_after(b) {
+                self.push(a, b, Some(EntityType::Person), Cue::Role(role), out);
+                return;
+            }
+            if self.signatory(a, b) {
+                self.push(a, b, Some(EntityType::Person), Cue::Signatory, out);
+                return;
+            }
+            let initial_inside = (a + 1..b).any(|k| self.words[k].shape == Shape::Initial);
+            if self.cues.given_names.contains(folded[a]) || initial_inside {
+                self.push(a, b, Some(EntityType::Person), Cue::GivenName, out);
+                return;
+            }
+        }
+        let before_noun = self.words.get(b + 1).is_some_and(|next| {
+            next.gap == Gap::Space && next.shape == Shape::Lower && !self.particle(b + 1)
+        });
+        if words <= 3
+            && !before_noun
+            && let Some(preposition) = self.preposition_before(a)
+        {
+            self.push(
+                a,
+                b,
+                Some(EntityType::Place),
+                Cue::PlacePreposition(preposition),
+                out,
+            );
+            return;
+        }
+        if words == 1 {
+            let w = &self.words[a];
+            let letters = self.folded[a].len();
+            let capitals_beside = |k: Option<usize>| {
+                k.and_then(|k| self.words.get(k))
+                    .is_some_and(|o| o.shape == Shape::Capitals && o.line == w.line)
+            };
+            if w.shape == Shape::Capitals
+                && (2..=6).contains(&letters)
+                && !self.shouting[self.line_of(a)]
+                && self.folded[a].chars().all(char::is_alphabetic)
+                && !self.folded[a].chars().all(|c| "ivxlcdm".contains(c))
+                && !capitals_beside(a.checked_sub(1))
+                && !capitals_beside(Some(a + 1))
+            {
+                let abbreviates = (w.bracketed && !self.sentence_start(a))
+                    .then(|| out.len().checked_sub(1))
+                    .flatten()
+                    .filter(|&last| {
+                        let previous_end = out[last].range.end;
+                        self.text[previous_end..w.range.start]
+                            .chars()
+                            .all(|c| c.is_whitespace() || c == '(' || c == '[')
+                    });
+                out.push(Candidate {
+                    range: w.range.clone(),
+                    name: self.text[w.range.clone()].to_string(),
+                    kind: Some(EntityType::Organisation),
+                    cue: Cue::Acronym,
+                    abbreviates,
+                });
+                return;
+            }
+        }
+        self.push(a, b, None, Cue::Unknown, out);
+    }
+
+    /// Where the person after a title starts, and the title: a title phrase
+    /// inside the run followed by a name word, or right before the run in
+    /// lower case ("said president Smith").
+    fn after_title(&self, a: usize, b: usize) -> Option<(usize, String)> {
+        let folded = self.folded();
+        let phrase = |end: usize, len: usize| folded[end + 1 - len..=end].join(" ");
+        let mut found = None;
+        for e in a..b {
+            let len = self.cues.titles.ending_at(folded, e);
+            if len > 0 && !self.particle(e + 1) && !self.names_a_body(e + 1, b) {
+                found = Some((e + 1, phrase(e, len)));
+            }
+        }
+        if found.is_none()
+            && a > 0
+            && self.words[a].gap == Gap::Space
+            && self.words[a - 1].shape == Shape::Lower
+        {
+            let len = self.cues.titles.ending_at(folded, a - 1);
+            if len > 0 && !self.names_a_body(a, b) {
+                found = Some((a, phrase(a - 1, len)));
+            }
+        }
+        // The rest must be a name: not a lone word that is a title or a
+        // given name's absence in capitals.
+        found.filter(|(from, _)| {
+            (*from..=b).any(|k| !self.cues.titles.has_word(folded[k]) && !self.particle(k))
+        })
+    }
+
+    /// Whether `a..=b` has an organisation's or a state's head word.
+    fn names_a_body(&self, a: usize, b: usize) -> bool {
+        matches!(
+            self.head(a, b),
+            Some((_, Cue::OrganisationHead(_) | Cue::StateHead(_)))
+        )
+    }
+
+    /// The role right after a run ("A, chairman of B", "A - President").
+    fn role_after(&self, b: usize) -> Option<String> {
+        let folded = self.folded();
+        let mut k = b + 1;
+        if k >= self.words.len()
+            || !matches!(self.words[k].gap, Gap::Comma | Gap::Dash | Gap::Mark)
+            || self.words[k].line != self.words[b].line
+        {
+            return None;
+        }
+        while k < self.words.len() && matches!(folded[k], "the" | "a" | "an" | "its" | "former") {
+            k += 1;
+        }
+        for end in k..(k + 3).min(self.words.len()) {
+            let len = self.cues.roles.ending_at(folded, end);
+            if len > 0 && end + 1 - len == k {
+                return Some(folded[k..=end].join(" "));
+            }
+        }
+        None
+    }
+
+    /// Whether a run stands as a signatory entry: first on its line, and
+    /// the line ends after it or goes on after a comma, a dash or a
+    /// bracket.
+    fn signatory(&self, a: usize, b: usize) -> bool {
+        let first = (0..a)
+            .rev()
+            .take_while(|&k| self.words[k].line == self.words[a].line)
+            .all(|k| self.words[k].shape == Shape::Other);
+        let first = first && matches!(self.words[a].gap, Gap::Line | Gap::Mark | Gap::Dot);
+        let heading = self.text[self.words[b].range.end..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with(':');
+        let ends = !heading
+            && match self.words.get(b + 1) {
+                None => true,
+                Some(next) => {
+                    next.line != self.words[b].line
+                        || matches!(next.gap, Gap::Comma | Gap::Dash | Gap::Mark)
+                }
+            };
+        first && ends
+    }
+
+    /// Types as persons the untyped names of two to four words followed by
+    /// a verb only a person is the subject of ("X was born in").
+    fn person_verbs(&self, out: &mut [Candidate]) {
+        for candidate in out.iter_mut() {
+            if candidate.kind.is_some()
+                || !(2..=4).contains(&candidate.name.split_whitespace().count())
+            {
+                continue;
+            }
+            let next = self
+                .words
+                .partition_point(|w| w.range.start < candidate.range.end);
+            let window: Vec<&str> = self.folded[next..(next + 3).min(self.folded.len())].to_vec();
+            if let Some(end) = (0..window.len()).find(|&e| {
+                let len = self.cues.person_verbs.ending_at(&window, e);
+                len > 0 && len == e + 1
+            }) {
+                candidate.kind = Some(EntityType::Person);
+                candidate.cue = Cue::PersonVerb(window[..=end].join(" "));
+            }
+        }
+    }
+
+    /// The place preposition right before word `a`, if any.
+    fn preposition_before(&self, a: usize) -> Option<String> {
+        if a == 0 || self.words[a].gap != Gap::Space || self.words[a - 1].shape != Shape::Lower {
+            return None;
+        }
+        let folded = self.folded();
+        let len = self.cues.place_prepositions.ending_at(folded, a - 1);
+        (len > 0).then(|| folded[a - len..a].join(" "))
+    }
+
+    /// The words of a typed candidate that are its name: a person's
+    /// without a place or role after it ("Wilson of South Carolina",
+    /// "Julie Bishop MP", "Stefan Romaniw, Chairman"), an organisation's
+    /// without a role before it ("President of the X Foundation") or words
+    /// after its head that are not part of it ("X Airlines Flight").
+    fn bounds(
+        &self,
+        mut a: usize,
+        mut b: usize,
+        kind: Option<EntityType>,
+        cue: &Cue,
+    ) -> Option<(usize, usize)> {
+        let folded = self.folded();
+        let role_word =
+            |k: usize| self.cues.titles.has_word(folded[k]) || self.cues.roles.has_word(folded[k]);
+        match kind {
+            Some(EntityType::Person) => {
+                let title = matches!(cue, Cue::Title(_));
+                if let Some(k) = (a + 1..=b).find(|&k| {
+                    self.particle(k)
+                        && (matches!(folded[k], "in" | "for" | "on" | "and" | "the")
+                            || (title && folded[k] == "of"))
+                }) {
+                    b = k - 1;
+                }
+                if let Some(k) = (a + 2..=b).find(|&k| role_word(k)) {
+                    b = k - 1;
+                }
+                let mixed = (a..=b).any(|k| self.words[k].shape == Shape::Capitalised);
+                while b > a
+                    && ((mixed && self.words[b].shape == Shape::Capitals)
+                        || self.words[b].shape == Shape::Initial)
+                {
+                    b -= 1;
+                }
+                let single_common = a == b && self.lower.contains(folded[a]);
+                if (a..=b).all(role_word) || single_common {
+                    return None;
+                }
+            }
+            Some(EntityType::Organisation | EntityType::State) => {
+                let mut from = a;
+                while from < b
+                    && (role_word(from)
+                        || folded[from].ends_with("based")
+                        || (self.particle(from) && matches!(folded[from], "of" | "the")))
+                {
+                    from += 1;
+                }
+                if from > a {
+                    // "President of the X Foundation" is X Foundation;
+                    // "General Assembly" stays whole.
+                    let of = self.particle(from - 1);
+                    if b > from {
+                        a = from;
+                    } else if of {
+                        return None;
+                    }
+                }
+                if let Some(last) = (a..=b)
+                    .rev()
+                    .find(|&k| self.cues.organisation_heads.ending_at(folded, k) > 0)
+                    && last < b
+                    && (last + 1..=b).all(|k| !self.particle(k) && !self.is_head(k))
+                    && kind == Some(EntityType::Organisation)
+                {
+                    b = last;
+                }
+                if a == b {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        Some((a, b))
+    }
+
+    /// Adds the candidate of words `a..=b`, with a name suffix after it
+    /// (", Jr.") taken in.
+    fn push(
+        &self,
+        a: usize,
+        b: usize,
+        kind: Option<EntityType>,
+        cue: Cue,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Some((a, b)) = self.bounds(a, b, kind, &cue) else {
+            return;
+        };
+        let start = self.words[a].range.start;
+        let mut end = self.words[b].range.end;
+        if kind == Some(EntityType::Person)
+            && let Some(next) = self.words.get(b + 1)
+            && next.line == self.words[b].line
+            && matches!(next.gap, Gap::Comma | Gap::Space)
+            && next.shape.is_capital()
+            && self.cues.suffixes.contains(self.folded[b + 1])
+        {
+            end = next.range.end;
+            if self.text[end..].starts_with('.') {
+                end += 1;
+            }
+        }
+        let name = self.text[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(Candidate {
+            range: start..end,
+            name,
+            kind,
+            cue,
+            abbreviates: None,
+        });
+    }
+}
