@@ -30,10 +30,16 @@ pub enum Cue {
     PlacePrefix,
     /// A verb only a person is the subject of follows ("X was born").
     PersonVerb(String),
-    /// It stands in a list with a person ("A, B and C").
-    Coordination,
+    /// It stands in a list with a name of this type ("A, B and C").
+    Coordination(EntityType),
     /// Its last word is the surname of a person found elsewhere.
     Family,
+    /// A noun before it says what it is ("the news agency X").
+    Noun(String),
+    /// It is the value of a "Key: value" row ("Predecessor: X").
+    Key(String),
+    /// It is in brackets after a person ("A B (Sydney)").
+    Whereabouts,
     /// It is written in capitals, as an abbreviation.
     Acronym,
     /// Nothing says what it is: a capitalised word kept only as a possible
@@ -53,8 +59,14 @@ impl Cue {
             | Cue::StateHead(_)
             | Cue::PlaceHead(_)
             | Cue::PlacePrefix
-            | Cue::PersonVerb(_) => 3,
-            Cue::GivenName | Cue::PlacePreposition(_) | Cue::Coordination | Cue::Family => 2,
+            | Cue::PersonVerb(_)
+            | Cue::Noun(_)
+            | Cue::Key(_) => 3,
+            Cue::GivenName
+            | Cue::PlacePreposition(_)
+            | Cue::Coordination(_)
+            | Cue::Family
+            | Cue::Whereabouts => 2,
             Cue::Acronym => 1,
             Cue::Unknown => 0,
         }
@@ -73,8 +85,11 @@ impl Cue {
             Cue::PlacePreposition(p) => format!("after `{p}`"),
             Cue::PlacePrefix => "a direction before a listed place".into(),
             Cue::PersonVerb(v) => format!("before `{v}`"),
-            Cue::Coordination => "in a list with a person".into(),
+            Cue::Coordination(kind) => format!("in a list with a {kind}"),
             Cue::Family => "the surname of a person".into(),
+            Cue::Noun(n) => format!("after `{n}`"),
+            Cue::Key(k) => format!("the value of `{k}:`"),
+            Cue::Whereabouts => "in brackets after a person".into(),
             Cue::Acronym => "an abbreviation".into(),
             Cue::Unknown => "a capitalised word".into(),
         }
@@ -143,83 +158,8 @@ pub fn candidates(
         i = j + 1;
     }
     doc.person_verbs(&mut out);
-    coordinated(text, listed, &mut out);
+    doc.coordinated(listed, &mut out);
     out
-}
-
-/// Types as persons the untyped names listed with a person: "A, B and C"
-/// where A or C is one (listed or found), repeated along the list.
-fn coordinated(text: &str, listed: &[(Range<usize>, EntityType)], out: &mut [Candidate]) {
-    // Every name in text order: (range, type, index among the candidates).
-    let mut items: Vec<(Range<usize>, Option<EntityType>, Option<usize>)> = listed
-        .iter()
-        .map(|(r, k)| (r.clone(), Some(*k), None))
-        .chain(
-            out.iter()
-                .enumerate()
-                .map(|(i, c)| (c.range.clone(), c.kind, Some(i))),
-        )
-        .collect();
-    items.sort_by_key(|(r, ..)| r.start);
-    let joined = |left: &Range<usize>, right: &Range<usize>| {
-        left.end <= right.start
-            && matches!(
-                text[left.end..right.start].trim(),
-                "," | "and" | ", and" | ";" | "&" | "or" | ", or"
-            )
-    };
-    // Three or more names of two or three words in one list, none typed:
-    // a list of people ("A B, C D, E F and G H").
-    let plain: Vec<bool> = items
-        .iter()
-        .map(|(_, kind, index)| {
-            kind.is_none()
-                && index.is_some_and(|i| (2..=3).contains(&out[i].name.split_whitespace().count()))
-        })
-        .collect();
-    let mut k = 0;
-    while k < items.len() {
-        let mut end = k;
-        while plain[end]
-            && end + 1 < items.len()
-            && plain[end + 1]
-            && joined(&items[end].0, &items[end + 1].0)
-        {
-            end += 1;
-        }
-        if plain[k] && end >= k + 2 {
-            for item in &mut items[k..=end] {
-                item.1 = Some(EntityType::Person);
-                let index = item.2.expect("plain items are candidates");
-                out[index].kind = Some(EntityType::Person);
-                out[index].cue = Cue::Coordination;
-            }
-        }
-        k = end + 1;
-    }
-    for _ in 0..4 {
-        let mut changed = false;
-        for k in 0..items.len() {
-            let (range, kind, Some(index)) = items[k].clone() else {
-                continue;
-            };
-            if kind.is_some() || out[index].name.split_whitespace().count() < 2 {
-                continue;
-            }
-            let person = |j: usize| items[j].1 == Some(EntityType::Person);
-            let before = k > 0 && person(k - 1) && joined(&items[k - 1].0, &range);
-            let after = k + 1 < items.len() && person(k + 1) && joined(&range, &items[k + 1].0);
-            if before || after {
-                items[k].1 = Some(EntityType::Person);
-                out[index].kind = Some(EntityType::Person);
-                out[index].cue = Cue::Coordination;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
 }
 
 /// A document's words with what classifying needs of them.
@@ -467,7 +407,7 @@ impl<'a> Document<'a> {
         // A possessive inside a run with no organisation word after it
         // ends the name there ("Romaniw's Office" is not one name).
         if let Some(p) = (a..b).find(|&k| self.words[k].possessive)
-            && self.head(p + 1, b).is_none()
+            && (self.head(p + 1, b).is_none() || (p > a && self.head(a, p).is_some()))
         {
             self.classify(a, p, out);
             let next = (p + 1..=b).find(|&k| !self.particle(k));
@@ -499,18 +439,28 @@ impl<'a> Document<'a> {
         if (a..=b).all(|k| self.listed[k].is_some()) {
             return;
         }
-        let unlisted_head = self
+        let body_head = self
             .head(a, b)
-            .filter(|(k, _)| self.listed[*k].is_none())
             .filter(|(_, cue)| matches!(cue, Cue::OrganisationHead(_) | Cue::StateHead(_)));
-        if let Some((_, cue)) = unlisted_head
+        if let Some((head, cue)) = body_head
             && b > a
         {
             let kind = match cue {
                 Cue::StateHead(_) => EntityType::State,
                 _ => EntityType::Organisation,
             };
-            self.push(a, b, Some(kind), cue, out);
+            // "the Australian Embassy in Warsaw": the body, then where it is.
+            let mut end = b;
+            if let Some(k) = (head + 1..b).find(|&k| self.particle(k) && self.folded[k] == "in")
+                && self.cues.organisation_heads.ending_at(&self.folded, k - 1) > 0
+                && (k + 1..=b).all(|j| {
+                    self.particle(j)
+                        || matches!(self.listed[j], Some(EntityType::Place | EntityType::State))
+                })
+            {
+                end = k - 1;
+            }
+            self.push(a, end, Some(kind), cue, out);
             return;
         }
         let prefixes = (a..=b)
@@ -537,6 +487,24 @@ impl<'a> Document<'a> {
             }
             while end > k && self.particle(end) {
                 end -= 1;
+            }
+            // "President Joseph R. Biden" with "Biden" listed: the fuller
+            // name is one to suggest.
+            let forename = |j: usize| {
+                self.words[j].shape == Shape::Initial
+                    || self.cues.given_names.contains(self.folded[j])
+            };
+            if end < b && self.listed[end + 1] == Some(EntityType::Person) && forename(end) {
+                let from = self.after_title(k, end).map_or(k, |(from, _)| from);
+                let mut last = end + 1;
+                while last < b && self.listed[last + 1] == Some(EntityType::Person) {
+                    last += 1;
+                }
+                if (from..=end).all(forename) {
+                    self.push(from, last, Some(EntityType::Person), Cue::GivenName, out);
+                    k = last + 1;
+                    continue;
+                }
             }
             self.classify(k, end, out);
             k = end + 1;
@@ -582,10 +550,40 @@ impl<'a> Document<'a> {
     /// Types a run with no listed name in it.
     fn typed(&self, a: usize, b: usize, out: &mut Vec<Candidate>) {
         let folded = self.folded();
+        if let Some((kind, cue)) = self.row_key(a).or_else(|| self.noun_before(a)) {
+            self.push(a, b, Some(kind), cue, out);
+            return;
+        }
+        // "East Prussia": a direction and one more word.
+        if b == a + 1
+            && self.cues.place_prefixes.contains(folded[a])
+            && !self.is_head(b)
+            && !self.lower.contains(folded[b])
+        {
+            self.push(a, b, Some(EntityType::Place), Cue::PlacePrefix, out);
+            return;
+        }
         // A title inside the run or right before it: the rest is a person.
         if let Some((from, title)) = self.after_title(a, b) {
             self.push(from, b, Some(EntityType::Person), Cue::Title(title), out);
             return;
+        }
+        // "ARTHUR A. CALWELL Minister for Immigration", "Edward Mortimer
+        // Second Secretary of the Embassy": a name, then its role.
+        if let Some(k) = (a + 2..b).find(|&k| self.is_role(k))
+            && k - a <= 5
+            && (a..k).all(|j| !self.is_head(j) && !self.particle(j) && !self.is_role(j))
+        {
+            let mut end = k - 1;
+            while end > a && self.cues.ordinals.contains(folded[end]) {
+                end -= 1;
+            }
+            if end > a {
+                let role = folded[k].to_string();
+                self.push(a, end, Some(EntityType::Person), Cue::Role(role), out);
+                self.classify(k, b, out);
+                return;
+            }
         }
         let words = b - a + 1;
         if words >= 2
@@ -597,6 +595,20 @@ impl<'a> Document<'a> {
                 _ => EntityType::Place,
             };
             self.push(a, b, Some(kind), cue, out);
+            // "History Department of Bashkir State University": the body
+            // after "of (the)" is a name of its own when it has a head.
+            if kind == EntityType::Organisation
+                && let Some(of) = (a + 1..b).find(|&k| self.particle(k) && folded[k] == "of")
+            {
+                let mut from = of + 1;
+                while from <= b && self.particle(from) {
+                    from += 1;
+                }
+                if b > from && self.cues.organisation_heads.ending_at(folded, b) > 0 {
+                    let head = folded[b].to_string();
+                    self.push(from, b, Some(kind), Cue::OrganisationHead(head), out);
+                }
+            }
             return;
         }
         // A given name further in, after words that are not a name
@@ -624,10 +636,16 @@ impl<'a> Document<'a> {
             }
         }
         let before_noun = self.words.get(b + 1).is_some_and(|next| {
-            next.gap == Gap::Space && next.shape == Shape::Lower && !self.particle(b + 1)
+            next.gap == Gap::Space
+                && next.shape == Shape::Lower
+                && !self.particle(b + 1)
+                && !self.cues.not_names.contains(folded[b + 1])
         });
+        let plain_words = (a..=b).all(|k| !self.is_head(k) && !self.is_role(k))
+            && !self.lower.contains(folded[a]);
         if words <= 3
             && !before_noun
+            && plain_words
             && let Some(preposition) = self.preposition_before(a)
         {
             self.push(
@@ -706,6 +724,58 @@ impl<'a> Document<'a> {
         })
     }
 
+    /// The type a "Key: value" row gives the value starting at word `a`
+    /// ("- Predecessor: X", "Alma Mater: Y").
+    fn row_key(&self, a: usize) -> Option<(EntityType, Cue)> {
+        if a == 0 || self.words[a].gap != Gap::Colon {
+            return None;
+        }
+        let line = self.words[a].line;
+        let first = (0..a)
+            .rev()
+            .take_while(|&k| self.words[k].line == line)
+            .last()?;
+        let key: Vec<&str> = self.folded[first..a].to_vec();
+        let whole = |phrases: &super::cues::Phrases| {
+            !key.is_empty() && phrases.ending_at(&key, key.len() - 1) == key.len()
+        };
+        let kind = if whole(&self.cues.person_keys) {
+            EntityType::Person
+        } else if whole(&self.cues.organisation_keys) {
+            EntityType::Organisation
+        } else if whole(&self.cues.place_keys) {
+            EntityType::Place
+        } else {
+            return None;
+        };
+        Some((kind, Cue::Key(key.join(" "))))
+    }
+
+    /// The type a noun right before word `a` gives it ("the news agency
+    /// X", "the group \"X\"", "the city of X").
+    fn noun_before(&self, a: usize) -> Option<(EntityType, Cue)> {
+        if a == 0
+            || !matches!(self.words[a].gap, Gap::Space | Gap::Mark)
+            || self.words[a - 1].shape != Shape::Lower
+            || self.words[a - 1].line != self.words[a].line
+        {
+            return None;
+        }
+        let folded = self.folded();
+        let phrase = |len: usize| folded[a - len..a].join(" ");
+        let len = self.cues.organisation_nouns.ending_at(folded, a - 1);
+        if len > 0 {
+            return Some((EntityType::Organisation, Cue::Noun(phrase(len))));
+        }
+        let len = self.cues.place_nouns.ending_at(folded, a - 1);
+        (len > 0).then(|| (EntityType::Place, Cue::Noun(phrase(len))))
+    }
+
+    /// Whether word `k` is a role's or title's word.
+    fn is_role(&self, k: usize) -> bool {
+        self.cues.roles.has_word(self.folded[k]) || self.cues.titles.has_word(self.folded[k])
+    }
+
     /// Whether `a..=b` has an organisation's or a state's head word.
     fn names_a_body(&self, a: usize, b: usize) -> bool {
         matches!(
@@ -718,10 +788,24 @@ impl<'a> Document<'a> {
     fn role_after(&self, b: usize) -> Option<String> {
         let folded = self.folded();
         let mut k = b + 1;
-        if k >= self.words.len()
-            || !matches!(self.words[k].gap, Gap::Comma | Gap::Dash | Gap::Mark)
-            || self.words[k].line != self.words[b].line
-        {
+        if k >= self.words.len() || self.words[k].line != self.words[b].line {
+            return None;
+        }
+        if self.words[k].gap == Gap::Space && folded[k] == "as" {
+            // "recognised X as American Consul": a role after "as",
+            // perhaps after a demonym.
+            k += 1;
+            while k < self.words.len()
+                && k <= b + 3
+                && self.words[k].shape != Shape::Lower
+                && !self.is_role(k)
+            {
+                k += 1;
+            }
+            if k >= self.words.len() || !self.is_role(k) {
+                return None;
+            }
+        } else if !matches!(self.words[k].gap, Gap::Comma | Gap::Dash | Gap::Mark) {
             return None;
         }
         while k < self.words.len() && matches!(folded[k], "the" | "a" | "an" | "its" | "former") {
@@ -744,7 +828,9 @@ impl<'a> Document<'a> {
             .rev()
             .take_while(|&k| self.words[k].line == self.words[a].line)
             .all(|k| self.words[k].shape == Shape::Other);
-        let first = first && matches!(self.words[a].gap, Gap::Line | Gap::Mark | Gap::Dot);
+        let numbered = a > 0 && self.words[a - 1].line == self.words[a].line;
+        let first =
+            first && (numbered || matches!(self.words[a].gap, Gap::Line | Gap::Mark | Gap::Dot));
         let heading = self.text[self.words[b].range.end..]
             .trim_start_matches([' ', '\t'])
             .starts_with(':');
@@ -757,6 +843,152 @@ impl<'a> Document<'a> {
                 }
             };
         first && ends
+    }
+
+    /// Types the untyped names listed with typed ones: "A, B and C"
+    /// where A or C is one (listed or found), repeated along the list.
+    fn coordinated(&self, listed: &[(Range<usize>, EntityType)], out: &mut [Candidate]) {
+        let text = self.text;
+        // What a list item must be to take a type from its neighbours: no
+        // role in it, not an adjective before a noun ("Crimean Tatar
+        // communities"), and when one word, not a common word nor one before a
+        // number ("Suite 207").
+        let eligible: Vec<bool> = out.iter().map(|c| self.list_item(c)).collect();
+        // Every name in text order: (range, type, index among the candidates).
+        let mut items: Vec<(Range<usize>, Option<EntityType>, Option<usize>)> = listed
+            .iter()
+            .map(|(r, k)| (r.clone(), Some(*k), None))
+            .chain(
+                out.iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.range.clone(), c.kind, Some(i))),
+            )
+            .collect();
+        items.sort_by_key(|(r, ..)| r.start);
+        let joined = |left: &Range<usize>, right: &Range<usize>| {
+            left.end <= right.start
+                && matches!(
+                    text[left.end..right.start].trim(),
+                    "," | "and" | ", and" | ";" | "&" | "or" | ", or"
+                )
+        };
+        // "Pete Shmigel (Sydney)": a bracketed name after a person is where
+        // the person is.
+        for k in 1..items.len() {
+            let (range, kind, Some(index)) = items[k].clone() else {
+                continue;
+            };
+            let before = &items[k - 1];
+            if kind.is_none()
+                && before.1 == Some(EntityType::Person)
+                && before.0.end <= range.start
+                && text[before.0.end..range.start].trim() == "("
+                && text[range.end..].starts_with(')')
+            {
+                items[k].1 = Some(EntityType::Place);
+                out[index].kind = Some(EntityType::Place);
+                out[index].cue = Cue::Whereabouts;
+            }
+        }
+        // Three or more names of two or three words in one list, none typed:
+        // a list of people ("A B, C D, E F and G H").
+        let plain: Vec<bool> = items
+            .iter()
+            .map(|(_, kind, index)| {
+                kind.is_none()
+                    && index.is_some_and(|i| {
+                        eligible[i] && (2..=3).contains(&out[i].name.split_whitespace().count())
+                    })
+            })
+            .collect();
+        let mut k = 0;
+        while k < items.len() {
+            let mut end = k;
+            while plain[end]
+                && end + 1 < items.len()
+                && plain[end + 1]
+                && joined(&items[end].0, &items[end + 1].0)
+            {
+                end += 1;
+            }
+            if plain[k] && end >= k + 2 {
+                for item in &mut items[k..=end] {
+                    item.1 = Some(EntityType::Person);
+                    let index = item.2.expect("plain items are candidates");
+                    out[index].kind = Some(EntityType::Person);
+                    out[index].cue = Cue::Coordination(EntityType::Person);
+                }
+            }
+            k = end + 1;
+        }
+        // An untyped name beside a typed one in a list takes its type: a
+        // person's (for names of two words or more), an organisation's, or a
+        // place's beside a place or a state ("Brisbane, Queensland").
+        for _ in 0..4 {
+            let mut changed = false;
+            for k in 0..items.len() {
+                let (range, kind, Some(index)) = items[k].clone() else {
+                    continue;
+                };
+                if kind.is_some() || !eligible[index] {
+                    continue;
+                }
+                let words = out[index].name.split_whitespace().count();
+                let taken = |j: usize| match items[j].1 {
+                    Some(EntityType::Person) if words >= 2 => Some(EntityType::Person),
+                    Some(EntityType::Organisation) if words >= 2 => Some(EntityType::Organisation),
+                    Some(EntityType::Place | EntityType::State) if words >= 2 => {
+                        Some(EntityType::Place)
+                    }
+                    _ => None,
+                };
+                // "Brisbane, Queensland": a one-word place after a place.
+                let region = |j: usize| {
+                    matches!(items[j].1, Some(EntityType::Place | EntityType::State))
+                        && text[items[j].0.end..range.start.max(items[j].0.end)].trim() == ","
+                };
+                let from_before = (k > 0 && joined(&items[k - 1].0, &range))
+                    .then(|| {
+                        taken(k - 1).or((words == 1 && region(k - 1)).then_some(EntityType::Place))
+                    })
+                    .flatten();
+                let from_after = (k + 1 < items.len() && joined(&range, &items[k + 1].0))
+                    .then(|| taken(k + 1))
+                    .flatten();
+                if let Some(kind) = from_before.or(from_after) {
+                    items[k].1 = Some(kind);
+                    out[index].kind = Some(kind);
+                    out[index].cue = Cue::Coordination(kind);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Whether a candidate may take a type from the names it is listed
+    /// with.
+    fn list_item(&self, candidate: &Candidate) -> bool {
+        let first = self
+            .words
+            .partition_point(|w| w.range.start < candidate.range.start);
+        let last = self
+            .words
+            .partition_point(|w| w.range.start < candidate.range.end);
+        if first >= last {
+            return false;
+        }
+        let next = self.words.get(last);
+        let before_noun = next.is_some_and(|w| {
+            w.gap == Gap::Space
+                && (w.shape == Shape::Lower || w.shape == Shape::Other)
+                && !self.cues.particles.contains(self.folded[last])
+        });
+        let one_common = last - first == 1
+            && (self.lower.contains(self.folded[first]) || self.folded[first].ends_with("based"));
+        !before_noun && !one_common && !(first..last).any(|k| self.is_role(k))
     }
 
     /// Types as persons the untyped names of two to four words followed by
@@ -810,6 +1042,18 @@ impl<'a> Document<'a> {
         match kind {
             Some(EntityType::Person) => {
                 let title = matches!(cue, Cue::Title(_));
+                // Titles first ("Deputy Prime Minister and ...").
+                while let Some(len) = (a..=b)
+                    .map(|e| self.cues.titles.ending_at(folded, e))
+                    .enumerate()
+                    .find(|&(i, len)| len > 0 && len == i + 1)
+                    .map(|(_, len)| len)
+                {
+                    a += len;
+                    if a > b {
+                        return None;
+                    }
+                }
                 if let Some(k) = (a + 1..=b).find(|&k| {
                     self.particle(k)
                         && (matches!(folded[k], "in" | "for" | "on" | "and" | "the")
@@ -821,13 +1065,24 @@ impl<'a> Document<'a> {
                     b = k - 1;
                 }
                 let mixed = (a..=b).any(|k| self.words[k].shape == Shape::Capitalised);
+                // "Julie Bishop MP", "Joseph R." cut short; not a regnal
+                // number ("Alexander I", "Nicholas II").
+                let regnal = |k: usize| {
+                    folded[k].chars().all(|c| "ivx".contains(c))
+                        && self.words.get(k + 1).is_none_or(|n| n.gap != Gap::Dot)
+                };
+                let mut cut_short = false;
                 while b > a
+                    && !regnal(b)
                     && ((mixed && self.words[b].shape == Shape::Capitals)
                         || self.words[b].shape == Shape::Initial)
                 {
+                    cut_short |= self.words[b].shape == Shape::Initial;
                     b -= 1;
                 }
-                let single_common = a == b && self.lower.contains(folded[a]);
+                let single_common = a == b
+                    && (self.lower.contains(folded[a])
+                        || (cut_short && self.cues.given_names.contains(folded[a])));
                 if (a..=b).all(role_word) || single_common {
                     return None;
                 }
