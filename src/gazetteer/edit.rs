@@ -651,7 +651,16 @@ fn read_tsv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
         }
-        let columns: Vec<&str> = raw.split('\t').collect();
+        let mut columns: Vec<&str> = raw.split('\t').collect();
+        // A last column starting with `#` is a comment (the evidence
+        // `gazetteer suggest` writes there).
+        if columns.len() > 1
+            && columns
+                .last()
+                .is_some_and(|c| c.trim_start().starts_with('#'))
+        {
+            columns.pop();
+        }
         if line == 1
             && columns[0]
                 .trim_start_matches('\u{FEFF}')

@@ -407,7 +407,7 @@ impl<'a> Document<'a> {
         // A possessive inside a run with no organisation word after it
         // ends the name there ("Romaniw's Office" is not one name).
         if let Some(p) = (a..b).find(|&k| self.words[k].possessive)
-            && (self.head(p + 1, b).is_none() || (p > a && self.head(a, p).is_some()))
+            && (self.head(p + 1, b).is_none() || (p > a && b > p + 1 && self.head(a, p).is_some()))
         {
             self.classify(a, p, out);
             let next = (p + 1..=b).find(|&k| !self.particle(k));
@@ -439,9 +439,23 @@ impl<'a> Document<'a> {
         if (a..=b).all(|k| self.listed[k].is_some()) {
             return;
         }
+        // A listed head counts only when no "of" stands before its listed
+        // name ("Municipal Duma of Petrograd" with "Duma" listed, not
+        // "A B of the X Party" with "X Party" listed).
         let body_head = self
             .head(a, b)
-            .filter(|(_, cue)| matches!(cue, Cue::OrganisationHead(_) | Cue::StateHead(_)));
+            .filter(|(_, cue)| matches!(cue, Cue::OrganisationHead(_) | Cue::StateHead(_)))
+            .filter(|&(head, _)| {
+                let mut start = head;
+                while start > a && self.listed_inner[start] {
+                    start -= 1;
+                }
+                self.listed[head].is_none()
+                    || (start > a
+                        && self.listed[start - 1].is_none()
+                        && !self.particle(start - 1)
+                        && !(a..start).any(|k| self.particle(k) && self.folded[k] == "of"))
+            });
         if let Some((head, cue)) = body_head
             && b > a
         {
@@ -550,7 +564,9 @@ impl<'a> Document<'a> {
     /// Types a run with no listed name in it.
     fn typed(&self, a: usize, b: usize, out: &mut Vec<Candidate>) {
         let folded = self.folded();
-        if let Some((kind, cue)) = self.row_key(a).or_else(|| self.noun_before(a)) {
+        let person_shaped = self.cues.given_names.contains(folded[a]);
+        let noun = self.noun_before(a).filter(|_| !person_shaped);
+        if let Some((kind, cue)) = self.row_key(a).or(noun) {
             self.push(a, b, Some(kind), cue, out);
             return;
         }
@@ -1115,7 +1131,7 @@ impl<'a> Document<'a> {
                 {
                     b = last;
                 }
-                if a == b {
+                if a == b && !matches!(cue, Cue::Noun(_) | Cue::Key(_)) {
                     return None;
                 }
             }
@@ -1137,6 +1153,10 @@ impl<'a> Document<'a> {
         let Some((a, b)) = self.bounds(a, b, kind, &cue) else {
             return;
         };
+        // Never a listed name itself, nor a part of one.
+        if (a..=b).all(|k| self.listed[k].is_some()) {
+            return;
+        }
         let start = self.words[a].range.start;
         let mut end = self.words[b].range.end;
         if kind == Some(EntityType::Person)
