@@ -42,8 +42,9 @@ pub enum Command {
     /// Ingest documents: files, folders (recursively: .txt, .md and files
     /// without extension), or `-` for standard input.
     Ingest(IngestArgs),
-    /// Re-match every stored document with the current gazetteers.
-    Reindex(JobsArgs),
+    /// Re-match the stored documents with the current gazetteers: every
+    /// one, or with --changed only those a gazetteer change touches.
+    Reindex(ReindexArgs),
     /// List entities with their mention counts, most mentioned first.
     Entities(EntitiesArgs),
     /// Show every mention of an entity, by name or alias.
@@ -79,6 +80,19 @@ pub struct IngestArgs {
     /// Print where the time and memory went.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// Arguments of `reindex`.
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    /// Only the documents that name an added or changed gazetteer entry,
+    /// mention one that changed or went, or were read with other relation
+    /// rules; the other stale ones are marked current unread.
+    #[arg(long)]
+    pub changed: bool,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 }
 
 /// The worker count option.

@@ -265,6 +265,9 @@ pub struct Summary {
     pub writer_seconds: f64,
     /// Whether the run was interrupted (Ctrl-C); what was committed stays.
     pub interrupted: bool,
+    /// Names in the stored documents of this run that no gazetteer lists
+    /// (what `gazetteer suggest` would list for them).
+    pub unlisted: usize,
 }
 
 /// Settings of one ingest run.
@@ -283,6 +286,9 @@ pub struct Settings<'a> {
     pub workers: usize,
     /// Set (by a Ctrl-C handler) to stop after the documents in hand.
     pub interrupt: &'a AtomicBool,
+    /// Finds the names no gazetteer lists, counted per document and per
+    /// run.
+    pub finder: &'a crate::suggest::Finder,
 }
 
 /// The outcome of one document's work.
@@ -313,6 +319,8 @@ struct ReadyDocument {
     /// Its mentions, packed for the store on the worker.
     mentions: PackedMentions,
     relations: Vec<Found>,
+    /// The names in it no gazetteer lists.
+    unlisted: Vec<crate::suggest::Candidate>,
 }
 
 /// A batch is committed when it holds this many bytes of text... Small
@@ -421,6 +429,7 @@ pub fn run(
     }
     let mut summary = Summary::default();
     let mut pending = Summary::default();
+    let mut unlisted = crate::suggest::Collector::new();
     let mut batch_open: Option<(Instant, u64, usize)> = None;
     let mut done = 0usize;
     let mut last_progress = Instant::now();
@@ -543,6 +552,7 @@ pub fn run(
                             )?;
                             pending.relations += doc.relations.len() as u64;
                             pending.bytes += doc.size;
+                            unlisted.add(&doc.path, &doc.text, &doc.unlisted);
                             pending.mentions += u64::from(doc.mentions.settled);
                             let batch = batch_open.as_mut().expect("opened above");
                             batch.1 += doc.text.len() as u64;
@@ -612,6 +622,8 @@ pub fn run(
         store.optimize()?;
     }
     store.bulk_cache(false)?;
+    store.settle_changes(settings.gazetteer)?;
+    summary.unlisted = unlisted.finish().len();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -701,6 +713,7 @@ fn load(
             warning: decoded.warning,
             text: decoded.text,
             mentions: PackedMentions::default(),
+            unlisted: Vec::new(),
         }),
         bytes,
     )
@@ -710,6 +723,8 @@ fn load(
 fn find_mentions(mut doc: Box<ReadyDocument>, settings: &Settings<'_>) -> Prepared {
     let (mentions, relations) = read_text(settings, &doc.text);
     doc.mentions = pack_mentions(&mentions, settings.entity_ids);
+    doc.unlisted = settings.finder.candidates(&doc.text, &mentions);
+    doc.mentions.unlisted = crate::suggest::distinct_typed(&doc.unlisted) as u32;
     doc.relations = relations;
     Prepared::Ready(doc)
 }
@@ -726,27 +741,65 @@ pub struct ReindexSummary {
     /// Entities removed because no gazetteer names them and nothing
     /// refers to them any more.
     pub removed_entities: usize,
+    /// Names in the re-matched documents that no gazetteer lists.
+    pub unlisted: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
     /// Whether it was interrupted, in which case nothing changed.
     pub interrupted: bool,
 }
 
-/// Re-matches every stored document with the current gazetteer, in one
-/// transaction: interrupted or failed, it leaves the database as it was.
+/// Which stored documents a reindex re-matches.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// Every one.
+    All,
+    /// These ([`crate::changes::plan`]); `current` are stale documents
+    /// nothing of which changed, marked as matched with the current
+    /// gazetteer without being read.
+    Changed {
+        /// The documents to match again.
+        rematch: Vec<DocumentId>,
+        /// The stale documents to mark current.
+        current: Vec<DocumentId>,
+    },
+}
+
+/// Re-matches the stored documents of `scope` with the current gazetteer,
+/// in one transaction: interrupted or failed, it leaves the database as it
+/// was.
 pub fn reindex(
     store: &mut Store,
     settings: &Settings<'_>,
+    scope: &Scope,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ReindexSummary, StoreError> {
     let started = Instant::now();
-    let documents = store.document_ids()?;
+    let documents: Vec<(DocumentId, String)> = match scope {
+        Scope::All => store.document_ids()?,
+        Scope::Changed { rematch, .. } => {
+            let wanted: rustc_hash::FxHashSet<DocumentId> = rematch.iter().copied().collect();
+            store
+                .document_ids()?
+                .into_iter()
+                .filter(|(id, _)| wanted.contains(id))
+                .collect()
+        }
+    };
     let total = documents.len();
     let mut summary = ReindexSummary::default();
+    let mut unlisted = crate::suggest::Collector::new();
     store.ensure_indexes()?;
     store.begin()?;
     let outcome = (|| -> Result<(), StoreError> {
-        store.clear_all_mentions()?;
+        match scope {
+            Scope::All => store.clear_all_mentions()?,
+            Scope::Changed { current, .. } => {
+                let ids: Vec<DocumentId> = documents.iter().map(|(id, _)| *id).collect();
+                store.clear_for_reindex(&ids)?;
+                store.mark_current(current, settings.gazetteer)?;
+            }
+        }
         let mut bytes = 0u64;
         // Texts are read in chunks on this thread (the connection is not
         // shared), matched on every core, and written back chunk by chunk.
@@ -756,26 +809,30 @@ pub fn reindex(
                 summary.interrupted = true;
                 return Ok(());
             }
-            let mut chunk: Vec<(DocumentId, String)> = Vec::new();
+            let mut chunk: Vec<(DocumentId, String, String)> = Vec::new();
             let mut chunk_bytes = 0u64;
-            while let Some(((id, _), tail)) = rest.split_first() {
+            while let Some(((id, path), tail)) = rest.split_first() {
                 if chunk_bytes >= REINDEX_CHUNK_BYTES {
                     break;
                 }
                 let text = store.document_text(*id)?.unwrap_or_default();
                 chunk_bytes += text.len() as u64;
-                chunk.push((*id, text));
+                chunk.push((*id, path.clone(), text));
                 rest = tail;
             }
             let failed = ordered_map(
                 chunk,
                 settings.workers,
-                |(id, text)| {
+                |(id, path, text)| {
                     let (mentions, found) = read_text(settings, &text);
-                    let mentions = pack_mentions(&mentions, settings.entity_ids);
-                    (id, text.len() as u64, mentions, found)
+                    let candidates = settings.finder.candidates(&text, &mentions);
+                    let mut mentions = pack_mentions(&mentions, settings.entity_ids);
+                    mentions.unlisted = crate::suggest::distinct_typed(&candidates) as u32;
+                    (id, path, text, mentions, found, candidates)
                 },
-                |(id, len, mentions, found)| {
+                |(id, path, text, mentions, found, candidates)| {
+                    let len = text.len() as u64;
+                    unlisted.add(&path, &text, &candidates);
                     let written = store
                         .put_reindexed(id, &mentions, settings.gazetteer)
                         .and_then(|()| {
@@ -817,7 +874,9 @@ pub fn reindex(
             return Err(e);
         }
     }
+    store.settle_changes(settings.gazetteer)?;
     store.optimize()?;
+    summary.unlisted = unlisted.finish().len();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -45,6 +45,7 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod changes;
 pub mod cli;
 pub mod document;
 pub mod eval;

@@ -103,6 +103,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                 metonymy,
                 relations,
                 ids,
+                finder,
                 mut store,
                 times: load_times,
             } = prepare_loaded(&cli, loaded?)?;
@@ -112,6 +113,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                 &relations,
                 &ids,
                 &gazetteer,
+                &finder,
                 args.jobs.jobs,
             );
             let mut progress = Progress::new(cli.quiet);
@@ -182,6 +184,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                         peak_memory().unwrap_or_else(|| "unknown".into())
                     );
                 }
+                unlisted_note(summary.unlisted);
             }
             // The process ends right after: freeing the gazetteer and the
             // matcher piece by piece would only cost time (0.3 s at 1M
@@ -196,7 +199,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                 Outcome::Done
             })
         }
-        Command::Reindex(jobs) => {
+        Command::Reindex(args) => {
             install_interrupt_handler(cli.quiet);
             let Ready {
                 gazetteer,
@@ -204,28 +207,68 @@ fn run(cli: Cli) -> Result<Outcome> {
                 metonymy,
                 relations,
                 ids,
+                finder,
                 mut store,
                 ..
             } = prepare(&cli)?;
-            let settings = settings(&matcher, &metonymy, &relations, &ids, &gazetteer, jobs.jobs);
+            let jobs = args.jobs.jobs;
+            let settings = settings(
+                &matcher, &metonymy, &relations, &ids, &gazetteer, &finder, jobs,
+            );
+            let scope = if args.changed {
+                let plan = dossier::changes::plan(&store, &gazetteer, &ids, workers(jobs))?;
+                if plan.rematch.is_empty() && plan.current.is_empty() {
+                    if !cli.quiet {
+                        eprintln!(
+                            "nothing to match again: every stored document was matched with the current gazetteers"
+                        );
+                    }
+                    return Ok(Outcome::Done);
+                }
+                if !cli.quiet {
+                    eprintln!(
+                        "{} matched with other gazetteers: {} to match again ({} entries added or changed, {} entities gone, {} read with other rules), {} marked current unread",
+                        plural(
+                            plan.rematch.len() + plan.current.len(),
+                            "document",
+                            "documents"
+                        ),
+                        plan.rematch.len(),
+                        plan.changed_entries,
+                        plan.removed_entities,
+                        plan.rules_changed,
+                        plan.current.len()
+                    );
+                }
+                // Clearing documents one by one costs more than clearing
+                // all at once once they are many.
+                if plan.rematch.len() * 4
+                    >= plan.rematch.len() + plan.current.len() + plan.up_to_date
+                {
+                    ingest::Scope::All
+                } else {
+                    plan.scope()
+                }
+            } else {
+                ingest::Scope::All
+            };
             let mut progress = Progress::new(cli.quiet);
-            let summary = ingest::reindex(&mut store, &settings, &mut |e| progress.event(e))?;
+            let summary =
+                ingest::reindex(&mut store, &settings, &scope, &mut |e| progress.event(e))?;
             progress.clear();
             if !cli.quiet {
-                eprintln!(
-                    "{}",
-                    if summary.interrupted {
-                        "reindex interrupted: nothing changed".to_string()
-                    } else {
-                        format!(
-                            "reindexed {} documents in {:.2} s: {} mentions; {} entities that no gazetteer names any more were removed",
-                            summary.documents,
-                            summary.seconds,
-                            summary.mentions,
-                            summary.removed_entities
-                        )
-                    }
-                );
+                if summary.interrupted {
+                    eprintln!("reindex interrupted: nothing changed");
+                } else {
+                    eprintln!(
+                        "reindexed {} in {:.2} s: {}; {} that no gazetteer names any more removed",
+                        plural(summary.documents, "document", "documents"),
+                        summary.seconds,
+                        plural(summary.mentions as usize, "mention", "mentions"),
+                        plural(summary.removed_entities, "entity", "entities")
+                    );
+                    unlisted_note(summary.unlisted);
+                }
             }
             Ok(if summary.interrupted {
                 Outcome::Interrupted
@@ -293,6 +336,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                 Column::number("SIZE"),
                 Column::number("MENTIONS"),
                 Column::number("ENTITIES"),
+                Column::number("UNLISTED"),
                 Column::text("ENCODING"),
             ];
             output::write(&mut out, args.format, &columns, &rows, |d| {
@@ -307,6 +351,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                     },
                     d.mentions.to_string(),
                     d.entities.to_string(),
+                    d.unlisted.to_string(),
                     d.encoding.clone(),
                 ]
             })?;
@@ -396,6 +441,17 @@ fn render_error(e: &anyhow::Error) -> String {
         message.push_str(&text);
     }
     message
+}
+
+/// The last line of an ingest or reindex: the names it saw that no
+/// gazetteer lists, and where to see them.
+fn unlisted_note(unlisted: usize) {
+    if unlisted > 0 {
+        eprintln!(
+            "{} not in any gazetteer; `dossier gazetteer suggest` lists them",
+            plural(unlisted, "name", "names")
+        );
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -1140,6 +1196,14 @@ fn gazetteer_command(
                     added.file.display(),
                     added.line
                 );
+                let entry = dossier::gazetteer::Entry {
+                    kind,
+                    name: args.name.trim().to_string(),
+                    aliases: args.aliases.clone(),
+                    attributes: Vec::new(),
+                    origin: dossier::gazetteer::Origin { file: 0, line: 0 },
+                };
+                stored_documents_naming(cli, vec![entry])?;
             }
             Ok(Outcome::Done)
         }
@@ -1193,6 +1257,9 @@ fn gazetteer_command(
                     format!("; wrote {}", files.join(", "))
                 }
             )?;
+            if !cli.quiet {
+                stored_documents_naming(cli, report.names)?;
+            }
             Ok(if report.refused.is_empty() && report.kept.is_empty() {
                 Outcome::Done
             } else {
@@ -1213,9 +1280,8 @@ fn suggest_command(
     let store = open_existing_store(cli)?;
     let (gazetteer, _) = load_gazetteers(cli)?;
     let matcher = Matcher::build(&gazetteer);
-    let cues = dossier::suggest::Cues::from_rules(gazetteer.relation_rules());
-    let mut found =
-        dossier::suggest::from_store(&store, &gazetteer, &matcher, &cues, workers(args.jobs))?;
+    let finder = dossier::suggest::Finder::new(&gazetteer);
+    let mut found = dossier::suggest::from_store(&store, &finder, &matcher, workers(args.jobs))?;
     found.retain(|s| {
         s.count >= args.min_count
             && kind.is_none_or(|k| s.kind == k)
@@ -1283,6 +1349,63 @@ fn suggest_command(
     Ok(Outcome::Done)
 }
 
+/// After `gazetteer add` / `import`: which stored documents name the new
+/// names, and the command that matches them again (nothing when there is
+/// no database or no such document).
+fn stored_documents_naming(cli: &Cli, entries: Vec<dossier::gazetteer::Entry>) -> Result<()> {
+    if entries.is_empty() || !cli.db.exists() {
+        return Ok(());
+    }
+    let store = open_store(cli)?;
+    let found = dossier::changes::documents_naming(&store, entries, None, workers(None))?;
+    if found.is_empty() {
+        eprintln!("note: no stored document names them");
+        return Ok(());
+    }
+    const SHOWN: usize = 3;
+    let mut shown: Vec<&str> = found.iter().take(SHOWN).map(|(_, p)| p.as_str()).collect();
+    let more = found.len().saturating_sub(SHOWN);
+    let rest = format!("{more} more");
+    if more > 0 {
+        shown.push(&rest);
+    }
+    eprintln!(
+        "note: {} name them ({}); match them again with: {}",
+        plural(found.len(), "stored document", "stored documents"),
+        shown.join(", "),
+        reindex_command(cli)
+    );
+    Ok(())
+}
+
+/// `dossier reindex --changed` with the database and gazetteer options of
+/// this command line, ready to paste.
+fn reindex_command(cli: &Cli) -> String {
+    let quote = |p: &std::path::Path| {
+        let text = p.display().to_string();
+        if text
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/._-+:@".contains(c))
+        {
+            text
+        } else {
+            format!("'{}'", text.replace('\'', "'\\''"))
+        }
+    };
+    let mut command = String::from("dossier");
+    if cli.db != std::path::Path::new(dossier::store::DEFAULT_PATH) {
+        command.push_str(&format!(" --db {}", quote(&cli.db)));
+    }
+    if cli.no_default_gazetteers {
+        command.push_str(" --no-default-gazetteers");
+    }
+    for dir in &cli.gazetteers {
+        command.push_str(&format!(" --gazetteer {}", quote(dir)));
+    }
+    command.push_str(" reindex --changed");
+    command
+}
+
 fn gazetteer_dirs(cli: &Cli) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if !cli.no_default_gazetteers {
@@ -1333,6 +1456,8 @@ struct Ready {
     relations: dossier::relations::Compiled,
     /// Database id of each gazetteer entry.
     ids: Vec<i64>,
+    /// Finds the names the gazetteers do not list.
+    finder: dossier::suggest::Finder,
     store: Store,
     times: LoadTimes,
 }
@@ -1379,9 +1504,11 @@ fn prepare_loaded(cli: &Cli, (gazetteer, read): (std::sync::Arc<Gazetteer>, f64)
     let relations = dossier::relations::Compiled::build(&gazetteer);
     let started = Instant::now();
     let ids = store.sync_gazetteer(&gazetteer)?;
+    store.record_gazetteer_version(gazetteer.fingerprint(), gazetteer.rules_fingerprint())?;
     let sync = started.elapsed().as_secs_f64();
     Ok(Ready {
         metonymy: Metonymy::build(&gazetteer),
+        finder: dossier::suggest::Finder::new(&gazetteer),
         relations,
         ids,
         gazetteer,
@@ -1398,6 +1525,7 @@ fn settings<'a>(
     relations: &'a dossier::relations::Compiled,
     ids: &'a [i64],
     gazetteer: &'a Gazetteer,
+    finder: &'a dossier::suggest::Finder,
     jobs: Option<usize>,
 ) -> Settings<'a> {
     Settings {
@@ -1408,6 +1536,7 @@ fn settings<'a>(
         gazetteer: gazetteer.fingerprint(),
         workers: workers(jobs),
         interrupt: &INTERRUPTED,
+        finder,
     }
 }
 

@@ -47,6 +47,10 @@ pub struct ImportReport {
     pub shared: Vec<(usize, String)>,
     /// The files written.
     pub files: Vec<PathBuf>,
+    /// The names the import brought, one entry per added or merged input
+    /// line (its name and aliases as given): what stored documents may now
+    /// match differently.
+    pub names: Vec<super::Entry>,
 }
 
 /// Why an edit could not be made.
@@ -444,6 +448,22 @@ struct Incoming {
     attributes: Vec<(String, String)>,
 }
 
+impl Incoming {
+    /// The line as a gazetteer entry (its origin: the input line).
+    fn as_entry(&self) -> super::Entry {
+        super::Entry {
+            kind: self.kind,
+            name: self.name.clone(),
+            aliases: self.aliases.clone(),
+            attributes: Vec::new(),
+            origin: super::Origin {
+                file: 0,
+                line: self.line as u32,
+            },
+        }
+    }
+}
+
 /// Imports a list from elsewhere into the gazetteer directory `dir`.
 ///
 /// Two input formats: TSV `type<TAB>name<TAB>alias|alias[<TAB>k=v;k=v]`
@@ -536,6 +556,7 @@ pub fn import_file(
                         }
                     }
                     if changed {
+                        report.names.push(item.as_entry());
                         report.merged += 1;
                         *text = None;
                         touched = true;
@@ -562,6 +583,7 @@ pub fn import_file(
                         attributes: item.attributes.clone(),
                         text: None,
                     });
+                    report.names.push(item.as_entry());
                     report.added += 1;
                     touched = true;
                 }

@@ -108,6 +108,7 @@ pub struct Gazetteer {
     files: Vec<PathBuf>,
     fingerprint: String,
     entities_fingerprint: String,
+    rules_fingerprint: String,
     metonymy: crate::metonymy::Rules,
     relation_rules: crate::relations::rules::RuleSet,
 }
@@ -241,6 +242,7 @@ impl Gazetteer {
             hashes: Vec::with_capacity(lines),
         };
         gazetteer.entries.reserve(lines);
+        let rules_fingerprint = fingerprinted.digest_rules();
         let (fingerprint, entities_fingerprint) = std::thread::scope(|scope| {
             // Hashing (two passes over the entity files) runs beside the
             // parse and the merge, which leaves a core idle.
@@ -272,6 +274,7 @@ impl Gazetteer {
         gazetteer.merge_known(&folder_of_file, &index.hashes);
         gazetteer.fingerprint = fingerprint;
         gazetteer.entities_fingerprint = entities_fingerprint;
+        gazetteer.rules_fingerprint = rules_fingerprint;
         Ok(gazetteer)
     }
 
@@ -332,6 +335,7 @@ impl Gazetteer {
             entries,
             files: vec![PathBuf::from("<memory>")],
             entities_fingerprint: fingerprint.clone(),
+            rules_fingerprint: String::new(),
             fingerprint,
             metonymy: Default::default(),
             relation_rules: Default::default(),
@@ -472,6 +476,13 @@ impl Gazetteer {
         &self.entities_fingerprint
     }
 
+    /// The fingerprint of everything but the entity files: relation rules
+    /// and metonymy. Two gazetteers with the same one read a text the same
+    /// way wherever they name the same things.
+    pub fn rules_fingerprint(&self) -> &str {
+        &self.rules_fingerprint
+    }
+
     /// The word lists that make a capital stand for its state.
     pub fn metonymy(&self) -> &crate::metonymy::Rules {
         &self.metonymy
@@ -543,6 +554,17 @@ impl FingerprintInput {
 
     fn entity_file(&mut self, index: usize) {
         self.0.push(Hashed::EntityFile(index));
+    }
+
+    /// [`FingerprintInput::digest`] of everything but the entity files.
+    fn digest_rules(&self) -> String {
+        let mut hasher = Sha256::new();
+        for part in &self.0 {
+            if let Hashed::Bytes(bytes) = part {
+                hasher.update(bytes);
+            }
+        }
+        hex(&hasher.finalize()[..8])
     }
 
     /// The first 8 bytes of the SHA-256 of the input, in hexadecimal.

@@ -548,6 +548,9 @@ impl Store {
                 r.get(0)
             })?;
         let mut ids = Vec::with_capacity(gazetteer.len());
+        // Added or changed entities, kept for `reindex --changed` while
+        // stored documents exist to be matched again.
+        let mut changed: Vec<EntityId> = Vec::new();
         {
             let mut update = tx.prepare(
                 "UPDATE entities SET name = ?2, attributes = ?3, digest = ?4 WHERE id = ?1",
@@ -590,12 +593,14 @@ impl Store {
                             format!("{digest:016x}")
                         ])?;
                         delete_aliases.execute([id])?;
+                        changed.push(id);
                         id
                     }
                     EntityPlan::Insert(folded, digest) => {
                         let id = next_id;
                         next_id += 1;
                         entities.push((id, entry, folded, digest))?;
+                        changed.push(id);
                         id
                     }
                 };
@@ -619,6 +624,15 @@ impl Store {
                 source: format!("entity id {too_large} does not fit the packed mention layout")
                     .into(),
             });
+        }
+        let has_documents: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM documents)", [], |r| r.get(0))?;
+        if has_documents {
+            let mut record =
+                tx.prepare("INSERT OR IGNORE INTO changed_entities (entity_id) VALUES (?1)")?;
+            for id in &changed {
+                record.execute([id])?;
+            }
         }
         let map: Vec<u8> = ids.iter().flat_map(|id| id.to_le_bytes()).collect();
         tx.execute(
@@ -964,6 +978,12 @@ impl Store {
                 }
             }
         }
+        self.clear_document_rows(id)
+    }
+
+    /// The part of [`Store::clear_document`] past the postings: the
+    /// document's mentions row, and its relations and evidence.
+    fn clear_document_rows(&mut self, id: DocumentId) -> Result<(), StoreError> {
         self.conn
             .prepare_cached("DELETE FROM document_mentions WHERE document_id = ?1")?
             .execute([id])?;
@@ -993,15 +1013,16 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO document_mentions (document_id, mentions, ambiguous, entities, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO document_mentions (document_id, mentions, ambiguous, entities, data, unlisted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 document,
                 mentions.settled,
                 mentions.ambiguous,
                 mentions.entities.len() as i64,
-                mentions.data
+                mentions.data,
+                mentions.unlisted
             ])?;
         let batch = self
             .batch
@@ -1158,6 +1179,130 @@ impl Store {
             .conn
             .query_row(STALE_DOCUMENTS, [fingerprint], |row| row.get::<_, i64>(0))?
             as usize)
+    }
+
+    /// Records that the gazetteer `fingerprint` reads texts with the
+    /// relation rules and metonymy `rules` ([`Gazetteer::rules_fingerprint`]).
+    pub fn record_gazetteer_version(
+        &self,
+        fingerprint: &str,
+        rules: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO gazetteer_versions (fingerprint, rules) VALUES (?1, ?2)",
+            )?
+            .execute([fingerprint, rules])?;
+        Ok(())
+    }
+
+    /// The documents matched with another gazetteer than `fingerprint`,
+    /// each with whether it was read with the relation rules `rules` all
+    /// the same (false when unknown).
+    pub fn stale_documents_by_rules(
+        &self,
+        fingerprint: &str,
+        rules: &str,
+    ) -> Result<Vec<(DocumentId, bool)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, coalesce(v.rules = ?2, 0) FROM documents d
+             LEFT JOIN gazetteer_versions v ON v.fingerprint = d.gazetteer
+             WHERE d.gazetteer <> ?1 ORDER BY d.id",
+        )?;
+        let rows = stmt.query_map([fingerprint, rules], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The entities added or changed since no stored document was stale.
+    pub fn changed_entities(&self) -> Result<Vec<EntityId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity_id FROM changed_entities ORDER BY entity_id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stored entities that are not among `current` (the gazetteer no
+    /// longer names them).
+    pub fn entities_not_in(&self, current: &[EntityId]) -> Result<Vec<EntityId>, StoreError> {
+        let keep: rustc_hash::FxHashSet<EntityId> = current.iter().copied().collect();
+        let mut stmt = self.conn.prepare("SELECT id FROM entities")?;
+        let rows = stmt.query_map([], |r| r.get::<_, EntityId>(0))?;
+        let mut out = Vec::new();
+        for id in rows {
+            let id = id?;
+            if !keep.contains(&id) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Marks documents as matched with the gazetteer `fingerprint` without
+    /// matching them again: nothing they name changed (inside a batch).
+    pub fn mark_current(
+        &mut self,
+        documents: &[DocumentId],
+        fingerprint: &str,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("UPDATE documents SET gazetteer = ?2 WHERE id = ?1")?;
+        for id in documents {
+            stmt.execute(params![id, fingerprint])?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the recorded entity changes once no document is stale
+    /// against `fingerprint`.
+    pub fn settle_changes(&self, fingerprint: &str) -> Result<(), StoreError> {
+        if self.stale_documents(fingerprint)? == 0 {
+            self.conn.execute("DELETE FROM changed_entities", [])?;
+        }
+        Ok(())
+    }
+
+    /// Removes documents' mentions, postings, relations and evidence
+    /// before they are matched again (a `reindex --changed`, inside a
+    /// batch). The postings are rewritten in one pass over the inverted
+    /// index, not bucket by bucket per document.
+    pub fn clear_for_reindex(&mut self, documents: &[DocumentId]) -> Result<(), StoreError> {
+        let set: rustc_hash::FxHashSet<DocumentId> = documents.iter().copied().collect();
+        let rows: Vec<(i64, i64, Vec<u8>)> = self
+            .conn
+            .prepare("SELECT bucket, batch, data FROM entity_postings")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        {
+            let mut rewrite = self.conn.prepare_cached(
+                "UPDATE entity_postings SET data = ?3 WHERE bucket = ?1 AND batch = ?2",
+            )?;
+            let mut delete = self
+                .conn
+                .prepare_cached("DELETE FROM entity_postings WHERE bucket = ?1 AND batch = ?2")?;
+            for (bucket, batch, data) in rows {
+                let mut postings = packed::decode_postings(&data);
+                let before = postings.len();
+                postings.retain(|p| !set.contains(&p.document));
+                if postings.len() == before {
+                    continue;
+                }
+                if postings.is_empty() {
+                    delete.execute(params![bucket, batch])?;
+                } else {
+                    rewrite.execute(params![bucket, batch, packed::encode_postings(&postings)])?;
+                }
+            }
+        }
+        if let Some(batch) = self.batch.as_mut() {
+            batch.postings.retain(|p| !set.contains(&p.document));
+            batch.documents.retain(|d| !set.contains(d));
+        }
+        for &id in documents {
+            self.clear_document_rows(id)?;
+        }
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {

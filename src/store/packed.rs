@@ -209,6 +209,9 @@ pub struct PackedMentions {
     pub ambiguous: u32,
     /// One per entity mentioned, in entity order.
     pub entities: Vec<EntityCount>,
+    /// Distinct names in the text that no gazetteer lists (typed
+    /// candidates of [`crate::suggest`]).
+    pub unlisted: u32,
 }
 
 impl PackedMentions {
@@ -220,6 +223,7 @@ impl PackedMentions {
             settled,
             ambiguous: mentions.len() as u32 - settled,
             entities: entity_counts(mentions),
+            unlisted: 0,
         }
     }
 }

@@ -94,6 +94,9 @@ pub struct DocumentRow {
     pub mentions: i64,
     /// Distinct entities mentioned.
     pub entities: i64,
+    /// Distinct names found that no gazetteer lists (see
+    /// `dossier gazetteer suggest`).
+    pub unlisted: i64,
 }
 
 /// A name's lookup result.
@@ -486,7 +489,7 @@ impl Store {
     pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT d.id, d.path, d.title, d.size, d.encoding, d.ingested_at,
-                    coalesce(m.mentions, 0), coalesce(m.entities, 0)
+                    coalesce(m.mentions, 0), coalesce(m.entities, 0), coalesce(m.unlisted, 0)
              FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -499,6 +502,7 @@ impl Store {
                 ingested_at: row.get(5)?,
                 mentions: row.get(6)?,
                 entities: row.get(7)?,
+                unlisted: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

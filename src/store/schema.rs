@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     // of four little-endian u32 a record: a third of the bytes, and so of
     // what an ingest logs and copies.
     Migration::Code(repack_as_varints),
+    Migration::Sql(include_str!("migrations/0004_unlisted_and_changed.sql")),
 ];
 
 /// The schema version this build writes.

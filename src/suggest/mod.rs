@@ -23,22 +23,53 @@ use crate::gazetteer::Gazetteer;
 use crate::mention::Mention;
 use std::ops::Range;
 
-/// The listed spans of a document's mentions, with their types, as
-/// [`candidates`] takes them.
-pub fn listed_spans(
-    gazetteer: &Gazetteer,
-    mentions: &[Mention],
-) -> Vec<(Range<usize>, crate::model::EntityType)> {
-    let entries = gazetteer.entries();
-    mentions
-        .iter()
-        .map(|m| {
-            (
-                m.start as usize..m.end as usize,
-                entries[m.entity as usize].kind,
-            )
-        })
-        .collect()
+/// What finding unlisted names needs beside a text and its mentions:
+/// the cues, and the type of every gazetteer entry.
+pub struct Finder {
+    cues: Cues,
+    kinds: Vec<crate::model::EntityType>,
+}
+
+impl Finder {
+    /// The finder for `gazetteer` (its entries' types, and the cues of its
+    /// rule files).
+    pub fn new(gazetteer: &Gazetteer) -> Finder {
+        Finder {
+            cues: Cues::from_rules(gazetteer.relation_rules()),
+            kinds: gazetteer.entries().iter().map(|e| e.kind).collect(),
+        }
+    }
+
+    /// The candidates of `text`, whose listed names are `mentions`.
+    pub fn candidates(&self, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
+        let mut listed: Vec<(Range<usize>, crate::model::EntityType)> =
+            Vec::with_capacity(mentions.len());
+        for m in mentions {
+            let range = m.start as usize..m.end as usize;
+            if listed.last().is_none_or(|(last, _)| *last != range) {
+                listed.push((range, self.kinds[m.entity as usize]));
+            }
+        }
+        candidates(text, &listed, &self.cues)
+    }
+
+    /// The candidates of `text`, its listed names found with `matcher`.
+    pub fn candidates_matching(
+        &self,
+        text: &str,
+        matcher: &crate::matcher::Matcher,
+    ) -> Vec<Candidate> {
+        let mut matches = Vec::new();
+        matcher.find(text, &mut crate::matcher::Scratch::default(), &mut matches);
+        let mut listed: Vec<(Range<usize>, crate::model::EntityType)> = Vec::new();
+        for m in &matches {
+            let range = m.start as usize..m.end as usize;
+            if listed.last().is_none_or(|(last, _)| *last != range) {
+                listed.push((range, self.kinds[m.entity as usize]));
+            }
+        }
+        candidates(text, &listed, &self.cues)
+    }
 }
 
 /// The number of distinct names among a document's candidates that have
@@ -59,9 +90,8 @@ pub fn distinct_typed(candidates: &[Candidate]) -> usize {
 /// matched on `workers` threads.
 pub fn from_store(
     store: &crate::store::Store,
-    gazetteer: &Gazetteer,
+    finder: &Finder,
     matcher: &crate::matcher::Matcher,
-    cues: &Cues,
     workers: usize,
 ) -> Result<Vec<Suggestion>, crate::store::StoreError> {
     /// Bytes of text read before matching them.
@@ -85,7 +115,7 @@ pub fn from_store(
             chunk,
             workers,
             |(path, text)| {
-                let found = document_candidates(gazetteer, matcher, cues, &text);
+                let found = finder.candidates_matching(&text, matcher);
                 (path, text, found)
             },
             |(path, text, found)| {
@@ -95,24 +125,4 @@ pub fn from_store(
         );
     }
     Ok(collector.finish())
-}
-
-/// The candidates of one text, the names `matcher` finds left out.
-pub fn document_candidates(
-    gazetteer: &Gazetteer,
-    matcher: &crate::matcher::Matcher,
-    cues: &Cues,
-    text: &str,
-) -> Vec<Candidate> {
-    let mut matches = Vec::new();
-    matcher.find(text, &mut crate::matcher::Scratch::default(), &mut matches);
-    let entries = gazetteer.entries();
-    let mut listed: Vec<(Range<usize>, crate::model::EntityType)> = Vec::new();
-    for m in &matches {
-        let range = m.start as usize..m.end as usize;
-        if listed.last().is_none_or(|(last, _)| *last != range) {
-            listed.push((range, entries[m.entity as usize].kind));
-        }
-    }
-    candidates(text, &listed, cues)
 }

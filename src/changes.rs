@@ -1,0 +1,159 @@
+//! Which stored documents a change of the gazetteers touches: the ones
+//! that name an added or changed entry, or mention an entity whose line
+//! changed or went. `reindex --changed` re-matches only those, and
+//! `gazetteer add` / `import` say which documents their new names are in.
+//!
+//! Finding them does not match the documents again: the changed entries
+//! alone are compiled into a matcher of their own, which reads the stored
+//! texts on every core and writes nothing.
+
+use crate::gazetteer::{Entry, Gazetteer};
+use crate::ingest::Scope;
+use crate::matcher::{Matcher, Scratch};
+use crate::store::{DocumentId, EntityId, Store, StoreError};
+use rustc_hash::FxHashSet;
+
+/// Bytes of stored text read before scanning them.
+const CHUNK_BYTES: usize = 32 << 20;
+
+/// The documents of `only` (every stored one when `None`) whose text
+/// names one of `entries`, with their paths, in id order.
+pub fn documents_naming(
+    store: &Store,
+    entries: Vec<Entry>,
+    only: Option<&FxHashSet<DocumentId>>,
+    workers: usize,
+) -> Result<Vec<(DocumentId, String)>, StoreError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let matcher = Matcher::build(&Gazetteer::from_entries(entries));
+    let documents: Vec<(DocumentId, String)> = store
+        .document_ids()?
+        .into_iter()
+        .filter(|(id, _)| only.is_none_or(|set| set.contains(id)))
+        .collect();
+    let mut found = Vec::new();
+    let mut rest = documents.as_slice();
+    while !rest.is_empty() {
+        let mut chunk = Vec::new();
+        let mut bytes = 0;
+        while let Some((document, tail)) = rest.split_first() {
+            if bytes >= CHUNK_BYTES {
+                break;
+            }
+            let text = store.document_text(document.0)?.unwrap_or_default();
+            bytes += text.len();
+            chunk.push((document.clone(), text));
+            rest = tail;
+        }
+        crate::pipeline::ordered_map(
+            chunk,
+            workers,
+            |(document, text)| {
+                let mut matches = Vec::new();
+                matcher.find(&text, &mut Scratch::default(), &mut matches);
+                (document, !matches.is_empty())
+            },
+            |(document, names)| {
+                if names {
+                    found.push(document);
+                }
+                std::ops::ControlFlow::<()>::Continue(())
+            },
+        );
+    }
+    Ok(found)
+}
+
+/// What a `reindex --changed` does, and why.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Stale documents to match again.
+    pub rematch: Vec<DocumentId>,
+    /// Stale documents nothing of which changed: marked current unread.
+    pub current: Vec<DocumentId>,
+    /// Of `rematch`, those read with other relation rules or metonymy.
+    pub rules_changed: usize,
+    /// Entries added or changed since the documents were matched.
+    pub changed_entries: usize,
+    /// Entities the gazetteers no longer name.
+    pub removed_entities: usize,
+    /// Documents already matched with the current gazetteers.
+    pub up_to_date: usize,
+}
+
+impl Plan {
+    /// The reindex scope of the plan.
+    pub fn scope(&self) -> Scope {
+        Scope::Changed {
+            rematch: self.rematch.clone(),
+            current: self.current.clone(),
+        }
+    }
+}
+
+/// Plans a `reindex --changed`: of the stale documents (matched with
+/// another gazetteer than `gazetteer`, whose entities have the database
+/// ids `ids`), those read with other rules, those mentioning a changed or
+/// removed entity, and those whose text names an added or changed entry
+/// are matched again; the others only marked current.
+pub fn plan(
+    store: &Store,
+    gazetteer: &Gazetteer,
+    ids: &[EntityId],
+    workers: usize,
+) -> Result<Plan, StoreError> {
+    let stale =
+        store.stale_documents_by_rules(gazetteer.fingerprint(), gazetteer.rules_fingerprint())?;
+    let mut plan = Plan {
+        up_to_date: store.document_ids()?.len() - stale.len(),
+        ..Plan::default()
+    };
+    if stale.is_empty() {
+        return Ok(plan);
+    }
+    let changed: FxHashSet<EntityId> = store.changed_entities()?.into_iter().collect();
+    let removed = store.entities_not_in(ids)?;
+    plan.changed_entries = ids.iter().filter(|id| changed.contains(id)).count();
+    plan.removed_entities = removed.len();
+    let touched: FxHashSet<EntityId> = changed.iter().chain(&removed).copied().collect();
+    let mut mentioning: FxHashSet<DocumentId> = FxHashSet::default();
+    if !touched.is_empty() {
+        store.each_posting(|p| {
+            if touched.contains(&p.entity) {
+                mentioning.insert(p.document);
+            }
+        })?;
+    }
+    let mut rematch: FxHashSet<DocumentId> = FxHashSet::default();
+    let mut unsure: FxHashSet<DocumentId> = FxHashSet::default();
+    for &(document, same_rules) in &stale {
+        if !same_rules {
+            plan.rules_changed += 1;
+            rematch.insert(document);
+        } else if mentioning.contains(&document) {
+            rematch.insert(document);
+        } else {
+            unsure.insert(document);
+        }
+    }
+    let entries: Vec<Entry> = gazetteer
+        .entries()
+        .iter()
+        .zip(ids)
+        .filter(|(_, id)| changed.contains(id))
+        .map(|(entry, _)| entry.clone())
+        .collect();
+    for (document, _) in documents_naming(store, entries, Some(&unsure), workers)? {
+        rematch.insert(document);
+    }
+    for &(document, _) in &stale {
+        if rematch.contains(&document) {
+            plan.rematch.push(document);
+        } else {
+            plan.current.push(document);
+        }
+    }
+    Ok(plan)
+}
