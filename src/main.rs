@@ -261,11 +261,11 @@ fn run(cli: Cli) -> Result<Outcome> {
                     eprintln!("reindex interrupted: nothing changed");
                 } else {
                     eprintln!(
-                        "reindexed {} in {:.2} s: {}; {} that no gazetteer names any more removed",
-                        plural(summary.documents, "document", "documents"),
+                        "reindexed {} documents in {:.2} s: {} mentions; {} entities that no gazetteer names any more were removed",
+                        summary.documents,
                         summary.seconds,
-                        plural(summary.mentions as usize, "mention", "mentions"),
-                        plural(summary.removed_entities, "entity", "entities")
+                        summary.mentions,
+                        summary.removed_entities
                     );
                     unlisted_note(summary.unlisted);
                 }

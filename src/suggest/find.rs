@@ -840,6 +840,10 @@ impl<'a> Document<'a> {
     /// the line ends after it or goes on after a comma, a dash or a
     /// bracket.
     fn signatory(&self, a: usize, b: usize) -> bool {
+        // A document's first line in capitals is its heading.
+        if self.words[a].line == 0 && (a..=b).all(|k| self.words[k].shape != Shape::Capitalised) {
+            return false;
+        }
         let first = (0..a)
             .rev()
             .take_while(|&k| self.words[k].line == self.words[a].line)

@@ -409,23 +409,24 @@ fn documents_in_each_format() {
     assert_eq!(
         table,
         "\
-ID  PATH                                   TITLE                                                 SIZE  MENTIONS  ENTITIES  ENCODING
- 1  corpus/case_notes.md                   Case notes: the Vilnius letter and its signatories  1.0 kB         9         7  UTF-8
- 2  corpus/congo_briefing.txt              Briefing note: cargo flights on the Congo route      652 B         2         2  UTF-8
- 3  corpus/fax_transcript_line_breaks.txt  FAX TRANSCRIPT, page 2 of 3                          491 B         7         7  UTF-8
- 4  corpus/news_rada_appeal.txt            Rada adopts appeal on Chechen and Ukrainian detai…   998 B        10         7  UTF-8
- 5  corpus/open_letter_prisoners.txt       Open letter to the parliaments of the Baltic stat…  1.5 kB        14         9  UTF-8
- 6  corpus/resolution_seimas.txt           SEIMAS OF THE REPUBLIC OF LITHUANIA                 1.1 kB        17         9  UTF-8
- 7  corpus/round_table_notes.txt           Notes from the Tbilisi round table, 22 November 2…  1.0 kB        12         9  UTF-8
+ID  PATH                                   TITLE                                                 SIZE  MENTIONS  ENTITIES  UNLISTED  ENCODING
+ 1  corpus/case_notes.md                   Case notes: the Vilnius letter and its signatories  1.0 kB         9         7         2  UTF-8
+ 2  corpus/congo_briefing.txt              Briefing note: cargo flights on the Congo route      652 B         2         2         0  UTF-8
+ 3  corpus/fax_transcript_line_breaks.txt  FAX TRANSCRIPT, page 2 of 3                          491 B         7         7         0  UTF-8
+ 4  corpus/news_rada_appeal.txt            Rada adopts appeal on Chechen and Ukrainian detai…   998 B        10         7         2  UTF-8
+ 5  corpus/open_letter_prisoners.txt       Open letter to the parliaments of the Baltic stat…  1.5 kB        14         9         4  UTF-8
+ 6  corpus/resolution_seimas.txt           SEIMAS OF THE REPUBLIC OF LITHUANIA                 1.1 kB        17         9         0  UTF-8
+ 7  corpus/round_table_notes.txt           Notes from the Tbilisi round table, 22 November 2…  1.0 kB        12         9         1  UTF-8
 "
     );
-    let rows = parse_table(&table, &["ID", "SIZE", "MENTIONS", "ENTITIES"]);
+    let rows = parse_table(&table, &["ID", "SIZE", "MENTIONS", "ENTITIES", "UNLISTED"]);
     let json = s.documents();
     assert_eq!(rows.len(), json.len());
     for (row, d) in rows.iter().zip(&json) {
         assert_eq!(cell(row, "ID"), d.id.to_string());
         assert_eq!(cell(row, "PATH"), d.path);
         assert_eq!(cell(row, "MENTIONS"), d.mentions.to_string());
+        assert_eq!(cell(row, "UNLISTED"), d.unlisted.to_string());
         // ingested_at is UTC ISO 8601 to the second.
         assert_eq!(d.ingested_at.len(), 20, "{}", d.ingested_at);
         assert!(d.ingested_at.ends_with('Z') && d.ingested_at.as_bytes()[10] == b'T');
@@ -435,7 +436,7 @@ ID  PATH                                   TITLE                                
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
         [
-            "ID", "PATH", "TITLE", "SIZE", "MENTIONS", "ENTITIES", "ENCODING"
+            "ID", "PATH", "TITLE", "SIZE", "MENTIONS", "ENTITIES", "UNLISTED", "ENCODING"
         ]
     );
     let got: Vec<Vec<String>> = reader
@@ -452,6 +453,7 @@ ID  PATH                                   TITLE                                
                 d.size.to_string(),
                 d.mentions.to_string(),
                 d.entities.to_string(),
+                d.unlisted.to_string(),
                 d.encoding.clone(),
             ]
         })

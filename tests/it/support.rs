@@ -197,6 +197,7 @@ pub struct Document {
     pub ingested_at: String,
     pub mentions: i64,
     pub entities: i64,
+    pub unlisted: i64,
 }
 
 /// A scratch directory (the working directory of every run) with a database
