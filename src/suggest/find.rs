@@ -620,7 +620,11 @@ impl<'a> Document<'a> {
                 while from <= b && self.particle(from) {
                     from += 1;
                 }
-                if b > from && self.cues.organisation_heads.ending_at(folded, b) > 0 {
+                let whole_from = out.last().map(|c| c.range.start);
+                if b > from
+                    && self.cues.organisation_heads.ending_at(folded, b) > 0
+                    && whole_from != Some(self.words[from].range.start)
+                {
                     let head = folded[b].to_string();
                     self.push(from, b, Some(kind), Cue::OrganisationHead(head), out);
                 }
@@ -873,7 +877,7 @@ impl<'a> Document<'a> {
         // role in it, not an adjective before a noun ("Crimean Tatar
         // communities"), and when one word, not a common word nor one before a
         // number ("Suite 207").
-        let eligible: Vec<bool> = out.iter().map(|c| self.list_item(c)).collect();
+        let eligible: Vec<Option<bool>> = out.iter().map(|c| self.list_item(c)).collect();
         // Every name in text order: (range, type, index among the candidates).
         let mut items: Vec<(Range<usize>, Option<EntityType>, Option<usize>)> = listed
             .iter()
@@ -917,7 +921,8 @@ impl<'a> Document<'a> {
             .map(|(_, kind, index)| {
                 kind.is_none()
                     && index.is_some_and(|i| {
-                        eligible[i] && (2..=3).contains(&out[i].name.split_whitespace().count())
+                        eligible[i].is_some()
+                            && (2..=3).contains(&out[i].name.split_whitespace().count())
                     })
             })
             .collect();
@@ -950,14 +955,19 @@ impl<'a> Document<'a> {
                 let (range, kind, Some(index)) = items[k].clone() else {
                     continue;
                 };
-                if kind.is_some() || !eligible[index] {
+                let Some(adjectival) = eligible[index] else {
+                    continue;
+                };
+                if kind.is_some() {
                     continue;
                 }
                 let words = out[index].name.split_whitespace().count();
                 let taken = |j: usize| match items[j].1 {
                     Some(EntityType::Person) if words >= 2 => Some(EntityType::Person),
-                    Some(EntityType::Organisation) if words >= 2 => Some(EntityType::Organisation),
-                    Some(EntityType::Place | EntityType::State) if words >= 2 => {
+                    Some(EntityType::Organisation) if words >= 2 && !adjectival => {
+                        Some(EntityType::Organisation)
+                    }
+                    Some(EntityType::Place | EntityType::State) if words >= 2 && !adjectival => {
                         Some(EntityType::Place)
                     }
                     _ => None,
@@ -969,7 +979,8 @@ impl<'a> Document<'a> {
                 };
                 let from_before = (k > 0 && joined(&items[k - 1].0, &range))
                     .then(|| {
-                        taken(k - 1).or((words == 1 && region(k - 1)).then_some(EntityType::Place))
+                        taken(k - 1).or((words == 1 && !adjectival && region(k - 1))
+                            .then_some(EntityType::Place))
                     })
                     .flatten();
                 let from_after = (k + 1 < items.len() && joined(&range, &items[k + 1].0))
@@ -990,7 +1001,10 @@ impl<'a> Document<'a> {
 
     /// Whether a candidate may take a type from the names it is listed
     /// with.
-    fn list_item(&self, candidate: &Candidate) -> bool {
+    /// `None` when it may not (a role in it, one common word); else
+    /// whether it stands before a lower-case word, as an adjective does
+    /// ("Crimean Tatar communities"), which only a person's name may.
+    fn list_item(&self, candidate: &Candidate) -> Option<bool> {
         let first = self
             .words
             .partition_point(|w| w.range.start < candidate.range.start);
@@ -998,7 +1012,7 @@ impl<'a> Document<'a> {
             .words
             .partition_point(|w| w.range.start < candidate.range.end);
         if first >= last {
-            return false;
+            return None;
         }
         let next = self.words.get(last);
         let before_noun = next.is_some_and(|w| {
@@ -1008,7 +1022,7 @@ impl<'a> Document<'a> {
         });
         let one_common = last - first == 1
             && (self.lower.contains(self.folded[first]) || self.folded[first].ends_with("based"));
-        !before_noun && !one_common && !(first..last).any(|k| self.is_role(k))
+        (!one_common && !(first..last).any(|k| self.is_role(k))).then_some(before_noun)
     }
 
     /// Types as persons the untyped names of two to four words followed by
@@ -1186,5 +1200,172 @@ impl<'a> Document<'a> {
             cue,
             abbreviates: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::relations::rules::RuleSet;
+    use EntityType::{Organisation, Person, Place, State};
+
+    fn shipped_cues() -> Cues {
+        let mut rules = RuleSet::default();
+        rules
+            .extend(
+                include_str!("../../gazetteers/relations/names.rules"),
+                "names.rules",
+            )
+            .expect("the shipped cue file parses");
+        Cues::from_rules(&rules)
+    }
+
+    /// The typed candidates of `text`, whose listed names are `listed`
+    /// (each surface wherever it is in the text).
+    fn typed(text: &str, listed: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
+        let mut spans: Vec<(Range<usize>, EntityType)> = listed
+            .iter()
+            .flat_map(|(surface, kind)| {
+                text.match_indices(surface)
+                    .map(move |(start, _)| (start..start + surface.len(), *kind))
+            })
+            .collect();
+        spans.sort_by_key(|(r, _)| r.start);
+        candidates(text, &spans, &shipped_cues())
+            .into_iter()
+            .filter_map(|c| c.kind.map(|k| (c.name, k)))
+            .collect()
+    }
+
+    #[test]
+    fn names_and_their_types_from_the_cues_around_them() {
+        #[allow(clippy::type_complexity)]
+        let cases: &[(&str, &[(&str, EntityType)], &[(&str, EntityType)])] = &[
+            // A title before a name.
+            (
+                "The envoy met Mr. Tomas Varga on Monday.",
+                &[],
+                &[("Tomas Varga", Person)],
+            ),
+            // Titles after a demonym, and a name after an initial.
+            (
+                "It was signed by Dutch Prime Minister Rika Veldhuis and by Karl B. Ostrander.",
+                &[],
+                &[("Rika Veldhuis", Person), ("Karl B. Ostrander", Person)],
+            ),
+            // A role after the name.
+            (
+                "Ilona Brest, chairman of the board, spoke first.",
+                &[],
+                &[("Ilona Brest", Person)],
+            ),
+            // Signatory entries, one a line, a title and letters after one.
+            (
+                "We ask for their release.\n\nMarta Kovacz\nPetar Lindqvist, treasurer\nDavid Orrin MP\n",
+                &[],
+                &[
+                    ("Marta Kovacz", Person),
+                    ("Petar Lindqvist", Person),
+                    ("David Orrin", Person),
+                ],
+            ),
+            // Organisation and state heads.
+            (
+                "Delegates of the Baltic Rivers Alliance met envoys of the Republic of Vardania.",
+                &[],
+                &[
+                    ("Baltic Rivers Alliance", Organisation),
+                    ("Republic of Vardania", State),
+                ],
+            ),
+            // A place after "in", a place by its head word; not an
+            // adjective before a noun.
+            (
+                "She lives in Tarvik, on Linden Avenue, far from Russian troops.",
+                &[],
+                &[("Tarvik", Place), ("Linden Avenue", Place)],
+            ),
+            // A body named after a listed place is one name; the listed name
+            // alone is none.
+            (
+                "The Association of Farmers in Oldmark wrote to Oldmark.",
+                &[("Oldmark", Place)],
+                &[("Association of Farmers in Oldmark", Organisation)],
+            ),
+            // A role before a body's name is not part of it.
+            (
+                "She is President of the Coastal Fishers Union.",
+                &[],
+                &[("Coastal Fishers Union", Organisation)],
+            ),
+            // "and the" joins two names.
+            (
+                "Both the Harbour Board and the River Council agreed.",
+                &[],
+                &[
+                    ("Harbour Board", Organisation),
+                    ("River Council", Organisation),
+                ],
+            ),
+            // A list with a listed person is a list of persons.
+            (
+                "Jan Novak, Erik Solvang and Lise Dahlby signed it.",
+                &[("Jan Novak", Person)],
+                &[("Erik Solvang", Person), ("Lise Dahlby", Person)],
+            ),
+            // The value of a key row, and a name after a noun that says
+            // what it is.
+            (
+                "- Predecessor: Orin Valdez\nThe news agency Nordpress reported it.",
+                &[],
+                &[("Orin Valdez", Person), ("Nordpress", Organisation)],
+            ),
+            // A name after a person, in brackets, is where the person is.
+            (
+                "Contact: Anna Lisowska (Gdynia) or the office.",
+                &[],
+                &[("Anna Lisowska", Person), ("Gdynia", Place)],
+            ),
+            // A heading in capitals and a sentence's first common word are
+            // no names.
+            ("ANNUAL REPORT\nSupport grew. We support them.", &[], &[]),
+        ];
+        for (text, listed, want) in cases {
+            let want: Vec<(String, EntityType)> =
+                want.iter().map(|(n, k)| (n.to_string(), *k)).collect();
+            assert_eq!(typed(text, listed), want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn an_abbreviation_in_brackets_points_at_its_name() {
+        let text = "The Northern Water Council (NWC) met. The NWC agreed.";
+        let found = candidates(text, &[], &shipped_cues());
+        let long = found
+            .iter()
+            .position(|c| c.name == "Northern Water Council")
+            .expect("the long name");
+        let short: Vec<&Candidate> = found.iter().filter(|c| c.name == "NWC").collect();
+        assert_eq!(short.len(), 2);
+        assert_eq!(short[0].abbreviates, Some(long));
+        assert_eq!(short[1].abbreviates, None);
+    }
+
+    #[test]
+    fn any_text_is_read_without_panic() {
+        let cues = shipped_cues();
+        for text in [
+            "",
+            "A",
+            "Mr.",
+            "(",
+            "A. B. C.",
+            "É é É",
+            "Dr\n\n\nX",
+            "of the and",
+            "a'b's c-",
+        ] {
+            candidates(text, &[], &cues);
+        }
     }
 }
