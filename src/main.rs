@@ -242,9 +242,13 @@ fn run(cli: Cli) -> Result<Outcome> {
                 }
                 // Clearing documents one by one costs more than clearing
                 // all at once once they are many.
-                if plan.rematch.len() * 4
-                    >= plan.rematch.len() + plan.current.len() + plan.up_to_date
-                {
+                let stored = plan.rematch.len() + plan.current.len() + plan.up_to_date;
+                if plan.rematch.len() >= 64 && plan.rematch.len() * 4 >= stored {
+                    if !cli.quiet {
+                        eprintln!(
+                            "note: that is a quarter of the documents or more; all {stored} are matched again, which is quicker"
+                        );
+                    }
                     ingest::Scope::All
                 } else {
                     plan.scope()

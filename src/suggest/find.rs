@@ -338,10 +338,10 @@ impl<'a> Document<'a> {
         {
             return false;
         }
-        !(self.sentence_start(i)
-            && self.lower.contains(f)
-            && !self.cues.given_names.contains(f)
-            && !self.cues.titles.has_word(f))
+        // A sentence's first word is a name's only if the document never
+        // writes it in lower case (or it is a given name or a title).
+        let common_first = self.sentence_start(i) && self.lower.contains(f);
+        !common_first || self.cues.given_names.contains(f) || self.cues.titles.has_word(f)
     }
 
     /// Whether word `i` is a head word of an organisation, state or place.

@@ -187,7 +187,7 @@ impl Collector {
             let last = name_key.rsplit(' ').next().unwrap_or_default();
             if surnames.contains_key(last) && entry.best[0].is_none() {
                 entry.votes[0] += u32::from(Cue::Family.strength());
-                entry.best[0] = entry.first.clone().map(|(document, start)| {
+                entry.best[0] = entry.first.map(|(document, start)| {
                     (Cue::Family.strength(), Cue::Family, document, start)
                 });
             }
@@ -319,4 +319,106 @@ fn example_line(text: &str, range: std::ops::Range<usize>) -> (usize, String) {
         shown.push('…');
     }
     (line, shown.replace('\t', " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(text: &str, name: &str, kind: Option<EntityType>, cue: Cue) -> Candidate {
+        let start = text.find(name).expect("the name is in the text");
+        Candidate {
+            range: start..start + name.len(),
+            name: name.to_string(),
+            kind,
+            cue,
+            abbreviates: None,
+        }
+    }
+
+    #[test]
+    fn a_surname_alone_and_an_abbreviation_join_their_names() {
+        let mut collector = Collector::new();
+        let first = "Signed\nStefan Varga\nfor the Northern Water Council (NWC)";
+        let mut found = vec![
+            candidate(
+                first,
+                "Stefan Varga",
+                Some(EntityType::Person),
+                Cue::Signatory,
+            ),
+            candidate(
+                first,
+                "Northern Water Council",
+                Some(EntityType::Organisation),
+                Cue::OrganisationHead("council".into()),
+            ),
+            candidate(first, "NWC", Some(EntityType::Organisation), Cue::Acronym),
+        ];
+        found[2].abbreviates = Some(1);
+        collector.add("a.txt", first, &found);
+        let second = "Varga said so.";
+        collector.add(
+            "b.txt",
+            second,
+            &[candidate(second, "Varga", None, Cue::Unknown)],
+        );
+        let got = collector.finish();
+        let names: Vec<(&str, Vec<&str>, usize, usize)> = got
+            .iter()
+            .map(|s| {
+                let aliases = s.aliases.iter().map(String::as_str).collect();
+                (s.name.as_str(), aliases, s.count, s.documents.len())
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Stefan Varga", vec!["Varga"], 2, 2),
+                ("Northern Water Council", vec!["NWC"], 2, 1),
+            ],
+            "the person seen in two documents ranks first"
+        );
+        assert_eq!(got[0].example.line, 2);
+        assert_eq!(got[0].example.context, "Stefan Varga");
+        assert_eq!(got[0].example.document, "a.txt");
+    }
+
+    #[test]
+    fn the_type_is_the_one_the_stronger_cues_give() {
+        let mut collector = Collector::new();
+        let text = "in Kestrel; Mr Kestrel; Kestrel, chairman";
+        let found = [
+            candidate(
+                text,
+                "Kestrel",
+                Some(EntityType::Place),
+                Cue::PlacePreposition("in".into()),
+            ),
+            candidate(
+                text,
+                "Kestrel",
+                Some(EntityType::Person),
+                Cue::Title("mr".into()),
+            ),
+        ];
+        collector.add("a.txt", text, &found);
+        let got = collector.finish();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].kind, EntityType::Person);
+        assert_eq!(got[0].cue, "after the title `mr`");
+        assert_eq!(got[0].count, 2);
+    }
+
+    #[test]
+    fn untyped_names_are_no_suggestions() {
+        let mut collector = Collector::new();
+        let text = "Blue Horizon";
+        collector.add(
+            "a.txt",
+            text,
+            &[candidate(text, "Blue Horizon", None, Cue::Unknown)],
+        );
+        assert!(collector.finish().is_empty());
+    }
 }

@@ -35,4 +35,5 @@ mod python;
 mod queries;
 mod relations;
 mod samples;
+mod suggest;
 mod support;
