@@ -7,6 +7,13 @@ use crate::model::EntityType;
 use rustc_hash::FxHashSet;
 use std::ops::Range;
 
+/// A line at least this long (in bytes) that ends inside a name is taken
+/// for prose wrapped at a fixed width, and the name goes on on the next
+/// line when that line starts with the name's head word ("Harbour
+/// Workers\nUnion"); shorter lines are entries of their own (a signatory
+/// list).
+const WRAPPED_LINE: usize = 50;
+
 /// Why a candidate was given its type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Cue {
@@ -121,14 +128,33 @@ pub fn candidates(
     cues: &Cues,
 ) -> Vec<Candidate> {
     let words = words(text);
-    let mut buffer = String::with_capacity(text.len());
-    let mut bounds = Vec::with_capacity(words.len());
+    // Most words of prose are already their folded form (lower-case
+    // letters): those are taken from the text as they are, the others
+    // folded into one buffer.
+    let plain = |word: &str| {
+        word.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    let mut buffer = String::new();
+    let mut bounds: Vec<Option<Range<usize>>> = Vec::with_capacity(words.len());
     for w in &words {
-        let start = buffer.len();
-        fold_word_into(&text[w.range.clone()], &mut buffer);
-        bounds.push(start..buffer.len());
+        let word = &text[w.range.clone()];
+        if plain(word) {
+            bounds.push(None);
+        } else {
+            let start = buffer.len();
+            fold_word_into(word, &mut buffer);
+            bounds.push(Some(start..buffer.len()));
+        }
     }
-    let folded: Vec<&str> = bounds.into_iter().map(|r| &buffer[r]).collect();
+    let folded: Vec<&str> = bounds
+        .into_iter()
+        .zip(&words)
+        .map(|(bound, w)| match bound {
+            Some(r) => &buffer[r],
+            None => &text[w.range.clone()],
+        })
+        .collect();
     let doc = Document::new(text, words, folded, listed, cues);
     let mut out = Vec::new();
     let n = doc.words.len();
@@ -209,12 +235,37 @@ impl<'a> Document<'a> {
                 k += 1;
             }
         }
+        // Of the words also written in lower case, only those written
+        // capitalised somewhere matter.
+        let capitalised: FxHashSet<&str> = words
+            .iter()
+            .zip(&folded)
+            .filter(|(w, _)| w.shape.is_capital())
+            .map(|(_, f)| *f)
+            .collect();
+        // Most lower-case words share neither length nor first letter with
+        // a capitalised one: a bit per (length, first byte) skips their
+        // lookup.
+        let signature = |f: &str| (f.len().min(15) << 8 | usize::from(f.as_bytes()[0])) & 4095;
+        let mut signatures = [0u64; 64];
+        for f in &capitalised {
+            if !f.is_empty() {
+                let bit = signature(f);
+                signatures[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         let lower = words
             .iter()
             .zip(&folded)
-            .filter(|(w, _)| w.shape == Shape::Lower)
+            .filter(|(w, f)| {
+                w.shape == Shape::Lower
+                    && !f.is_empty()
+                    && signatures[signature(f) / 64] & (1 << (signature(f) % 64)) != 0
+                    && capitalised.contains(*f)
+            })
             .map(|(_, f)| *f)
             .collect();
+        let particle = |f: &str| f.len() <= 5 && cues.particles.contains(f);
         let lines = words.last().map_or(0, |w| w.line as usize + 1);
         let mut capitals = vec![0u32; lines];
         let mut lettered = vec![0u32; lines];
@@ -222,7 +273,7 @@ impl<'a> Document<'a> {
         let mut count = vec![0u32; lines];
         let mut capital_words = vec![0u32; lines];
         let mut lower_words = vec![0u32; lines];
-        for (w, f) in words.iter().zip(&folded) {
+        for w in &words {
             let line = w.line as usize;
             count[line] += 1;
             match w.shape {
@@ -232,16 +283,30 @@ impl<'a> Document<'a> {
             }
             if w.shape.is_capital() {
                 capital_words[line] += 1;
-            } else if w.shape == Shape::Lower && !cues.particles.contains(*f) {
-                lower_words[line] += 1;
             }
-            if cues.not_names.contains(*f) && !cues.particles.contains(*f) {
-                sentence_words[line] = true;
+        }
+        // Lower-case words other than small ones, counted where a line may
+        // be in title case (short, with capitals) only.
+        for (w, f) in words.iter().zip(&folded) {
+            let line = w.line as usize;
+            if w.shape == Shape::Lower
+                && count[line] <= 12
+                && capital_words[line] >= 3
+                && !particle(f)
+            {
+                lower_words[line] += 1;
             }
         }
         let shouting: Vec<bool> = (0..lines)
             .map(|l| capitals[l] >= 1 && capitals[l] > lettered[l] * 2)
             .collect();
+        // Words of a sentence, looked for in lines in capitals only.
+        for (w, f) in words.iter().zip(&folded) {
+            let line = w.line as usize;
+            if shouting[line] && cues.not_names.contains(*f) && !particle(f) {
+                sentence_words[line] = true;
+            }
+        }
         let shout_ok = (0..lines)
             .map(|l| shouting[l] && count[l] <= 6 && !sentence_words[l])
             .collect();
@@ -319,6 +384,14 @@ impl<'a> Document<'a> {
         if self.listed[i].is_some() {
             return true;
         }
+        // "Russian-occupied", "Kyiv-based": an adjective made of a name.
+        let text = &self.text[w.range.clone()];
+        if let Some((_, last)) = text.rsplit_once(['-', '‐'])
+            && last.starts_with(char::is_lowercase)
+            && (last.ends_with("ed") || last == "born" || last == "speaking")
+        {
+            return false;
+        }
         let f = self.folded[i];
         let initial = w.shape == Shape::Initial
             && self
@@ -364,6 +437,17 @@ impl<'a> Document<'a> {
     fn joins(&self, i: usize) -> bool {
         match self.words[i + 1].gap {
             Gap::Space => true,
+            // A name wrapped at the end of a long line of prose, before its
+            // head word.
+            Gap::Line => {
+                let between = &self.text[self.words[i].range.end..self.words[i + 1].range.start];
+                let line_start = self.text[..self.words[i].range.end]
+                    .rfind('\n')
+                    .map_or(0, |n| n + 1);
+                between.trim_matches([' ', '\t', '\r']) == "\n"
+                    && self.words[i].range.end - line_start >= WRAPPED_LINE
+                    && self.is_head(i + 1)
+            }
             Gap::Apostrophe => self.words[i].shape.is_capital(),
             Gap::Dot => self.abbreviation(i),
             _ => false,

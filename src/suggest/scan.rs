@@ -72,41 +72,19 @@ pub(crate) struct Word {
 /// hyphens and apostrophes inside it ("Jean-Claude", "O'Brien"); a
 /// possessive "'s" is marked, not kept.
 pub(crate) fn words(text: &str) -> Vec<Word> {
-    let mut out: Vec<Word> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut out: Vec<Word> = Vec::with_capacity(text.len() / 6);
     let mut gap = Gap::Line;
     let mut bracketed = false;
     let mut line = 0u32;
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, width) = char_at(text, i);
         if c.is_alphanumeric() {
-            let mut end = start + c.len_utf8();
-            let mut possessive = false;
-            while let Some(&(i, next)) = chars.peek() {
-                if next.is_alphanumeric() {
-                    chars.next();
-                    end = i + next.len_utf8();
-                    continue;
-                }
-                if matches!(next, '-' | '\'' | '’' | '‐') {
-                    let after = text[i + next.len_utf8()..].chars().next();
-                    if after.is_some_and(char::is_alphanumeric) {
-                        let rest = &text[i + next.len_utf8()..];
-                        // "Russia's": the word ends, the possessive is marked.
-                        if next != '-' && rest.starts_with(['s', 'S']) && ends_word(&rest[1..]) {
-                            possessive = true;
-                            chars.next();
-                            chars.next();
-                            break;
-                        }
-                        chars.next();
-                        continue;
-                    }
-                }
-                break;
-            }
+            let (end, possessive, next) = word_end(text, i);
             out.push(Word {
-                range: start..end,
-                shape: shape(&text[start..end]),
+                range: i..end,
+                shape: shape(&text[i..end]),
                 gap,
                 possessive,
                 bracketed,
@@ -114,6 +92,7 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
             });
             gap = Gap::Space;
             bracketed = false;
+            i = next;
             continue;
         }
         let this = match c {
@@ -121,7 +100,7 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
                 line += 1;
                 Gap::Line
             }
-            c if c.is_whitespace() => Gap::Space,
+            ' ' | '\t' | '\r' => Gap::Space,
             '.' => Gap::Dot,
             '!' | '?' => Gap::Stop,
             ':' | ';' => Gap::Colon,
@@ -132,13 +111,61 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
                 bracketed = true;
                 Gap::Mark
             }
+            c if c.is_whitespace() => Gap::Space,
             _ => Gap::Mark,
         };
         if this > gap {
             gap = this;
         }
+        i += width;
     }
     out
+}
+
+/// The character at byte `i` of `text` and its width, ASCII first.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (char::from(b), 1)
+    } else {
+        let c = text[i..].chars().next().expect("i is a char boundary");
+        (c, c.len_utf8())
+    }
+}
+
+/// Where the word starting at `start` ends, whether "'s" follows it, and
+/// where reading goes on. Hyphens and apostrophes inside a word are part
+/// of it ("Jean-Claude", "O'Brien").
+fn word_end(text: &str, start: usize) -> (usize, bool, usize) {
+    let bytes = text.as_bytes();
+    let mut end = start;
+    loop {
+        // The ASCII letters and digits at once.
+        while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        if end >= bytes.len() {
+            return (end, false, end);
+        }
+        let (c, width) = char_at(text, end);
+        if c.is_alphanumeric() {
+            end += width;
+            continue;
+        }
+        if matches!(c, '-' | '\'' | '’' | '‐') {
+            let rest = &text[end + width..];
+            if rest.chars().next().is_some_and(char::is_alphanumeric) {
+                // "Russia's": the word ends, the possessive is marked.
+                if c != '-' && rest.starts_with(['s', 'S']) && ends_word(&rest[1..]) {
+                    return (end, true, end + width + 1);
+                }
+                end += width;
+                continue;
+            }
+        }
+        return (end, false, end);
+    }
 }
 
 /// Whether nothing word-like follows.
@@ -147,6 +174,25 @@ fn ends_word(rest: &str) -> bool {
 }
 
 fn shape(word: &str) -> Shape {
+    let bytes = word.as_bytes();
+    if word.is_ascii() {
+        let Some(&first) = bytes.first() else {
+            return Shape::Other;
+        };
+        if first.is_ascii_lowercase() {
+            return Shape::Lower;
+        }
+        if !first.is_ascii_uppercase() {
+            return Shape::Other;
+        }
+        let lower = bytes.iter().any(u8::is_ascii_lowercase);
+        let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        return match (lower, letters) {
+            (true, _) => Shape::Capitalised,
+            (false, 1) => Shape::Initial,
+            (false, _) => Shape::Capitals,
+        };
+    }
     let mut chars = word.chars();
     let Some(first) = chars.next() else {
         return Shape::Other;
