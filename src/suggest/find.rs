@@ -1,11 +1,14 @@
 //! Finding, in one document, the names no gazetteer lists: capitalised runs
 //! of words, typed by the cues around and inside them.
 
-use super::cues::{Cues, fold_word_into};
+use super::cues::{Cues, Phrases, fold_word_into, mark};
 use super::scan::{Gap, Shape, Word, words};
 use crate::model::EntityType;
 use rustc_hash::FxHashSet;
 use std::ops::Range;
+
+/// Set in a word's cached mark bits once they are looked up.
+const MARKED: u32 = 1 << 31;
 
 /// A line at least this long (in bytes) that ends inside a name is taken
 /// for prose wrapped at a fixed width, and the name goes on on the next
@@ -199,6 +202,8 @@ struct Document<'a> {
     /// Whether the word is part of a listed name and not its first word
     /// (a listed name may hold small words: "Commonwealth of Australia").
     listed_inner: Vec<bool>,
+    /// Per word, its [`mark`] bits once looked up (with [`MARKED`]).
+    marks: Vec<std::cell::Cell<u32>>,
     /// Words the document also writes in lower case.
     lower: FxHashSet<&'a str>,
     /// Per line: written in capitals throughout (a heading, a signature in
@@ -221,6 +226,7 @@ impl<'a> Document<'a> {
         listed_spans: &[(Range<usize>, EntityType)],
         cues: &'a Cues,
     ) -> Self {
+        let listed_len = words.len();
         let mut listed = vec![None; words.len()];
         let mut listed_inner = vec![false; words.len()];
         let mut at = 0;
@@ -332,6 +338,7 @@ impl<'a> Document<'a> {
             folded,
             listed,
             listed_inner,
+            marks: vec![std::cell::Cell::new(0); listed_len],
             lower,
             shouting,
             shout_ok,
@@ -352,9 +359,9 @@ impl<'a> Document<'a> {
             Shape::Capitals => f.len() <= 3,
             _ => {
                 f.len() <= 4
-                    && (self.cues.titles.has_word(f)
-                        || self.cues.suffixes.contains(f)
-                        || self.cues.place_heads.has_word(f))
+                    && (self.word_in(&self.cues.titles, i, mark::TITLE)
+                        || self.has(i, mark::SUFFIX)
+                        || self.word_in(&self.cues.place_heads, i, mark::PLACE_HEAD))
             }
         }
     }
@@ -401,12 +408,12 @@ impl<'a> Document<'a> {
         if initial {
             return true;
         }
-        if self.cues.not_names.contains(f) {
+        if self.has(i, mark::NOT_NAME) {
             return false;
         }
         if self.title_case[line]
             && self.lower.contains(f)
-            && !self.cues.given_names.contains(f)
+            && !self.has(i, mark::GIVEN)
             && !self.is_head(i)
         {
             return false;
@@ -414,22 +421,54 @@ impl<'a> Document<'a> {
         // A sentence's first word is a name's only if the document never
         // writes it in lower case (or it is a given name or a title).
         let common_first = self.sentence_start(i) && self.lower.contains(f);
-        !common_first || self.cues.given_names.contains(f) || self.cues.titles.has_word(f)
+        !common_first || self.has(i, mark::GIVEN) || self.word_in(&self.cues.titles, i, mark::TITLE)
+    }
+
+    /// The [`mark`] bits of word `k`, looked up once.
+    fn marks(&self, k: usize) -> u32 {
+        let cached = self.marks[k].get();
+        if cached & MARKED != 0 {
+            return cached & !MARKED;
+        }
+        let found = self.cues.mark(self.folded[k]);
+        self.marks[k].set(found | MARKED);
+        found
+    }
+
+    /// Whether word `k` is in the list of `bit`.
+    fn has(&self, k: usize, bit: u32) -> bool {
+        self.marks(k) & bit != 0
+    }
+
+    /// Whether word `k` alone is a phrase of `phrases` (whose bit is
+    /// `bit`).
+    fn word_in(&self, phrases: &Phrases, k: usize, bit: u32) -> bool {
+        self.has(k, bit) && phrases.has_word(self.folded[k])
+    }
+
+    /// [`Phrases::ending_at`] word `k`, 0 at once for a word that ends no
+    /// phrase of the list.
+    fn ends(&self, phrases: &Phrases, k: usize, bit: u32) -> usize {
+        if self.has(k, bit) {
+            phrases.ending_at(&self.folded, k)
+        } else {
+            0
+        }
     }
 
     /// Whether word `i` is a head word of an organisation, state or place.
     fn is_head(&self, i: usize) -> bool {
-        let f = self.folded[i];
-        self.cues.organisation_heads.has_word(f)
-            || self.cues.state_heads.has_word(f)
-            || self.cues.place_heads.has_word(f)
+        self.has(i, mark::HEAD)
+            && (self.word_in(&self.cues.organisation_heads, i, mark::ORGANISATION_HEAD)
+                || self.word_in(&self.cues.state_heads, i, mark::STATE_HEAD)
+                || self.word_in(&self.cues.place_heads, i, mark::PLACE_HEAD))
     }
 
     /// Whether word `i` is a small word that may stand inside a name.
     fn particle(&self, i: usize) -> bool {
         let line = self.line_of(i);
         self.listed[i].is_none()
-            && self.cues.particles.contains(self.folded[i])
+            && self.has(i, mark::PARTICLE)
             && (self.words[i].shape == Shape::Lower || self.shouting[line] || self.title_case[line])
     }
 
@@ -469,8 +508,8 @@ impl<'a> Document<'a> {
         if let Some(k) = (a + 1..b).find(|&k| self.folded[k] == "and" && self.particle(k)) {
             let the = self.folded[k + 1] == "the";
             let right = if the { k + 2 } else { k + 1 };
-            let head_inside =
-                (a..k - 1).any(|h| self.cues.organisation_heads.ending_at(&self.folded, h) > 0);
+            let head_inside = (a..k - 1)
+                .any(|h| self.ends(&self.cues.organisation_heads, h, mark::ORGANISATION_HEAD) > 0);
             let right_head = right <= b && self.head(right, b).is_some();
             let left_head = self.head(a, k - 1).is_some();
             // "Committee for Salvation of Country and Revolution",
@@ -550,7 +589,11 @@ impl<'a> Document<'a> {
             // "the Australian Embassy in Warsaw": the body, then where it is.
             let mut end = b;
             if let Some(k) = (head + 1..b).find(|&k| self.particle(k) && self.folded[k] == "in")
-                && self.cues.organisation_heads.ending_at(&self.folded, k - 1) > 0
+                && self.ends(
+                    &self.cues.organisation_heads,
+                    k - 1,
+                    mark::ORGANISATION_HEAD,
+                ) > 0
                 && (k + 1..=b).all(|j| {
                     self.particle(j)
                         || matches!(self.listed[j], Some(EntityType::Place | EntityType::State))
@@ -562,9 +605,7 @@ impl<'a> Document<'a> {
             return;
         }
         let prefixes = (a..=b)
-            .take_while(|&k| {
-                self.listed[k].is_none() && self.cues.place_prefixes.contains(self.folded[k])
-            })
+            .take_while(|&k| self.listed[k].is_none() && self.has(k, mark::PLACE_PREFIX))
             .count();
         if prefixes > 0
             && (a + prefixes..=b)
@@ -588,10 +629,8 @@ impl<'a> Document<'a> {
             }
             // "President Joseph R. Biden" with "Biden" listed: the fuller
             // name is one to suggest.
-            let forename = |j: usize| {
-                self.words[j].shape == Shape::Initial
-                    || self.cues.given_names.contains(self.folded[j])
-            };
+            let forename =
+                |j: usize| self.words[j].shape == Shape::Initial || self.has(j, mark::GIVEN);
             if end < b && self.listed[end + 1] == Some(EntityType::Person) && forename(end) {
                 let from = self.after_title(k, end).map_or(k, |(from, _)| from);
                 let mut last = end + 1;
@@ -619,11 +658,11 @@ impl<'a> Document<'a> {
             .map_or(b, |k| k - 1);
         let cue_at = |k: usize| -> Option<Cue> {
             let word = || folded[k].to_string();
-            if self.cues.organisation_heads.ending_at(folded, k) > 0 {
+            if self.ends(&self.cues.organisation_heads, k, mark::ORGANISATION_HEAD) > 0 {
                 Some(Cue::OrganisationHead(word()))
-            } else if self.cues.state_heads.ending_at(folded, k) > 0 {
+            } else if self.ends(&self.cues.state_heads, k, mark::STATE_HEAD) > 0 {
                 Some(Cue::StateHead(word()))
-            } else if self.cues.place_heads.ending_at(folded, k) > 0 {
+            } else if self.ends(&self.cues.place_heads, k, mark::PLACE_HEAD) > 0 {
                 Some(Cue::PlaceHead(word()))
             } else {
                 None
@@ -631,7 +670,7 @@ impl<'a> Document<'a> {
         };
         // An organisation's word at the very end decides ("Australian
         // Federation of Ukrainian Organisations").
-        if self.cues.organisation_heads.ending_at(folded, b) > 0 {
+        if self.ends(&self.cues.organisation_heads, b, mark::ORGANISATION_HEAD) > 0 {
             return Some((b, Cue::OrganisationHead(folded[b].to_string())));
         }
         (a..=region_end)
@@ -639,7 +678,7 @@ impl<'a> Document<'a> {
             .find_map(|k| cue_at(k).map(|cue| (k, cue)))
             .or_else(|| {
                 (region_end + 1..=b).rev().find_map(|k| {
-                    (self.cues.organisation_heads.ending_at(folded, k) > 0)
+                    (self.ends(&self.cues.organisation_heads, k, mark::ORGANISATION_HEAD) > 0)
                         .then(|| (k, Cue::OrganisationHead(folded[k].to_string())))
                 })
             })
@@ -648,7 +687,7 @@ impl<'a> Document<'a> {
     /// Types a run with no listed name in it.
     fn typed(&self, a: usize, b: usize, out: &mut Vec<Candidate>) {
         let folded = self.folded();
-        let person_shaped = self.cues.given_names.contains(folded[a]);
+        let person_shaped = self.has(a, mark::GIVEN);
         let noun = self.noun_before(a).filter(|_| !person_shaped);
         if let Some((kind, cue)) = self.row_key(a).or(noun) {
             self.push(a, b, Some(kind), cue, out);
@@ -656,7 +695,7 @@ impl<'a> Document<'a> {
         }
         // "East Prussia": a direction and one more word.
         if b == a + 1
-            && self.cues.place_prefixes.contains(folded[a])
+            && self.has(a, mark::PLACE_PREFIX)
             && !self.is_head(b)
             && !self.lower.contains(folded[b])
         {
@@ -675,7 +714,7 @@ impl<'a> Document<'a> {
             && (a..k).all(|j| !self.is_head(j) && !self.particle(j) && !self.is_role(j))
         {
             let mut end = k - 1;
-            while end > a && self.cues.ordinals.contains(folded[end]) {
+            while end > a && self.has(end, mark::ORDINAL) {
                 end -= 1;
             }
             if end > a {
@@ -706,7 +745,7 @@ impl<'a> Document<'a> {
                 }
                 let whole_from = out.last().map(|c| c.range.start);
                 if b > from
-                    && self.cues.organisation_heads.ending_at(folded, b) > 0
+                    && self.ends(&self.cues.organisation_heads, b, mark::ORGANISATION_HEAD) > 0
                     && whole_from != Some(self.words[from].range.start)
                 {
                     let head = folded[b].to_string();
@@ -717,9 +756,9 @@ impl<'a> Document<'a> {
         }
         // A given name further in, after words that are not a name
         // ("Minister for Foreign Affairs Julie Bishop").
-        if let Some(k) = (a + 1..=b).find(|&k| {
-            self.cues.given_names.contains(folded[k]) && b - k < 3 && b > k && !self.particle(k)
-        }) && !self.cues.given_names.contains(folded[a])
+        if let Some(k) = (a + 1..=b)
+            .find(|&k| self.has(k, mark::GIVEN) && b - k < 3 && b > k && !self.particle(k))
+            && !self.has(a, mark::GIVEN)
         {
             self.push(k, b, Some(EntityType::Person), Cue::GivenName, out);
             return;
@@ -734,7 +773,7 @@ impl<'a> Document<'a> {
                 return;
             }
             let initial_inside = (a + 1..b).any(|k| self.words[k].shape == Shape::Initial);
-            if self.cues.given_names.contains(folded[a]) || initial_inside {
+            if self.has(a, mark::GIVEN) || initial_inside {
                 self.push(a, b, Some(EntityType::Person), Cue::GivenName, out);
                 return;
             }
@@ -743,7 +782,7 @@ impl<'a> Document<'a> {
             next.gap == Gap::Space
                 && next.shape == Shape::Lower
                 && !self.particle(b + 1)
-                && !self.cues.not_names.contains(folded[b + 1])
+                && !self.has(b + 1, mark::NOT_NAME)
         });
         let plain_words = (a..=b).all(|k| !self.is_head(k) && !self.is_role(k))
             && !self.lower.contains(folded[a]);
@@ -806,7 +845,7 @@ impl<'a> Document<'a> {
         let phrase = |end: usize, len: usize| folded[end + 1 - len..=end].join(" ");
         let mut found = None;
         for e in a..b {
-            let len = self.cues.titles.ending_at(folded, e);
+            let len = self.ends(&self.cues.titles, e, mark::TITLE);
             if len > 0 && !self.particle(e + 1) && !self.names_a_body(e + 1, b) {
                 found = Some((e + 1, phrase(e, len)));
             }
@@ -816,7 +855,7 @@ impl<'a> Document<'a> {
             && self.words[a].gap == Gap::Space
             && self.words[a - 1].shape == Shape::Lower
         {
-            let len = self.cues.titles.ending_at(folded, a - 1);
+            let len = self.ends(&self.cues.titles, a - 1, mark::TITLE);
             if len > 0 && !self.names_a_body(a, b) {
                 found = Some((a, phrase(a - 1, len)));
             }
@@ -824,7 +863,8 @@ impl<'a> Document<'a> {
         // The rest must be a name: not a lone word that is a title or a
         // given name's absence in capitals.
         found.filter(|(from, _)| {
-            (*from..=b).any(|k| !self.cues.titles.has_word(folded[k]) && !self.particle(k))
+            (*from..=b)
+                .any(|k| !self.word_in(&self.cues.titles, k, mark::TITLE) && !self.particle(k))
         })
     }
 
@@ -867,17 +907,22 @@ impl<'a> Document<'a> {
         }
         let folded = self.folded();
         let phrase = |len: usize| folded[a - len..a].join(" ");
-        let len = self.cues.organisation_nouns.ending_at(folded, a - 1);
+        let len = self.ends(
+            &self.cues.organisation_nouns,
+            a - 1,
+            mark::ORGANISATION_NOUN,
+        );
         if len > 0 {
             return Some((EntityType::Organisation, Cue::Noun(phrase(len))));
         }
-        let len = self.cues.place_nouns.ending_at(folded, a - 1);
+        let len = self.ends(&self.cues.place_nouns, a - 1, mark::PLACE_NOUN);
         (len > 0).then(|| (EntityType::Place, Cue::Noun(phrase(len))))
     }
 
     /// Whether word `k` is a role's or title's word.
     fn is_role(&self, k: usize) -> bool {
-        self.cues.roles.has_word(self.folded[k]) || self.cues.titles.has_word(self.folded[k])
+        self.word_in(&self.cues.roles, k, mark::ROLE)
+            || self.word_in(&self.cues.titles, k, mark::TITLE)
     }
 
     /// Whether `a..=b` has an organisation's or a state's head word.
@@ -916,7 +961,7 @@ impl<'a> Document<'a> {
             k += 1;
         }
         for end in k..(k + 3).min(self.words.len()) {
-            let len = self.cues.roles.ending_at(folded, end);
+            let len = self.ends(&self.cues.roles, end, mark::ROLE);
             if len > 0 && end + 1 - len == k {
                 return Some(folded[k..=end].join(" "));
             }
@@ -1102,7 +1147,7 @@ impl<'a> Document<'a> {
         let before_noun = next.is_some_and(|w| {
             w.gap == Gap::Space
                 && (w.shape == Shape::Lower || w.shape == Shape::Other)
-                && !self.cues.particles.contains(self.folded[last])
+                && !self.has(last, mark::PARTICLE)
         });
         let one_common = last - first == 1
             && (self.lower.contains(self.folded[first]) || self.folded[first].ends_with("based"));
@@ -1138,7 +1183,11 @@ impl<'a> Document<'a> {
             return None;
         }
         let folded = self.folded();
-        let len = self.cues.place_prepositions.ending_at(folded, a - 1);
+        let len = self.ends(
+            &self.cues.place_prepositions,
+            a - 1,
+            mark::PLACE_PREPOSITION,
+        );
         (len > 0).then(|| folded[a - len..a].join(" "))
     }
 
@@ -1155,14 +1204,16 @@ impl<'a> Document<'a> {
         cue: &Cue,
     ) -> Option<(usize, usize)> {
         let folded = self.folded();
-        let role_word =
-            |k: usize| self.cues.titles.has_word(folded[k]) || self.cues.roles.has_word(folded[k]);
+        let role_word = |k: usize| {
+            self.word_in(&self.cues.titles, k, mark::TITLE)
+                || self.word_in(&self.cues.roles, k, mark::ROLE)
+        };
         match kind {
             Some(EntityType::Person) => {
                 let title = matches!(cue, Cue::Title(_));
                 // Titles first ("Deputy Prime Minister and ...").
                 while let Some(len) = (a..=b)
-                    .map(|e| self.cues.titles.ending_at(folded, e))
+                    .map(|e| self.ends(&self.cues.titles, e, mark::TITLE))
                     .enumerate()
                     .find(|&(i, len)| len > 0 && len == i + 1)
                     .map(|(_, len)| len)
@@ -1199,8 +1250,7 @@ impl<'a> Document<'a> {
                     b -= 1;
                 }
                 let single_common = a == b
-                    && (self.lower.contains(folded[a])
-                        || (cut_short && self.cues.given_names.contains(folded[a])));
+                    && (self.lower.contains(folded[a]) || (cut_short && self.has(a, mark::GIVEN)));
                 if (a..=b).all(role_word) || single_common {
                     return None;
                 }
@@ -1224,10 +1274,9 @@ impl<'a> Document<'a> {
                         return None;
                     }
                 }
-                if let Some(last) = (a..=b)
-                    .rev()
-                    .find(|&k| self.cues.organisation_heads.ending_at(folded, k) > 0)
-                    && last < b
+                if let Some(last) = (a..=b).rev().find(|&k| {
+                    self.ends(&self.cues.organisation_heads, k, mark::ORGANISATION_HEAD) > 0
+                }) && last < b
                     && (last + 1..=b).all(|k| !self.particle(k) && !self.is_head(k))
                     && kind == Some(EntityType::Organisation)
                 {
@@ -1266,7 +1315,7 @@ impl<'a> Document<'a> {
             && next.line == self.words[b].line
             && matches!(next.gap, Gap::Comma | Gap::Space)
             && next.shape.is_capital()
-            && self.cues.suffixes.contains(self.folded[b + 1])
+            && self.has(b + 1, mark::SUFFIX)
         {
             end = next.range.end;
             if self.text[end..].starts_with('.') {

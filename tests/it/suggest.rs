@@ -276,3 +276,37 @@ fn reindex_changed_matches_only_the_documents_a_change_touches() {
         again.stderr
     );
 }
+
+#[test]
+fn the_readme_example_corpus_gives_its_suggestions() {
+    let s = Scratch::new();
+    s.copy_fixture("unlisted");
+    let run = s.ingest(&["unlisted"]);
+    assert!(
+        run.stderr
+            .ends_with("7 names not in any gazetteer; `dossier gazetteer suggest` lists them\n"),
+        "{}",
+        run.stderr
+    );
+    let got: Vec<(String, String, Vec<String>, usize, usize)> = suggested(&s, &[])
+        .into_iter()
+        .map(|x| (x.kind, x.name, x.aliases, x.count, x.documents.len()))
+        .collect();
+    let want = [
+        ("organisation", "Coastal Villages Association", vec![], 3, 2),
+        ("person", "Joosep Tamm", vec!["Tamm"], 3, 2),
+        ("organisation", "Harbour Workers Union", vec![], 1, 1),
+        ("person", "Ingrid Lepp", vec![], 1, 1),
+        ("person", "Maret Kask", vec![], 1, 1),
+        ("place", "Saltmarsh Island", vec![], 1, 1),
+        ("place", "Haapsalu", vec![], 1, 1),
+    ];
+    let want: Vec<(String, String, Vec<String>, usize, usize)> = want
+        .into_iter()
+        .map(|(k, n, a, c, d)| {
+            let aliases = a.into_iter().map(String::from).collect();
+            (k.to_string(), n.to_string(), aliases, c, d)
+        })
+        .collect();
+    assert_eq!(got, want);
+}
