@@ -34,35 +34,23 @@ pub fn documents_naming(
         .filter(|(id, _)| only.is_none_or(|set| set.contains(id)))
         .collect();
     let mut found = Vec::new();
-    let mut rest = documents.as_slice();
-    while !rest.is_empty() {
-        let mut chunk = Vec::new();
-        let mut bytes = 0;
-        while let Some((document, tail)) = rest.split_first() {
-            if bytes >= CHUNK_BYTES {
-                break;
-            }
-            let text = store.document_text(document.0)?.unwrap_or_default();
-            bytes += text.len();
-            chunk.push((document.clone(), text));
-            rest = tail;
-        }
+    store.texts_in_chunks(&documents, CHUNK_BYTES, |chunk| {
         crate::pipeline::ordered_map(
             chunk,
             workers,
-            |(document, text)| {
+            |(id, path, text)| {
                 let mut matches = Vec::new();
                 matcher.find(&text, &mut Scratch::default(), &mut matches);
-                (document, !matches.is_empty())
+                (id, path, !matches.is_empty())
             },
-            |(document, names)| {
+            |(id, path, names)| {
                 if names {
-                    found.push(document);
+                    found.push((id, path));
                 }
                 std::ops::ControlFlow::<()>::Continue(())
             },
         );
-    }
+    })?;
     Ok(found)
 }
 

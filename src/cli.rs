@@ -287,9 +287,9 @@ pub struct SuggestArgs {
     /// At most this many suggestions.
     #[arg(long, short = 'n', value_name = "N")]
     pub limit: Option<usize>,
-    /// Threads for matching (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 }
 
 /// Arguments of `gazetteer add`.

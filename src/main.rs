@@ -1285,7 +1285,8 @@ fn suggest_command(
     let (gazetteer, _) = load_gazetteers(cli)?;
     let matcher = Matcher::build(&gazetteer);
     let finder = dossier::suggest::Finder::new(&gazetteer);
-    let mut found = dossier::suggest::from_store(&store, &finder, &matcher, workers(args.jobs))?;
+    let mut found =
+        dossier::suggest::from_store(&store, &finder, &matcher, workers(args.jobs.jobs))?;
     found.retain(|s| {
         s.count >= args.min_count
             && kind.is_none_or(|k| s.kind == k)

@@ -248,6 +248,33 @@ pub fn pack_mentions(mentions: &[Mention], entity_ids: &[EntityId]) -> PackedMen
 const KNOWN_DOCUMENTS: &str = "SELECT path, id, sha256 FROM documents";
 /// How many documents were matched with another gazetteer than `?1` (read
 /// after every ingest; answered from the `documents_state` index).
+/// Rewrites postings rows `(bucket, batch, data)` without the postings
+/// `gone` picks; a row left empty is deleted.
+fn drop_postings(
+    conn: &Connection,
+    rows: Vec<(i64, i64, Vec<u8>)>,
+    gone: impl Fn(&packed::Posting) -> bool,
+) -> Result<(), StoreError> {
+    let mut rewrite = conn
+        .prepare_cached("UPDATE entity_postings SET data = ?3 WHERE bucket = ?1 AND batch = ?2")?;
+    let mut delete =
+        conn.prepare_cached("DELETE FROM entity_postings WHERE bucket = ?1 AND batch = ?2")?;
+    for (bucket, batch, data) in rows {
+        let mut postings = packed::decode_postings(&data);
+        let before = postings.len();
+        postings.retain(|p| !gone(p));
+        if postings.len() == before {
+            continue;
+        }
+        if postings.is_empty() {
+            delete.execute(params![bucket, batch])?;
+        } else {
+            rewrite.execute(params![bucket, batch, packed::encode_postings(&postings)])?;
+        }
+    }
+    Ok(())
+}
+
 const STALE_DOCUMENTS: &str = "SELECT count(*) FROM documents WHERE gazetteer <> ?1";
 
 impl Store {
@@ -942,12 +969,6 @@ impl Store {
             let mut chunks = self
                 .conn
                 .prepare_cached("SELECT batch, data FROM entity_postings WHERE bucket = ?1")?;
-            let mut rewrite = self.conn.prepare_cached(
-                "UPDATE entity_postings SET data = ?3 WHERE bucket = ?1 AND batch = ?2",
-            )?;
-            let mut delete = self
-                .conn
-                .prepare_cached("DELETE FROM entity_postings WHERE bucket = ?1 AND batch = ?2")?;
             // The open batch may hold postings of the document too, if it
             // was written earlier in the same batch.
             if let Some(batch) = self.batch.as_mut()
@@ -956,26 +977,10 @@ impl Store {
                 batch.postings.retain(|p| p.document != id);
             }
             for bucket in buckets {
-                let found: Vec<(i64, Vec<u8>)> = chunks
-                    .query_map([bucket], |r| Ok((r.get(0)?, r.get(1)?)))?
+                let found: Vec<(i64, i64, Vec<u8>)> = chunks
+                    .query_map([bucket], |r| Ok((bucket, r.get(0)?, r.get(1)?)))?
                     .collect::<Result<_, _>>()?;
-                for (batch, data) in found {
-                    let mut postings = packed::decode_postings(&data);
-                    let before = postings.len();
-                    postings.retain(|p| p.document != id);
-                    if postings.len() == before {
-                        continue;
-                    }
-                    if postings.is_empty() {
-                        delete.execute(params![bucket, batch])?;
-                    } else {
-                        rewrite.execute(params![
-                            bucket,
-                            batch,
-                            packed::encode_postings(&postings)
-                        ])?;
-                    }
-                }
+                drop_postings(&self.conn, found, |p| p.document == id)?;
             }
         }
         self.clear_document_rows(id)
@@ -1181,6 +1186,33 @@ impl Store {
             as usize)
     }
 
+    /// Calls `each` with the texts of `documents` (id and path), read in
+    /// order and handed over in chunks of about `chunk_bytes`: what a
+    /// pass over every stored text keeps in memory at once.
+    pub fn texts_in_chunks(
+        &self,
+        documents: &[(DocumentId, String)],
+        chunk_bytes: usize,
+        mut each: impl FnMut(Vec<(DocumentId, String, String)>),
+    ) -> Result<(), StoreError> {
+        let mut rest = documents;
+        while !rest.is_empty() {
+            let mut chunk = Vec::new();
+            let mut bytes = 0;
+            while let Some(((id, path), tail)) = rest.split_first() {
+                if bytes >= chunk_bytes {
+                    break;
+                }
+                let text = self.document_text(*id)?.unwrap_or_default();
+                bytes += text.len();
+                chunk.push((*id, path.clone(), text));
+                rest = tail;
+            }
+            each(chunk);
+        }
+        Ok(())
+    }
+
     /// Records that the gazetteer `fingerprint` reads texts with the
     /// relation rules and metonymy `rules` ([`Gazetteer::rules_fingerprint`]).
     pub fn record_gazetteer_version(
@@ -1274,27 +1306,7 @@ impl Store {
             .prepare("SELECT bucket, batch, data FROM entity_postings")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
-        {
-            let mut rewrite = self.conn.prepare_cached(
-                "UPDATE entity_postings SET data = ?3 WHERE bucket = ?1 AND batch = ?2",
-            )?;
-            let mut delete = self
-                .conn
-                .prepare_cached("DELETE FROM entity_postings WHERE bucket = ?1 AND batch = ?2")?;
-            for (bucket, batch, data) in rows {
-                let mut postings = packed::decode_postings(&data);
-                let before = postings.len();
-                postings.retain(|p| !set.contains(&p.document));
-                if postings.len() == before {
-                    continue;
-                }
-                if postings.is_empty() {
-                    delete.execute(params![bucket, batch])?;
-                } else {
-                    rewrite.execute(params![bucket, batch, packed::encode_postings(&postings)])?;
-                }
-            }
-        }
+        drop_postings(&self.conn, rows, |p| set.contains(&p.document))?;
         if let Some(batch) = self.batch.as_mut() {
             batch.postings.retain(|p| !set.contains(&p.document));
             batch.documents.retain(|d| !set.contains(d));

@@ -98,23 +98,11 @@ pub fn from_store(
     const CHUNK_BYTES: usize = 32 << 20;
     let documents = store.document_ids()?;
     let mut collector = Collector::new();
-    let mut rest = documents.as_slice();
-    while !rest.is_empty() {
-        let mut chunk = Vec::new();
-        let mut bytes = 0;
-        while let Some(((id, path), tail)) = rest.split_first() {
-            if bytes >= CHUNK_BYTES {
-                break;
-            }
-            let text = store.document_text(*id)?.unwrap_or_default();
-            bytes += text.len();
-            chunk.push((path.clone(), text));
-            rest = tail;
-        }
+    store.texts_in_chunks(&documents, CHUNK_BYTES, |chunk| {
         crate::pipeline::ordered_map(
             chunk,
             workers,
-            |(path, text)| {
+            |(_, path, text)| {
                 let found = finder.candidates_matching(&text, matcher);
                 (path, text, found)
             },
@@ -123,6 +111,6 @@ pub fn from_store(
                 std::ops::ControlFlow::<()>::Continue(())
             },
         );
-    }
+    })?;
     Ok(collector.finish())
 }

@@ -197,6 +197,18 @@ fn dev_files() -> Option<(PathBuf, PathBuf, PathBuf)> {
     ))
 }
 
+/// `gazetteer import --into folder list`, which must exit 0.
+fn import_into(s: &Scratch, folder: &Path, list: &Path) -> crate::support::Run {
+    s.run(&[
+        "gazetteer",
+        "import",
+        "--into",
+        folder.to_str().unwrap(),
+        list.to_str().unwrap(),
+    ])
+    .ok()
+}
+
 #[test]
 fn entity_and_relation_scores_on_the_development_set() {
     let Some((docs, gold, entities)) = dev_files() else {
@@ -210,15 +222,7 @@ fn entity_and_relation_scores_on_the_development_set() {
     std::fs::create_dir(&scratch).unwrap();
     let s = s.also_gazetteer(&scratch);
     let shipped = snapshot(&shipped_gazetteers());
-    let import = s
-        .run(&[
-            "gazetteer",
-            "import",
-            "--into",
-            scratch.to_str().unwrap(),
-            entities.to_str().unwrap(),
-        ])
-        .ok();
+    let import = import_into(&s, &scratch, &entities);
     assert_eq!(
         snapshot(&shipped_gazetteers()),
         shipped,
@@ -439,15 +443,7 @@ fn suggestions_on_the_development_set() {
     let scratch = s.path().join("suggested");
     std::fs::create_dir(&scratch).unwrap();
     let s = s.also_gazetteer(&scratch);
-    let import = s
-        .run(&[
-            "gazetteer",
-            "import",
-            "--into",
-            scratch.to_str().unwrap(),
-            list.to_str().unwrap(),
-        ])
-        .ok();
+    let import = import_into(&s, &scratch, &list);
     assert!(
         import.stderr.contains("reindex --changed"),
         "import names the command that matches the documents again:\n{}",
