@@ -227,15 +227,15 @@ fn run(cli: Cli) -> Result<Outcome> {
                 }
                 if !cli.quiet {
                     eprintln!(
-                        "{} matched with other gazetteers: {} to match again ({} entries added or changed, {} entities gone, {} read with other rules), {} marked current unread",
+                        "{} matched with other gazetteers: {} to match again ({} added or changed, {} gone, {} read with other rules), {} marked current unread",
                         plural(
                             plan.rematch.len() + plan.current.len(),
                             "document",
                             "documents"
                         ),
                         plan.rematch.len(),
-                        plan.changed_entries,
-                        plan.removed_entities,
+                        plural(plan.changed_entries, "entry", "entries"),
+                        plural(plan.removed_entities, "entity", "entities"),
                         plan.rules_changed,
                         plan.current.len()
                     );
@@ -1375,8 +1375,12 @@ fn stored_documents_naming(cli: &Cli, entries: Vec<dossier::gazetteer::Entry>) -
         shown.push(&rest);
     }
     eprintln!(
-        "note: {} name them ({}); match them again with: {}",
-        plural(found.len(), "stored document", "stored documents"),
+        "note: {} ({}); match them again with: {}",
+        plural(
+            found.len(),
+            "stored document names them",
+            "stored documents name them"
+        ),
         shown.join(", "),
         reindex_command(cli)
     );

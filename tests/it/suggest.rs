@@ -246,14 +246,14 @@ fn reindex_changed_matches_only_the_documents_a_change_touches() {
     assert!(
         added
             .stderr
-            .contains("1 stored document name them (a.txt); match them again with: dossier --db"),
+            .contains("1 stored document names them (a.txt); match them again with: dossier --db"),
         "{}",
         added.stderr
     );
     let changed = s.run(&["reindex", "--changed"]).ok();
     assert!(
         changed.stderr.contains(
-            "3 documents matched with other gazetteers: 1 to match again (1 entries added or changed, 0 entities gone, 0 read with other rules), 2 marked current unread"
+            "3 documents matched with other gazetteers: 1 to match again (1 entry added or changed, 0 entities gone, 0 read with other rules), 2 marked current unread"
         ),
         "{}",
         changed.stderr
