@@ -200,7 +200,7 @@ struct Document<'a> {
     /// The type of the listed name each word is part of.
     listed: Vec<Option<EntityType>>,
     /// Whether the word is part of a listed name and not its first word
-    /// (a listed name may hold small words: "Commonwealth of Australia").
+    /// (a listed name may hold small words: "Isle of Man").
     listed_inner: Vec<bool>,
     /// Per word, its [`mark`] bits once looked up (with [`MARKED`]).
     marks: Vec<std::cell::Cell<u32>>,
@@ -503,8 +503,8 @@ impl<'a> Document<'a> {
             return;
         };
         // "A and B" is two names, unless an organisation's name goes on
-        // past its head ("Committee for Salvation of Country and
-        // Revolution").
+        // past its head ("Committee for Defence of Rights and
+        // Freedoms").
         if let Some(k) = (a + 1..b).find(|&k| self.folded[k] == "and" && self.particle(k)) {
             let the = self.folded[k + 1] == "the";
             let right = if the { k + 2 } else { k + 1 };
@@ -512,8 +512,8 @@ impl<'a> Document<'a> {
                 .any(|h| self.ends(&self.cues.organisation_heads, h, mark::ORGANISATION_HEAD) > 0);
             let right_head = right <= b && self.head(right, b).is_some();
             let left_head = self.head(a, k - 1).is_some();
-            // "Committee for Salvation of Country and Revolution",
-            // "Economic and Social Council".
+            // "Committee for Defence of Rights and Freedoms",
+            // "Science and Culture Council".
             let keep = !the && ((head_inside && !right_head) || (!left_head && right_head));
             if !keep {
                 self.classify(a, k - 1, out);
@@ -528,7 +528,7 @@ impl<'a> Document<'a> {
             return;
         }
         // A possessive inside a run with no organisation word after it
-        // ends the name there ("Romaniw's Office" is not one name).
+        // ends the name there ("Varga's Office" is not one name).
         if let Some(p) = (a..b).find(|&k| self.words[k].possessive)
             && (self.head(p + 1, b).is_none() || (p > a && b > p + 1 && self.head(a, p).is_some()))
         {
@@ -556,14 +556,14 @@ impl<'a> Document<'a> {
 
     /// A run with listed names in it: the whole when it is an
     /// organisation's or state's name that holds a listed one ("Association
-    /// of Ukrainians in Victoria"), a place with a direction ("Eastern
+    /// of Farmers in Oldmark"), a place with a direction ("Eastern
     /// Ukraine"), else the runs between the listed names.
     fn around_listed(&self, a: usize, b: usize, out: &mut Vec<Candidate>) {
         if (a..=b).all(|k| self.listed[k].is_some()) {
             return;
         }
         // A listed head counts only when no "of" stands before its listed
-        // name ("Municipal Duma of Petrograd" with "Duma" listed, not
+        // name ("City Duma of Oldmark" with "Duma" listed, not
         // "A B of the X Party" with "X Party" listed).
         let body_head = self
             .head(a, b)
@@ -586,7 +586,7 @@ impl<'a> Document<'a> {
                 Cue::StateHead(_) => EntityType::State,
                 _ => EntityType::Organisation,
             };
-            // "the Australian Embassy in Warsaw": the body, then where it is.
+            // "the Danish Embassy in Vilnius": the body, then where it is.
             let mut end = b;
             if let Some(k) = (head + 1..b).find(|&k| self.particle(k) && self.folded[k] == "in")
                 && self.ends(
@@ -627,7 +627,7 @@ impl<'a> Document<'a> {
             while end > k && self.particle(end) {
                 end -= 1;
             }
-            // "President Joseph R. Biden" with "Biden" listed: the fuller
+            // "President Anna K. Berg" with "Berg" listed: the fuller
             // name is one to suggest.
             let forename =
                 |j: usize| self.words[j].shape == Shape::Initial || self.has(j, mark::GIVEN);
@@ -707,7 +707,7 @@ impl<'a> Document<'a> {
             self.push(from, b, Some(EntityType::Person), Cue::Title(title), out);
             return;
         }
-        // "ARTHUR A. CALWELL Minister for Immigration", "Edward Mortimer
+        // "JOHN R. HALE Minister for Trade", "Lena Varga
         // Second Secretary of the Embassy": a name, then its role.
         if let Some(k) = (a + 2..b).find(|&k| self.is_role(k))
             && k - a <= 5
@@ -734,7 +734,7 @@ impl<'a> Document<'a> {
                 _ => EntityType::Place,
             };
             self.push(a, b, Some(kind), cue, out);
-            // "History Department of Bashkir State University": the body
+            // "Law Faculty of Oldmark State University": the body
             // after "of (the)" is a name of its own when it has a head.
             if kind == EntityType::Organisation
                 && let Some(of) = (a + 1..b).find(|&k| self.particle(k) && folded[k] == "of")
@@ -755,7 +755,7 @@ impl<'a> Document<'a> {
             return;
         }
         // A given name further in, after words that are not a name
-        // ("Minister for Foreign Affairs Julie Bishop").
+        // ("Minister for Trade Ilse Varga").
         if let Some(k) = (a + 1..=b)
             .find(|&k| self.has(k, mark::GIVEN) && b - k < 3 && b > k && !self.particle(k))
             && !self.has(a, mark::GIVEN)
@@ -1025,7 +1025,7 @@ impl<'a> Document<'a> {
                     "," | "and" | ", and" | ";" | "&" | "or" | ", or"
                 )
         };
-        // "Pete Shmigel (Sydney)": a bracketed name after a person is where
+        // "Anna Lisowska (Gdynia)": a bracketed name after a person is where
         // the person is.
         for k in 1..items.len() {
             let (range, kind, Some(index)) = items[k].clone() else {
@@ -1077,7 +1077,7 @@ impl<'a> Document<'a> {
         }
         // An untyped name beside a typed one in a list takes its type: a
         // person's (for names of two words or more), an organisation's, or a
-        // place's beside a place or a state ("Brisbane, Queensland").
+        // place's beside a place or a state ("Gdynia, Pomerania").
         for _ in 0..4 {
             let mut changed = false;
             for k in 0..items.len() {
@@ -1101,7 +1101,7 @@ impl<'a> Document<'a> {
                     }
                     _ => None,
                 };
-                // "Brisbane, Queensland": a one-word place after a place.
+                // "Gdynia, Pomerania": a one-word place after a place.
                 let region = |j: usize| {
                     matches!(items[j].1, Some(EntityType::Place | EntityType::State))
                         && text[items[j].0.end..range.start.max(items[j].0.end)].trim() == ","
@@ -1192,8 +1192,8 @@ impl<'a> Document<'a> {
     }
 
     /// The words of a typed candidate that are its name: a person's
-    /// without a place or role after it ("Wilson of South Carolina",
-    /// "Julie Bishop MP", "Stefan Romaniw, Chairman"), an organisation's
+    /// without a place or role after it ("Hale of Ohio",
+    /// "Ilse Varga MP", "Tomas Varga, Chairman"), an organisation's
     /// without a role before it ("President of the X Foundation") or words
     /// after its head that are not part of it ("X Airlines Flight").
     fn bounds(
@@ -1234,7 +1234,7 @@ impl<'a> Document<'a> {
                     b = k - 1;
                 }
                 let mixed = (a..=b).any(|k| self.words[k].shape == Shape::Capitalised);
-                // "Julie Bishop MP", "Joseph R." cut short; not a regnal
+                // "Ilse Varga MP", "Anna K." cut short; not a regnal
                 // number ("Alexander I", "Nicholas II").
                 let regnal = |k: usize| {
                     folded[k].chars().all(|c| "ivx".contains(c))

@@ -179,7 +179,7 @@ impl Collector {
             }
         }
         // A name nothing typed whose last word is a person's surname is a
-        // relative ("Janka Survilla" beside "Ivonka Survilla").
+        // relative ("Mira Kask" beside "Maret Kask").
         for (name_key, entry) in entries.iter_mut() {
             if kind_of(entry).is_some() || !(2..=3).contains(&entry.words) {
                 continue;

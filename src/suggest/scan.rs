@@ -13,7 +13,7 @@ pub(crate) enum Shape {
     Capitalised,
     /// Two or more letters, all capitals.
     Capitals,
-    /// One capital letter ("R" of "Joseph R. Biden").
+    /// One capital letter ("K" of "Anna K. Berg").
     Initial,
     /// Digits or other characters first.
     Other,
@@ -35,7 +35,7 @@ pub(crate) enum Gap {
     /// An apostrophe ("Peasants' Soviets").
     Apostrophe,
     /// A full stop: the end of a sentence, unless the word before is an
-    /// initial or an abbreviation ("R. Biden", "Mr. Smith", "U.S.").
+    /// initial or an abbreviation ("K. Berg", "Mr. Smith", "U.S.").
     Dot,
     /// Quotes, brackets and other marks.
     Mark,
