@@ -243,11 +243,13 @@ impl<'a> Document<'a> {
         }
         // Of the words also written in lower case, only those written
         // capitalised somewhere matter.
+        // (Listed words are never a candidate's: they need no such check.)
         let capitalised: FxHashSet<&str> = words
             .iter()
             .zip(&folded)
-            .filter(|(w, _)| w.shape.is_capital())
-            .map(|(_, f)| *f)
+            .zip(&listed)
+            .filter(|((w, _), listed)| w.shape.is_capital() && listed.is_none())
+            .map(|((_, f), _)| *f)
             .collect();
         // Most lower-case words share neither length nor first letter with
         // a capitalised one: a bit per (length, first byte) skips their
@@ -1006,7 +1008,19 @@ impl<'a> Document<'a> {
         // role in it, not an adjective before a noun ("Crimean Tatar
         // communities"), and when one word, not a common word nor one before a
         // number ("Suite 207").
-        let eligible: Vec<Option<bool>> = out.iter().map(|c| self.list_item(c)).collect();
+        if out.iter().all(|c| c.kind.is_some()) {
+            return;
+        }
+        let eligible: Vec<Option<bool>> = out
+            .iter()
+            .map(|c| {
+                if c.kind.is_none() {
+                    self.list_item(c)
+                } else {
+                    None
+                }
+            })
+            .collect();
         // Every name in text order: (range, type, index among the candidates).
         let mut items: Vec<(Range<usize>, Option<EntityType>, Option<usize>)> = listed
             .iter()
@@ -1322,10 +1336,15 @@ impl<'a> Document<'a> {
                 end += 1;
             }
         }
-        let name = self.text[start..end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let surface = &self.text[start..end];
+        // White space made single spaces; most names have nothing else.
+        let plain =
+            !surface.contains("  ") && !surface.chars().any(|c| c.is_whitespace() && c != ' ');
+        let name = if plain {
+            surface.to_string()
+        } else {
+            surface.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
         out.push(Candidate {
             range: start..end,
             name,
