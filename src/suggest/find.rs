@@ -4,6 +4,7 @@
 use super::cues::{Cues, Phrases, fold_word_into, mark};
 use super::scan::{Gap, Shape, Word, words};
 use crate::model::EntityType;
+use crate::normalize::{Case, key};
 use rustc_hash::FxHashSet;
 use std::ops::Range;
 
@@ -113,6 +114,9 @@ pub struct Candidate {
     pub range: Range<usize>,
     /// The name as written, white space made single spaces.
     pub name: String,
+    /// `name` folded ([`crate::normalize::key`]): the name's identity,
+    /// made once on the worker that found it.
+    pub key: String,
     /// The guessed type; `None` with [`Cue::Unknown`].
     pub kind: Option<EntityType>,
     /// Why.
@@ -826,9 +830,11 @@ impl<'a> Document<'a> {
                             .chars()
                             .all(|c| c.is_whitespace() || c == '(' || c == '[')
                     });
+                let name = self.text[w.range.clone()].to_string();
                 out.push(Candidate {
                     range: w.range.clone(),
-                    name: self.text[w.range.clone()].to_string(),
+                    key: key(&name, Case::Fold),
+                    name,
                     kind: Some(EntityType::Organisation),
                     cue: Cue::Acronym,
                     abbreviates,
@@ -1347,6 +1353,7 @@ impl<'a> Document<'a> {
         };
         out.push(Candidate {
             range: start..end,
+            key: key(&name, Case::Fold),
             name,
             kind,
             cue,

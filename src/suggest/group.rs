@@ -81,11 +81,8 @@ impl Collector {
     pub fn add(&mut self, path: &str, text: &str, candidates: &[Candidate]) -> u32 {
         let index = self.paths.len() as u32;
         self.paths.push(path.to_string());
-        let keys: Vec<String> = candidates
-            .iter()
-            .map(|c| key(&c.name, Case::Fold))
-            .collect();
-        for (candidate, name_key) in candidates.iter().zip(&keys) {
+        for candidate in candidates {
+            let name_key = &candidate.key;
             if name_key.is_empty() {
                 continue;
             }
@@ -124,7 +121,7 @@ impl Collector {
                 }
             }
             if let Some(long) = candidate.abbreviates {
-                let long_key = keys[long].clone();
+                let long_key = candidates[long].key.clone();
                 let long_entry = self.entries.entry(long_key).or_default();
                 if !long_entry.abbreviations.contains(name_key) {
                     long_entry.abbreviations.push(name_key.clone());
@@ -329,6 +326,7 @@ mod tests {
         let start = text.find(name).expect("the name is in the text");
         Candidate {
             range: start..start + name.len(),
+            key: key(name, Case::Fold),
             name: name.to_string(),
             kind,
             cue,

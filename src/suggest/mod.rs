@@ -42,15 +42,7 @@ impl Finder {
 
     /// The candidates of `text`, whose listed names are `mentions`.
     pub fn candidates(&self, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
-        let mut listed: Vec<(Range<usize>, crate::model::EntityType)> =
-            Vec::with_capacity(mentions.len());
-        for m in mentions {
-            let range = m.start as usize..m.end as usize;
-            if listed.last().is_none_or(|(last, _)| *last != range) {
-                listed.push((range, self.kinds[m.entity as usize]));
-            }
-        }
-        candidates(text, &listed, &self.cues)
+        self.around(text, mentions.iter().map(|m| (m.start, m.end, m.entity)))
     }
 
     /// The candidates of `text`, its listed names found with `matcher`.
@@ -61,11 +53,17 @@ impl Finder {
     ) -> Vec<Candidate> {
         let mut matches = Vec::new();
         matcher.find(text, &mut crate::matcher::Scratch::default(), &mut matches);
+        self.around(text, matches.iter().map(|m| (m.start, m.end, m.entity)))
+    }
+
+    /// The candidates of `text` around its listed names, given as (start,
+    /// end, entry); the candidates of one ambiguous span count once.
+    fn around(&self, text: &str, spans: impl Iterator<Item = (u32, u32, u32)>) -> Vec<Candidate> {
         let mut listed: Vec<(Range<usize>, crate::model::EntityType)> = Vec::new();
-        for m in &matches {
-            let range = m.start as usize..m.end as usize;
+        for (start, end, entity) in spans {
+            let range = start as usize..end as usize;
             if listed.last().is_none_or(|(last, _)| *last != range) {
-                listed.push((range, self.kinds[m.entity as usize]));
+                listed.push((range, self.kinds[entity as usize]));
             }
         }
         candidates(text, &listed, &self.cues)
@@ -75,10 +73,10 @@ impl Finder {
 /// The number of distinct names among a document's candidates that have
 /// a type: what ingest counts as "not in any gazetteer".
 pub fn distinct_typed(candidates: &[Candidate]) -> usize {
-    let mut keys: Vec<String> = candidates
+    let mut keys: Vec<&str> = candidates
         .iter()
         .filter(|c| c.kind.is_some())
-        .map(|c| crate::normalize::key(&c.name, crate::normalize::Case::Fold))
+        .map(|c| c.key.as_str())
         .collect();
     keys.sort_unstable();
     keys.dedup();
