@@ -22,8 +22,8 @@
 mod common;
 
 use common::{Corpus, ensure_generated, imported_gazetteer, shipped_rules};
-use dossier::gazetteer::Gazetteer;
 use dossier::ingest::mentions_in;
+use dossier::lexicon::Lexicon;
 use dossier::matcher::Matcher;
 use dossier::pipeline::ordered_map;
 use std::ops::ControlFlow;
@@ -66,13 +66,14 @@ fn run(dir: &Path, entities: usize) {
     let gazetteer_dir = imported_gazetteer(dir);
     let rules_dir = shipped_rules(dir);
     let started = Instant::now();
-    let gazetteer =
-        Gazetteer::load(&[gazetteer_dir.clone(), rules_dir.clone()]).expect("load gazetteer");
+    let lexicon =
+        Lexicon::load(&[gazetteer_dir.clone(), rules_dir.clone()]).expect("load gazetteer");
+    let gazetteer = &lexicon.gazetteer;
     let loaded = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let matcher = Matcher::build(&gazetteer);
-    let metonymy = dossier::metonymy::Metonymy::build(&gazetteer);
-    let relations = dossier::relations::Compiled::build(&gazetteer);
+    let matcher = Matcher::build(gazetteer);
+    let metonymy = dossier::metonymy::Metonymy::build(gazetteer, &lexicon.metonymy);
+    let relations = dossier::relations::Compiled::build(gazetteer, &lexicon.rules);
     let built = started.elapsed().as_secs_f64();
     println!(
         "{entities:>9} entities  gazetteer: read {loaded:.2} s + matcher {built:.2} s = {:.2} s ({} names)",

@@ -9,6 +9,7 @@
 
 use crate::gazetteer::{Entry, Gazetteer};
 use crate::ingest::Scope;
+use crate::lexicon::Lexicon;
 use crate::matcher::{Matcher, Scratch};
 use crate::store::{DocumentId, EntityId, Store, StoreError};
 use rustc_hash::FxHashSet;
@@ -82,18 +83,19 @@ impl Plan {
 }
 
 /// Plans a `reindex --changed`: of the stale documents (matched with
-/// another gazetteer than `gazetteer`, whose entities have the database
+/// other gazetteers than `lexicon`, whose entities have the database
 /// ids `ids`), those read with other rules, those mentioning a changed or
 /// removed entity, and those whose text names an added or changed entry
 /// are matched again; the others only marked current.
 pub fn plan(
     store: &Store,
-    gazetteer: &Gazetteer,
+    lexicon: &Lexicon,
     ids: &[EntityId],
     workers: usize,
 ) -> Result<Plan, StoreError> {
+    let gazetteer = &lexicon.gazetteer;
     let stale =
-        store.stale_documents_by_rules(gazetteer.fingerprint(), gazetteer.rules_fingerprint())?;
+        store.stale_documents_by_rules(lexicon.fingerprint(), lexicon.rules_fingerprint())?;
     let mut plan = Plan {
         up_to_date: store.document_ids()?.len() - stale.len(),
         ..Plan::default()

@@ -25,10 +25,9 @@
 //! matches out.
 
 use crate::gazetteer::{Gazetteer, is_acronym};
-use crate::normalize::{Case, key, letter_count, tokenize};
+use crate::normalize::{Case, key, letter_count, token_hash, tokenize};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
-use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// Names with fewer letters and digits than this are never matched.
@@ -105,15 +104,6 @@ struct Output {
     exact: u32,
     /// The next output of the same node, or [`NONE`].
     next: u32,
-}
-
-/// The hash of a folded token, the same in every reader of tokens: the
-/// matcher's vocabulary and the relation rules' use it, so a token is
-/// hashed once (see [`Matcher::find_and`]).
-pub fn token_hash(token: &str) -> u64 {
-    const HASHER: foldhash::fast::FixedState =
-        foldhash::fast::FixedState::with_seed(0x5eed_d055_1e20);
-    HASHER.hash_one(token.as_bytes())
 }
 
 /// A compiled gazetteer, ready to find names in any number of texts.

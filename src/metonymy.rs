@@ -84,8 +84,9 @@ pub struct Metonymy {
 
 impl Metonymy {
     /// Links each capital of `gazetteer` to the state its `country=` names
-    /// (by canonical name or alias, state entities only).
-    pub fn build(gazetteer: &Gazetteer) -> Metonymy {
+    /// (by canonical name or alias, state entities only), to be read with
+    /// the word lists `rules`.
+    pub fn build(gazetteer: &Gazetteer, rules: &Rules) -> Metonymy {
         let mut state_by_name: FxHashMap<String, u32> = FxHashMap::default();
         for (i, entry) in gazetteer.entries().iter().enumerate() {
             if entry.kind == EntityType::State {
@@ -106,7 +107,6 @@ impl Metonymy {
                 states.insert(i as u32, state);
             }
         }
-        let rules = gazetteer.metonymy();
         Metonymy {
             states,
             possessive: rules.possessive.iter().cloned().collect(),
@@ -180,7 +180,7 @@ mod tests {
 
     #[test]
     fn capitals_that_act_become_their_state() {
-        let mut gazetteer = Gazetteer::from_entries(vec![
+        let gazetteer = Gazetteer::from_entries(vec![
             entry(
                 EntityType::Place,
                 "Kyiv",
@@ -193,11 +193,10 @@ mod tests {
                 &[("kind", "city"), ("country", "Ukraine")],
             ),
         ]);
-        gazetteer.set_metonymy(
+        let rules =
             Rules::parse("# c\npossessive: recognition\nverb: said denied\nnot-after: from in\n")
-                .unwrap(),
-        );
-        let metonymy = Metonymy::build(&gazetteer);
+                .unwrap();
+        let metonymy = Metonymy::build(&gazetteer, &rules);
         // Each row: the text, whether the mention at 0 becomes the state.
         let cases = [
             ("Kyiv’s recognition of", true),

@@ -259,6 +259,16 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// The hash of a folded token, the same in every reader of tokens: the
+/// matcher's vocabulary and the relation rules' use it, so a token is
+/// hashed once (see [`crate::matcher::Matcher::find_and`]).
+pub fn token_hash(token: &str) -> u64 {
+    use std::hash::BuildHasher;
+    const HASHER: foldhash::fast::FixedState =
+        foldhash::fast::FixedState::with_seed(0x5eed_d055_1e20);
+    HASHER.hash_one(token.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

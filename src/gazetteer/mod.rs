@@ -108,9 +108,17 @@ pub struct Gazetteer {
     files: Vec<PathBuf>,
     fingerprint: String,
     entities_fingerprint: String,
-    rules_fingerprint: String,
-    metonymy: crate::metonymy::Rules,
-    relation_rules: crate::relations::rules::RuleSet,
+    beside_fingerprint: String,
+}
+
+/// What [`Gazetteer::load_with`]'s reader found in a folder beside its
+/// name lists.
+#[derive(Debug, Default)]
+pub struct Beside {
+    /// The byte strings the folder's fingerprint covers, in order.
+    pub fingerprinted: Vec<Vec<u8>>,
+    /// The malformed lines of those files.
+    pub errors: Vec<(PathBuf, LineError)>,
 }
 
 /// Why a gazetteer could not be loaded.
@@ -156,10 +164,22 @@ fn render_line_errors(errors: &[(PathBuf, LineError)]) -> String {
 }
 
 impl Gazetteer {
-    /// Reads the gazetteer files of each directory in `dirs`, later
-    /// directories on top of earlier ones. A missing type file is fine; a
-    /// missing directory is an error.
+    /// Reads the name lists of each directory in `dirs`, later directories
+    /// on top of earlier ones. A missing type file is fine; a missing
+    /// directory is an error.
     pub fn load(dirs: &[PathBuf]) -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::load_with(dirs, &mut |_| Ok(Beside::default()))
+    }
+
+    /// [`Gazetteer::load`], calling `read_beside` with each directory
+    /// before its name lists for the other files it holds (the lexicon's
+    /// metonymy words and relation rules): their bytes go into
+    /// [`Gazetteer::fingerprint`] ahead of the folder's lists, and their
+    /// malformed lines fail the load with the others.
+    pub fn load_with(
+        dirs: &[PathBuf],
+        read_beside: &mut dyn FnMut(&Path) -> Result<Beside, GazetteerError>,
+    ) -> Result<Gazetteer, GazetteerError> {
         let mut gazetteer = Gazetteer::default();
         let mut errors = Vec::new();
         let mut fingerprinted = FingerprintInput::default();
@@ -176,32 +196,11 @@ impl Gazetteer {
                     ),
                 });
             }
-            let rules_path = dir.join(crate::metonymy::FILE);
-            match std::fs::read_to_string(&rules_path) {
-                Ok(text) => {
-                    let text = edit::strip_bom(text);
-                    fingerprinted.update(b"metonymy");
-                    fingerprinted.update(text.as_bytes());
-                    if let Err(message) = gazetteer.metonymy.extend(&text) {
-                        let (line, message) = message.split_once(": ").unwrap_or(("0", &message));
-                        errors.push((
-                            rules_path.clone(),
-                            LineError {
-                                line: line.parse().unwrap_or(0),
-                                message: message.to_string(),
-                            },
-                        ));
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => {
-                    return Err(GazetteerError::Io {
-                        path: rules_path,
-                        source,
-                    });
-                }
+            let beside = read_beside(dir)?;
+            for bytes in &beside.fingerprinted {
+                fingerprinted.update(bytes);
             }
-            gazetteer.load_relation_rules(dir, &mut fingerprinted, &mut errors)?;
+            errors.extend(beside.errors);
             // Read in a fixed order (the fingerprints and the merge depend
             // on it).
             for kind in EntityType::ALL {
@@ -242,7 +241,7 @@ impl Gazetteer {
             hashes: Vec::with_capacity(lines),
         };
         gazetteer.entries.reserve(lines);
-        let rules_fingerprint = fingerprinted.digest_rules();
+        let beside_fingerprint = fingerprinted.digest_rules();
         let (fingerprint, entities_fingerprint) = std::thread::scope(|scope| {
             // Hashing (two passes over the entity files) runs beside the
             // parse and the merge, which leaves a core idle.
@@ -274,53 +273,8 @@ impl Gazetteer {
         gazetteer.merge_known(&folder_of_file, &index.hashes);
         gazetteer.fingerprint = fingerprint;
         gazetteer.entities_fingerprint = entities_fingerprint;
-        gazetteer.rules_fingerprint = rules_fingerprint;
+        gazetteer.beside_fingerprint = beside_fingerprint;
         Ok(gazetteer)
-    }
-
-    /// Reads `DIR/relations/*.rules` in name order into the relation rules.
-    fn load_relation_rules(
-        &mut self,
-        dir: &Path,
-        hasher: &mut FingerprintInput,
-        errors: &mut Vec<(PathBuf, LineError)>,
-    ) -> Result<(), GazetteerError> {
-        let files =
-            crate::relations::rules::files_in(dir).map_err(|source| GazetteerError::Io {
-                path: dir.join(crate::relations::rules::DIR),
-                source,
-            })?;
-        for path in files {
-            let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let text = String::from_utf8(bytes).map_err(|e| GazetteerError::NotUtf8 {
-                path: path.clone(),
-                line: line_of_utf8_error(&e),
-            })?;
-            let text = edit::strip_bom(text);
-            hasher.update(b"rules");
-            hasher.update(&(text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-            if let Err(line_errors) = self
-                .relation_rules
-                .extend(&text, &path.display().to_string())
-            {
-                errors.extend(line_errors.into_iter().map(|e| (path.clone(), e)));
-            }
-        }
-        Ok(())
-    }
-
-    /// The relation rules of every directory, in load order.
-    pub fn relation_rules(&self) -> &crate::relations::rules::RuleSet {
-        &self.relation_rules
-    }
-
-    /// Replaces the relation rules (for gazetteers built in code).
-    pub fn set_relation_rules(&mut self, rules: crate::relations::rules::RuleSet) {
-        self.relation_rules = rules;
     }
 
     /// A gazetteer of entries given in code (tests, benchmarks). The entries
@@ -335,10 +289,8 @@ impl Gazetteer {
             entries,
             files: vec![PathBuf::from("<memory>")],
             entities_fingerprint: fingerprint.clone(),
-            rules_fingerprint: String::new(),
+            beside_fingerprint: String::new(),
             fingerprint,
-            metonymy: Default::default(),
-            relation_rules: Default::default(),
         }
     }
 
@@ -476,21 +428,10 @@ impl Gazetteer {
         &self.entities_fingerprint
     }
 
-    /// The fingerprint of everything but the entity files: relation rules
-    /// and metonymy. Two gazetteers with the same one read a text the same
-    /// way wherever they name the same things.
-    pub fn rules_fingerprint(&self) -> &str {
-        &self.rules_fingerprint
-    }
-
-    /// The word lists that make a capital stand for its state.
-    pub fn metonymy(&self) -> &crate::metonymy::Rules {
-        &self.metonymy
-    }
-
-    /// Replaces the metonymy word lists (for gazetteers built in code).
-    pub fn set_metonymy(&mut self, rules: crate::metonymy::Rules) {
-        self.metonymy = rules;
+    /// The fingerprint of everything but the entity files: what
+    /// [`Gazetteer::load_with`] read beside them.
+    pub fn beside_fingerprint(&self) -> &str {
+        &self.beside_fingerprint
     }
 
     /// The number of entities.
@@ -515,7 +456,7 @@ struct NameIndex {
 
 /// The hash of an entity's type and folded name.
 fn name_hash(kind: EntityType, folded: &str) -> u64 {
-    crate::matcher::token_hash(folded) ^ (kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    crate::normalize::token_hash(folded) ^ (kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// An entity file's text, as read.
@@ -530,8 +471,8 @@ struct EntityText {
     bom: bool,
 }
 
-/// What a fingerprint is computed over, in order: small parts (relation
-/// rules, metonymy) copied, entity files by their index in the texts read,
+/// What a fingerprint is computed over, in order: small parts (what was
+/// read beside the name lists) copied, entity files by their index in the texts read,
 /// so that hashing those (megabytes) can wait for a thread of its own.
 #[derive(Default)]
 struct FingerprintInput(Vec<Hashed>);
@@ -684,6 +625,19 @@ pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteers")
 }
 
+/// A UTF-8 file of a gazetteer folder, without its byte-order mark.
+pub fn read_text(path: &Path) -> Result<String, GazetteerError> {
+    let bytes = std::fs::read(path).map_err(|source| GazetteerError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| GazetteerError::NotUtf8 {
+        path: path.to_path_buf(),
+        line: line_of_utf8_error(&e),
+    })?;
+    Ok(edit::strip_bom(text))
+}
+
 /// The 1-based line of the first invalid byte.
 fn line_of_utf8_error(e: &std::string::FromUtf8Error) -> usize {
     e.as_bytes()[..e.utf8_error().valid_up_to()]
@@ -742,55 +696,6 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("people.tsv:2:"), "{text}");
         assert!(text.contains("people.tsv:3:"), "{text}");
-    }
-
-    /// The fingerprints are stored in databases (with each document, and
-    /// as the key of the entity sync): their input must never change, or
-    /// every stored document would look stale after an upgrade. Pinned
-    /// here against SHA-256 computed over the documented layout.
-    #[test]
-    fn fingerprints_keep_their_layout() {
-        let dir = tempfile::tempdir().unwrap();
-        let people = "\u{FEFF}Some Person\tS. Person\n";
-        let states = "Russia\tRF\n";
-        let metonymy = "# none yet\n";
-        let rules = "# no rules\n";
-        std::fs::create_dir(dir.path().join(crate::relations::rules::DIR)).unwrap();
-        std::fs::write(
-            dir.path()
-                .join(crate::relations::rules::DIR)
-                .join("a.rules"),
-            rules,
-        )
-        .unwrap();
-        std::fs::write(dir.path().join(crate::metonymy::FILE), metonymy).unwrap();
-        let g = write_and_load(
-            dir.path(),
-            &[("people.tsv", people), ("states.tsv", states)],
-        );
-        let file = |kind: &str, text: &str| -> Vec<u8> {
-            [
-                kind.as_bytes(),
-                &(text.len() as u64).to_le_bytes(),
-                text.as_bytes(),
-            ]
-            .concat()
-        };
-        let entities = [file("person", people), file("state", states)].concat();
-        let all = [
-            b"metonymy".as_slice(),
-            metonymy.as_bytes(),
-            b"rules",
-            &(rules.len() as u64).to_le_bytes(),
-            rules.as_bytes(),
-            &entities,
-        ]
-        .concat();
-        assert_eq!(
-            g.entities_fingerprint(),
-            hex(&Sha256::digest(&entities)[..8])
-        );
-        assert_eq!(g.fingerprint(), hex(&Sha256::digest(&all)[..8]));
     }
 
     /// Files are parsed in pieces: the pieces are the file, cut after whole
@@ -890,18 +795,6 @@ mod tests {
                 (EntityType::Place, "Ana Noxciyco", String::new(), 0),
             ]
         );
-    }
-
-    #[test]
-    fn the_rules_change_the_fingerprint_but_not_the_entities_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let before = write_and_load(dir.path(), &[("states.tsv", "Russia\n")]);
-        let rules = (crate::metonymy::FILE, "# capitals standing for states\n");
-        let after = write_and_load(dir.path(), &[rules]);
-        assert_ne!(before.fingerprint(), after.fingerprint());
-        assert_eq!(before.entities_fingerprint(), after.entities_fingerprint());
-        let edited = write_and_load(dir.path(), &[("states.tsv", "Russia\tRF\n")]);
-        assert_ne!(after.entities_fingerprint(), edited.entities_fingerprint());
     }
 
     #[test]

@@ -3,11 +3,10 @@
 //! looked up once, whatever the number of rules), the states' adjectives,
 //! and the institutions ("Parliament of Ukraine") the rules can derive.
 
-use super::layout::Tok;
 use super::rules::{Form, Rule, RuleSet, Types};
 use crate::gazetteer::Gazetteer;
-use crate::matcher::token_hash;
 use crate::model::EntityType;
+use crate::normalize::token_hash;
 use crate::normalize::{self, Case};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
@@ -156,9 +155,8 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    /// Compiles the gazetteer's rules against its entities.
-    pub fn build(gazetteer: &Gazetteer) -> Compiled {
-        let set = gazetteer.relation_rules();
+    /// Compiles the relation rules `set` against the gazetteer's entities.
+    pub fn build(gazetteer: &Gazetteer, set: &RuleSet) -> Compiled {
         let mut compiled = Compiled {
             vocab: FxHashMap::default(),
             by_hash: HashTable::new(),
@@ -210,7 +208,7 @@ impl Compiled {
         }
         compiled.add_references(set);
         compiled.add_rules(set);
-        compiled.add_entities(gazetteer);
+        compiled.add_entities(gazetteer, set);
         compiled.index_vocabulary();
         compiled.roots = vec![NONE; compiled.words.len()];
         compiled.child_masks = vec![0; compiled.outputs.len()];
@@ -380,15 +378,14 @@ impl Compiled {
 
     /// Adjectives of states, `kind=` of organisations the references ask
     /// for, and the institutions named "WORD of STATE".
-    fn add_entities(&mut self, gazetteer: &Gazetteer) {
+    fn add_entities(&mut self, gazetteer: &Gazetteer, set: &RuleSet) {
         let wanted_kinds: Vec<String> = self
             .references
             .values()
             .flatten()
             .flat_map(|r| r.kinds.iter().cloned())
             .collect();
-        let institution_words: Vec<String> = gazetteer
-            .relation_rules()
+        let institution_words: Vec<String> = set
             .list("institutions")
             .iter()
             .map(|p| normalize::key(p, Case::Fold))
@@ -522,10 +519,11 @@ impl Compiled {
 
     /// Calls `each(end, output)` for every phrase starting at token `start`
     /// and ending before `limit`, but for the one-word list entries, whose
-    /// flags [`Compiled::word_flags`] gives.
+    /// flags [`Compiled::word_flags`] gives. `word_at(t)` is the vocabulary
+    /// id of token `t`.
     pub(crate) fn phrases_at(
         &self,
-        tokens: &[Tok],
+        word_at: impl Fn(usize) -> u32,
         start: usize,
         limit: usize,
         mut each: impl FnMut(usize, Output),
@@ -533,7 +531,7 @@ impl Compiled {
         let mut node = 0u32;
         let mut t = start;
         while t < limit {
-            let word = tokens[t].word;
+            let word = word_at(t);
             if word == NONE {
                 return;
             }

@@ -5,9 +5,9 @@
 
 use super::compiled::{Compiled, Flag, NONE, Output};
 use super::sentence;
-use crate::matcher::token_hash;
 use crate::mention::Mention;
 use crate::model::EntityType;
+use crate::normalize::token_hash;
 use crate::normalize::{self, Case};
 use std::ops::Range;
 
@@ -240,8 +240,9 @@ impl<'a> Layout<'a> {
                 continue;
             }
             self.tokens[i].flags |= self.rules.word_flags(word);
+            let tokens = &self.tokens;
             self.rules
-                .phrases_at(&self.tokens, i, range.end, |end, output| {
+                .phrases_at(|t| tokens[t].word, i, range.end, |end, output| {
                     found.push((i, end, output))
                 });
         }

@@ -30,7 +30,7 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         use EntityType::*;
-        let mut gazetteer = Gazetteer::from_entries(vec![
+        let gazetteer = Gazetteer::from_entries(vec![
             entry(Person, "Marta Kovalenko", &[], &[]),
             entry(Person, "Ivan Petrenko", &[], &[]),
             entry(Person, "Olena Shevchuk", &[], &[]),
@@ -87,13 +87,12 @@ fn fixture() -> &'static Fixture {
                 .extend(&text, &path.display().to_string())
                 .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         }
-        gazetteer.set_relation_rules(rules);
         let words = std::fs::read_to_string(root.join(metonymy::FILE)).unwrap();
-        gazetteer.set_metonymy(metonymy::Rules::parse(&words).unwrap());
+        let words = metonymy::Rules::parse(&words).unwrap();
         Fixture {
             matcher: Matcher::build(&gazetteer),
-            metonymy: Metonymy::build(&gazetteer),
-            compiled: Compiled::build(&gazetteer),
+            metonymy: Metonymy::build(&gazetteer, &words),
+            compiled: Compiled::build(&gazetteer, &rules),
             gazetteer,
         }
     })
@@ -1392,7 +1391,7 @@ fn stand_ins_name_their_own_words() {
 #[test]
 fn typos_of_list_words_are_read_as_the_word() {
     let compiled = &fixture().compiled;
-    let id = |word: &str| compiled.word(word, crate::matcher::token_hash(word));
+    let id = |word: &str| compiled.word(word, crate::normalize::token_hash(word));
     let cases = [
         ("memeber", "member"),      // a letter too many
         ("scientst", "scientist"),  // a letter missing
@@ -1431,10 +1430,11 @@ fn typos_of_list_words_are_read_as_the_word() {
 #[test]
 fn every_cut_of_the_fixture_documents_is_read() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let gazetteer = Gazetteer::load(&[root.join("gazetteers")]).unwrap();
-    let matcher = Matcher::build(&gazetteer);
-    let metonymy = Metonymy::build(&gazetteer);
-    let compiled = Compiled::build(&gazetteer);
+    let lexicon = crate::lexicon::Lexicon::load(&[root.join("gazetteers")]).unwrap();
+    let gazetteer = &lexicon.gazetteer;
+    let matcher = Matcher::build(gazetteer);
+    let metonymy = Metonymy::build(gazetteer, &lexicon.metonymy);
+    let compiled = Compiled::build(gazetteer, &lexicon.rules);
     let mut read = 0;
     for dir in ["tests/fixtures/corpus", "tests/fixtures/layouts"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {

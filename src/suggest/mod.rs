@@ -31,11 +31,11 @@ pub struct Finder {
 }
 
 impl Finder {
-    /// The finder for `gazetteer` (its entries' types, and the cues of its
-    /// rule files).
-    pub fn new(gazetteer: &Gazetteer) -> Finder {
+    /// The finder for `gazetteer` (its entries' types) and the cues of the
+    /// rule files `rules`.
+    pub fn new(gazetteer: &Gazetteer, rules: &crate::relations::rules::RuleSet) -> Finder {
         Finder {
-            cues: Cues::from_rules(gazetteer.relation_rules()),
+            cues: Cues::from_rules(rules),
             kinds: gazetteer.entries().iter().map(|e| e.kind).collect(),
         }
     }
