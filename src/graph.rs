@@ -8,8 +8,7 @@
 //! the store (canonical names and aliases, folded), so the graph holds no
 //! alias strings; mention counts stay in the store too.
 
-use crate::model::EntityType;
-use crate::query::ast::NodeType;
+use crate::model::{EntityType, NodeType};
 use crate::store::{DocumentId, EntityId, Store, StoreError};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -52,22 +51,17 @@ pub struct Graph {
 impl Graph {
     /// Loads the graph from the store: one pass over each table, no sort.
     pub fn load(store: &Store) -> Result<Graph, StoreError> {
-        let conn = store.conn();
         let mut graph = DiGraph::new();
         let mut documents = FxHashMap::default();
-        {
-            let mut stmt = conn.prepare("SELECT id, path FROM documents")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let id: i64 = row.get(0)?;
-                let node = graph.add_node(Node {
-                    kind: NodeType::Document,
-                    id,
-                    name: row.get(1)?,
-                });
-                documents.insert(id, node);
-            }
-        }
+        store.each_document_path(|id, path| -> Result<(), StoreError> {
+            let node = graph.add_node(Node {
+                kind: NodeType::Document,
+                id,
+                name: path,
+            });
+            documents.insert(id, node);
+            Ok(())
+        })?;
         // The relations, their kinds, and the entities they relate.
         struct Raw {
             id: i64,
@@ -79,68 +73,45 @@ impl Graph {
         let mut raw: Vec<Raw> = Vec::new();
         let mut kind_ids: FxHashMap<String, u16> = FxHashMap::default();
         let mut related: FxHashMap<EntityId, NodeIndex> = FxHashMap::default();
-        {
-            let mut stmt = conn.prepare(
-                "SELECT id, subject_id, kind, object_entity_id, object_document_id FROM relations",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let kind = row.get_ref(2)?.as_str().unwrap_or_default();
-                let next = kind_ids.len() as u16;
-                let kind = match kind_ids.get(kind) {
-                    Some(&k) => k,
-                    None => {
-                        kind_ids.insert(kind.to_string(), next);
-                        next
-                    }
-                };
-                let r = Raw {
-                    id: row.get(0)?,
-                    subject: row.get(1)?,
-                    kind,
-                    object_entity: row.get(3)?,
-                    object_document: row.get(4)?,
-                };
-                related.insert(r.subject, NodeIndex::end());
-                if let Some(o) = r.object_entity {
-                    related.insert(o, NodeIndex::end());
+        store.each_relation(|row| -> Result<(), StoreError> {
+            let next = kind_ids.len() as u16;
+            let kind = match kind_ids.get(row.kind) {
+                Some(&k) => k,
+                None => {
+                    kind_ids.insert(row.kind.to_string(), next);
+                    next
                 }
-                raw.push(r);
+            };
+            related.insert(row.subject, NodeIndex::end());
+            if let Some(o) = row.object_entity {
+                related.insert(o, NodeIndex::end());
             }
-        }
+            raw.push(Raw {
+                id: row.id,
+                subject: row.subject,
+                kind,
+                object_entity: row.object_entity,
+                object_document: row.object_document,
+            });
+            Ok(())
+        })?;
         let mut weights: FxHashMap<i64, u32> = FxHashMap::default();
-        {
-            let mut stmt =
-                conn.prepare("SELECT relation_id, count(*) FROM evidence GROUP BY relation_id")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                weights.insert(row.get(0)?, row.get::<_, i64>(1)? as u32);
-            }
-        }
-        {
-            let mut stmt = conn.prepare("SELECT id, type, name FROM entities")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let id: i64 = row.get(0)?;
-                let Some(slot) = related.get_mut(&id) else {
-                    continue;
-                };
-                let Ok(kind) = row
-                    .get_ref(1)?
-                    .as_str()
-                    .unwrap_or_default()
-                    .parse::<EntityType>()
-                else {
-                    continue;
-                };
-                let kind = NodeType::from(kind);
-                *slot = graph.add_node(Node {
-                    kind,
-                    id,
-                    name: row.get(2)?,
-                });
-            }
-        }
+        store.each_evidence_count(|relation, count| {
+            weights.insert(relation, count);
+        })?;
+        store.each_entity_name(|id, kind, name| {
+            let Some(slot) = related.get_mut(&id) else {
+                return;
+            };
+            let Ok(kind) = kind.parse::<EntityType>() else {
+                return;
+            };
+            *slot = graph.add_node(Node {
+                kind: NodeType::from(kind),
+                id,
+                name: name.to_string(),
+            });
+        })?;
         // Kinds sorted by name; edges renumbered to match.
         let mut kinds: Vec<String> = kind_ids.keys().cloned().collect();
         kinds.sort();

@@ -508,13 +508,9 @@ pub fn run(
                                 // One document the database refuses (say, text
                                 // over SQLite's size limit) fails alone; the
                                 // batch and the run go on. Anything else stops.
-                                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
-                                    e,
-                                    message,
-                                ))) if e.code == rusqlite::ErrorCode::TooBig => {
+                                Err(e) if e.too_big().is_some() => {
                                     summary.failed += 1;
-                                    let reason = message
-                                        .unwrap_or_else(|| "too big for the database".into());
+                                    let reason = e.too_big().unwrap_or_default();
                                     on_event(Event::Failed {
                                         path: &doc.path,
                                         reason: &reason,

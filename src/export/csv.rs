@@ -34,7 +34,7 @@ use super::ExportError;
 use super::background::BackgroundWriter;
 use super::target::Target;
 use super::view::{EdgeView, NodeView, View};
-use crate::query::ast::NodeType;
+use crate::model::NodeType;
 use std::borrow::Cow;
 use std::fs::File;
 use std::io;

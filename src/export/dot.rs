@@ -18,7 +18,7 @@
 
 use super::ExportError;
 use super::view::{EdgeView, NodeView, View};
-use crate::query::ast::NodeType;
+use crate::model::NodeType;
 use std::io::Write;
 
 /// Writes `view` as a DOT digraph to `out`.

@@ -43,7 +43,7 @@
 
 use super::ExportError;
 use super::view::{EdgeView, NodeView, View};
-use crate::query::ast::NodeType;
+use crate::model::NodeType;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use std::io::Write;

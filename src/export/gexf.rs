@@ -36,7 +36,7 @@
 use super::ExportError;
 use super::graphml::escape;
 use super::view::{EdgeView, NodeView, View};
-use crate::query::ast::NodeType;
+use crate::model::NodeType;
 use std::io::{BufWriter, Write};
 
 /// Everything before the first node: the root element, the metadata, the

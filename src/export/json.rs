@@ -92,7 +92,6 @@ fn write_filtered(
     let keep_node =
         |id: &dyn Fn() -> String| selection.is_none_or(|(nodes, _)| nodes.contains(&id()));
     let keep_relation = |id: i64| selection.is_none_or(|(_, relations)| relations.contains(&id));
-    let conn = store.conn();
     let paths = SortedPaths::of(store)?;
     out.write_all(b"{\"nodes\":[\n")?;
     let mut first = true;
@@ -102,66 +101,47 @@ fn write_filtered(
         }
         Ok(())
     };
-    {
-        let mut stmt = conn.prepare(
-            "SELECT d.id, d.path, d.title, d.sha256, d.size, d.encoding, d.ingested_at,
-                    coalesce(m.mentions, 0), coalesce(m.ambiguous, 0)
-             FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            if !keep_node(&|| format!("document:{id}")) {
-                continue;
-            }
-            let path: String = row.get(1)?;
-            let mut attributes = BTreeMap::new();
-            attributes.insert("sha256".into(), row.get::<_, String>(3)?.into());
-            attributes.insert("size".into(), row.get::<_, i64>(4)?.into());
-            attributes.insert("encoding".into(), row.get::<_, String>(5)?.into());
-            attributes.insert("ingested_at".into(), row.get::<_, String>(6)?.into());
-            let node = Node {
-                id: format!("document:{id}"),
-                kind: "document".into(),
-                name: row.get(2)?,
-                aliases: Vec::new(),
-                attributes,
-                documents: vec![path.clone()],
-                mentions: row.get(7)?,
-                ambiguous_mentions: row.get(8)?,
-                path: Some(path),
-            };
-            separator(out)?;
-            serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
+    store.each_document_summary(|d| -> Result<(), ExportError> {
+        let id = d.id;
+        if !keep_node(&|| format!("document:{id}")) {
+            return Ok(());
         }
-    }
+        let mut attributes = BTreeMap::new();
+        attributes.insert("sha256".into(), d.sha256.into());
+        attributes.insert("size".into(), d.size.into());
+        attributes.insert("encoding".into(), d.encoding.into());
+        attributes.insert("ingested_at".into(), d.ingested_at.into());
+        let node = Node {
+            id: format!("document:{id}"),
+            kind: "document".into(),
+            name: d.title,
+            aliases: Vec::new(),
+            attributes,
+            documents: vec![d.path.clone()],
+            mentions: d.mentions,
+            ambiguous_mentions: d.ambiguous,
+            path: Some(d.path),
+        };
+        separator(out)?;
+        serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
+        Ok(())
+    })?;
     {
         let mut postings = paths.postings(store)?;
         // Only entities that are mentioned or related are nodes: look those
         // up by id rather than walk a gazetteer that may hold a million.
         let mut wanted: std::collections::HashSet<i64> = postings.keys().copied().collect();
-        {
-            let mut related = conn.prepare(
-                "SELECT subject_id FROM relations
-                 UNION SELECT object_entity_id FROM relations WHERE object_entity_id IS NOT NULL",
-            )?;
-            for id in related.query_map([], |r| r.get::<_, i64>(0))? {
-                wanted.insert(id?);
-            }
-        }
-        let mut entity =
-            conn.prepare("SELECT type, name, attributes FROM entities WHERE id = ?1")?;
+        store.each_related_entity(|id| {
+            wanted.insert(id);
+        })?;
         let mut entities: Vec<(String, String, i64, String)> = Vec::with_capacity(wanted.len());
         // Entities outside the selection are not even looked up.
         wanted.retain(|&id| keep_node(&|| format!("entity:{id}")));
         for &id in &wanted {
-            let (kind, name, attributes): (String, String, String) =
-                entity.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let (kind, name, attributes) = store.entity_record(id)?;
             entities.push((kind, name, id, attributes));
         }
         entities.sort();
-        let mut aliases =
-            conn.prepare("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
         let mut node = Vec::new();
         for (kind, name, id, attributes) in entities {
             let EntityPostings {
@@ -179,9 +159,7 @@ fn write_filtered(
                 id: format!("entity:{id}"),
                 kind: &kind,
                 name: &name,
-                aliases: aliases
-                    .query_map([id], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?,
+                aliases: store.sorted_aliases(id)?,
                 attributes,
             };
             node.clear();
@@ -211,49 +189,43 @@ fn write_filtered(
     let mut first_edge = true;
     let mut edge = Vec::new();
     let mut piece = Vec::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT r.id, r.subject_id, r.kind, r.object_entity_id, r.object_document_id
-             FROM relations r ORDER BY r.subject_id, r.kind, r.object_entity_id, r.object_document_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let relation: i64 = row.get(0)?;
-            if !keep_relation(relation) {
-                continue;
-            }
-            let target = match (row.get::<_, Option<i64>>(3)?, row.get::<_, Option<i64>>(4)?) {
-                (Some(entity), _) => format!("entity:{entity}"),
-                (None, Some(document)) => format!("document:{document}"),
-                (None, None) => continue,
-            };
-            let pieces = spool.pieces(relation);
-            // The edge as the format has it, its evidence copied from the
-            // spool: the head without its closing brace, then the array.
-            edge.clear();
-            let head = EdgeHead {
-                source: format!("entity:{}", row.get::<_, i64>(1)?),
-                target,
-                relation: row.get(2)?,
-                weight: pieces.len(),
-            };
-            serde_json::to_writer(&mut edge, &head).map_err(std::io::Error::from)?;
-            edge.pop();
-            edge.extend_from_slice(b",\"evidence\":[");
-            for (i, entry) in pieces.iter().enumerate() {
-                if i > 0 {
-                    edge.push(b',');
-                }
-                spool.read(entry, &mut piece)?;
-                edge.extend_from_slice(&piece);
-            }
-            edge.extend_from_slice(b"]}");
-            if !std::mem::take(&mut first_edge) {
-                out.write_all(b",\n")?;
-            }
-            out.write_all(&edge)?;
+    store.each_relation_in_order(|row| -> Result<(), ExportError> {
+        let relation = row.id;
+        if !keep_relation(relation) {
+            return Ok(());
         }
-    }
+        let target = match (row.object_entity, row.object_document) {
+            (Some(entity), _) => format!("entity:{entity}"),
+            (None, Some(document)) => format!("document:{document}"),
+            (None, None) => return Ok(()),
+        };
+        let pieces = spool.pieces(relation);
+        // The edge as the format has it, its evidence copied from the
+        // spool: the head without its closing brace, then the array.
+        edge.clear();
+        let head = EdgeHead {
+            source: format!("entity:{}", row.subject),
+            target,
+            relation: row.kind,
+            weight: pieces.len(),
+        };
+        serde_json::to_writer(&mut edge, &head).map_err(std::io::Error::from)?;
+        edge.pop();
+        edge.extend_from_slice(b",\"evidence\":[");
+        for (i, entry) in pieces.iter().enumerate() {
+            if i > 0 {
+                edge.push(b',');
+            }
+            spool.read(entry, &mut piece)?;
+            edge.extend_from_slice(&piece);
+        }
+        edge.extend_from_slice(b"]}");
+        if !std::mem::take(&mut first_edge) {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(&edge)?;
+        Ok(())
+    })?;
     out.write_all(b"\n]}\n")?;
     out.flush()?;
     Ok(())
@@ -291,10 +263,10 @@ struct EntityTail {
 /// An edge's fields before its `evidence` array, in the order of the
 /// format (see the module documentation).
 #[derive(Serialize)]
-struct EdgeHead {
+struct EdgeHead<'a> {
     source: String,
     target: String,
-    relation: String,
+    relation: &'a str,
     weight: usize,
 }
 
@@ -374,7 +346,6 @@ impl Spool {
         paths: &SortedPaths,
         keep: &dyn Fn(i64) -> bool,
     ) -> Result<Spool, ExportError> {
-        let conn = store.conn();
         // The spool is written on a thread of its own while the store is
         // read (it runs to a gigabyte).
         let mut file = super::background::BackgroundWriter::new(tempfile::tempfile()?);
@@ -382,23 +353,17 @@ impl Spool {
         let mut texts = Texts::new(store)?;
         let mut offset = 0u64;
         let mut json = Vec::new();
-        let mut stmt = conn.prepare(
-            "SELECT id, relation_id, document_id, sentence_start, sentence_end, rule, confidence, date
-             FROM evidence",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let relation: i64 = row.get(1)?;
+        store.each_evidence_span(|span| -> Result<(), ExportError> {
+            let relation = span.relation;
             if !keep(relation) {
-                continue;
+                return Ok(());
             }
-            let document: i64 = row.get(2)?;
             // Evidence of a document that is gone has no edge to go in.
-            let Some(&path_rank) = paths.ranks.rank.get(&document) else {
-                continue;
+            let Some(&path_rank) = paths.ranks.rank.get(&span.document) else {
+                return Ok(());
             };
-            let text = texts.of(document)?.as_bytes();
-            let (start, end): (i64, i64) = (row.get(3)?, row.get(4)?);
+            let text = texts.of(span.document)?.as_bytes();
+            let (start, end) = (span.start, span.end);
             let from = usize::try_from(start).unwrap_or(0).min(text.len());
             let to = usize::try_from(end).unwrap_or(0).clamp(from, text.len());
             let piece = Evidence {
@@ -408,9 +373,9 @@ impl Spool {
                 // Spans lie on character boundaries; were one not to, the
                 // quote keeps what can be read rather than failing.
                 quote: String::from_utf8_lossy(&text[from..to]).into_owned(),
-                rule: row.get(5)?,
-                confidence: row.get(6)?,
-                date: row.get(7)?,
+                rule: span.rule,
+                confidence: span.confidence,
+                date: span.date,
             };
             json.clear();
             serde_json::to_writer(&mut json, &piece).map_err(std::io::Error::from)?;
@@ -419,12 +384,13 @@ impl Spool {
                 relation,
                 path_rank,
                 start,
-                id: row.get(0)?,
+                id: span.id,
                 offset,
                 len: json.len() as u32,
             });
             offset += json.len() as u64;
-        }
+            Ok(())
+        })?;
         index.sort_unstable();
         let mut ranges = rustc_hash::FxHashMap::default();
         for (i, entry) in index.iter().enumerate() {

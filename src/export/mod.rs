@@ -2,7 +2,7 @@
 //!
 //! Every export writes to any `io::Write`, in a deterministic order, one
 //! item at a time, so memory does not grow with the output. `json` reads the
-//! store directly (the whole graph, its stable contract); the other formats
+//! store's passes directly (the whole graph, its stable contract); the other formats
 //! write a [`view::View`]: the loaded graph, or the part of it the filters
 //! select.
 
@@ -30,10 +30,4 @@ pub enum ExportError {
     /// A filter names something the graph does not hold, or is malformed.
     #[error("{0}")]
     Filter(String),
-}
-
-impl From<rusqlite::Error> for ExportError {
-    fn from(e: rusqlite::Error) -> Self {
-        ExportError::Store(StoreError::Sqlite(e))
-    }
 }

@@ -10,11 +10,10 @@
 
 use super::ExportError;
 use crate::graph::Graph;
-use crate::query::ast::NodeType;
+use crate::model::NodeType;
 use crate::store::Store;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use rusqlite::OptionalExtension;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -138,7 +137,7 @@ impl PathRanks {
 /// Documents' texts read one at a time, the last one kept: a reader going
 /// through evidence grouped by document reads each text once.
 pub(crate) struct Texts<'a> {
-    text_of: rusqlite::CachedStatement<'a>,
+    store: &'a Store,
     current: Option<(i64, String)>,
 }
 
@@ -146,17 +145,15 @@ impl<'a> Texts<'a> {
     /// A reader of the texts of `store`.
     pub fn new(store: &'a Store) -> Result<Texts<'a>, ExportError> {
         Ok(Texts {
-            text_of: store
-                .conn()
-                .prepare_cached("SELECT text FROM documents WHERE id = ?1")?,
+            store,
             current: None,
         })
     }
 
-    /// The text of `document`.
+    /// The text of `document` (empty for a document that is gone).
     pub fn of(&mut self, document: i64) -> Result<&str, ExportError> {
         if self.current.as_ref().is_none_or(|(id, _)| *id != document) {
-            let text: String = self.text_of.query_row([document], |r| r.get(0))?;
+            let text = self.store.document_text(document)?.unwrap_or_default();
             self.current = Some((document, text));
         }
         Ok(&self.current.as_ref().expect("read above").1)
@@ -220,13 +217,8 @@ impl<'a> View<'a> {
                 )));
             }
             let mut with_evidence: FxHashSet<i64> = FxHashSet::default();
-            let mut stmt = store.conn().prepare_cached(
-                "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?1",
-            )?;
             for (id, _) in &documents {
-                for relation in stmt.query_map([id], |r| r.get::<_, i64>(0))? {
-                    with_evidence.insert(relation?);
-                }
+                with_evidence.extend(store.relations_with_evidence_in(*id)?);
             }
             edges.retain(|e| with_evidence.contains(&graph.graph[*e].relation));
         }
@@ -335,7 +327,6 @@ impl<'a> View<'a> {
         &self,
         mut each: impl FnMut(&NodeView) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
-        let conn = self.store.conn();
         let rank = &self.paths.rank;
         // Mention counts and documents of the selected entities, from the
         // postings; aliases by id.
@@ -355,16 +346,10 @@ impl<'a> View<'a> {
                 entry.1.push(r);
             }
         })?;
-        let mut document_mentions =
-            conn.prepare_cached("SELECT mentions FROM document_mentions WHERE document_id = ?1")?;
-        let mut aliases =
-            conn.prepare_cached("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
         for &node in &self.nodes {
             let n = &self.graph.graph[node];
             let view = if n.kind == NodeType::Document {
-                let count: Option<i64> = document_mentions
-                    .query_row([n.id], |r| r.get(0))
-                    .optional()?;
+                let count = self.store.document_mention_count(n.id)?;
                 NodeView {
                     id: node_id(n),
                     label: n.name.clone(),
@@ -383,9 +368,7 @@ impl<'a> View<'a> {
                     id: node_id(n),
                     label: n.name.clone(),
                     kind: n.kind,
-                    aliases: aliases
-                        .query_map([n.id], |r| r.get(0))?
-                        .collect::<Result<_, _>>()?,
+                    aliases: self.store.sorted_aliases(n.id)?,
                     mentions: count,
                     documents,
                 }
@@ -401,7 +384,6 @@ impl<'a> View<'a> {
         &self,
         mut each: impl FnMut(&EdgeView) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
-        let conn = self.store.conn();
         let by_relation: FxHashMap<i64, EdgeIndex> = self
             .edges
             .iter()
@@ -410,74 +392,64 @@ impl<'a> View<'a> {
         // One query: each relation's first piece of evidence (for the quote)
         // with all its documents and dates, grouped by that first
         // document so each text is read once.
-        let mut first = conn.prepare(
-            "SELECT f.relation_id, f.document_id, f.sentence_start, f.sentence_end, g.docs, g.dates
-             FROM (SELECT relation_id, min(id) AS first,
-                          group_concat(DISTINCT document_id) AS docs,
-                          group_concat(DISTINCT date) AS dates
-                   FROM evidence GROUP BY relation_id) g
-             JOIN evidence f ON f.id = g.first
-             ORDER BY f.document_id, f.relation_id",
-        )?;
         let mut texts = Texts::new(self.store)?;
-        let mut rows = first.query([])?;
-        while let Some(row) = rows.next()? {
-            let relation: i64 = row.get(0)?;
-            let Some(&edge) = by_relation.get(&relation) else {
-                continue;
-            };
-            let text = texts.of(row.get(1)?)?;
-            let (start, end): (i64, i64) = (row.get(2)?, row.get(3)?);
-            let quote = text
-                .get(start.max(0) as usize..end.max(0) as usize)
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            // Document ids and dates come joined with commas (an ISO date
-            // has none).
-            let docs: Option<String> = row.get(4)?;
-            let mut ranks: Vec<u32> = docs
-                .as_deref()
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(|d| d.parse::<i64>().ok())
-                .filter_map(|d| self.paths.rank.get(&d).copied())
-                .collect();
-            ranks.sort_unstable();
-            ranks.dedup();
-            let documents: Vec<String> = ranks
-                .iter()
-                .map(|&r| self.paths.path(r).to_string())
-                .collect();
-            let found: Option<String> = row.get(5)?;
-            let mut dates: Vec<String> = found
-                .as_deref()
-                .unwrap_or_default()
-                .split(',')
-                .filter(|d| !d.is_empty())
-                .map(str::to_string)
-                .collect();
-            dates.sort();
-            dates.dedup();
-            let (s, t) = self
-                .graph
-                .graph
-                .edge_endpoints(edge)
-                .expect("an edge of the graph");
-            let data = self.graph.graph[edge];
-            each(&EdgeView {
-                id: format!("relation:{relation}"),
-                source: node_id(&self.graph.graph[s]),
-                target: node_id(&self.graph.graph[t]),
-                relation: self.graph.kinds[data.kind as usize].clone(),
-                weight: data.weight,
-                quote,
-                documents,
-                dates,
-            })?;
-        }
-        Ok(())
+        self.store
+            .each_first_evidence(|first| -> Result<(), ExportError> {
+                let relation = first.relation;
+                let Some(&edge) = by_relation.get(&relation) else {
+                    return Ok(());
+                };
+                let text = texts.of(first.document)?;
+                let (start, end) = (first.start, first.end);
+                let quote = text
+                    .get(start.max(0) as usize..end.max(0) as usize)
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                // Document ids and dates come joined with commas (an ISO date
+                // has none).
+                let mut ranks: Vec<u32> = first
+                    .documents
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|d| d.parse::<i64>().ok())
+                    .filter_map(|d| self.paths.rank.get(&d).copied())
+                    .collect();
+                ranks.sort_unstable();
+                ranks.dedup();
+                let documents: Vec<String> = ranks
+                    .iter()
+                    .map(|&r| self.paths.path(r).to_string())
+                    .collect();
+                let mut dates: Vec<String> = first
+                    .dates
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                dates.sort();
+                dates.dedup();
+                let (s, t) = self
+                    .graph
+                    .graph
+                    .edge_endpoints(edge)
+                    .expect("an edge of the graph");
+                let data = self.graph.graph[edge];
+                each(&EdgeView {
+                    id: format!("relation:{relation}"),
+                    source: node_id(&self.graph.graph[s]),
+                    target: node_id(&self.graph.graph[t]),
+                    relation: self.graph.kinds[data.kind as usize].clone(),
+                    weight: data.weight,
+                    quote,
+                    documents,
+                    dates,
+                })
+            })
     }
 }
 
@@ -498,14 +470,10 @@ fn around_node(store: &Store, graph: &Graph, name: &str) -> Result<NodeIndex, Ex
         [node] => Ok(*node),
         [] if named.is_empty() => {
             let similar = store.similar_names(name, 5)?;
-            Err(ExportError::Filter(if similar.is_empty() {
-                format!("--around: no entity is named `{name}`")
-            } else {
-                format!(
-                    "--around: no entity is named `{name}`; did you mean: {}?",
-                    similar.join(", ")
-                )
-            }))
+            Err(ExportError::Filter(format!(
+                "--around: no entity is named `{name}`{}",
+                crate::spelling::did_you_mean(&similar)
+            )))
         }
         [] => Err(ExportError::Filter(format!(
             "--around: `{name}` has no relations"

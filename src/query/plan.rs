@@ -227,17 +227,6 @@ fn nothing(columns: &[&str], name: &ast::Name, so: &str) -> Plan {
     }
 }
 
-/// The relation kind of `known` that `kind` is most likely a misspelling
-/// of, if one is close enough (for the query language and `dossier why`).
-pub fn closest_kind<'a>(kind: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    known
-        .into_iter()
-        .map(|k| (strsim::damerau_levenshtein(k, kind), k))
-        .filter(|(distance, k)| *distance <= 3.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
-}
-
 struct Planner<'a> {
     graph: &'a Graph,
     store: &'a Store,
@@ -352,10 +341,12 @@ impl Planner<'_> {
         known.dedup();
         let error = QueryError::new(format!("unknown relation `{kind}`"), span.clone())
             .expecting(known.iter().map(|k| format!("`{k}`")));
-        Err(match closest_kind(kind, known.iter().copied()) {
-            Some(k) => error.suggesting(format!("`{k}`")),
-            None => error,
-        })
+        Err(
+            match crate::spelling::closest_kind(kind, known.iter().copied()) {
+                Some(k) => error.suggesting(format!("`{k}`")),
+                None => error,
+            },
+        )
     }
 
     fn via(&self, via: &[ast::RelationKind]) -> Result<Option<Vec<u16>>, QueryError> {
@@ -378,7 +369,6 @@ impl Planner<'_> {
         types: &[NodeType],
         matching: Option<&str>,
     ) -> Result<Vec<Listed>, QueryError> {
-        let sql_error = |e: rusqlite::Error| store_error(e.into());
         let totals: rustc_hash::FxHashMap<i64, i64> = self
             .store
             .entity_totals()
@@ -386,9 +376,8 @@ impl Planner<'_> {
             .into_iter()
             .map(|(id, t)| (id, t.mentions))
             .collect();
-        let conn = self.store.conn();
         let mut listed = Vec::new();
-        let mut add = |id: i64, kind: &str, name: String| {
+        let mut add = |id: i64, kind: &str, name: &str| {
             let Ok(kind) = kind.parse::<crate::model::EntityType>() else {
                 return;
             };
@@ -398,7 +387,7 @@ impl Planner<'_> {
             if (node.is_some() || mentions.is_some()) && (types.is_empty() || types.contains(&kind))
             {
                 listed.push(Listed {
-                    name,
+                    name: name.to_string(),
                     kind,
                     mentions: mentions.unwrap_or(0),
                     node,
@@ -410,24 +399,9 @@ impl Planner<'_> {
         let folded = matching
             .map(|text| crate::normalize::key(text, crate::normalize::Case::Fold))
             .unwrap_or_default();
-        let mut stmt = conn
-            .prepare(
-                "SELECT id, type, name FROM entities WHERE ?1 = '' OR id IN (
-                   SELECT id FROM entities WHERE instr(folded, ?1) > 0
-                   UNION SELECT entity_id FROM aliases WHERE instr(folded, ?1) > 0)",
-            )
-            .map_err(sql_error)?;
-        let mut rows = stmt.query([folded]).map_err(sql_error)?;
-        while let Some(row) = rows.next().map_err(sql_error)? {
-            add(
-                row.get(0).map_err(sql_error)?,
-                row.get_ref(1)
-                    .map_err(sql_error)?
-                    .as_str()
-                    .unwrap_or_default(),
-                row.get(2).map_err(sql_error)?,
-            );
-        }
+        self.store
+            .each_entity_holding(&folded, &mut add)
+            .map_err(store_error)?;
         Ok(listed)
     }
 

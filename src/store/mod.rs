@@ -15,18 +15,20 @@
 //!   changed entries only (by a digest of each entry), keyed by type and
 //!   folded name, so ids are stable across gazetteer edits.
 //!
-//! Only this module and `export` know SQL.
+//! Only this module knows SQL: nothing outside `store` names `rusqlite`.
 
 mod bulk;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
+mod scan;
 pub mod schema;
 
 pub use read::{
     DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MentionRow, NamedEntity,
     RelationObject, Totals, line_at,
 };
+pub use scan::{DocumentSummary, EvidenceSpan, FirstEvidence, RelationRow};
 
 use crate::gazetteer::{Entry, Gazetteer};
 use crate::mention::Mention;
@@ -70,6 +72,26 @@ pub enum StoreError {
         "another dossier process removed entities from the database while this one ran (a reindex); run the command again"
     )]
     EntitiesRemoved,
+}
+
+impl StoreError {
+    /// When the database refused one value as too big (a text over
+    /// SQLite's size limit), the reason it gave: the caller may fail that
+    /// one item alone and go on.
+    pub fn too_big(&self) -> Option<String> {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, message))
+                if e.code == rusqlite::ErrorCode::TooBig =>
+            {
+                Some(
+                    message
+                        .clone()
+                        .unwrap_or_else(|| "too big for the database".into()),
+                )
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Database row id of an entity.
