@@ -2,6 +2,8 @@
 //! planner. Every node keeps the byte span of the query text it came from,
 //! so later stages can point at it in their errors.
 
+pub use crate::model::NodeType;
+
 use std::ops::Range;
 
 /// A byte range of the query text.
@@ -78,55 +80,6 @@ pub struct Name {
     pub text: String,
     /// Its place in the query, quotes included.
     pub span: Span,
-}
-
-impl From<crate::model::EntityType> for NodeType {
-    fn from(kind: crate::model::EntityType) -> NodeType {
-        use crate::model::EntityType;
-        match kind {
-            EntityType::Person => NodeType::Person,
-            EntityType::Organisation => NodeType::Organisation,
-            EntityType::Place => NodeType::Place,
-            EntityType::State => NodeType::State,
-        }
-    }
-}
-
-/// The type of a graph node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NodeType {
-    /// `person`.
-    Person,
-    /// `organisation` (also `organization`).
-    Organisation,
-    /// `place`.
-    Place,
-    /// `state`.
-    State,
-    /// `document`.
-    Document,
-}
-
-impl NodeType {
-    /// Every type, in the order above.
-    pub const ALL: [NodeType; 5] = [
-        NodeType::Person,
-        NodeType::Organisation,
-        NodeType::Place,
-        NodeType::State,
-        NodeType::Document,
-    ];
-
-    /// The word a query uses for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeType::Person => "person",
-            NodeType::Organisation => "organisation",
-            NodeType::Place => "place",
-            NodeType::State => "state",
-            NodeType::Document => "document",
-        }
-    }
 }
 
 /// The relation of a pattern: alternatives (`signed|resides-in`), `*`

@@ -53,6 +53,7 @@ use super::ast::{
 };
 use super::error::QueryError;
 use super::lexer::{Keyword, Lexer, Token, TokenKind};
+use crate::spelling;
 
 /// The most parentheses a `where` expression may have open at once.
 pub const MAX_NESTING: usize = 64;
@@ -500,7 +501,7 @@ impl Parser<'_> {
             found => return Err(self.unexpected(found.as_ref(), &expected)),
         };
         let word = self.text.get(token.span.clone()).unwrap_or_default();
-        let Some(node_type) = node_type_from_word(word) else {
+        let Some(node_type) = NodeType::from_word(word) else {
             let (closest, distance) = closest_type(word);
             // After `entities`, a word far from every type is more likely a
             // name that lacks its `matching`.
@@ -927,16 +928,6 @@ fn operand_span(operand: &Operand) -> Span {
     }
 }
 
-/// Returns the type a word names, whatever its case.
-fn node_type_from_word(word: &str) -> Option<NodeType> {
-    if word.eq_ignore_ascii_case("organization") {
-        return Some(NodeType::Organisation);
-    }
-    NodeType::ALL
-        .into_iter()
-        .find(|node_type| node_type.as_str().eq_ignore_ascii_case(word))
-}
-
 /// Returns the type closest to a word and its edit distance: a type that
 /// begins with the word (distance 0), else the nearest by Levenshtein
 /// distance.
@@ -949,30 +940,13 @@ fn closest_type(word: &str) -> (NodeType, usize) {
     {
         return (node_type, 0);
     }
-    NodeType::ALL
-        .into_iter()
-        .map(|node_type| {
-            let distance = strsim::levenshtein(&word, node_type.as_str());
-            if node_type == NodeType::Organisation {
-                (
-                    node_type,
-                    distance.min(strsim::levenshtein(&word, "organization")),
-                )
-            } else {
-                (node_type, distance)
-            }
-        })
-        .min_by_key(|&(_, distance)| distance)
-        .unwrap_or((NodeType::Person, usize::MAX))
-}
-
-/// Returns the edit distance from `word` to `candidate` (a swap of two
-/// letters counting once) when it is small enough, for its length, for
-/// `word` to be a misspelling of `candidate`.
-fn is_close(word: &str, candidate: &str) -> Option<usize> {
-    let distance = strsim::damerau_levenshtein(word, candidate);
-    let length = candidate.chars().count();
-    (distance <= 2 && distance * 2 <= length).then_some(distance)
+    // `organization` right after `organisation`, so that either spelling
+    // is the type's place among equals.
+    let spellings = NodeType::ALL.into_iter().flat_map(|node_type| {
+        let other = (node_type == NodeType::Organisation).then_some((node_type, "organization"));
+        std::iter::once((node_type, node_type.as_str())).chain(other)
+    });
+    spelling::nearest(&word, spellings).unwrap_or((NodeType::Person, usize::MAX))
 }
 
 /// Returns the expected keyword (a backquoted entry of `expected`) that is
@@ -993,7 +967,7 @@ fn closest_expected_keyword(word: &str, expected: &[&str]) -> Option<String> {
             let joined = keyword.replace(' ', "");
             let distance = [first, joined.as_str()]
                 .into_iter()
-                .filter_map(|form| is_close(&word, form))
+                .filter_map(|form| spelling::misspelling(&word, form))
                 .min()?;
             Some((distance, *entry))
         })
@@ -1034,7 +1008,7 @@ fn misspelt_start(text: &str, error: QueryError) -> QueryError {
     let lower = word.to_lowercase();
     let Some((_, keyword)) = SPECIAL
         .into_iter()
-        .filter_map(|keyword| Some((is_close(&lower, keyword)?, keyword)))
+        .filter_map(|keyword| Some((spelling::misspelling(&lower, keyword)?, keyword)))
         .min_by_key(|&(distance, _)| distance)
     else {
         return error;
@@ -1559,7 +1533,7 @@ mod tests {
         ("path a to b max 2 max 3", "unexpected keyword `max`", (1, 19), "`via`", ""),
         ("neighbours", "unexpected end of the query", (1, 11), "a bare word", ""),
         ("neighbours a depth two", "`depth` without a number", (1, 20), "a number", "`depth 2`"),
-        ("entities persons", "unknown type `persons`", (1, 10), "`matching`", "`person`"),
+        ("entities persns", "unknown type `persns`", (1, 10), "`matching`", "`person`"),
         ("entities France", "unknown type `France`", (1, 10), "the end", "`matching France`"),
         ("?p resides-in Chechen Republic", "unexpected word `Republic`", (1, 23), "`where`", "`\"Chechen Republic\"` (a name of several"),
         ("path Alla Dudayeva to X", "unexpected word `Dudayeva`", (1, 11), "`to`", "`\"Alla Dudayeva\"`"),

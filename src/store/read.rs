@@ -377,7 +377,7 @@ impl Store {
             let mentions = totals.get(&id).copied().unwrap_or(0);
             // A word shared with the canonical name counts a little more.
             let shared = score(candidate) * if alias { 0.9 } else { 1.0 };
-            let similarity = strsim::jaro_winkler(&folded, candidate);
+            let similarity = crate::spelling::name_similarity(&folded, candidate);
             let entry = found
                 .entry(id)
                 .or_insert((shared, mentions, similarity, name));
@@ -396,7 +396,9 @@ impl Store {
                 .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<Result<_, _>>()?;
             for (name, candidate, alias) in rows {
-                if strsim::jaro_winkler(&folded, &candidate) >= 0.88 {
+                if crate::spelling::name_similarity(&folded, &candidate)
+                    >= crate::spelling::SIMILAR_NAME
+                {
                     consider(id, name, &candidate, alias);
                 }
             }

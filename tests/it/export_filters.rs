@@ -56,7 +56,7 @@ fn each_filter_narrows_the_graph() {
 fn bad_filters_are_errors_that_say_why() {
     let s = Scratch::with_fixture_graph();
     let cases = [
-        (vec!["--types", "people"], "unknown type `people`"),
+        (vec!["--types", "peeple"], "unknown type `peeple`"),
         (
             vec!["--relations", "lives-in"],
             "unknown relation `lives-in`",
