@@ -1,5 +1,6 @@
 //! The command line as typed: clap structures, nothing validated beyond
-//! what clap checks. `main.rs` turns them into work.
+//! what clap checks. `commands::Context` settles them into a
+//! [`dossier::workspace::Workspace`]; the commands turn them into work.
 
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// The database file.
-    #[arg(long, global = true, env = "DOSSIER_DB", default_value = crate::store::DEFAULT_PATH)]
+    #[arg(long, global = true, env = "DOSSIER_DB", default_value = dossier::store::DEFAULT_PATH)]
     pub db: PathBuf,
 
     /// A further gazetteer directory, read on top of the shipped one

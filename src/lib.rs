@@ -46,22 +46,25 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod changes;
-pub mod cli;
 pub mod document;
+pub mod engine;
 pub mod eval;
+pub mod explain;
 pub mod export;
 pub mod gazetteer;
 pub mod graph;
 pub mod ingest;
+pub mod lexicon;
 pub mod matcher;
 pub mod mention;
 pub mod metonymy;
 pub mod model;
 pub mod normalize;
-pub mod output;
 pub mod pipeline;
 pub mod query;
 pub mod readahead;
 pub mod relations;
+pub mod spelling;
 pub mod store;
 pub mod suggest;
+pub mod workspace;

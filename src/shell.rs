@@ -2,9 +2,10 @@
 //! beside the database) and tab completion of keywords, relation kinds and
 //! entity names; results are shown as tables.
 
+use crate::commands::Context as Session;
+use crate::commands::read::print_answer;
 use anyhow::Result;
 use dossier::graph::Graph;
-use dossier::store::Store;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -34,7 +35,7 @@ impl Completion {
         let mut names: Vec<String> = graph
             .graph
             .node_weights()
-            .filter(|n| n.kind != dossier::query::ast::NodeType::Document)
+            .filter(|n| n.kind != dossier::model::NodeType::Document)
             .map(|n| n.name.clone())
             .collect();
         names.sort();
@@ -111,7 +112,10 @@ fn history_path(db: &Path) -> PathBuf {
 }
 
 /// Runs the prompt until end of input (Ctrl-D) or `quit`.
-pub fn run(db: &Path, store: &Store, graph: &Graph) -> Result<()> {
+pub fn run(ctx: &Session) -> Result<()> {
+    let store = &ctx.workspace.open_existing_store()?;
+    let graph = &Graph::load(store)?;
+    let db = &ctx.workspace.db;
     let mut editor: Editor<Completion, DefaultHistory> = Editor::new()?;
     editor.set_helper(Some(Completion::new(graph)));
     let history = history_path(db);
@@ -176,14 +180,18 @@ pub fn run(db: &Path, store: &Store, graph: &Graph) -> Result<()> {
         }
         match dossier::query::ask(&text, graph, store) {
             Ok(answer) => {
+                let quotes = if evidence {
+                    Some(dossier::explain::answer_evidence(store, graph, &answer)?)
+                } else {
+                    None
+                };
                 let mut out = stdout.lock();
-                crate::print_answer(
+                print_answer(
                     &mut out,
                     &answer,
                     graph,
-                    store,
-                    dossier::output::Format::Table,
-                    evidence,
+                    crate::output::Format::Table,
+                    quotes.as_deref(),
                 )?;
                 writeln!(out, "({} rows)", answer.rows.len())?;
                 for note in &answer.notes {

@@ -1,0 +1,262 @@
+//! The commands that read the graph: `entities`, `mentions`, `documents`,
+//! `why` and `query`.
+
+use super::{Context, Outcome, human_size};
+use crate::cli::{EntitiesArgs, FormatArgs, MentionsArgs, QueryArgs, WhyArgs};
+use crate::output::{self, Column, Format};
+use anyhow::{Context as _, Result};
+use dossier::explain;
+use dossier::graph::Graph;
+use dossier::model::EntityType;
+use dossier::query::{Answer, Cell};
+use std::io::Write;
+
+/// `dossier entities`.
+pub fn entities(ctx: &Context, args: &EntitiesArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let store = ctx.workspace.open_existing_store()?;
+    let kind = args
+        .kind
+        .as_deref()
+        .map(str::parse::<EntityType>)
+        .transpose()?;
+    let rows = explain::entities(&store, kind, args.document.as_deref(), args.limit)?;
+    let columns = [
+        Column::text("TYPE"),
+        Column::text("NAME"),
+        Column::number("MENTIONS"),
+        Column::number("AMBIGUOUS"),
+        Column::number("DOCS"),
+        Column::wrapped("DOCUMENTS", 60),
+    ];
+    let format = args.format.format;
+    output::write(out, format, &columns, &rows, |e| {
+        vec![
+            e.kind.to_string(),
+            e.name.clone(),
+            e.mentions.to_string(),
+            e.ambiguous.to_string(),
+            e.documents.len().to_string(),
+            e.documents
+                .join(if format == Format::Csv { "|" } else { ", " }),
+        ]
+    })?;
+    Ok(Outcome::Done)
+}
+
+/// `dossier mentions NAME`.
+pub fn mentions(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let store = ctx.workspace.open_existing_store()?;
+    let explain::Mentions { named, rows } = explain::mentions(&store, &args.name)?;
+    if rows.is_empty() && !ctx.quiet {
+        eprintln!(
+            "note: `{}` is in the gazetteers, but no stored document mentions it",
+            args.name
+        );
+    }
+    let several = named.len() > 1;
+    let mut columns = vec![Column::text("DOCUMENT"), Column::number("LINE")];
+    if several {
+        columns.push(Column::text("ENTITY"));
+    }
+    columns.push(Column::text("MENTION"));
+    let format = args.format.format;
+    output::write(out, format, &columns, &rows, |r| {
+        let mut cells = vec![r.document.clone(), r.line.to_string()];
+        if several {
+            cells.push(format!("{} ({})", r.entity, r.kind));
+        }
+        let surface = r.surface.split_whitespace().collect::<Vec<_>>().join(" ");
+        cells.push(if format == Format::Table {
+            format!("…{}[{surface}]{}…", r.before, r.after)
+        } else {
+            format!("{}[{surface}]{}", r.before, r.after)
+        });
+        cells
+    })?;
+    if several {
+        let list: Vec<String> = named
+            .iter()
+            .map(|n| format!("{} `{}`", n.kind, n.name))
+            .collect();
+        ctx.note(format_args!(
+            "`{}` names {} entities: {}",
+            args.name,
+            named.len(),
+            list.join(", ")
+        ));
+    }
+    Ok(Outcome::Done)
+}
+
+/// `dossier documents`.
+pub fn documents(ctx: &Context, args: &FormatArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let store = ctx.workspace.open_existing_store()?;
+    let rows = store.documents()?;
+    let columns = [
+        Column::number("ID"),
+        Column::text("PATH"),
+        Column::wrapped("TITLE", 50),
+        Column::number("SIZE"),
+        Column::number("MENTIONS"),
+        Column::number("ENTITIES"),
+        Column::number("UNLISTED"),
+        Column::text("ENCODING"),
+    ];
+    output::write(out, args.format, &columns, &rows, |d| {
+        vec![
+            d.id.to_string(),
+            d.path.clone(),
+            d.title.clone(),
+            if args.format == Format::Table {
+                human_size(d.size)
+            } else {
+                d.size.to_string()
+            },
+            d.mentions.to_string(),
+            d.entities.to_string(),
+            d.unlisted.to_string(),
+            d.encoding.clone(),
+        ]
+    })?;
+    Ok(Outcome::Done)
+}
+
+/// `dossier why SUBJECT RELATION OBJECT`.
+pub fn why(ctx: &Context, args: &WhyArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let store = ctx.workspace.open_existing_store()?;
+    let rows = explain::why(&store, &args.subject, &args.relation, &args.object)?;
+    let columns = [
+        Column::text("DOCUMENT"),
+        Column::number("LINE"),
+        Column::text("SUBJECT"),
+        Column::text("RELATION"),
+        Column::text("OBJECT"),
+        Column::text("EVIDENCE"),
+        Column::text("RULE"),
+        Column::number("CONFIDENCE"),
+        Column::text("DATE"),
+    ];
+    output::write(out, args.format.format, &columns, &rows, |r| {
+        vec![
+            r.document.clone(),
+            r.line.to_string(),
+            r.subject.clone(),
+            r.relation.clone(),
+            r.object.clone(),
+            r.sentence.clone(),
+            r.rule.clone(),
+            format!("{:.2}", r.confidence),
+            r.date.clone().unwrap_or_default(),
+        ]
+    })?;
+    Ok(Outcome::Done)
+}
+
+/// `dossier query`.
+pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let text = match (&args.query, &args.file) {
+        (Some(query), _) => query.clone(),
+        (None, Some(file)) => std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?,
+        (None, None) => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("cannot read the query from standard input")?;
+            text
+        }
+    };
+    let store = ctx.workspace.open_existing_store()?;
+    let graph = Graph::load(&store)?;
+    let answer = match dossier::query::ask(&text, &graph, &store) {
+        Ok(answer) => answer,
+        Err(e) => {
+            eprint!("{}", e.render(&text));
+            return Ok(Outcome::Refused);
+        }
+    };
+    let evidence = if args.evidence {
+        Some(explain::answer_evidence(&store, &graph, &answer)?)
+    } else {
+        None
+    };
+    print_answer(out, &answer, &graph, args.format, evidence.as_deref())?;
+    for note in &answer.notes {
+        eprintln!("note: {note}");
+    }
+    Ok(Outcome::Done)
+}
+
+/// Writes a query's answer: names for nodes, one column per returned item,
+/// and, when given, the evidence of each row in a last column.
+pub fn print_answer(
+    out: &mut dyn Write,
+    answer: &Answer,
+    graph: &Graph,
+    format: Format,
+    evidence: Option<&[String]>,
+) -> Result<()> {
+    let mut columns: Vec<Column> = answer
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let numeric = answer
+                .rows
+                .first()
+                .is_some_and(|r| matches!(r.cells[i], Cell::Number(_)));
+            Column::named(name.clone(), numeric)
+        })
+        .collect();
+    if evidence.is_some() {
+        columns.push(Column::named("evidence".into(), false));
+    }
+    let rows: Vec<Vec<String>> = answer
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut cells: Vec<String> = row
+                .cells
+                .iter()
+                .map(|cell| match cell {
+                    Cell::Node(n) => graph.graph[*n].name.clone(),
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Text(t) => t.clone(),
+                })
+                .collect();
+            if let Some(evidence) = evidence {
+                cells.push(evidence[i].clone());
+            }
+            cells
+        })
+        .collect();
+    if format == Format::Json {
+        let objects: Vec<serde_json::Map<String, serde_json::Value>> = answer
+            .rows
+            .iter()
+            .zip(&rows)
+            .map(|(row, cells)| {
+                let mut object = serde_json::Map::new();
+                for (i, name) in answer.columns.iter().enumerate() {
+                    let value = match &row.cells[i] {
+                        Cell::Number(n) => serde_json::Value::from(*n),
+                        _ => serde_json::Value::from(cells[i].clone()),
+                    };
+                    object.insert(name.clone(), value);
+                }
+                if evidence.is_some() {
+                    object.insert(
+                        "evidence".into(),
+                        cells[answer.columns.len()].clone().into(),
+                    );
+                }
+                object
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &objects)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    output::write(out, format, &columns, &rows, |r| r.clone())?;
+    Ok(())
+}

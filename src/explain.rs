@@ -1,0 +1,355 @@
+//! The answers to "which entity is that", "where is it mentioned" and "why
+//! is that relation there": typed rows, computed from the store the same
+//! way for every front end (the command line renders them as tables,
+//! JSON or CSV; a web page would render the same rows).
+
+use crate::graph::Graph;
+use crate::model::EntityType;
+use crate::query::Answer;
+use crate::store::{
+    DocumentId, EntityFilter, EntityId, EntityRow, EvidenceRecord, MentionRow, NamedEntity,
+    RelationObject, Store, StoreError, line_at,
+};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+/// Why a question could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The question names nothing stored, or asks it wrongly; the message
+    /// says what to do instead.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// The entities `name` designates (canonical name or alias), or the error
+/// that lists the closest names.
+pub fn named_entities(store: &Store, name: &str) -> Result<Vec<NamedEntity>, ExplainError> {
+    let named = store.entities_named(name)?;
+    if named.is_empty() {
+        return Err(ExplainError::Refused(unknown_name(
+            store,
+            name,
+            "no entity",
+        )?));
+    }
+    Ok(named)
+}
+
+/// "`what` is named `name`", with the close names as suggestions.
+fn unknown_name(store: &Store, name: &str, what: &str) -> Result<String, StoreError> {
+    let similar = store.similar_names(name, 5)?;
+    Ok(format!(
+        "{what} is named `{name}`{}",
+        crate::spelling::did_you_mean(&similar)
+    ))
+}
+
+/// The one stored document `what` designates (path, part of a path, or
+/// id).
+pub fn one_document(store: &Store, what: &str) -> Result<DocumentId, ExplainError> {
+    let found = store.documents_matching(what)?;
+    match found.as_slice() {
+        [] => Err(ExplainError::Refused(format!(
+            "no stored document matches `{what}`; `dossier documents` lists them"
+        ))),
+        [(id, _)] => Ok(*id),
+        several => {
+            let paths: Vec<&str> = several.iter().map(|(_, p)| p.as_str()).collect();
+            Err(ExplainError::Refused(format!(
+                "`{what}` matches {} documents: {}",
+                several.len(),
+                paths.join(", ")
+            )))
+        }
+    }
+}
+
+/// The entities with their mention counts, most mentioned first: of one
+/// type, in one document (as [`one_document`] finds it), at most `limit`.
+pub fn entities(
+    store: &Store,
+    kind: Option<EntityType>,
+    document: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Vec<EntityRow>, ExplainError> {
+    let document = document.map(|d| one_document(store, d)).transpose()?;
+    Ok(store.entities(&EntityFilter {
+        kind,
+        document,
+        limit,
+    })?)
+}
+
+/// Every mention of the entities a name designates.
+pub struct Mentions {
+    /// The entities the name designates (several when they share it).
+    pub named: Vec<NamedEntity>,
+    /// Their mentions, in document and text order.
+    pub rows: Vec<MentionRow>,
+}
+
+/// Every mention of what `name` designates.
+pub fn mentions(store: &Store, name: &str) -> Result<Mentions, ExplainError> {
+    let named = named_entities(store, name)?;
+    let ids: Vec<EntityId> = named.iter().map(|n| n.id).collect();
+    let rows = store.mentions_of(&ids)?;
+    Ok(Mentions { named, rows })
+}
+
+/// One piece of evidence, ready to show: where, what, and the sentence.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EvidenceRow {
+    /// The document's path.
+    pub document: String,
+    /// 1-based line of the sentence's start.
+    pub line: usize,
+    /// The subject's canonical name.
+    pub subject: String,
+    /// The relation kind.
+    pub relation: String,
+    /// The object's canonical name, or the document's path.
+    pub object: String,
+    /// The sentence on one line, subject and object in brackets.
+    pub sentence: String,
+    /// The rule that found it.
+    pub rule: String,
+    /// How sure the rule is, 0 to 1.
+    pub confidence: f64,
+    /// The date the text gives (ISO 8601), if any.
+    pub date: Option<String>,
+}
+
+/// The evidence that `subject` stands in `relation` to `object`.
+/// `relation` is a kind, kinds joined by `|`, or `*` for any; `object` is
+/// an entity's name, a document, or `*` for anything.
+pub fn why(
+    store: &Store,
+    subject: &str,
+    relation: &str,
+    object: &str,
+) -> Result<Vec<EvidenceRow>, ExplainError> {
+    let refuse = |message: String| Err(ExplainError::Refused(message));
+    let subjects = named_entities(store, subject)?;
+    let kinds: Vec<String> = if relation == "*" {
+        Vec::new()
+    } else {
+        relation.split('|').map(|k| k.trim().to_string()).collect()
+    };
+    let known = store.relation_kinds()?;
+    for kind in &kinds {
+        if let Some(inverse) = kind.strip_prefix('^') {
+            return refuse(format!(
+                "`why` reads SUBJECT RELATION OBJECT, with no `^`: swap the two names (`dossier why OBJECT {inverse} SUBJECT`), or ask `dossier query '?who {inverse} NAME' --evidence`"
+            ));
+        }
+        if !known.contains(kind) {
+            let closest = crate::spelling::closest_kind(kind, known.iter().map(String::as_str))
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            return refuse(format!(
+                "no relation of kind `{kind}` is stored{closest}; the kinds are: {}",
+                known.join(", ")
+            ));
+        }
+    }
+    let objects: Vec<Option<RelationObject>> = if object == "*" {
+        vec![None]
+    } else {
+        match store.entities_named(object)? {
+            named if !named.is_empty() => named
+                .iter()
+                .map(|n| Some(RelationObject::Entity(n.id)))
+                .collect(),
+            _ => {
+                let documents = store.documents_matching(object)?;
+                if documents.is_empty() {
+                    return refuse(unknown_name(store, object, "no entity or document")?);
+                }
+                documents
+                    .iter()
+                    .map(|(id, _)| Some(RelationObject::Document(*id)))
+                    .collect()
+            }
+        }
+    };
+    let mut evidence = Vec::new();
+    for named in &subjects {
+        for object in &objects {
+            evidence.extend(store.evidence_of(named.id, &kinds, *object)?);
+        }
+    }
+    if evidence.is_empty() {
+        // A name several entities share was asked about all of them.
+        let which = if subjects.len() > 1 {
+            let list: Vec<String> = subjects
+                .iter()
+                .map(|n| format!("{} `{}`", n.kind, n.name))
+                .collect();
+            format!(" (it names {})", list.join(" and "))
+        } else {
+            String::new()
+        };
+        return refuse(format!(
+            "no evidence that `{subject}`{which} {relation} `{object}`"
+        ));
+    }
+    let mut reader = EvidenceReader::new(store)?;
+    evidence.iter().map(|e| reader.row(e)).collect()
+}
+
+/// Per row of a query's answer, the evidence of its matched relations:
+/// "document:line: sentence" for each, joined by ` | `.
+pub fn answer_evidence(
+    store: &Store,
+    graph: &Graph,
+    answer: &Answer,
+) -> Result<Vec<String>, ExplainError> {
+    let mut reader = EvidenceReader::new(store)?;
+    let mut out = Vec::with_capacity(answer.rows.len());
+    for row in &answer.rows {
+        let mut quotes = Vec::new();
+        for edge in &row.edges {
+            let Some(e) = store.first_evidence(graph.graph[*edge].relation)? else {
+                continue;
+            };
+            let text = reader.text(e.document)?;
+            let line = line_at(text, e.sentence.start);
+            let sentence = marked_sentence(text, &e);
+            quotes.push(format!("{}:{line}: {sentence}", reader.path(e.document)));
+        }
+        out.push(quotes.join(" | "));
+    }
+    Ok(out)
+}
+
+/// Reads evidence into rows, each document's text and each entity's name
+/// once.
+struct EvidenceReader<'a> {
+    store: &'a Store,
+    paths: HashMap<DocumentId, String>,
+    texts: HashMap<DocumentId, String>,
+    names: HashMap<EntityId, String>,
+}
+
+impl<'a> EvidenceReader<'a> {
+    fn new(store: &'a Store) -> Result<EvidenceReader<'a>, StoreError> {
+        Ok(EvidenceReader {
+            store,
+            paths: store.document_paths()?,
+            texts: HashMap::new(),
+            names: HashMap::new(),
+        })
+    }
+
+    fn path(&self, document: DocumentId) -> String {
+        self.paths.get(&document).cloned().unwrap_or_default()
+    }
+
+    fn text(&mut self, document: DocumentId) -> Result<&str, StoreError> {
+        if let Entry::Vacant(slot) = self.texts.entry(document) {
+            slot.insert(self.store.document_text(document)?.unwrap_or_default());
+        }
+        Ok(&self.texts[&document])
+    }
+
+    fn name(&mut self, id: EntityId) -> Result<String, StoreError> {
+        if let Some(name) = self.names.get(&id) {
+            return Ok(name.clone());
+        }
+        let (_, name, _) = self.store.entity_names(id)?;
+        self.names.insert(id, name.clone());
+        Ok(name)
+    }
+
+    fn row(&mut self, e: &EvidenceRecord) -> Result<EvidenceRow, ExplainError> {
+        let object = match (e.object_entity, e.object_document) {
+            (Some(id), _) => self.name(id)?,
+            (None, Some(d)) => self.path(d),
+            _ => String::new(),
+        };
+        let subject = self.name(e.subject)?;
+        let document = self.path(e.document);
+        let text = self.text(e.document)?;
+        Ok(EvidenceRow {
+            document,
+            line: line_at(text, e.sentence.start),
+            sentence: marked_sentence(text, e),
+            subject,
+            relation: e.kind.clone(),
+            object,
+            rule: e.rule.clone(),
+            confidence: e.confidence,
+            date: e.date.clone(),
+        })
+    }
+}
+
+/// The evidence's sentence on one line, the subject and object marked with
+/// brackets.
+pub fn marked_sentence(text: &str, e: &EvidenceRecord) -> String {
+    let Some(sentence) = text.get(e.sentence.clone()) else {
+        return String::new();
+    };
+    let mut marks: Vec<(usize, &str)> = Vec::new();
+    for span in std::iter::once(&e.subject_span).chain(e.object_span.as_ref()) {
+        if span.start >= e.sentence.start && span.end <= e.sentence.end && span.start < span.end {
+            marks.push((span.start - e.sentence.start, "["));
+            marks.push((span.end - e.sentence.start, "]"));
+        }
+    }
+    marks.sort_by_key(|&(at, mark)| (at, mark == "["));
+    let mut marked = String::with_capacity(sentence.len() + 4);
+    let mut last = 0;
+    for (at, mark) in marks {
+        if let Some(piece) = sentence.get(last..at) {
+            marked.push_str(piece);
+            last = at;
+        }
+        marked.push_str(mark);
+    }
+    marked.push_str(sentence.get(last..).unwrap_or_default());
+    marked.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(
+        sentence: std::ops::Range<usize>,
+        subject: std::ops::Range<usize>,
+    ) -> EvidenceRecord {
+        EvidenceRecord {
+            relation: 1,
+            kind: "signed".into(),
+            subject: 1,
+            object_entity: None,
+            object_document: Some(1),
+            document: 1,
+            sentence,
+            subject_span: subject,
+            object_span: None,
+            rule: "r".into(),
+            confidence: 1.0,
+            date: None,
+        }
+    }
+
+    #[test]
+    fn the_sentence_is_one_line_with_its_names_in_brackets() {
+        let text = "Intro. Mara Quill\n  signed   it.";
+        let e = evidence(7..text.len(), 7..17);
+        assert_eq!(marked_sentence(text, &e), "[Mara Quill] signed it.");
+    }
+
+    #[test]
+    fn a_span_outside_the_sentence_is_not_marked() {
+        let text = "Mara Quill signed. Later text.";
+        let e = evidence(19..text.len(), 0..10);
+        assert_eq!(marked_sentence(text, &e), "Later text.");
+    }
+}

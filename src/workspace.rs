@@ -1,0 +1,190 @@
+//! Where a command works: the database file and the gazetteer folders,
+//! settled once from what the user gave (the command line, the
+//! environment) and the same for every front end.
+
+use crate::gazetteer::{self, GazetteerError};
+use crate::lexicon::Lexicon;
+use crate::store::{Store, StoreError};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The database and the gazetteer folders of one run.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    /// The database file.
+    pub db: PathBuf,
+    /// The gazetteer folders, read in this order: the shipped one (unless
+    /// left out), then the user's.
+    pub gazetteer_dirs: Vec<PathBuf>,
+    /// The folders the user named, in order (where `add` and `import`
+    /// write by default: the last).
+    pub user_dirs: Vec<PathBuf>,
+    /// Whether the shipped folder was left out.
+    pub without_shipped: bool,
+}
+
+/// Why a workspace could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// The shipped folder was left out and no other was named.
+    #[error("no gazetteers: --no-default-gazetteers needs at least one --gazetteer DIR")]
+    NoGazetteers,
+    /// `add` or `import` has no folder to write into.
+    #[error(
+        "nowhere to write: --no-default-gazetteers leaves out the shipped folder; name one with --into DIR or --gazetteer DIR"
+    )]
+    NowhereToWrite,
+    /// A command that reads the database was given none.
+    #[error(
+        "no database at {0}: ingest documents first (`dossier ingest PATH`), or point --db / DOSSIER_DB at one"
+    )]
+    NoDatabase(PathBuf),
+    /// The database could not be opened.
+    #[error("database {path}: {source}")]
+    Database {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: StoreError,
+    },
+    /// The gazetteers could not be read.
+    #[error(transparent)]
+    Gazetteer(#[from] GazetteerError),
+}
+
+impl Workspace {
+    /// The workspace of the database `db` and the gazetteer folders
+    /// `user_dirs`, on top of the shipped folder unless `without_shipped`.
+    pub fn new(db: PathBuf, user_dirs: Vec<PathBuf>, without_shipped: bool) -> Workspace {
+        let mut gazetteer_dirs = Vec::new();
+        if !without_shipped {
+            gazetteer_dirs.push(gazetteer::default_dir());
+        }
+        gazetteer_dirs.extend(user_dirs.iter().cloned());
+        Workspace {
+            db,
+            gazetteer_dirs,
+            user_dirs,
+            without_shipped,
+        }
+    }
+
+    /// Opens the database, creating it when it does not exist (ingest).
+    pub fn open_store(&self) -> Result<Store, WorkspaceError> {
+        Store::open(&self.db).map_err(|source| WorkspaceError::Database {
+            path: self.db.clone(),
+            source,
+        })
+    }
+
+    /// Opens the database for commands that only read: a missing file is
+    /// an error that says what to do, not a new empty database.
+    pub fn open_existing_store(&self) -> Result<Store, WorkspaceError> {
+        if !self.db.exists() {
+            return Err(WorkspaceError::NoDatabase(self.db.clone()));
+        }
+        self.open_store()
+    }
+
+    /// Reads every gazetteer folder, and the seconds it took.
+    pub fn load_lexicon(&self) -> Result<(Lexicon, f64), WorkspaceError> {
+        if self.gazetteer_dirs.is_empty() {
+            return Err(WorkspaceError::NoGazetteers);
+        }
+        let started = Instant::now();
+        let lexicon = Lexicon::load(&self.gazetteer_dirs)?;
+        Ok((lexicon, started.elapsed().as_secs_f64()))
+    }
+
+    /// The gazetteer folders, or the error of having none.
+    pub fn dirs(&self) -> Result<&[PathBuf], WorkspaceError> {
+        if self.gazetteer_dirs.is_empty() {
+            return Err(WorkspaceError::NoGazetteers);
+        }
+        Ok(&self.gazetteer_dirs)
+    }
+
+    /// Where `gazetteer add` and `import` write: `into`, else the last
+    /// folder the user named, else the shipped folder unless it was left
+    /// out.
+    pub fn target_dir(&self, into: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
+        match into.or(self.user_dirs.last().map(PathBuf::as_path)) {
+            Some(dir) => Ok(dir.to_path_buf()),
+            None if self.without_shipped => Err(WorkspaceError::NowhereToWrite),
+            None => Ok(gazetteer::default_dir()),
+        }
+    }
+
+    /// The folders loaded beside `dir`, but not `dir` itself.
+    pub fn dirs_besides(&self, dir: &Path) -> Vec<PathBuf> {
+        self.gazetteer_dirs
+            .iter()
+            .filter(|d| !same_dir(d, dir))
+            .cloned()
+            .collect()
+    }
+
+    /// Every folder loaded, and `dir` after them if it is not one.
+    pub fn dirs_with(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut dirs = self.gazetteer_dirs.clone();
+        if !dirs.iter().any(|d| same_dir(d, dir)) {
+            dirs.push(dir.to_path_buf());
+        }
+        dirs
+    }
+}
+
+/// Whether two paths name the same directory.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_folder_comes_first_unless_left_out() {
+        let mine = PathBuf::from("mine");
+        let with = Workspace::new("db".into(), vec![mine.clone()], false);
+        assert_eq!(
+            with.gazetteer_dirs,
+            [gazetteer::default_dir(), mine.clone()]
+        );
+        let without = Workspace::new("db".into(), vec![mine.clone()], true);
+        assert_eq!(without.gazetteer_dirs, [mine]);
+        let none = Workspace::new("db".into(), Vec::new(), true);
+        assert!(matches!(none.dirs(), Err(WorkspaceError::NoGazetteers)));
+    }
+
+    #[test]
+    fn additions_go_into_the_named_folder_then_the_last_given() {
+        let ws = Workspace::new("db".into(), vec!["a".into(), "b".into()], false);
+        assert_eq!(ws.target_dir(None).unwrap(), PathBuf::from("b"));
+        assert_eq!(
+            ws.target_dir(Some(Path::new("c"))).unwrap(),
+            PathBuf::from("c")
+        );
+        let shipped = Workspace::new("db".into(), Vec::new(), false);
+        assert_eq!(shipped.target_dir(None).unwrap(), gazetteer::default_dir());
+        let nowhere = Workspace::new("db".into(), Vec::new(), true);
+        assert!(matches!(
+            nowhere.target_dir(None),
+            Err(WorkspaceError::NowhereToWrite)
+        ));
+    }
+
+    #[test]
+    fn reading_commands_need_an_existing_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("none.sqlite"), Vec::new(), false);
+        let Err(err) = ws.open_existing_store() else {
+            panic!("a missing database opened");
+        };
+        assert!(err.to_string().starts_with("no database at "), "{err}");
+        assert!(!dir.path().join("none.sqlite").exists());
+    }
+}
