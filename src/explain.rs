@@ -7,8 +7,8 @@ use crate::graph::Graph;
 use crate::model::EntityType;
 use crate::query::Answer;
 use crate::store::{
-    DocumentId, EntityFilter, EntityId, EntityRow, EvidenceRecord, MentionRow, NamedEntity,
-    RelationObject, Store, StoreError, line_at,
+    DocumentId, EntityFilter, EntityId, EntityRow, EvidenceRecord, MentionRow, NamedEntity, Reader,
+    RelationObject, StoreError, line_at,
 };
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -27,7 +27,7 @@ pub enum ExplainError {
 
 /// The entities `name` designates (canonical name or alias), or the error
 /// that lists the closest names.
-pub fn named_entities(store: &Store, name: &str) -> Result<Vec<NamedEntity>, ExplainError> {
+pub fn named_entities(store: &dyn Reader, name: &str) -> Result<Vec<NamedEntity>, ExplainError> {
     let named = store.entities_named(name)?;
     if named.is_empty() {
         return Err(ExplainError::Refused(unknown_name(
@@ -40,7 +40,7 @@ pub fn named_entities(store: &Store, name: &str) -> Result<Vec<NamedEntity>, Exp
 }
 
 /// "`what` is named `name`", with the close names as suggestions.
-fn unknown_name(store: &Store, name: &str, what: &str) -> Result<String, StoreError> {
+fn unknown_name(store: &dyn Reader, name: &str, what: &str) -> Result<String, StoreError> {
     let similar = store.similar_names(name, 5)?;
     Ok(format!(
         "{what} is named `{name}`{}",
@@ -50,7 +50,7 @@ fn unknown_name(store: &Store, name: &str, what: &str) -> Result<String, StoreEr
 
 /// The one stored document `what` designates (path, part of a path, or
 /// id).
-pub fn one_document(store: &Store, what: &str) -> Result<DocumentId, ExplainError> {
+pub fn one_document(store: &dyn Reader, what: &str) -> Result<DocumentId, ExplainError> {
     let found = store.documents_matching(what)?;
     match found.as_slice() {
         [] => Err(ExplainError::Refused(format!(
@@ -71,7 +71,7 @@ pub fn one_document(store: &Store, what: &str) -> Result<DocumentId, ExplainErro
 /// The entities with their mention counts, most mentioned first: of one
 /// type, in one document (as [`one_document`] finds it), at most `limit`.
 pub fn entities(
-    store: &Store,
+    store: &dyn Reader,
     kind: Option<EntityType>,
     document: Option<&str>,
     limit: Option<usize>,
@@ -93,7 +93,7 @@ pub struct Mentions {
 }
 
 /// Every mention of what `name` designates.
-pub fn mentions(store: &Store, name: &str) -> Result<Mentions, ExplainError> {
+pub fn mentions(store: &dyn Reader, name: &str) -> Result<Mentions, ExplainError> {
     let named = named_entities(store, name)?;
     let ids: Vec<EntityId> = named.iter().map(|n| n.id).collect();
     let rows = store.mentions_of(&ids)?;
@@ -127,7 +127,7 @@ pub struct EvidenceRow {
 /// `relation` is a kind, kinds joined by `|`, or `*` for any; `object` is
 /// an entity's name, a document, or `*` for anything.
 pub fn why(
-    store: &Store,
+    store: &dyn Reader,
     subject: &str,
     relation: &str,
     object: &str,
@@ -204,7 +204,7 @@ pub fn why(
 /// Per row of a query's answer, the evidence of its matched relations:
 /// "document:line: sentence" for each, joined by ` | `.
 pub fn answer_evidence(
-    store: &Store,
+    store: &dyn Reader,
     graph: &Graph,
     answer: &Answer,
 ) -> Result<Vec<String>, ExplainError> {
@@ -229,14 +229,14 @@ pub fn answer_evidence(
 /// Reads evidence into rows, each document's text and each entity's name
 /// once.
 struct EvidenceReader<'a> {
-    store: &'a Store,
+    store: &'a dyn Reader,
     paths: HashMap<DocumentId, String>,
     texts: HashMap<DocumentId, String>,
     names: HashMap<EntityId, String>,
 }
 
 impl<'a> EvidenceReader<'a> {
-    fn new(store: &'a Store) -> Result<EvidenceReader<'a>, StoreError> {
+    fn new(store: &'a dyn Reader) -> Result<EvidenceReader<'a>, StoreError> {
         Ok(EvidenceReader {
             store,
             paths: store.document_paths()?,

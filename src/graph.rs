@@ -9,7 +9,7 @@
 //! alias strings; mention counts stay in the store too.
 
 use crate::model::{EntityType, NodeType};
-use crate::store::{DocumentId, EntityId, Store, StoreError};
+use crate::store::{DocumentId, EntityId, GraphReader, StoreError};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rustc_hash::FxHashMap;
@@ -50,17 +50,16 @@ pub struct Graph {
 
 impl Graph {
     /// Loads the graph from the store: one pass over each table, no sort.
-    pub fn load(store: &Store) -> Result<Graph, StoreError> {
+    pub fn load(store: &dyn GraphReader) -> Result<Graph, StoreError> {
         let mut graph = DiGraph::new();
         let mut documents = FxHashMap::default();
-        store.each_document_path(|id, path| -> Result<(), StoreError> {
+        store.each_document_path(&mut |id, path| {
             let node = graph.add_node(Node {
                 kind: NodeType::Document,
                 id,
                 name: path,
             });
             documents.insert(id, node);
-            Ok(())
         })?;
         // The relations, their kinds, and the entities they relate.
         struct Raw {
@@ -73,7 +72,7 @@ impl Graph {
         let mut raw: Vec<Raw> = Vec::new();
         let mut kind_ids: FxHashMap<String, u16> = FxHashMap::default();
         let mut related: FxHashMap<EntityId, NodeIndex> = FxHashMap::default();
-        store.each_relation(|row| -> Result<(), StoreError> {
+        store.each_relation(&mut |row| {
             let next = kind_ids.len() as u16;
             let kind = match kind_ids.get(row.kind) {
                 Some(&k) => k,
@@ -93,13 +92,12 @@ impl Graph {
                 object_entity: row.object_entity,
                 object_document: row.object_document,
             });
-            Ok(())
         })?;
         let mut weights: FxHashMap<i64, u32> = FxHashMap::default();
-        store.each_evidence_count(|relation, count| {
+        store.each_evidence_count(&mut |relation, count| {
             weights.insert(relation, count);
         })?;
-        store.each_entity_name(|id, kind, name| {
+        store.each_entity_name(&mut |id, kind, name| {
             let Some(slot) = related.get_mut(&id) else {
                 return;
             };

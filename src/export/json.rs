@@ -12,7 +12,7 @@
 //! ever added. One node or edge per line, so two exports diff well.
 
 use super::view::{PathRanks, Texts};
-use crate::store::Store;
+use crate::store::{Reader, halting};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -66,14 +66,14 @@ pub struct Evidence {
 }
 
 /// Writes the whole graph of `store` as node-link JSON.
-pub fn write(store: &Store, out: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write(store: &dyn Reader, out: &mut dyn Write) -> Result<(), ExportError> {
     write_filtered(store, out, None)
 }
 
 /// Writes the part of the graph a [`super::view::View`] selects, in the
 /// same shape and order as [`write()`].
 pub fn write_selected(
-    store: &Store,
+    store: &dyn Reader,
     out: &mut dyn Write,
     view: &super::view::View<'_>,
 ) -> Result<(), ExportError> {
@@ -84,7 +84,7 @@ pub fn write_selected(
 type Selection = (rustc_hash::FxHashSet<String>, rustc_hash::FxHashSet<i64>);
 
 fn write_filtered(
-    store: &Store,
+    store: &dyn Reader,
     out: &mut dyn Write,
     selection: Option<&Selection>,
 ) -> Result<(), ExportError> {
@@ -101,37 +101,40 @@ fn write_filtered(
         }
         Ok(())
     };
-    store.each_document_summary(|d| -> Result<(), ExportError> {
-        let id = d.id;
-        if !keep_node(&|| format!("document:{id}")) {
-            return Ok(());
-        }
-        let mut attributes = BTreeMap::new();
-        attributes.insert("sha256".into(), d.sha256.into());
-        attributes.insert("size".into(), d.size.into());
-        attributes.insert("encoding".into(), d.encoding.into());
-        attributes.insert("ingested_at".into(), d.ingested_at.into());
-        let node = Node {
-            id: format!("document:{id}"),
-            kind: "document".into(),
-            name: d.title,
-            aliases: Vec::new(),
-            attributes,
-            documents: vec![d.path.clone()],
-            mentions: d.mentions,
-            ambiguous_mentions: d.ambiguous,
-            path: Some(d.path),
-        };
-        separator(out)?;
-        serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
-        Ok(())
-    })?;
+    halting(
+        |each| store.each_document_summary(each),
+        |d| -> Result<(), ExportError> {
+            let id = d.id;
+            if !keep_node(&|| format!("document:{id}")) {
+                return Ok(());
+            }
+            let mut attributes = BTreeMap::new();
+            attributes.insert("sha256".into(), d.sha256.into());
+            attributes.insert("size".into(), d.size.into());
+            attributes.insert("encoding".into(), d.encoding.into());
+            attributes.insert("ingested_at".into(), d.ingested_at.into());
+            let node = Node {
+                id: format!("document:{id}"),
+                kind: "document".into(),
+                name: d.title,
+                aliases: Vec::new(),
+                attributes,
+                documents: vec![d.path.clone()],
+                mentions: d.mentions,
+                ambiguous_mentions: d.ambiguous,
+                path: Some(d.path),
+            };
+            separator(out)?;
+            serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
+            Ok(())
+        },
+    )?;
     {
         let mut postings = paths.postings(store)?;
         // Only entities that are mentioned or related are nodes: look those
         // up by id rather than walk a gazetteer that may hold a million.
         let mut wanted: std::collections::HashSet<i64> = postings.keys().copied().collect();
-        store.each_related_entity(|id| {
+        store.each_related_entity(&mut |id| {
             wanted.insert(id);
         })?;
         let mut entities: Vec<(String, String, i64, String)> = Vec::with_capacity(wanted.len());
@@ -189,7 +192,10 @@ fn write_filtered(
     let mut first_edge = true;
     let mut edge = Vec::new();
     let mut piece = Vec::new();
-    store.each_relation_in_order(|row| -> Result<(), ExportError> {
+    // The rows lend their kind, so the write is stopped by hand rather
+    // than through `halting`.
+    let mut failure = None;
+    let mut write_edge = |row: crate::store::RelationRow<'_>| -> Result<(), ExportError> {
         let relation = row.id;
         if !keep_relation(relation) {
             return Ok(());
@@ -225,7 +231,17 @@ fn write_filtered(
         }
         out.write_all(&edge)?;
         Ok(())
+    };
+    store.each_relation_in_order(&mut |row| match write_edge(row) {
+        Ok(()) => std::ops::ControlFlow::Continue(()),
+        Err(e) => {
+            failure = Some(e);
+            std::ops::ControlFlow::Break(())
+        }
     })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
     out.write_all(b"\n]}\n")?;
     out.flush()?;
     Ok(())
@@ -279,7 +295,7 @@ struct SortedPaths {
 }
 
 impl SortedPaths {
-    fn of(store: &Store) -> Result<SortedPaths, ExportError> {
+    fn of(store: &dyn Reader) -> Result<SortedPaths, ExportError> {
         let ranks = PathRanks::of(store)?;
         let json = ranks
             .paths
@@ -294,10 +310,10 @@ impl SortedPaths {
     /// per entity read 64 entities' postings each time).
     fn postings(
         &self,
-        store: &Store,
+        store: &dyn Reader,
     ) -> Result<rustc_hash::FxHashMap<i64, EntityPostings>, ExportError> {
         let mut out: rustc_hash::FxHashMap<i64, EntityPostings> = rustc_hash::FxHashMap::default();
-        store.each_posting(|p| {
+        store.each_posting(&mut |p| {
             let entry = out.entry(p.entity).or_default();
             entry.mentions += i64::from(p.mentions);
             entry.ambiguous += i64::from(p.ambiguous);
@@ -342,7 +358,7 @@ struct SpoolEntry {
 impl Spool {
     /// Writes the evidence of the relations `keep` accepts.
     fn gather(
-        store: &Store,
+        store: &dyn Reader,
         paths: &SortedPaths,
         keep: &dyn Fn(i64) -> bool,
     ) -> Result<Spool, ExportError> {
@@ -353,44 +369,47 @@ impl Spool {
         let mut texts = Texts::new(store)?;
         let mut offset = 0u64;
         let mut json = Vec::new();
-        store.each_evidence_span(|span| -> Result<(), ExportError> {
-            let relation = span.relation;
-            if !keep(relation) {
-                return Ok(());
-            }
-            // Evidence of a document that is gone has no edge to go in.
-            let Some(&path_rank) = paths.ranks.rank.get(&span.document) else {
-                return Ok(());
-            };
-            let text = texts.of(span.document)?.as_bytes();
-            let (start, end) = (span.start, span.end);
-            let from = usize::try_from(start).unwrap_or(0).min(text.len());
-            let to = usize::try_from(end).unwrap_or(0).clamp(from, text.len());
-            let piece = Evidence {
-                document: paths.ranks.path(path_rank).to_string(),
-                start,
-                end,
-                // Spans lie on character boundaries; were one not to, the
-                // quote keeps what can be read rather than failing.
-                quote: String::from_utf8_lossy(&text[from..to]).into_owned(),
-                rule: span.rule,
-                confidence: span.confidence,
-                date: span.date,
-            };
-            json.clear();
-            serde_json::to_writer(&mut json, &piece).map_err(std::io::Error::from)?;
-            file.write_all(&json)?;
-            index.push(SpoolEntry {
-                relation,
-                path_rank,
-                start,
-                id: span.id,
-                offset,
-                len: json.len() as u32,
-            });
-            offset += json.len() as u64;
-            Ok(())
-        })?;
+        halting(
+            |each| store.each_evidence_span(each),
+            |span| -> Result<(), ExportError> {
+                let relation = span.relation;
+                if !keep(relation) {
+                    return Ok(());
+                }
+                // Evidence of a document that is gone has no edge to go in.
+                let Some(&path_rank) = paths.ranks.rank.get(&span.document) else {
+                    return Ok(());
+                };
+                let text = texts.of(span.document)?.as_bytes();
+                let (start, end) = (span.start, span.end);
+                let from = usize::try_from(start).unwrap_or(0).min(text.len());
+                let to = usize::try_from(end).unwrap_or(0).clamp(from, text.len());
+                let piece = Evidence {
+                    document: paths.ranks.path(path_rank).to_string(),
+                    start,
+                    end,
+                    // Spans lie on character boundaries; were one not to, the
+                    // quote keeps what can be read rather than failing.
+                    quote: String::from_utf8_lossy(&text[from..to]).into_owned(),
+                    rule: span.rule,
+                    confidence: span.confidence,
+                    date: span.date,
+                };
+                json.clear();
+                serde_json::to_writer(&mut json, &piece).map_err(std::io::Error::from)?;
+                file.write_all(&json)?;
+                index.push(SpoolEntry {
+                    relation,
+                    path_rank,
+                    start,
+                    id: span.id,
+                    offset,
+                    len: json.len() as u32,
+                });
+                offset += json.len() as u64;
+                Ok(())
+            },
+        )?;
         index.sort_unstable();
         let mut ranges = rustc_hash::FxHashMap::default();
         for (i, entry) in index.iter().enumerate() {

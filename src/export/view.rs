@@ -11,7 +11,7 @@
 use super::ExportError;
 use crate::graph::Graph;
 use crate::model::NodeType;
-use crate::store::Store;
+use crate::store::{Reader, halting};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -93,7 +93,7 @@ pub struct EdgeView {
 
 /// The selected part of a loaded graph.
 pub struct View<'a> {
-    store: &'a Store,
+    store: &'a dyn Reader,
     graph: &'a Graph,
     nodes: Vec<NodeIndex>,
     edges: FxHashSet<EdgeIndex>,
@@ -113,7 +113,7 @@ pub(crate) struct PathRanks {
 
 impl PathRanks {
     /// The paths of every document of `store`.
-    pub fn of(store: &Store) -> Result<PathRanks, ExportError> {
+    pub fn of(store: &dyn Reader) -> Result<PathRanks, ExportError> {
         let mut paths: Vec<(i64, Rc<str>)> = store
             .document_paths()?
             .into_iter()
@@ -137,13 +137,13 @@ impl PathRanks {
 /// Documents' texts read one at a time, the last one kept: a reader going
 /// through evidence grouped by document reads each text once.
 pub(crate) struct Texts<'a> {
-    store: &'a Store,
+    store: &'a dyn Reader,
     current: Option<(i64, String)>,
 }
 
 impl<'a> Texts<'a> {
     /// A reader of the texts of `store`.
-    pub fn new(store: &'a Store) -> Result<Texts<'a>, ExportError> {
+    pub fn new(store: &'a dyn Reader) -> Result<Texts<'a>, ExportError> {
         Ok(Texts {
             store,
             current: None,
@@ -165,7 +165,7 @@ impl<'a> View<'a> {
     /// mentions but no relation are nodes only when no filter is given
     /// (they belong to the whole graph, not to any relation's part).
     pub fn new(
-        store: &'a Store,
+        store: &'a dyn Reader,
         graph: &'a Graph,
         filters: &Filters,
     ) -> Result<View<'a>, ExportError> {
@@ -337,7 +337,7 @@ impl<'a> View<'a> {
             .map(|n| self.graph.graph[*n].id)
             .collect();
         let mut mentions: FxHashMap<i64, (u64, Vec<u32>)> = FxHashMap::default();
-        self.store.each_posting(|p| {
+        self.store.each_posting(&mut |p| {
             if wanted.contains(&p.entity)
                 && let Some(&r) = rank.get(&p.document)
             {
@@ -393,8 +393,9 @@ impl<'a> View<'a> {
         // with all its documents and dates, grouped by that first
         // document so each text is read once.
         let mut texts = Texts::new(self.store)?;
-        self.store
-            .each_first_evidence(|first| -> Result<(), ExportError> {
+        halting(
+            |each| self.store.each_first_evidence(each),
+            |first| -> Result<(), ExportError> {
                 let relation = first.relation;
                 let Some(&edge) = by_relation.get(&relation) else {
                     return Ok(());
@@ -449,7 +450,8 @@ impl<'a> View<'a> {
                     documents,
                     dates,
                 })
-            })
+            },
+        )
     }
 }
 
@@ -463,7 +465,7 @@ fn node_id(node: &crate::graph::Node) -> String {
 }
 
 /// The node a name designates, for `--around`.
-fn around_node(store: &Store, graph: &Graph, name: &str) -> Result<NodeIndex, ExportError> {
+fn around_node(store: &dyn Reader, graph: &Graph, name: &str) -> Result<NodeIndex, ExportError> {
     let named = store.entities_named(name)?;
     let nodes: Vec<NodeIndex> = named.iter().filter_map(|n| graph.entity(n.id)).collect();
     match nodes.as_slice() {

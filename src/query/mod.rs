@@ -24,11 +24,11 @@ pub use exec::{Answer, Cell, Row};
 pub use parser::parse;
 
 use crate::graph::Graph;
-use crate::store::Store;
+use crate::store::Catalog;
 
 /// Parses, plans and runs `text` against `graph`, resolving names through
 /// `store`.
-pub fn ask(text: &str, graph: &Graph, store: &Store) -> Result<Answer, QueryError> {
+pub fn ask(text: &str, graph: &Graph, store: &dyn Catalog) -> Result<Answer, QueryError> {
     let query = parse(text)?;
     let plan = plan::plan(&query, graph, store)?;
     exec::run(&plan, graph)

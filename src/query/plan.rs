@@ -8,7 +8,7 @@
 use super::QueryError;
 use super::ast::{self, CompareOp, Item, NodeType, Operand, Query, Select, Span, Term};
 use crate::graph::Graph;
-use crate::store::Store;
+use crate::store::Catalog;
 use petgraph::graph::NodeIndex;
 
 /// An end of a planned pattern.
@@ -167,7 +167,7 @@ pub struct Listed {
 pub const DEFAULT_MAX_HOPS: u64 = 6;
 
 /// Plans a parsed query against `graph`, resolving names through `store`.
-pub fn plan(query: &Query, graph: &Graph, store: &Store) -> Result<Plan, QueryError> {
+pub fn plan(query: &Query, graph: &Graph, store: &dyn Catalog) -> Result<Plan, QueryError> {
     let planner = Planner { graph, store };
     match query {
         Query::Select(select) => planner.select(select).map(Plan::Select),
@@ -229,7 +229,7 @@ fn nothing(columns: &[&str], name: &ast::Name, so: &str) -> Plan {
 
 struct Planner<'a> {
     graph: &'a Graph,
-    store: &'a Store,
+    store: &'a dyn Catalog,
 }
 
 fn store_error(e: crate::store::StoreError) -> QueryError {

@@ -241,10 +241,12 @@ impl<'a> Layout<'a> {
             }
             self.tokens[i].flags |= self.rules.word_flags(word);
             let tokens = &self.tokens;
-            self.rules
-                .phrases_at(|t| tokens[t].word, i, range.end, |end, output| {
-                    found.push((i, end, output))
-                });
+            self.rules.phrases_at(
+                |t| tokens[t].word,
+                i,
+                range.end,
+                |end, output| found.push((i, end, output)),
+            );
         }
         for (start, end, output) in found {
             match output {

@@ -21,6 +21,7 @@ mod bulk;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
+mod reader;
 mod scan;
 pub mod schema;
 
@@ -28,6 +29,7 @@ pub use read::{
     DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MentionRow, NamedEntity,
     RelationObject, Totals, line_at,
 };
+pub use reader::{Catalog, GraphReader, Reader, halting};
 pub use scan::{DocumentSummary, EvidenceSpan, FirstEvidence, RelationRow};
 
 use crate::gazetteer::{Entry, Gazetteer};
