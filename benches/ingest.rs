@@ -25,7 +25,7 @@ use common::{Corpus, ensure_generated, imported_gazetteer, shipped_rules};
 use dossier::ingest::mentions_in;
 use dossier::lexicon::Lexicon;
 use dossier::matcher::Matcher;
-use dossier::pipeline::ordered_map;
+use dossier::parallel::ordered_map;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::Command;
@@ -43,7 +43,7 @@ fn main() {
     };
     println!(
         "dossier ingest benchmark, {} cores",
-        dossier::pipeline::cores()
+        dossier::parallel::cores()
     );
     for &(name, entities) in sizes {
         let dir = data.join(name);
@@ -92,9 +92,9 @@ fn run(dir: &Path, entities: usize) {
     let bytes: usize = texts.iter().map(String::len).sum();
     for (threads, extract) in [
         (1, false),
-        (dossier::pipeline::cores(), false),
+        (dossier::parallel::cores(), false),
         (1, true),
-        (dossier::pipeline::cores(), true),
+        (dossier::parallel::cores(), true),
     ] {
         let started = Instant::now();
         let (mut mentions, mut found) = (0usize, 0usize);

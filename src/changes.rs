@@ -36,7 +36,7 @@ pub fn documents_naming(
         .collect();
     let mut found = Vec::new();
     store.texts_in_chunks(&documents, CHUNK_BYTES, |chunk| {
-        crate::pipeline::ordered_map(
+        crate::parallel::ordered_map(
             chunk,
             workers,
             |(id, path, text)| {

@@ -1,6 +1,6 @@
 //! Ingest: files in, documents and mentions stored.
 //!
-//! The work is split as [`crate::pipeline::staged_ordered_map`] allows:
+//! The work is split as [`crate::parallel::staged_ordered_map`] allows:
 //! worker threads read, hash and decode each document (first stage), then
 //! match it and pack its mentions for the store (second stage); the calling
 //! thread writes them to the store in input order, a batch of whole
@@ -18,7 +18,7 @@ use crate::document::{self, NotText};
 use crate::matcher::{Matcher, Pending, Scratch};
 use crate::mention::{Mention, resolve};
 use crate::metonymy::Metonymy;
-use crate::pipeline::{Budget, Stage, ordered_map, staged_ordered_map};
+use crate::parallel::{Budget, Stage, ordered_map, staged_ordered_map};
 use crate::readahead::{self, ReadAhead};
 use crate::relations::{self, Compiled, Found};
 use crate::store::{

@@ -60,7 +60,7 @@ pub mod mention;
 pub mod metonymy;
 pub mod model;
 pub mod normalize;
-pub mod pipeline;
+pub mod parallel;
 pub mod query;
 pub mod readahead;
 pub mod relations;

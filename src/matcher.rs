@@ -254,9 +254,9 @@ impl Matcher {
             .map(|start| start..(start + BUILD_BLOCK).min(entries.len()))
             .collect();
         let mut ids: Vec<u32> = Vec::new();
-        let _: Option<()> = crate::pipeline::ordered_map(
+        let _: Option<()> = crate::parallel::ordered_map(
             blocks,
-            crate::pipeline::cores(),
+            crate::parallel::cores(),
             |block| TokenisedNames::of(gazetteer, block),
             |block| {
                 for name in &block.names {

@@ -80,5 +80,5 @@ pub fn human_size(bytes: i64) -> String {
 pub fn workers(requested: Option<usize>) -> usize {
     requested
         .filter(|&n| n > 0)
-        .unwrap_or_else(dossier::pipeline::cores)
+        .unwrap_or_else(dossier::parallel::cores)
 }

@@ -254,9 +254,9 @@ impl Gazetteer {
             // Parsed in pieces cut at line ends, on every core (one thread
             // per file left a core idle while the largest file was parsed
             // alone), and merged here in file order as they come.
-            let _: Option<()> = crate::pipeline::ordered_map(
+            let _: Option<()> = crate::parallel::ordered_map(
                 pieces,
-                crate::pipeline::cores(),
+                crate::parallel::cores(),
                 |(t, piece)| (t, parse_piece(texts[t].kind, &piece, texts[t].file)),
                 |(t, (entries, line_errors))| {
                     let path = &texts[t].path;

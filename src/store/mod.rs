@@ -571,7 +571,7 @@ impl Store {
         }
         // Keying and hashing every entry, and finding it among the stored
         // ones, is the CPU part; do it on every core.
-        let plans: Vec<EntityPlan> = crate::pipeline::chunked_map(gazetteer.entries(), |entry| {
+        let plans: Vec<EntityPlan> = crate::parallel::chunked_map(gazetteer.entries(), |entry| {
             let folded = key(&entry.name, Case::Fold);
             let digest = entry_digest(entry);
             match existing.get(&entity_identity(entry.kind.as_str(), &folded)) {

@@ -97,7 +97,7 @@ pub fn from_store(
     let documents = store.document_ids()?;
     let mut collector = Collector::new();
     store.texts_in_chunks(&documents, CHUNK_BYTES, |chunk| {
-        crate::pipeline::ordered_map(
+        crate::parallel::ordered_map(
             chunk,
             workers,
             |(_, path, text)| {
