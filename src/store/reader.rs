@@ -135,35 +135,6 @@ pub fn halting<R, E: From<StoreError>>(
     failure.map_or(Ok(()), Err)
 }
 
-/// A callback's break, carried through a generic pass of [`Store`].
-enum Pass {
-    Failed(StoreError),
-    Stopped,
-}
-
-impl From<StoreError> for Pass {
-    fn from(e: StoreError) -> Pass {
-        Pass::Failed(e)
-    }
-}
-
-/// Runs one of [`Store`]'s generic passes for a callback that answers with
-/// a [`ControlFlow`].
-fn stoppable(run: impl FnOnce() -> Result<(), Pass>) -> Result<(), StoreError> {
-    match run() {
-        Ok(()) | Err(Pass::Stopped) => Ok(()),
-        Err(Pass::Failed(e)) => Err(e),
-    }
-}
-
-/// `Ok` to go on, `Err(Stopped)` on a break.
-fn go_on(flow: ControlFlow<()>) -> Result<(), Pass> {
-    match flow {
-        ControlFlow::Continue(()) => Ok(()),
-        ControlFlow::Break(()) => Err(Pass::Stopped),
-    }
-}
-
 impl Catalog for Store {
     fn entities_named(&self, name: &str) -> Result<Vec<NamedEntity>, StoreError> {
         Store::entities_named(self, name)
@@ -194,22 +165,16 @@ impl GraphReader for Store {
         &self,
         each: &mut dyn FnMut(DocumentId, String),
     ) -> Result<(), StoreError> {
-        Store::each_document_path(self, |id, path| -> Result<(), StoreError> {
-            each(id, path);
-            Ok(())
-        })
+        Store::each_document_path(self, each)
     }
     fn each_relation(&self, each: &mut dyn FnMut(RelationRow<'_>)) -> Result<(), StoreError> {
-        Store::each_relation(self, |row| -> Result<(), StoreError> {
-            each(row);
-            Ok(())
-        })
+        Store::each_relation(self, each)
     }
     fn each_relation_in_order(
         &self,
         each: &mut dyn FnMut(RelationRow<'_>) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        stoppable(|| Store::each_relation_in_order(self, |row| go_on(each(row))))
+        Store::each_relation_in_order(self, each)
     }
     fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError> {
         Store::each_evidence_count(self, each)
@@ -224,7 +189,7 @@ impl GraphReader for Store {
         &self,
         each: &mut dyn FnMut(DocumentSummary) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        stoppable(|| Store::each_document_summary(self, |d| go_on(each(d))))
+        Store::each_document_summary(self, each)
     }
     fn each_related_entity(&self, each: &mut dyn FnMut(EntityId)) -> Result<(), StoreError> {
         Store::each_related_entity(self, each)
@@ -233,13 +198,13 @@ impl GraphReader for Store {
         &self,
         each: &mut dyn FnMut(EvidenceSpan) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        stoppable(|| Store::each_evidence_span(self, |span| go_on(each(span))))
+        Store::each_evidence_span(self, each)
     }
     fn each_first_evidence(
         &self,
         each: &mut dyn FnMut(FirstEvidence) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        stoppable(|| Store::each_first_evidence(self, |first| go_on(each(first))))
+        Store::each_first_evidence(self, each)
     }
     fn each_posting(&self, each: &mut dyn FnMut(&Posting)) -> Result<(), StoreError> {
         Store::each_posting(self, each)

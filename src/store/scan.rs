@@ -2,16 +2,12 @@
 //! one table (or one join) in one statement and hands every row to a
 //! callback, so nothing grows with the database but what the caller keeps.
 //!
-//! A callback may fail with the caller's own error (an export's write);
-//! the pass stops there and returns it.
+//! A callback that may fail (an export's write) answers
+//! [`ControlFlow::Break`] to stop the pass; see [`super::halting`].
 
 use super::{DocumentId, EntityId, Store, StoreError};
-use rusqlite::OptionalExtension;
-
-/// The result of one SQLite call, as a store error.
-fn sql<T>(result: rusqlite::Result<T>) -> Result<T, StoreError> {
-    Ok(result?)
-}
+use rusqlite::{OptionalExtension, Row};
+use std::ops::ControlFlow;
 
 /// A relation as a pass reads it.
 #[derive(Debug, Clone, Copy)]
@@ -91,35 +87,55 @@ pub struct FirstEvidence {
 }
 
 impl Store {
-    /// Every document's id and path, in no order.
-    pub fn each_document_path<E: From<StoreError>>(
+    /// Runs `query` and hands each row, as `read` makes it, to `each`
+    /// until it breaks.
+    fn pass<T>(
         &self,
-        mut each: impl FnMut(DocumentId, String) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut stmt = sql(self.conn.prepare("SELECT id, path FROM documents"))?;
-        let mut rows = sql(stmt.query([]))?;
-        while let Some(row) = sql(rows.next())? {
-            each(sql(row.get(0))?, sql(row.get(1))?)?;
+        query: &str,
+        read: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+        each: &mut dyn FnMut(T) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(query)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if each(read(row)?).is_break() {
+                break;
+            }
         }
         Ok(())
     }
 
-    /// Every relation, in no order.
-    pub fn each_relation<E: From<StoreError>>(
+    /// Every document's id and path, in no order.
+    pub fn each_document_path(
         &self,
-        each: impl FnMut(RelationRow<'_>) -> Result<(), E>,
-    ) -> Result<(), E> {
+        each: &mut dyn FnMut(DocumentId, String),
+    ) -> Result<(), StoreError> {
+        self.pass(
+            "SELECT id, path FROM documents",
+            |row| Ok((row.get(0)?, row.get(1)?)),
+            &mut |(id, path)| {
+                each(id, path);
+                ControlFlow::Continue(())
+            },
+        )
+    }
+
+    /// Every relation, in no order.
+    pub fn each_relation(&self, each: &mut dyn FnMut(RelationRow<'_>)) -> Result<(), StoreError> {
         self.relations_by(
             "SELECT id, subject_id, kind, object_entity_id, object_document_id FROM relations",
-            each,
+            &mut |row| {
+                each(row);
+                ControlFlow::Continue(())
+            },
         )
     }
 
     /// Every relation, by subject, kind and object.
-    pub fn each_relation_in_order<E: From<StoreError>>(
+    pub fn each_relation_in_order(
         &self,
-        each: impl FnMut(RelationRow<'_>) -> Result<(), E>,
-    ) -> Result<(), E> {
+        each: &mut dyn FnMut(RelationRow<'_>) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
         self.relations_by(
             "SELECT r.id, r.subject_id, r.kind, r.object_entity_id, r.object_document_id
              FROM relations r ORDER BY r.subject_id, r.kind, r.object_entity_id, r.object_document_id",
@@ -127,69 +143,63 @@ impl Store {
         )
     }
 
-    fn relations_by<E: From<StoreError>>(
+    /// The relations `query` gives, each lent to `each` (the kind is read
+    /// in place, not copied).
+    fn relations_by(
         &self,
         query: &str,
-        mut each: impl FnMut(RelationRow<'_>) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut stmt = sql(self.conn.prepare(query))?;
-        let mut rows = sql(stmt.query([]))?;
-        while let Some(row) = sql(rows.next())? {
-            each(RelationRow {
-                id: sql(row.get(0))?,
-                subject: sql(row.get(1))?,
-                kind: sql(row.get_ref(2))?.as_str().unwrap_or_default(),
-                object_entity: sql(row.get(3))?,
-                object_document: sql(row.get(4))?,
-            })?;
+        each: &mut dyn FnMut(RelationRow<'_>) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(query)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let relation = RelationRow {
+                id: row.get(0)?,
+                subject: row.get(1)?,
+                kind: row.get_ref(2)?.as_str().unwrap_or_default(),
+                object_entity: row.get(3)?,
+                object_document: row.get(4)?,
+            };
+            if each(relation).is_break() {
+                break;
+            }
         }
         Ok(())
     }
 
     /// Every relation's number of pieces of evidence (relations without
     /// any are left out).
-    pub fn each_evidence_count(&self, mut each: impl FnMut(i64, u32)) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT relation_id, count(*) FROM evidence GROUP BY relation_id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            each(row.get(0)?, row.get::<_, i64>(1)? as u32);
-        }
-        Ok(())
+    pub fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError> {
+        self.pass(
+            "SELECT relation_id, count(*) FROM evidence GROUP BY relation_id",
+            |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u32)),
+            &mut |(relation, count)| {
+                each(relation, count);
+                ControlFlow::Continue(())
+            },
+        )
     }
 
     /// Every entity's id, type and canonical name, in no order (the
     /// strings are lent for the call: copy what you keep).
     pub fn each_entity_name(
         &self,
-        mut each: impl FnMut(EntityId, &str, &str),
+        each: &mut dyn FnMut(EntityId, &str, &str),
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare("SELECT id, type, name FROM entities")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            each(
-                row.get(0)?,
-                row.get_ref(1)?.as_str().unwrap_or_default(),
-                row.get_ref(2)?.as_str().unwrap_or_default(),
-            );
-        }
-        Ok(())
+        lend_entity_names(stmt.query([])?, each)
     }
 
     /// Every document with its counts, by path.
-    pub fn each_document_summary<E: From<StoreError>>(
+    pub fn each_document_summary(
         &self,
-        mut each: impl FnMut(DocumentSummary) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut stmt = sql(self.conn.prepare(
+        each: &mut dyn FnMut(DocumentSummary) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        self.pass(
             "SELECT d.id, d.path, d.title, d.sha256, d.size, d.encoding, d.ingested_at,
                     coalesce(m.mentions, 0), coalesce(m.ambiguous, 0)
              FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
-        ))?;
-        let mut rows = sql(stmt.query([]))?;
-        while let Some(row) = sql(rows.next())? {
-            let summary = sql((|| -> rusqlite::Result<DocumentSummary> {
+            |row| {
                 Ok(DocumentSummary {
                     id: row.get(0)?,
                     path: row.get(1)?,
@@ -201,14 +211,13 @@ impl Store {
                     mentions: row.get(7)?,
                     ambiguous: row.get(8)?,
                 })
-            })())?;
-            each(summary)?;
-        }
-        Ok(())
+            },
+            each,
+        )
     }
 
     /// The id of every entity that is the subject or object of a relation.
-    pub fn each_related_entity(&self, mut each: impl FnMut(EntityId)) -> Result<(), StoreError> {
+    pub fn each_related_entity(&self, each: &mut dyn FnMut(EntityId)) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT subject_id FROM relations
              UNION SELECT object_entity_id FROM relations WHERE object_entity_id IS NOT NULL",
@@ -239,17 +248,14 @@ impl Store {
 
     /// Every piece of evidence, in the order the store keeps it (grouped by
     /// document).
-    pub fn each_evidence_span<E: From<StoreError>>(
+    pub fn each_evidence_span(
         &self,
-        mut each: impl FnMut(EvidenceSpan) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut stmt = sql(self.conn.prepare(
+        each: &mut dyn FnMut(EvidenceSpan) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        self.pass(
             "SELECT id, relation_id, document_id, sentence_start, sentence_end, rule, confidence, date
              FROM evidence",
-        ))?;
-        let mut rows = sql(stmt.query([]))?;
-        while let Some(row) = sql(rows.next())? {
-            let span = sql((|| -> rusqlite::Result<EvidenceSpan> {
+            |row| {
                 Ok(EvidenceSpan {
                     id: row.get(0)?,
                     relation: row.get(1)?,
@@ -260,19 +266,18 @@ impl Store {
                     confidence: row.get(6)?,
                     date: row.get(7)?,
                 })
-            })())?;
-            each(span)?;
-        }
-        Ok(())
+            },
+            each,
+        )
     }
 
     /// Every relation's first piece of evidence, by its document and then
     /// by relation, so a reader quoting them reads each text once.
-    pub fn each_first_evidence<E: From<StoreError>>(
+    pub fn each_first_evidence(
         &self,
-        mut each: impl FnMut(FirstEvidence) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut stmt = sql(self.conn.prepare(
+        each: &mut dyn FnMut(FirstEvidence) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        self.pass(
             "SELECT f.relation_id, f.document_id, f.sentence_start, f.sentence_end, g.docs, g.dates
              FROM (SELECT relation_id, min(id) AS first,
                           group_concat(DISTINCT document_id) AS docs,
@@ -280,10 +285,7 @@ impl Store {
                    FROM evidence GROUP BY relation_id) g
              JOIN evidence f ON f.id = g.first
              ORDER BY f.document_id, f.relation_id",
-        ))?;
-        let mut rows = sql(stmt.query([]))?;
-        while let Some(row) = sql(rows.next())? {
-            let first = sql((|| -> rusqlite::Result<FirstEvidence> {
+            |row| {
                 Ok(FirstEvidence {
                     relation: row.get(0)?,
                     document: row.get(1)?,
@@ -292,10 +294,9 @@ impl Store {
                     documents: row.get(4)?,
                     dates: row.get(5)?,
                 })
-            })())?;
-            each(first)?;
-        }
-        Ok(())
+            },
+            each,
+        )
     }
 
     /// Every entity whose folded name or one of whose folded aliases holds
@@ -304,22 +305,14 @@ impl Store {
     pub fn each_entity_holding(
         &self,
         folded: &str,
-        mut each: impl FnMut(EntityId, &str, &str),
+        each: &mut dyn FnMut(EntityId, &str, &str),
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, type, name FROM entities WHERE ?1 = '' OR id IN (
                SELECT id FROM entities WHERE instr(folded, ?1) > 0
                UNION SELECT entity_id FROM aliases WHERE instr(folded, ?1) > 0)",
         )?;
-        let mut rows = stmt.query([folded])?;
-        while let Some(row) = rows.next()? {
-            each(
-                row.get(0)?,
-                row.get_ref(1)?.as_str().unwrap_or_default(),
-                row.get_ref(2)?.as_str().unwrap_or_default(),
-            );
-        }
-        Ok(())
+        lend_entity_names(stmt.query([folded])?, each)
     }
 
     /// The relations with evidence in `document`.
@@ -339,4 +332,20 @@ impl Store {
             .query_row([document], |r| r.get(0))
             .optional()?)
     }
+}
+
+/// Lends each row's id, type and name (the first three columns) to
+/// `each`.
+fn lend_entity_names(
+    mut rows: rusqlite::Rows<'_>,
+    each: &mut dyn FnMut(EntityId, &str, &str),
+) -> Result<(), StoreError> {
+    while let Some(row) = rows.next()? {
+        each(
+            row.get(0)?,
+            row.get_ref(1)?.as_str().unwrap_or_default(),
+            row.get_ref(2)?.as_str().unwrap_or_default(),
+        );
+    }
+    Ok(())
 }
