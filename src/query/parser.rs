@@ -1031,9 +1031,398 @@ fn misspelt_start(text: &str, error: QueryError) -> QueryError {
         .suggesting(format!("`{keyword}`"))
 }
 
+/// The parser's tests, in layers: `check` tables pin what a query means
+/// by its canonical print in one line each; the fixtures under
+/// `tests/data/query` pin spans and every error as a person sees it; the
+/// rest pins the limits and that no input, however odd, makes it panic.
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::path::{Path, PathBuf};
+
+    /// Prints a parsed query and checks that the print parses back to the
+    /// same tree, spans aside; returns the print, or what went wrong.
+    fn print_checked(query: &Query) -> Result<String, String> {
+        let printed = query.to_string();
+        match parse(&printed) {
+            Ok(again) if again.without_spans() == query.without_spans() => Ok(printed),
+            Ok(again) => Err(format!("prints as {printed}, which parses to {again:?}")),
+            Err(error) => Err(format!(
+                "prints as text that does not parse:\n{}",
+                error.render(&printed)
+            )),
+        }
+    }
+
+    /// Checks each `(query, canonical print)` of `table`, reporting every
+    /// row that fails.
+    #[track_caller]
+    fn check(table: &[(&str, &str)]) {
+        let failures: Vec<String> = table
+            .iter()
+            .filter_map(|&(input, canonical)| {
+                let printed = parse(input)
+                    .map_err(|error| format!("does not parse:\n{}", error.render(input)))
+                    .and_then(|query| print_checked(&query));
+                match printed {
+                    Ok(printed) if printed == canonical => None,
+                    Ok(printed) => Some(format!(
+                        "{input:?}\n  prints {printed}\n  wanted {canonical}"
+                    )),
+                    Err(why) => Some(format!("{input:?} {why}")),
+                }
+            })
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn prints_each_form_of_query() {
+        check(&[
+            ("?who signed ?what", "?who signed ?what"),
+            ("who signed what", r#""who" signed "what""#),
+            ("?a x ?b, ?b y ?c and ?c z ?d", "?a x ?b, ?b y ?c, ?c z ?d"),
+            ("?x ^leads|* ?y", "?x ^leads|* ?y"),
+            ("?x ^*  ?y", "?x ^* ?y"),
+            (
+                "?o:Organization|STATE leads X",
+                r#"?o:organisation|state leads "X""#,
+            ),
+            (
+                "?d:document|place|person x ?y",
+                "?d:document|place|person x ?y",
+            ),
+            ("?p LEADS ?o", "?p LEADS ?o"),
+            ("path Corval to Tessar", r#"path "Corval" to "Tessar""#),
+            (
+                "path a to b max 3 via ^*",
+                r#"path "a" to "b" via ^* max 3"#,
+            ),
+            ("path a to b via x|^y", r#"path "a" to "b" via x|^y"#),
+            ("neighbors Corval", r#"neighbours "Corval""#),
+            (
+                "neighbours Corval via leads|^member-of depth 3",
+                r#"neighbours "Corval" depth 3 via leads|^member-of"#,
+            ),
+            ("entities", "entities"),
+            (
+                "entities person|organization|place",
+                "entities person|organisation|place",
+            ),
+            ("entities state", "entities state"),
+            (
+                "entities matching Petrakis",
+                r#"entities matching "Petrakis""#,
+            ),
+            ("documents", "documents"),
+            ("documents # every document", "documents"),
+        ]);
+    }
+
+    #[test]
+    fn prints_every_clause() {
+        check(&[
+            ("?p x ?o where ?o = a", r#"?p x ?o where ?o = "a""#),
+            ("?p x ?o where ?o != a", r#"?p x ?o where ?o != "a""#),
+            (
+                "?p x ?o where ?o contains a",
+                r#"?p x ?o where ?o contains "a""#,
+            ),
+            (
+                "?p x ?o where ?o starts-with a",
+                r#"?p x ?o where ?o starts-with "a""#,
+            ),
+            (
+                "?p x ?o where ?o matches /(?i)a/",
+                "?p x ?o where ?o matches /(?i)a/",
+            ),
+            (
+                "?p x ?o where type(?o) = person",
+                r#"?p x ?o where type(?o) = "person""#,
+            ),
+            ("?p x ?o where a = ?o", r#"?p x ?o where "a" = ?o"#),
+            ("?p x ?o where ?p != ?o", "?p x ?o where ?p != ?o"),
+            ("?p x ?o return ?o", "?p x ?o return ?o"),
+            (
+                "?a leads ?b return count(distinct ?b), ?a order by ?a asc, count(distinct ?b) desc limit 0",
+                "?a leads ?b return count(distinct ?b), ?a order by ?a, count(distinct ?b) desc limit 0",
+            ),
+            (
+                "?p x ?c return ?c, count(?p) order by count(?p) desc",
+                "?p x ?c return ?c, count(?p) order by count(?p) desc",
+            ),
+            ("?p x ?o order by ?o", "?p x ?o order by ?o"),
+            ("?p x ?o limit 10", "?p x ?o limit 10"),
+            (
+                "?p x ?o limit 18446744073709551615",
+                "?p x ?o limit 18446744073709551615",
+            ),
+            (
+                "?p x ?o where ?o = a return ?o order by ?o desc limit 2",
+                r#"?p x ?o where ?o = "a" return ?o order by ?o desc limit 2"#,
+            ),
+        ]);
+    }
+
+    /// `not` binds tighter than `and`, `and` than `or`; `and` and `or` are
+    /// read from the left. The print keeps the parentheses that change the
+    /// tree and drops the others.
+    #[test]
+    fn prints_only_the_parentheses_that_change_the_tree() {
+        check(&[
+            (
+                "?a x ?b where not ?b = x or ?a != y and type(?a) = person",
+                r#"?a x ?b where not ?b = "x" or ?a != "y" and type(?a) = "person""#,
+            ),
+            (
+                "?a x ?b where (not ?b = x) or ((?a != y) and (type(?a) = person))",
+                r#"?a x ?b where not ?b = "x" or ?a != "y" and type(?a) = "person""#,
+            ),
+            (
+                "?a x ?b where not (?b = x or ?b starts-with y) and ?a matches /a\\/b/",
+                r#"?a x ?b where not (?b = "x" or ?b starts-with "y") and ?a matches /a\/b/"#,
+            ),
+            (
+                "?a x ?b where not not ?a = b",
+                r#"?a x ?b where not not ?a = "b""#,
+            ),
+            (
+                "?a x ?b where not (not ?a = b)",
+                r#"?a x ?b where not not ?a = "b""#,
+            ),
+            (
+                "?a x ?b where not (?a = b and ?a = c)",
+                r#"?a x ?b where not (?a = "b" and ?a = "c")"#,
+            ),
+            ("?a x ?b where ((?a = b))", r#"?a x ?b where ?a = "b""#),
+            (
+                "?a x ?b where (?a = b or ?a = c) or ?a = d",
+                r#"?a x ?b where ?a = "b" or ?a = "c" or ?a = "d""#,
+            ),
+            (
+                "?a x ?b where ?a = b or (?a = c or ?a = d)",
+                r#"?a x ?b where ?a = "b" or (?a = "c" or ?a = "d")"#,
+            ),
+            (
+                "?a x ?b where (?a = b and ?a = c) and ?a = d",
+                r#"?a x ?b where ?a = "b" and ?a = "c" and ?a = "d""#,
+            ),
+            (
+                "?a x ?b where ?a = b and (?a = c and ?a = d)",
+                r#"?a x ?b where ?a = "b" and (?a = "c" and ?a = "d")"#,
+            ),
+            (
+                "?a x ?b where (?a = b or ?a = c) and ?a = d",
+                r#"?a x ?b where (?a = "b" or ?a = "c") and ?a = "d""#,
+            ),
+            (
+                "?a x ?b where ?a = b and (?a = c or ?a = d)",
+                r#"?a x ?b where ?a = "b" and (?a = "c" or ?a = "d")"#,
+            ),
+            (
+                "?a x ?b where ?a = b or ?a = c and ?a = d",
+                r#"?a x ?b where ?a = "b" or ?a = "c" and ?a = "d""#,
+            ),
+        ]);
+    }
+
+    /// A name prints in double quotes, whether it was bare or quoted, with
+    /// `"` and `\` escaped; a regex prints between slashes with `\/` for a
+    /// slash and every other escape as written.
+    #[test]
+    fn prints_names_quoted_and_escaped() {
+        check(&[
+            ("?p born-in 1991", r#"?p born-in "1991""#),
+            ("?p x Ostmarch-Vell", r#"?p x "Ostmarch-Vell""#),
+            ("?p x O'Dara", r#"?p x "O'Dara""#),
+            (
+                r#"?p x "Vellish Republic of Ostmarch""#,
+                r#"?p x "Vellish Republic of Ostmarch""#,
+            ),
+            (r#"?p x "Path""#, r#"?p x "Path""#),
+            (
+                r#""Nina \"A\" \\ P" signed ?d"#,
+                r#""Nina \"A\" \\ P" signed ?d"#,
+            ),
+            (r#"?p x """#, r#"?p x """#),
+            ("?p x \"two\nlines\"", "?p x \"two\nlines\""),
+            (r##"?p x "#1 party""##, r##"?p x "#1 party""##),
+            ("?p x \"Noxçiyçö\"", "?p x \"Noxçiyçö\""),
+            (
+                r"?p x ?o where ?o matches /a\/b/",
+                r"?p x ?o where ?o matches /a\/b/",
+            ),
+            (
+                r"?p x ?o where ?o matches /a\\/",
+                r"?p x ?o where ?o matches /a\\/",
+            ),
+            (
+                r"?p x ?o where ?o matches /\d+#c/",
+                r"?p x ?o where ?o matches /\d+#c/",
+            ),
+            (
+                r#"?p x ?o where ?o matches /"/"#,
+                r#"?p x ?o where ?o matches /"/"#,
+            ),
+        ]);
+    }
+
+    /// Keywords match whatever their case and print in lower case; comments
+    /// and line breaks are white space.
+    #[test]
+    fn prints_keywords_in_lower_case_without_comments() {
+        check(&[
+            (
+                "?p signed ?d AND ?p resides-in ?c WHERE ?c CONTAINS x Or NoT ?c Starts-With y \
+                 RETURN ?c, COUNT(DISTINCT ?p) Order By Count(Distinct ?p) DESC, ?c ASC LIMIT 3",
+                r#"?p signed ?d, ?p resides-in ?c where ?c contains "x" or not ?c starts-with "y" return ?c, count(distinct ?p) order by count(distinct ?p) desc, ?c limit 3"#,
+            ),
+            (
+                "?o member-of ?p WHERE TYPE(?o) = x",
+                r#"?o member-of ?p where type(?o) = "x""#,
+            ),
+            (
+                "?o member-of ?p where ?o MATCHES /a/",
+                "?o member-of ?p where ?o matches /a/",
+            ),
+            ("PATH a TO b VIA c MAX 2", r#"path "a" to "b" via c max 2"#),
+            (
+                "Neighbours a DEPTH 1 Via c",
+                r#"neighbours "a" depth 1 via c"#,
+            ),
+            ("NEIGHBORS a", r#"neighbours "a""#),
+            (
+                "ENTITIES Person MATCHING x",
+                r#"entities person matching "x""#,
+            ),
+            ("DOCUMENTS", "documents"),
+            (
+                "# Who signed, and lives in Corval?\n?p signed ?d,   # the signatories\n\
+                 \t?p resides-in Corval # where they live\n# the end",
+                r#"?p signed ?d, ?p resides-in "Corval""#,
+            ),
+        ]);
+    }
+
+    /// Checks the rendered error of each `(query, error)` of `table`, for
+    /// the queries a fixture file cannot hold well (control characters).
+    #[test]
+    fn renders_errors_at_characters_a_file_would_hide() {
+        let table = [(
+            "?p signed \0",
+            "error at line 1, column 11: unexpected character U+0000\n  ?p signed \0\n            ^\n  \
+             expected a variable, a quoted name or a bare word\n",
+        )];
+        for (text, rendered) in table {
+            let error = assert_sane(text).expect_err(text);
+            assert_eq!(error.render(text), rendered, "{text:?}");
+        }
+    }
+
+    /// Runs the fixtures of `tests/data/query` (see its README): each
+    /// `ok/NAME.dq` must parse, print back to the same tree, and give what
+    /// `ok/NAME.out` holds (the print, then every span); each
+    /// `err/NAME.dq` must fail with the error `err/NAME.err` holds. Every
+    /// failing file is reported, not just the first.
+    ///
+    /// `BLESS=1 cargo test --lib query::parser` writes what the parser
+    /// gives into the `.out` and `.err` files instead of comparing; review
+    /// the change with `git diff` before committing it.
+    #[test]
+    fn fixtures() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/query");
+        let bless = std::env::var_os("BLESS").is_some_and(|value| value == "1");
+        let mut failures = Vec::new();
+        let mut count = 0;
+        for (folder, extension) in [("ok", "out"), ("err", "err")] {
+            for path in files(&root.join(folder), "dq") {
+                count += 1;
+                let shown = path.strip_prefix(&root).unwrap_or(&path).display();
+                let text = fs::read_to_string(&path).expect("a fixture in UTF-8");
+                let actual = match (folder, assert_sane(&text)) {
+                    ("ok", Ok(query)) => print_checked(&query)
+                        .map(|printed| printed_with_spans(&printed, &query, &text)),
+                    ("ok", Err(error)) => Err(format!("does not parse:\n{}", error.render(&text))),
+                    (_, Ok(query)) => Err(format!("parses, to {query}")),
+                    (_, Err(error)) => Ok(error.render(&text)),
+                };
+                let actual = match actual {
+                    Ok(actual) => actual,
+                    Err(why) => {
+                        failures.push(format!("{shown} {why}"));
+                        continue;
+                    }
+                };
+                let expected_path = path.with_extension(extension);
+                let expected = fs::read_to_string(&expected_path).ok();
+                if expected.as_deref() == Some(actual.as_str()) {
+                } else if bless {
+                    fs::write(&expected_path, &actual).expect("the expected file written");
+                    eprintln!("blessed {}", expected_path.display());
+                } else if let Some(expected) = expected {
+                    failures.push(format!(
+                        "{shown} gives\n{actual}\nbut its .{extension} holds\n{expected}"
+                    ));
+                } else {
+                    failures.push(format!("{shown} has no .{extension}; it gives\n{actual}"));
+                }
+            }
+            for path in files(&root.join(folder), extension) {
+                if !path.with_extension("dq").exists() {
+                    failures.push(format!("{} has no .dq beside it", path.display()));
+                }
+            }
+        }
+        assert!(
+            count >= 90,
+            "only {count} fixtures under {}",
+            root.display()
+        );
+        assert!(
+            failures.is_empty(),
+            "{} of {count} query fixtures failed (BLESS=1 rewrites the expected files):\n\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        );
+    }
+
+    /// The files of `folder` whose name ends in `.extension`, sorted.
+    fn files(folder: &Path, extension: &str) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = fs::read_dir(folder)
+            .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == extension))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// What an `ok` fixture's `.out` holds: the print of the query, then,
+    /// after a blank line, one line per span in the order of the text: the
+    /// node, the byte range, and the text it covers (control characters
+    /// escaped).
+    fn printed_with_spans(printed: &str, query: &Query, text: &str) -> String {
+        let mut spans = String::new();
+        query.clone().visit_spans(&mut |node, span| {
+            let covered: String = text
+                .get(span.clone())
+                .unwrap_or("(not in the text)")
+                .chars()
+                .map(|c| match c {
+                    c if c.is_control() => c.escape_debug().to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            let range = format!("{}..{}", span.start, span.end);
+            spans.push_str(&format!("{node:<8} {range:<9} {covered}\n"));
+        });
+        if spans.is_empty() {
+            format!("{printed}\n")
+        } else {
+            format!("{printed}\n\n{spans}")
+        }
+    }
 
     /// The span of the `nth` (from 0) occurrence of `needle` in `text`.
     fn at(text: &str, needle: &str, nth: usize) -> Span {
@@ -1769,12 +2158,16 @@ mod tests {
             let input = unescape(input);
             let result = assert_sane(&input);
             match outcome {
-                "ok" => assert!(
-                    result.is_ok(),
-                    "line {}: {input:?}: {}",
-                    number + 1,
-                    result.unwrap_err().render(&input)
-                ),
+                "ok" => match result {
+                    Ok(query) => {
+                        if let Err(why) = print_checked(&query) {
+                            panic!("line {}: {input:?} {why}", number + 1);
+                        }
+                    }
+                    Err(error) => {
+                        panic!("line {}: {input:?}: {}", number + 1, error.render(&input))
+                    }
+                },
                 "err" => assert!(
                     result.is_err(),
                     "line {}: {input:?}: {result:?}",
@@ -1791,7 +2184,7 @@ mod tests {
     }
 
     mod fuzz {
-        use super::assert_sane;
+        use super::{assert_sane, print_checked};
         use proptest::prelude::*;
 
         const TOKENS: &[&str] = &[
@@ -1896,7 +2289,9 @@ mod tests {
 
             #[test]
             fn tokens_in_random_order_never_panic(text in soup()) {
-                let _ = assert_sane(&text);
+                if let Ok(query) = assert_sane(&text) {
+                    print_checked(&query).map_err(TestCaseError::fail)?;
+                }
             }
         }
     }
