@@ -1222,12 +1222,14 @@ mod tests {
     /// failing file is reported, not just the first.
     ///
     /// `BLESS=1 cargo test --lib query::parser` writes what the parser
-    /// gives into the `.out` and `.err` files instead of comparing; review
-    /// the change with `git diff` before committing it.
+    /// gives into the `.out` and `.err` files instead of comparing (so does
+    /// `UPDATE_EXPECT=1`, which the saved-query test reads); review the
+    /// change with `git diff` before committing it.
     #[test]
     fn fixtures() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/query");
-        let bless = std::env::var_os("BLESS").is_some_and(|value| value == "1");
+        let bless = std::env::var_os("BLESS").is_some_and(|value| value == "1")
+            || std::env::var_os("UPDATE_EXPECT").is_some();
         let mut failures = Vec::new();
         let mut count = 0;
         for (folder, extension) in [("ok", "out"), ("err", "err")] {
