@@ -9,8 +9,8 @@
 //!                                                  patterns ordered)  petgraph adjacency)
 //! ```
 //!
-//! Each stage depends only on those before it: `exec` reads `plan`'s types
-//! and the answer columns it defines, and `plan` knows nothing of `exec`.
+//! `exec` reads `plan`'s types and the answer columns it defines; `plan`
+//! knows nothing of `exec`.
 //!
 //! Every error is a [`QueryError`] with the span of the query it is about;
 //! [`QueryError::render`] shows it with a caret.
