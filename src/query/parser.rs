@@ -1097,6 +1097,8 @@ mod tests {
             ("entities",                          "entities"),
             ("entities person|organization|place", "entities person|organisation|place"),
             ("entities state",                    "entities state"),
+            ("entities People|org|location|countries", "entities person|organisation|place|state"),
+            ("?d:documents x ?y",                 "?d:document x ?y"),
             ("entities matching Petrakis",        r#"entities matching "Petrakis""#),
             ("documents",                         "documents"),
             ("documents # every document",        "documents"),
