@@ -1,9 +1,30 @@
 //! The syntax tree of a query: the boundary between the parser and the
 //! planner. Every node keeps the byte span of the query text it came from,
 //! so later stages can point at it in their errors.
+//!
+//! Every node prints ([`fmt::Display`]) as canonical query text: keywords
+//! in lower case, one space between tokens, every name quoted, `neighbours`
+//! spelt the British way, no `asc`, and parentheses only where the
+//! precedence (`not` over `and` over `or`, each read from the left) needs
+//! them. Parsing what a parsed query prints gives the same tree, spans
+//! aside:
+//!
+//! ```
+//! use dossier::query::parse;
+//!
+//! let query = parse("?p:Person SIGNED ?d  WHERE NOT (?d = Blue or ?d = Red)")?;
+//! let text = query.to_string();
+//! assert_eq!(text, r#"?p:person SIGNED ?d where not (?d = "Blue" or ?d = "Red")"#);
+//! assert_eq!(parse(&text)?.to_string(), text);
+//! # Ok::<(), dossier::query::QueryError>(())
+//! ```
+//!
+//! A tree the parser cannot produce (a typed variable in a `where`, an
+//! empty relation) prints as text that does not parse back.
 
 pub use crate::model::NodeType;
 
+use std::fmt;
 use std::ops::Range;
 
 /// A byte range of the query text.
@@ -209,4 +230,551 @@ pub struct EntitiesQuery {
     pub types: Vec<NodeType>,
     /// A text the name or an alias must contain.
     pub matching: Option<Name>,
+}
+
+/// Writes `items` with `separator` between them.
+fn join<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T], separator: &str) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(separator)?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+/// Prints the query as canonical text (see the [module](self) doc).
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Query::Select(select) => write!(f, "{select}"),
+            Query::Path(path) => write!(f, "{path}"),
+            Query::Neighbours(neighbours) => write!(f, "{neighbours}"),
+            Query::Entities(entities) => write!(f, "{entities}"),
+            Query::Documents => f.write_str("documents"),
+        }
+    }
+}
+
+/// Prints the patterns joined by `, ` and then each clause given.
+impl fmt::Display for Select {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        join(f, &self.patterns, ", ")?;
+        if let Some(filter) = &self.filter {
+            write!(f, " where {filter}")?;
+        }
+        if let Some(returns) = &self.returns {
+            f.write_str(" return ")?;
+            join(f, returns, ", ")?;
+        }
+        if !self.order.is_empty() {
+            f.write_str(" order by ")?;
+            join(f, &self.order, ", ")?;
+        }
+        if let Some(limit) = self.limit {
+            write!(f, " limit {limit}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Prints `subject relation object`.
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.subject, self.relation, self.object)
+    }
+}
+
+/// Prints the variable or the quoted name.
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::Var(var) => write!(f, "{var}"),
+            Term::Name(name) => write!(f, "{name}"),
+        }
+    }
+}
+
+/// Prints `?name`, then `:` and the types joined by `|` if there are any.
+impl fmt::Display for Var {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "?{}", self.name)?;
+        if !self.types.is_empty() {
+            f.write_str(":")?;
+            join(f, &self.types, "|")?;
+        }
+        Ok(())
+    }
+}
+
+/// Prints the name in double quotes, escaping `"` and `\` with `\`, so
+/// that a name that is a keyword or has several words stays one name.
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for c in self.text.chars() {
+            if matches!(c, '"' | '\\') {
+                f.write_str("\\")?;
+            }
+            write!(f, "{c}")?;
+        }
+        f.write_str("\"")
+    }
+}
+
+/// Prints the alternatives joined by `|`.
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        join(f, &self.alternatives, "|")
+    }
+}
+
+/// Prints `^` if reversed, then the kind or `*`.
+impl fmt::Display for RelationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.reverse {
+            f.write_str("^")?;
+        }
+        f.write_str(self.kind.as_deref().unwrap_or("*"))
+    }
+}
+
+/// Prints the expression with parentheses only around an operand that
+/// binds more loosely than its operator, or as loosely on the right (the
+/// parser reads `and` and `or` from the left).
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Or(left, right) => {
+                write!(f, "{left} or ")?;
+                subexpression(f, right, Expr::binds_tighter_than_or)
+            }
+            Expr::And(left, right) => {
+                subexpression(f, left, Expr::binds_tighter_than_or)?;
+                f.write_str(" and ")?;
+                subexpression(f, right, Expr::binds_tighter_than_and)
+            }
+            Expr::Not(inner) => {
+                f.write_str("not ")?;
+                subexpression(f, inner, Expr::binds_tighter_than_and)
+            }
+            Expr::Compare {
+                left, op, right, ..
+            } => write!(f, "{left} {op} {right}"),
+        }
+    }
+}
+
+/// Writes `expr`, in parentheses unless `bare` says it needs none.
+fn subexpression(f: &mut fmt::Formatter<'_>, expr: &Expr, bare: fn(&Expr) -> bool) -> fmt::Result {
+    if bare(expr) {
+        write!(f, "{expr}")
+    } else {
+        write!(f, "({expr})")
+    }
+}
+
+impl Expr {
+    /// Tells an expression that is not an `or`.
+    fn binds_tighter_than_or(&self) -> bool {
+        !matches!(self, Expr::Or(..))
+    }
+
+    /// Tells a `not` or a comparison.
+    fn binds_tighter_than_and(&self) -> bool {
+        matches!(self, Expr::Not(_) | Expr::Compare { .. })
+    }
+}
+
+/// Prints the variable, `type(?x)`, the quoted text or `/regex/` (a `/`
+/// inside written `\/`).
+impl fmt::Display for Operand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Operand::Var(var) => write!(f, "{var}"),
+            Operand::TypeOf(var) => write!(f, "type({var})"),
+            Operand::Text(name) => write!(f, "{name}"),
+            Operand::Regex(regex) => write!(f, "/{}/", regex.text.replace('/', "\\/")),
+        }
+    }
+}
+
+/// Prints the operator as a query writes it.
+impl fmt::Display for CompareOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Contains => "contains",
+            CompareOp::StartsWith => "starts-with",
+            CompareOp::Matches => "matches",
+        })
+    }
+}
+
+/// Prints the variable, `count(?x)` or `count(distinct ?x)`.
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Item::Var(var) => write!(f, "{var}"),
+            Item::Count {
+                var,
+                distinct: false,
+                ..
+            } => write!(f, "count({var})"),
+            Item::Count {
+                var,
+                distinct: true,
+                ..
+            } => write!(f, "count(distinct {var})"),
+        }
+    }
+}
+
+/// Prints the item, then ` desc` if descending (ascending is the default).
+impl fmt::Display for OrderKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.item)?;
+        if self.descending {
+            f.write_str(" desc")?;
+        }
+        Ok(())
+    }
+}
+
+/// Prints `path "A" to "B"`, then `via` and `max` if given.
+impl fmt::Display for PathQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "path {} to {}", self.from, self.to)?;
+        if !self.via.is_empty() {
+            f.write_str(" via ")?;
+            join(f, &self.via, "|")?;
+        }
+        if let Some(max) = self.max {
+            write!(f, " max {max}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Prints `neighbours "A"`, then `depth` and `via` if given.
+impl fmt::Display for NeighboursQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "neighbours {}", self.of)?;
+        if let Some(depth) = self.depth {
+            write!(f, " depth {depth}")?;
+        }
+        if !self.via.is_empty() {
+            f.write_str(" via ")?;
+            join(f, &self.via, "|")?;
+        }
+        Ok(())
+    }
+}
+
+/// Prints `entities`, then the types joined by `|` and `matching "text"`
+/// if given.
+impl fmt::Display for EntitiesQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("entities")?;
+        if !self.types.is_empty() {
+            f.write_str(" ")?;
+            join(f, &self.types, "|")?;
+        }
+        if let Some(matching) = &self.matching {
+            write!(f, " matching {matching}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+impl Query {
+    /// Calls `visit` with every span of the query, and a word for the node
+    /// it belongs to, in the order of the text: for the tests, which print
+    /// the spans or clear them to compare trees of different texts.
+    pub(crate) fn visit_spans(&mut self, visit: &mut impl FnMut(&'static str, &mut Span)) {
+        fn kinds(kinds: &mut [RelationKind], visit: &mut impl FnMut(&'static str, &mut Span)) {
+            for kind in kinds {
+                visit("kind", &mut kind.span);
+            }
+        }
+        fn term(node: &mut Term, visit: &mut impl FnMut(&'static str, &mut Span)) {
+            match node {
+                Term::Var(var) => visit("var", &mut var.span),
+                Term::Name(name) => visit("name", &mut name.span),
+            }
+        }
+        fn expr(node: &mut Expr, visit: &mut impl FnMut(&'static str, &mut Span)) {
+            match node {
+                Expr::And(left, right) | Expr::Or(left, right) => {
+                    expr(left, visit);
+                    expr(right, visit);
+                }
+                Expr::Not(inner) => expr(inner, visit),
+                Expr::Compare {
+                    left, right, span, ..
+                } => {
+                    visit("compare", span);
+                    for operand in [left, right] {
+                        match operand {
+                            Operand::Var(var) => visit("var", &mut var.span),
+                            Operand::TypeOf(var) => visit("type-of", &mut var.span),
+                            Operand::Text(name) => visit("name", &mut name.span),
+                            Operand::Regex(regex) => visit("regex", &mut regex.span),
+                        }
+                    }
+                }
+            }
+        }
+        fn item(node: &mut Item, visit: &mut impl FnMut(&'static str, &mut Span)) {
+            match node {
+                Item::Var(var) => visit("var", &mut var.span),
+                Item::Count { var, span, .. } => {
+                    visit("count", span);
+                    visit("var", &mut var.span);
+                }
+            }
+        }
+        match self {
+            Query::Select(select) => {
+                for pattern in &mut select.patterns {
+                    visit("pattern", &mut pattern.span);
+                    term(&mut pattern.subject, visit);
+                    visit("relation", &mut pattern.relation.span);
+                    kinds(&mut pattern.relation.alternatives, visit);
+                    term(&mut pattern.object, visit);
+                }
+                if let Some(filter) = &mut select.filter {
+                    expr(filter, visit);
+                }
+                for returned in select.returns.iter_mut().flatten() {
+                    item(returned, visit);
+                }
+                for key in &mut select.order {
+                    item(&mut key.item, visit);
+                }
+            }
+            Query::Path(path) => {
+                visit("name", &mut path.from.span);
+                visit("name", &mut path.to.span);
+                kinds(&mut path.via, visit);
+            }
+            Query::Neighbours(neighbours) => {
+                visit("name", &mut neighbours.of.span);
+                kinds(&mut neighbours.via, visit);
+            }
+            Query::Entities(entities) => {
+                if let Some(matching) = &mut entities.matching {
+                    visit("name", &mut matching.span);
+                }
+            }
+            Query::Documents => {}
+        }
+    }
+
+    /// Returns the query with every span emptied at 0, to compare the
+    /// trees of two texts.
+    pub(crate) fn without_spans(&self) -> Query {
+        let mut query = self.clone();
+        query.visit_spans(&mut |_, span| *span = 0..0);
+        query
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::lexer::Keyword;
+    use crate::query::parse;
+    use proptest::prelude::*;
+
+    fn name(text: impl Into<String>) -> Name {
+        Name {
+            text: text.into(),
+            span: 0..0,
+        }
+    }
+
+    fn var(name: impl Into<String>, types: Vec<NodeType>) -> Var {
+        Var {
+            name: name.into(),
+            types,
+            span: 0..0,
+        }
+    }
+
+    /// Names with the characters that need care: quotes, backslashes,
+    /// white space, `#`, digits, letters beyond ASCII, and keywords.
+    fn names() -> impl Strategy<Value = Name> {
+        prop_oneof![
+            "[a-zA-Z0-9 \"\\\\#/\n'é-]{0,8}",
+            prop::sample::select(&Keyword::ALL[..]).prop_map(|k| k.as_str().to_string()),
+        ]
+        .prop_map(name)
+    }
+
+    fn vars(typed: bool) -> impl Strategy<Value = Var> {
+        let types = if typed { 0..3usize } else { 0..1 };
+        (
+            "[a-z_][a-z0-9_]{0,3}",
+            prop::sample::subsequence(&NodeType::ALL[..], types),
+        )
+            .prop_map(|(name, types)| var(name, types))
+    }
+
+    /// The kinds of a relation: a word that is no keyword, or `*`, maybe
+    /// reversed.
+    fn kinds() -> impl Strategy<Value = Vec<RelationKind>> {
+        let kind = prop_oneof![
+            Just(None),
+            "[a-z]{1,6}(-[a-z]{1,3})?"
+                .prop_filter("a keyword", |w| Keyword::from_word(w).is_none())
+                .prop_map(Some),
+        ];
+        prop::collection::vec((kind, any::<bool>()), 1..3).prop_map(|kinds| {
+            kinds
+                .into_iter()
+                .map(|(kind, reverse)| RelationKind {
+                    kind,
+                    reverse,
+                    span: 0..0,
+                })
+                .collect()
+        })
+    }
+
+    /// A regex as the lexer leaves it: `\/` read as `/`, any other escape
+    /// kept whole.
+    fn regexes() -> impl Strategy<Value = Name> {
+        prop::collection::vec(
+            prop_oneof!["[a-z.*()?#\" ]", Just("/".to_string()), "\\\\[a-z\\\\d.]"],
+            0..6,
+        )
+        .prop_map(|parts| name(parts.concat()))
+    }
+
+    fn operands() -> impl Strategy<Value = Operand> {
+        prop_oneof![
+            vars(false).prop_map(Operand::Var),
+            vars(false).prop_map(Operand::TypeOf),
+            names().prop_map(Operand::Text),
+        ]
+    }
+
+    fn comparisons() -> impl Strategy<Value = Expr> {
+        let ops = prop::sample::select(
+            &[
+                CompareOp::Eq,
+                CompareOp::Ne,
+                CompareOp::Contains,
+                CompareOp::StartsWith,
+            ][..],
+        );
+        prop_oneof![
+            (operands(), ops, operands()).prop_map(|(left, op, right)| (left, op, right)),
+            (operands(), regexes()).prop_map(|(left, regex)| (
+                left,
+                CompareOp::Matches,
+                Operand::Regex(regex)
+            )),
+        ]
+        .prop_map(|(left, op, right)| Expr::Compare {
+            left,
+            op,
+            right,
+            span: 0..0,
+        })
+    }
+
+    fn exprs() -> impl Strategy<Value = Expr> {
+        comparisons().prop_recursive(5, 24, 2, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone())
+                    .prop_map(|(left, right)| Expr::And(Box::new(left), Box::new(right))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(left, right)| Expr::Or(Box::new(left), Box::new(right))),
+                inner.prop_map(|inner| Expr::Not(Box::new(inner))),
+            ]
+        })
+    }
+
+    fn items() -> impl Strategy<Value = Item> {
+        prop_oneof![
+            vars(false).prop_map(Item::Var),
+            (vars(false), any::<bool>()).prop_map(|(var, distinct)| Item::Count {
+                var,
+                distinct,
+                span: 0..0,
+            }),
+        ]
+    }
+
+    fn terms() -> impl Strategy<Value = Term> {
+        prop_oneof![vars(true).prop_map(Term::Var), names().prop_map(Term::Name)]
+    }
+
+    fn selects() -> impl Strategy<Value = Select> {
+        let pattern =
+            (terms(), kinds(), terms()).prop_map(|(subject, alternatives, object)| Pattern {
+                subject,
+                relation: Relation {
+                    alternatives,
+                    span: 0..0,
+                },
+                object,
+                span: 0..0,
+            });
+        (
+            prop::collection::vec(pattern, 1..3),
+            prop::option::of(exprs()),
+            prop::option::of(prop::collection::vec(items(), 1..3)),
+            prop::collection::vec((items(), any::<bool>()), 0..3),
+            prop::option::of(any::<u64>()),
+        )
+            .prop_map(|(patterns, filter, returns, order, limit)| Select {
+                patterns,
+                filter,
+                returns,
+                order: order
+                    .into_iter()
+                    .map(|(item, descending)| OrderKey { item, descending })
+                    .collect(),
+                limit,
+            })
+    }
+
+    /// Every tree the parser can produce, with empty spans.
+    fn queries() -> impl Strategy<Value = Query> {
+        let numbers = || prop::option::of(any::<u64>());
+        let kinds = || prop_oneof![Just(Vec::new()), kinds()];
+        prop_oneof![
+            4 => selects().prop_map(Query::Select),
+            1 => (names(), names(), kinds(), numbers()).prop_map(|(from, to, via, max)| {
+                Query::Path(PathQuery { from, to, via, max })
+            }),
+            1 => (names(), numbers(), kinds()).prop_map(|(of, depth, via)| {
+                Query::Neighbours(NeighboursQuery { of, depth, via })
+            }),
+            1 => (
+                prop::sample::subsequence(&NodeType::ALL[..4], 0..3),
+                prop::option::of(names()),
+            )
+                .prop_map(|(types, matching)| Query::Entities(EntitiesQuery { types, matching })),
+            1 => Just(Query::Documents),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_printed_tree_parses_back_to_itself(query in queries()) {
+            let text = query.to_string();
+            let parsed = parse(&text).map_err(|error| {
+                TestCaseError::fail(format!("{query:?} printed as\n{}", error.render(&text)))
+            })?;
+            prop_assert_eq!(parsed.without_spans(), query, "printed as {}", text);
+        }
+    }
 }

@@ -7,7 +7,7 @@
 
 use super::QueryError;
 use super::ast::{CompareOp, NodeType};
-use super::plan::{Column, End, Filter, Plan, SelectPlan, Value};
+use super::plan::{Column, End, Filter, NEIGHBOUR_COLUMNS, PATH_COLUMNS, Plan, SelectPlan, Value};
 use crate::graph::Graph;
 use crate::normalize::{Case, key};
 use petgraph::Direction;
@@ -46,11 +46,6 @@ pub struct Answer {
     /// apart from them, on standard error).
     pub notes: Vec<String>,
 }
-
-/// The columns of a `path` answer.
-pub const PATH_COLUMNS: [&str; 4] = ["step", "from", "relation", "to"];
-/// The columns of a `neighbours` answer.
-pub const NEIGHBOUR_COLUMNS: [&str; 5] = ["node", "type", "distance", "relation", "from"];
 
 /// Rows a pattern join may hold at once before the query is refused.
 pub const MAX_ROWS: usize = 5_000_000;

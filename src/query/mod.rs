@@ -9,6 +9,9 @@
 //!                                                  patterns ordered)  petgraph adjacency)
 //! ```
 //!
+//! `exec` reads `plan`'s types and the answer columns it defines; `plan`
+//! knows nothing of `exec`.
+//!
 //! Every error is a [`QueryError`] with the span of the query it is about;
 //! [`QueryError::render`] shows it with a caret.
 

@@ -166,6 +166,11 @@ pub struct Listed {
 /// How far a path is searched when the query says nothing.
 pub const DEFAULT_MAX_HOPS: u64 = 6;
 
+/// The columns of a `path` answer.
+pub const PATH_COLUMNS: [&str; 4] = ["step", "from", "relation", "to"];
+/// The columns of a `neighbours` answer.
+pub const NEIGHBOUR_COLUMNS: [&str; 5] = ["node", "type", "distance", "relation", "from"];
+
 /// Plans a parsed query against `graph`, resolving names through `store`.
 pub fn plan(query: &Query, graph: &Graph, store: &dyn Catalog) -> Result<Plan, QueryError> {
     let planner = Planner { graph, store };
@@ -183,7 +188,7 @@ pub fn plan(query: &Query, graph: &Graph, store: &dyn Catalog) -> Result<Plan, Q
                 },
                 _ => {
                     let unrelated = if from.is_none() { &path.from } else { &path.to };
-                    nothing(&super::exec::PATH_COLUMNS, unrelated, "no path reaches it")
+                    nothing(&PATH_COLUMNS, unrelated, "no path reaches it")
                 }
             })
         }
@@ -196,11 +201,7 @@ pub fn plan(query: &Query, graph: &Graph, store: &dyn Catalog) -> Result<Plan, Q
                     depth: n.depth.unwrap_or(1),
                     via,
                 },
-                None => nothing(
-                    &super::exec::NEIGHBOUR_COLUMNS,
-                    &n.of,
-                    "it has no neighbours",
-                ),
+                None => nothing(&NEIGHBOUR_COLUMNS, &n.of, "it has no neighbours"),
             })
         }
         Query::Entities(e) => {
