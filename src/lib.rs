@@ -8,17 +8,21 @@
 //!            (bytes → text)     (text → matches)       (→ mentions)      (SQLite)
 //! ```
 //!
-//! - [`gazetteer`] reads the hand-edited name lists;
+//! - [`workspace`] settles the database and the gazetteer folders of a
+//!   run, and [`lexicon`] loads the folders: names ([`gazetteer`]),
+//!   metonymy words and relation rules ([`relations`]);
 //! - [`normalize`] is the one folding of names and text (case, diacritics,
 //!   apostrophes, dashes, white space), so they cannot disagree;
 //! - [`matcher`] compiles the names into a token trie and finds
 //!   leftmost-longest matches;
 //! - [`mention`] settles or keeps ambiguous names per document, and
 //!   [`metonymy`] reads "Kyiv said" as the state of Ukraine;
-//! - [`ingest`] runs reading and matching on every core and writes whole
-//!   documents per transaction through [`store`];
-//! - [`export`], [`eval`] and [`output`] read the store for people and
-//!   scripts.
+//! - [`ingest`] runs reading and matching on every core (with what
+//!   [`engine`] made ready) and writes whole documents per transaction
+//!   through [`store`], the only module that runs SQL;
+//! - [`query`], [`explain`], [`export`] and [`eval`] read the store
+//!   through [`store::Reader`] and return typed rows; the binary renders
+//!   them.
 //!
 //! # Example
 //!

@@ -1238,7 +1238,8 @@ impl Store {
     }
 
     /// Records that the gazetteer `fingerprint` reads texts with the
-    /// relation rules and metonymy `rules` ([`Gazetteer::rules_fingerprint`]).
+    /// relation rules and metonymy `rules`
+    /// ([`crate::lexicon::Lexicon::rules_fingerprint`]).
     pub fn record_gazetteer_version(
         &self,
         fingerprint: &str,
