@@ -101,13 +101,11 @@ fn write_filtered(
         }
         Ok(())
     };
+    let wanted_document = |id: i64| keep_node(&|| format!("document:{id}"));
     halting(
-        |each| store.each_document_summary(each),
+        |each| store.each_document_summary(&wanted_document, each),
         |d| -> Result<(), ExportError> {
             let id = d.id;
-            if !keep_node(&|| format!("document:{id}")) {
-                return Ok(());
-            }
             let mut attributes = BTreeMap::new();
             attributes.insert("sha256".into(), d.sha256.into());
             attributes.insert("size".into(), d.size.into());
@@ -370,12 +368,9 @@ impl Spool {
         let mut offset = 0u64;
         let mut json = Vec::new();
         halting(
-            |each| store.each_evidence_span(each),
+            |each| store.each_evidence_span(keep, each),
             |span| -> Result<(), ExportError> {
                 let relation = span.relation;
-                if !keep(relation) {
-                    return Ok(());
-                }
                 // Evidence of a document that is gone has no edge to go in.
                 let Some(&path_rank) = paths.ranks.rank.get(&span.document) else {
                     return Ok(());

@@ -393,8 +393,9 @@ impl<'a> View<'a> {
         // with all its documents and dates, grouped by that first
         // document so each text is read once.
         let mut texts = Texts::new(self.store)?;
+        let wanted = |relation: i64| by_relation.contains_key(&relation);
         halting(
-            |each| self.store.each_first_evidence(each),
+            |each| self.store.each_first_evidence(&wanted, each),
             |first| -> Result<(), ExportError> {
                 let relation = first.relation;
                 let Some(&edge) = by_relation.get(&relation) else {

@@ -62,21 +62,26 @@ pub trait GraphReader {
         &self,
         each: &mut dyn FnMut(EntityId, &str, &str),
     ) -> Result<(), StoreError>;
-    /// Every document with its counts, by path.
+    /// Every document `wanted` accepts, with its counts, by path.
     fn each_document_summary(
         &self,
+        wanted: &dyn Fn(DocumentId) -> bool,
         each: &mut dyn FnMut(DocumentSummary) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
     /// The id of every entity that is the subject or object of a relation.
     fn each_related_entity(&self, each: &mut dyn FnMut(EntityId)) -> Result<(), StoreError>;
-    /// Every piece of evidence, grouped by document.
+    /// Every piece of evidence of the relations `wanted` accepts, grouped
+    /// by document (the rest of a row is read only when it is wanted).
     fn each_evidence_span(
         &self,
+        wanted: &dyn Fn(i64) -> bool,
         each: &mut dyn FnMut(EvidenceSpan) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
-    /// Every relation's first piece of evidence, by document.
+    /// The first piece of evidence of every relation `wanted` accepts, by
+    /// document.
     fn each_first_evidence(
         &self,
+        wanted: &dyn Fn(i64) -> bool,
         each: &mut dyn FnMut(FirstEvidence) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
     /// Every posting: who is mentioned in which document, how often.
@@ -187,24 +192,27 @@ impl GraphReader for Store {
     }
     fn each_document_summary(
         &self,
+        wanted: &dyn Fn(DocumentId) -> bool,
         each: &mut dyn FnMut(DocumentSummary) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        Store::each_document_summary(self, each)
+        Store::each_document_summary(self, wanted, each)
     }
     fn each_related_entity(&self, each: &mut dyn FnMut(EntityId)) -> Result<(), StoreError> {
         Store::each_related_entity(self, each)
     }
     fn each_evidence_span(
         &self,
+        wanted: &dyn Fn(i64) -> bool,
         each: &mut dyn FnMut(EvidenceSpan) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        Store::each_evidence_span(self, each)
+        Store::each_evidence_span(self, wanted, each)
     }
     fn each_first_evidence(
         &self,
+        wanted: &dyn Fn(i64) -> bool,
         each: &mut dyn FnMut(FirstEvidence) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        Store::each_first_evidence(self, each)
+        Store::each_first_evidence(self, wanted, each)
     }
     fn each_posting(&self, each: &mut dyn FnMut(&Posting)) -> Result<(), StoreError> {
         Store::each_posting(self, each)

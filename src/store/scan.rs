@@ -88,17 +88,21 @@ pub struct FirstEvidence {
 
 impl Store {
     /// Runs `query` and hands each row, as `read` makes it, to `each`
-    /// until it breaks.
+    /// until it breaks. A row `read` makes nothing of (`None`: one the
+    /// caller does not want, known from its first column) is skipped
+    /// before the rest of it is read.
     fn pass<T>(
         &self,
         query: &str,
-        read: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+        read: impl Fn(&Row<'_>) -> rusqlite::Result<Option<T>>,
         each: &mut dyn FnMut(T) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(query)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            if each(read(row)?).is_break() {
+            if let Some(item) = read(row)?
+                && each(item).is_break()
+            {
                 break;
             }
         }
@@ -112,7 +116,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.pass(
             "SELECT id, path FROM documents",
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok(Some((row.get(0)?, row.get(1)?))),
             &mut |(id, path)| {
                 each(id, path);
                 ControlFlow::Continue(())
@@ -172,7 +176,7 @@ impl Store {
     pub fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError> {
         self.pass(
             "SELECT relation_id, count(*) FROM evidence GROUP BY relation_id",
-            |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u32)),
+            |row| Ok(Some((row.get(0)?, row.get::<_, i64>(1)? as u32))),
             &mut |(relation, count)| {
                 each(relation, count);
                 ControlFlow::Continue(())
@@ -190,9 +194,10 @@ impl Store {
         lend_entity_names(stmt.query([])?, each)
     }
 
-    /// Every document with its counts, by path.
+    /// Every document `wanted` accepts, with its counts, by path.
     pub fn each_document_summary(
         &self,
+        wanted: &dyn Fn(DocumentId) -> bool,
         each: &mut dyn FnMut(DocumentSummary) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         self.pass(
@@ -200,8 +205,12 @@ impl Store {
                     coalesce(m.mentions, 0), coalesce(m.ambiguous, 0)
              FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
             |row| {
-                Ok(DocumentSummary {
-                    id: row.get(0)?,
+                let id = row.get(0)?;
+                if !wanted(id) {
+                    return Ok(None);
+                }
+                Ok(Some(DocumentSummary {
+                    id,
                     path: row.get(1)?,
                     title: row.get(2)?,
                     sha256: row.get(3)?,
@@ -210,7 +219,7 @@ impl Store {
                     ingested_at: row.get(6)?,
                     mentions: row.get(7)?,
                     ambiguous: row.get(8)?,
-                })
+                }))
             },
             each,
         )
@@ -246,35 +255,42 @@ impl Store {
         Ok(aliases.collect::<Result<_, _>>()?)
     }
 
-    /// Every piece of evidence, in the order the store keeps it (grouped by
-    /// document).
+    /// Every piece of evidence of the relations `wanted` accepts, in the
+    /// order the store keeps it (grouped by document).
     pub fn each_evidence_span(
         &self,
+        wanted: &dyn Fn(i64) -> bool,
         each: &mut dyn FnMut(EvidenceSpan) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         self.pass(
-            "SELECT id, relation_id, document_id, sentence_start, sentence_end, rule, confidence, date
+            "SELECT relation_id, id, document_id, sentence_start, sentence_end, rule, confidence, date
              FROM evidence",
             |row| {
-                Ok(EvidenceSpan {
-                    id: row.get(0)?,
-                    relation: row.get(1)?,
+                let relation = row.get(0)?;
+                if !wanted(relation) {
+                    return Ok(None);
+                }
+                Ok(Some(EvidenceSpan {
+                    id: row.get(1)?,
+                    relation,
                     document: row.get(2)?,
                     start: row.get(3)?,
                     end: row.get(4)?,
                     rule: row.get(5)?,
                     confidence: row.get(6)?,
                     date: row.get(7)?,
-                })
+                }))
             },
             each,
         )
     }
 
-    /// Every relation's first piece of evidence, by its document and then
-    /// by relation, so a reader quoting them reads each text once.
+    /// The first piece of evidence of every relation `wanted` accepts, by
+    /// its document and then by relation, so a reader quoting them reads
+    /// each text once.
     pub fn each_first_evidence(
         &self,
+        wanted: &dyn Fn(i64) -> bool,
         each: &mut dyn FnMut(FirstEvidence) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         self.pass(
@@ -286,14 +302,18 @@ impl Store {
              JOIN evidence f ON f.id = g.first
              ORDER BY f.document_id, f.relation_id",
             |row| {
-                Ok(FirstEvidence {
-                    relation: row.get(0)?,
+                let relation = row.get(0)?;
+                if !wanted(relation) {
+                    return Ok(None);
+                }
+                Ok(Some(FirstEvidence {
+                    relation,
                     document: row.get(1)?,
                     start: row.get(2)?,
                     end: row.get(3)?,
                     documents: row.get(4)?,
                     dates: row.get(5)?,
-                })
+                }))
             },
             each,
         )
