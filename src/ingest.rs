@@ -750,7 +750,7 @@ pub struct ReindexSummary {
 pub enum Scope {
     /// Every one.
     All,
-    /// These ([`crate::changes::plan`]); `current` are stale documents
+    /// These (as `changes::plan` decides); `current` are stale documents
     /// nothing of which changed, marked as matched with the current
     /// gazetteer without being read.
     Changed {

@@ -24,7 +24,7 @@
 //! This module knows nothing about SQLite, files or documents: text in,
 //! matches out.
 
-use crate::gazetteer::{Gazetteer, is_acronym};
+use crate::gazetteer::Gazetteer;
 use crate::normalize::{Case, key, letter_count, token_hash, tokenize};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
@@ -126,6 +126,25 @@ pub struct Matcher {
     /// The case-kept keys of exact-case names.
     exact_keys: Vec<Box<str>>,
     names: usize,
+}
+
+/// An all-capitals short name such as `UN` or `NATO`: matched with its case.
+pub fn is_acronym(name: &str) -> bool {
+    // Called for every name when the matcher is built: no allocation, and
+    // most names fail at their second letter.
+    let mut letters = 0;
+    for c in name.chars() {
+        if c.is_whitespace() {
+            return false;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            if letters > 6 || !c.is_uppercase() {
+                return false;
+            }
+        }
+    }
+    letters > 0
 }
 
 /// A matcher that may still be being built on another thread: ingest starts

@@ -261,7 +261,7 @@ fn is_invisible(c: char) -> bool {
 
 /// The hash of a folded token, the same in every reader of tokens: the
 /// matcher's vocabulary and the relation rules' use it, so a token is
-/// hashed once (see [`crate::matcher::Matcher::find_and`]).
+/// hashed once (the matcher hands its tokens to the rules).
 pub fn token_hash(token: &str) -> u64 {
     use std::hash::BuildHasher;
     const HASHER: foldhash::fast::FixedState =

@@ -5,7 +5,8 @@ use super::{Context, Outcome, plural, workers};
 use crate::cli::{GazetteerCommand, SuggestArgs};
 use crate::output::{self, Column, Format};
 use anyhow::Result;
-use dossier::gazetteer::{self, Gazetteer, Severity};
+use dossier::gazetteer::{self, Gazetteer};
+use dossier::lexicon::{self, Severity};
 use dossier::matcher::Matcher;
 use dossier::model::EntityType;
 use dossier::suggest::Finder;
@@ -17,7 +18,7 @@ pub fn run(ctx: &Context, command: &GazetteerCommand, out: &mut dyn Write) -> Re
     match command {
         GazetteerCommand::Check => {
             let dirs = ctx.workspace.dirs()?;
-            let findings = gazetteer::check(dirs);
+            let findings = lexicon::check(dirs);
             for finding in &findings {
                 writeln!(out, "{finding}")?;
             }

@@ -19,12 +19,10 @@
 //!
 //! This module knows nothing about documents or SQLite.
 
-mod check;
 mod edit;
 mod identity;
 mod parse;
 
-pub use check::{COMMON_WORDS_FILE, Diagnostic, Severity, check, is_acronym};
 pub use edit::{AddOutcome, ImportReport, add_entry, import_file, notes_against};
 pub(crate) use parse::split_list;
 pub use parse::{LineError, ParsedLine, entity_lines, parse_line};

@@ -75,7 +75,7 @@ pub fn extract(compiled: &Compiled, text: &str, mentions: &[Mention]) -> Vec<Fou
 }
 
 /// [`extract`], with the text's tokens already gathered (while matching:
-/// see [`crate::ingest::mentions_in`]).
+/// see `ingest::mentions_in`).
 pub fn extract_with(
     compiled: &Compiled,
     text: &str,

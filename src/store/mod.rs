@@ -1239,7 +1239,7 @@ impl Store {
 
     /// Records that the gazetteer `fingerprint` reads texts with the
     /// relation rules and metonymy `rules`
-    /// ([`crate::lexicon::Lexicon::rules_fingerprint`]).
+    /// (the lexicon's rules fingerprint).
     pub fn record_gazetteer_version(
         &self,
         fingerprint: &str,

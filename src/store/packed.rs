@@ -210,7 +210,7 @@ pub struct PackedMentions {
     /// One per entity mentioned, in entity order.
     pub entities: Vec<EntityCount>,
     /// Distinct names in the text that no gazetteer lists (typed
-    /// candidates of [`crate::suggest`]).
+    /// candidates of `dossier gazetteer suggest`).
     pub unlisted: u32,
 }
 

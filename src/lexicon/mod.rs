@@ -6,6 +6,10 @@
 //! in order and hands each file to the part it belongs to, so the
 //! gazetteer knows nothing of rules and the rules nothing of folders.
 
+mod check;
+
+pub use check::{COMMON_WORDS_FILE, Diagnostic, Severity, check};
+
 use crate::gazetteer::{Beside, Gazetteer, GazetteerError, LineError};
 use crate::metonymy;
 use crate::relations::rules::{self, RuleSet};

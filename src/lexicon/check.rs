@@ -6,7 +6,8 @@
 //! (mentions of it stay ambiguous), names too short or too common to match
 //! safely, aliases that repeat, unsorted files.
 
-use super::parse::entity_lines;
+use crate::gazetteer::{GazetteerError, entity_lines};
+use crate::matcher::is_acronym;
 use crate::model::EntityType;
 use crate::normalize::{Case, key, letter_count};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -74,7 +75,7 @@ const SHIPPED_COMMON_WORDS: &str = include_str!("../../gazetteers/common-words.t
 /// Files a gazetteer directory may hold besides the entity files.
 const OTHER_KNOWN_FILES: [&str; 2] = [COMMON_WORDS_FILE, "metonymy.txt"];
 
-/// Checks the gazetteers of `dirs` as [`super::Gazetteer::load`] would read
+/// Checks the gazetteers of `dirs` as [`crate::gazetteer::Gazetteer::load`] would read
 /// them. Returns the findings sorted by file and line; reading errors are
 /// findings too.
 pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
@@ -347,38 +348,21 @@ fn check_relation_rules(dir: &std::path::Path, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// An all-capitals short name such as `UN` or `NATO`: matched with its case.
-pub fn is_acronym(name: &str) -> bool {
-    // Called for every name when the matcher is built: no allocation, and
-    // most names fail at their second letter.
-    let mut letters = 0;
-    for c in name.chars() {
-        if c.is_whitespace() {
-            return false;
-        }
-        if c.is_alphabetic() {
-            letters += 1;
-            if letters > 6 || !c.is_uppercase() {
-                return false;
-            }
-        }
-    }
-    letters > 0
-}
-
 /// A gazetteer or rule file's text, as loading reads it (a byte order mark
 /// dropped); `None` when the file does not exist.
 fn read_text(path: &Path) -> Result<Option<String>, Diagnostic> {
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Ok(Some(super::edit::strip_bom(text))),
-            Err(e) => {
-                let line = super::line_of_utf8_error(&e);
-                Err(error(path, line, "the file is not UTF-8".into()))
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(error(path, 0, format!("cannot read: {e}"))),
+    match crate::gazetteer::read_text(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(GazetteerError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None)
+        }
+        Err(GazetteerError::Io { source, .. }) => {
+            Err(error(path, 0, format!("cannot read: {source}")))
+        }
+        Err(GazetteerError::NotUtf8 { line, .. }) => {
+            Err(error(path, line, "the file is not UTF-8".into()))
+        }
+        Err(other) => Err(error(path, 0, other.to_string())),
     }
 }
 
