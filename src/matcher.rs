@@ -14,7 +14,7 @@
 //! core and needs the text lowercased first (which is not enough for
 //! diacritics, apostrophes and line breaks), while a token trie measured
 //! about 170 MB/s and stays fast at 1M entities, where the automaton takes
-//! 20 s and 950 MB to build. See README, "Performance".
+//! 20 s and 950 MB to build (docs/benchmarks.md, 2026-11-21).
 //!
 //! Names whose entity carries `case=exact`, and all-capitals acronyms such as
 //! `UN` or `US`, match only where the text has the same case (diacritics and

@@ -6,7 +6,7 @@
 //! named earlier. Inside a section, `key = value` lines; a line starting
 //! with white space continues the value above; `#` starts a comment line.
 //! Lists of words or phrases are separated by `|`, lists of types by
-//! spaces. The README ("Relation rules") documents every key; this module
+//! spaces. docs/relation-rules.md documents every key; this module
 //! only reads and checks them, [`super::extract`] applies them.
 
 use crate::gazetteer::{LineError, split_list};
