@@ -107,6 +107,10 @@ pub struct EvidenceRow {
     pub document: String,
     /// 1-based line of the sentence's start.
     pub line: usize,
+    /// Byte offset of the sentence's start in the document's text.
+    pub start: usize,
+    /// Byte offset just past the sentence.
+    pub end: usize,
     /// The subject's canonical name.
     pub subject: String,
     /// The relation kind.
@@ -123,38 +127,73 @@ pub struct EvidenceRow {
     pub date: Option<String>,
 }
 
+/// The answer of `why`: the evidence, or, when there is none, what was
+/// looked for.
+#[derive(Debug, Clone)]
+pub struct Why {
+    /// Every piece of evidence, by kind, document and place.
+    pub rows: Vec<EvidenceRow>,
+    /// Why there are no rows, said for people (`None` when there are).
+    pub nothing: Option<String>,
+}
+
 /// The evidence that `subject` stands in `relation` to `object`.
-/// `relation` is a kind, kinds joined by `|`, or `*` for any; `object` is
-/// an entity's name, a document, or `*` for anything.
+/// `subject` is an entity's name or `*` for anyone; `relation` a kind,
+/// kinds joined by `|`, or `*` for any; `object` an entity's name, a
+/// document, or `*` for anything (not both ends `*`). A kind in `known`
+/// (the rules' kinds) that no relation has yet is no error: it finds
+/// nothing.
 pub fn why(
     store: &dyn Reader,
     subject: &str,
     relation: &str,
     object: &str,
-) -> Result<Vec<EvidenceRow>, ExplainError> {
+    known: &[String],
+) -> Result<Why, ExplainError> {
     let refuse = |message: String| Err(ExplainError::Refused(message));
-    let subjects = named_entities(store, subject)?;
+    if subject == "*" && object == "*" {
+        return refuse(
+            "`why` needs a subject or an object: name one of them instead of `*`".into(),
+        );
+    }
+    let subjects: Vec<Option<NamedEntity>> = if subject == "*" {
+        vec![None]
+    } else {
+        named_entities(store, subject)?
+            .into_iter()
+            .map(Some)
+            .collect()
+    };
     let kinds: Vec<String> = if relation == "*" {
         Vec::new()
     } else {
         relation.split('|').map(|k| k.trim().to_string()).collect()
     };
-    let known = store.relation_kinds()?;
+    let stored = store.relation_kinds()?;
+    let mut unstored = false;
     for kind in &kinds {
         if let Some(inverse) = kind.strip_prefix('^') {
             return refuse(format!(
                 "`why` reads SUBJECT RELATION OBJECT, with no `^`: swap the two names (`dossier why OBJECT {inverse} SUBJECT`), or ask `dossier query '?who {inverse} NAME' --evidence`"
             ));
         }
-        if !known.contains(kind) {
-            let closest = crate::spelling::closest_kind(kind, known.iter().map(String::as_str))
-                .map(|k| format!(" (did you mean `{k}`?)"))
-                .unwrap_or_default();
-            return refuse(format!(
-                "no relation of kind `{kind}` is stored{closest}; the kinds are: {}",
-                known.join(", ")
-            ));
+        if stored.contains(kind) {
+            continue;
         }
+        if known.contains(kind) || crate::eval::SCHEMA_KINDS.contains(&kind.as_str()) {
+            unstored = true;
+            continue;
+        }
+        let mut all: Vec<&str> = stored.iter().chain(known).map(String::as_str).collect();
+        all.sort_unstable();
+        all.dedup();
+        let closest = crate::spelling::closest_kind(kind, all.iter().copied())
+            .map(|k| format!(" (did you mean `{k}`?)"))
+            .unwrap_or_default();
+        return refuse(format!(
+            "no relation kind is called `{kind}`{closest}; the kinds are: {}",
+            all.join(", ")
+        ));
     }
     let objects: Vec<Option<RelationObject>> = if object == "*" {
         vec![None]
@@ -179,7 +218,8 @@ pub fn why(
     let mut evidence = Vec::new();
     for named in &subjects {
         for object in &objects {
-            evidence.extend(store.evidence_of(named.id, &kinds, *object)?);
+            let id = named.as_ref().map(|n| n.id);
+            evidence.extend(store.evidence_of(id, &kinds, *object)?);
         }
     }
     if evidence.is_empty() {
@@ -187,41 +227,53 @@ pub fn why(
         let which = if subjects.len() > 1 {
             let list: Vec<String> = subjects
                 .iter()
+                .flatten()
                 .map(|n| format!("{} `{}`", n.kind, n.name))
                 .collect();
             format!(" (it names {})", list.join(" and "))
         } else {
             String::new()
         };
-        return refuse(format!(
-            "no evidence that `{subject}`{which} {relation} `{object}`"
-        ));
+        let yet = if unstored {
+            " (no document has given that kind of relation yet)"
+        } else {
+            ""
+        };
+        return Ok(Why {
+            rows: Vec::new(),
+            nothing: Some(format!(
+                "no evidence that `{subject}`{which} {relation} `{object}`{yet}"
+            )),
+        });
     }
     let mut reader = EvidenceReader::new(store)?;
-    evidence.iter().map(|e| reader.row(e)).collect()
+    let rows = evidence
+        .iter()
+        .map(|e| reader.row(e))
+        .collect::<Result<_, _>>()?;
+    Ok(Why {
+        rows,
+        nothing: None,
+    })
 }
 
-/// Per row of a query's answer, the evidence of its matched relations:
-/// "document:line: sentence" for each, joined by ` | `.
+/// Per row of a query's answer, every piece of evidence of every relation
+/// it matched, in the order of the row's relations.
 pub fn answer_evidence(
     store: &dyn Reader,
     graph: &Graph,
     answer: &Answer,
-) -> Result<Vec<String>, ExplainError> {
+) -> Result<Vec<Vec<EvidenceRow>>, ExplainError> {
     let mut reader = EvidenceReader::new(store)?;
     let mut out = Vec::with_capacity(answer.rows.len());
     for row in &answer.rows {
-        let mut quotes = Vec::new();
+        let mut pieces = Vec::new();
         for edge in &row.edges {
-            let Some(e) = store.first_evidence(graph.graph[*edge].relation)? else {
-                continue;
-            };
-            let text = reader.text(e.document)?;
-            let line = line_at(text, e.sentence.start);
-            let sentence = marked_sentence(text, &e);
-            quotes.push(format!("{}:{line}: {sentence}", reader.path(e.document)));
+            for e in store.evidence_of_relation(graph.graph[*edge].relation)? {
+                pieces.push(reader.row(&e)?);
+            }
         }
-        out.push(quotes.join(" | "));
+        out.push(pieces);
     }
     Ok(out)
 }
@@ -277,6 +329,8 @@ impl<'a> EvidenceReader<'a> {
         Ok(EvidenceRow {
             document,
             line: line_at(text, e.sentence.start),
+            start: e.sentence.start,
+            end: e.sentence.end,
             sentence: marked_sentence(text, e),
             subject,
             relation: e.kind.clone(),

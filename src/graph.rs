@@ -44,6 +44,8 @@ pub struct Graph {
     pub kinds: Vec<String>,
     /// The edges of each kind, by kind index.
     pub by_kind: Vec<Vec<EdgeIndex>>,
+    /// Kinds known to exist (the rules give them) that no edge has yet.
+    declared: Vec<String>,
     entities: FxHashMap<EntityId, NodeIndex>,
     documents: FxHashMap<DocumentId, NodeIndex>,
 }
@@ -148,9 +150,36 @@ impl Graph {
             graph,
             kinds,
             by_kind,
+            declared: Vec::new(),
             entities: related,
             documents,
         })
+    }
+
+    /// Declares relation kinds that exist though no edge may have them
+    /// yet (those the loaded rules give): asking for one finds nothing
+    /// rather than being an unknown kind.
+    pub fn declare_kinds(&mut self, kinds: impl IntoIterator<Item = String>) {
+        for kind in kinds {
+            if self.kind(&kind).is_none() && !self.declared.contains(&kind) {
+                self.declared.push(kind);
+            }
+        }
+        self.declared.sort();
+    }
+
+    /// The kinds without edges that are known all the same: those
+    /// declared and the kinds of the annotation schema.
+    pub fn empty_kinds(&self) -> Vec<&str> {
+        let mut kinds: Vec<&str> = self.declared.iter().map(String::as_str).collect();
+        kinds.extend(
+            crate::eval::SCHEMA_KINDS
+                .iter()
+                .filter(|k| self.kind(k).is_none()),
+        );
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
     }
 
     /// The node of a database entity, if the graph has it.

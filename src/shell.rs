@@ -114,7 +114,9 @@ fn history_path(db: &Path) -> PathBuf {
 /// Runs the prompt until end of input (Ctrl-D) or `quit`.
 pub fn run(ctx: &Session) -> Result<()> {
     let store = &ctx.workspace.open_existing_store()?;
-    let graph = &Graph::load(store)?;
+    let mut graph = Graph::load(store)?;
+    graph.declare_kinds(ctx.workspace.rule_kinds());
+    let graph = &graph;
     let db = &ctx.workspace.db;
     let mut editor: Editor<Completion, DefaultHistory> = Editor::new()?;
     editor.set_helper(Some(Completion::new(graph)));

@@ -4,6 +4,7 @@
 
 use crate::gazetteer::{self, GazetteerError};
 use crate::lexicon::Lexicon;
+use crate::relations::rules::{self, RuleSet};
 use crate::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -94,6 +95,28 @@ impl Workspace {
         let started = Instant::now();
         let lexicon = Lexicon::load(&self.gazetteer_dirs)?;
         Ok((lexicon, started.elapsed().as_secs_f64()))
+    }
+
+    /// The relation kinds the rule files of the folders give, sorted (a
+    /// rule that does not parse is left out: `gazetteer check` says why).
+    /// Reads the rule files only, not the name lists.
+    pub fn rule_kinds(&self) -> Vec<String> {
+        let mut kinds = Vec::new();
+        for dir in &self.gazetteer_dirs {
+            let mut set = RuleSet::default();
+            let Ok(files) = rules::files_in(dir) else {
+                continue;
+            };
+            for path in files {
+                if let Ok(text) = gazetteer::read_text(&path) {
+                    let _ = set.extend(&text, &path.display().to_string());
+                }
+            }
+            kinds.extend(set.rules.iter().map(|r| r.relation.clone()));
+        }
+        kinds.sort();
+        kinds.dedup();
+        kinds
     }
 
     /// The gazetteer folders, or the error of having none.

@@ -45,7 +45,8 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
         write_output(output, out, |w| Ok(export::json::write(&store, w)?))?;
         return Ok(Outcome::Done);
     }
-    let graph = Graph::load(&store)?;
+    let mut graph = Graph::load(&store)?;
+    graph.declare_kinds(ctx.workspace.rule_kinds());
     let view = View::new(&store, &graph, &filters)?;
     if !ctx.quiet {
         eprintln!(

@@ -5,7 +5,7 @@ use super::{Context, Outcome, human_size};
 use crate::cli::{EntitiesArgs, FormatArgs, MentionsArgs, QueryArgs, WhyArgs};
 use crate::output::{self, Column, Format};
 use anyhow::{Context as _, Result};
-use dossier::explain;
+use dossier::explain::{self, EvidenceRow};
 use dossier::graph::Graph;
 use dossier::model::EntityType;
 use dossier::query::{Answer, Cell};
@@ -124,7 +124,14 @@ pub fn documents(ctx: &Context, args: &FormatArgs, out: &mut dyn Write) -> Resul
 /// `dossier why SUBJECT RELATION OBJECT`.
 pub fn why(ctx: &Context, args: &WhyArgs, out: &mut dyn Write) -> Result<Outcome> {
     let store = ctx.workspace.open_existing_store()?;
-    let rows = explain::why(&store, &args.subject, &args.relation, &args.object)?;
+    let known = ctx.workspace.rule_kinds();
+    let explain::Why { rows, nothing } =
+        explain::why(&store, &args.subject, &args.relation, &args.object, &known)?;
+    if let Some(nothing) = nothing {
+        // Nothing found is an answer, not an error.
+        ctx.note(nothing);
+        return Ok(Outcome::Done);
+    }
     let columns = [
         Column::text("DOCUMENT"),
         Column::number("LINE"),
@@ -166,7 +173,8 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
         }
     };
     let store = ctx.workspace.open_existing_store()?;
-    let graph = Graph::load(&store)?;
+    let mut graph = Graph::load(&store)?;
+    graph.declare_kinds(ctx.workspace.rule_kinds());
     let answer = match dossier::query::ask(&text, &graph, &store) {
         Ok(answer) => answer,
         Err(e) => {
@@ -181,19 +189,24 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
     };
     print_answer(out, &answer, &graph, args.format, evidence.as_deref())?;
     for note in &answer.notes {
-        eprintln!("note: {note}");
+        ctx.note(note);
+    }
+    if answer.rows.is_empty() && answer.notes.is_empty() {
+        ctx.note("no rows: nothing in the graph matches the query");
     }
     Ok(Outcome::Done)
 }
 
 /// Writes a query's answer: names for nodes, one column per returned item,
-/// and, when given, the evidence of each row in a last column.
+/// and, when given, the evidence of each row in a last column: every piece
+/// as `document:line: sentence`, joined by ` | ` (JSON: an array of
+/// evidence objects).
 pub fn print_answer(
     out: &mut dyn Write,
     answer: &Answer,
     graph: &Graph,
     format: Format,
-    evidence: Option<&[String]>,
+    evidence: Option<&[Vec<EvidenceRow>]>,
 ) -> Result<()> {
     let mut columns: Vec<Column> = answer
         .columns
@@ -225,7 +238,11 @@ pub fn print_answer(
                 })
                 .collect();
             if let Some(evidence) = evidence {
-                cells.push(evidence[i].clone());
+                let quotes: Vec<String> = evidence[i]
+                    .iter()
+                    .map(|e| format!("{}:{}: {}", e.document, e.line, e.sentence))
+                    .collect();
+                cells.push(quotes.join(" | "));
             }
             cells
         })
@@ -235,7 +252,8 @@ pub fn print_answer(
             .rows
             .iter()
             .zip(&rows)
-            .map(|(row, cells)| {
+            .enumerate()
+            .map(|(at, (row, cells))| {
                 let mut object = serde_json::Map::new();
                 for (i, name) in answer.columns.iter().enumerate() {
                     let value = match &row.cells[i] {
@@ -244,11 +262,8 @@ pub fn print_answer(
                     };
                     object.insert(name.clone(), value);
                 }
-                if evidence.is_some() {
-                    object.insert(
-                        "evidence".into(),
-                        cells[answer.columns.len()].clone().into(),
-                    );
+                if let Some(evidence) = evidence {
+                    object.insert("evidence".into(), serde_json::json!(evidence[at]));
                 }
                 object
             })

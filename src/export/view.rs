@@ -176,7 +176,7 @@ impl<'a> View<'a> {
             for name in &filters.relations {
                 match graph.kind(name) {
                     Some(k) => kinds.push(k),
-                    None if crate::eval::SCHEMA_KINDS.contains(&name.as_str()) => {}
+                    None if graph.empty_kinds().contains(&name.as_str()) => {}
                     None => {
                         return Err(ExportError::Filter(format!(
                             "unknown relation `{name}` (stored: {})",

@@ -104,11 +104,15 @@ pub struct Name {
 }
 
 /// The relation of a pattern: alternatives (`signed|resides-in`), `*`
-/// for any kind; each alternative may be reversed with `^`.
+/// for any kind; each alternative may be reversed with `^`. A variable
+/// (`?r`) stands for any kind and names the relation, so that it can be
+/// returned (its kind) and filtered on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Relation {
-    /// The alternatives, at least one.
+    /// The alternatives, at least one (one `*` for a variable).
     pub alternatives: Vec<RelationKind>,
+    /// The variable naming the relation, for `?r` (no types).
+    pub var: Option<Var>,
     /// The whole relation.
     pub span: Span,
 }
@@ -325,7 +329,10 @@ impl fmt::Display for Name {
 /// Prints the alternatives joined by `|`.
 impl fmt::Display for Relation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        join(f, &self.alternatives, "|")
+        match &self.var {
+            Some(var) => write!(f, "{var}"),
+            None => join(f, &self.alternatives, "|"),
+        }
     }
 }
 
@@ -720,6 +727,7 @@ mod tests {
                 subject,
                 relation: Relation {
                     alternatives,
+                    var: None,
                     span: 0..0,
                 },
                 object,

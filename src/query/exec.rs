@@ -7,7 +7,9 @@
 
 use super::QueryError;
 use super::ast::{CompareOp, NodeType};
-use super::plan::{Column, End, Filter, NEIGHBOUR_COLUMNS, PATH_COLUMNS, Plan, SelectPlan, Value};
+use super::plan::{
+    Column, End, Filter, NEIGHBOUR_COLUMNS, PATH_COLUMNS, Plan, SelectPlan, Value, VarInfo,
+};
 use crate::graph::Graph;
 use crate::normalize::{Case, key};
 use petgraph::Direction;
@@ -169,20 +171,31 @@ fn run_select(plan: &SelectPlan, graph: &Graph) -> Result<Answer, QueryError> {
         bindings = next;
     }
     if let Some(filter) = &plan.filter {
-        bindings.retain(|b| test(filter, b, graph));
+        bindings.retain(|b| test(filter, b, graph, &plan.vars));
     }
     Ok(project(plan, graph, bindings))
 }
 
-fn name_of(graph: &Graph, b: &Binding, var: usize) -> String {
+/// The edge a relation variable stands for in `b`, if `var` is one.
+fn edge_of(vars: &[VarInfo], b: &Binding, var: usize) -> Option<EdgeIndex> {
+    vars[var].relation.and_then(|pattern| b.edges[pattern])
+}
+
+/// A variable's value as text: a node's canonical name, or a relation
+/// variable's kind.
+fn name_of(graph: &Graph, vars: &[VarInfo], b: &Binding, var: usize) -> String {
+    if let Some(edge) = edge_of(vars, b, var) {
+        return graph.kinds[graph.graph[edge].kind as usize].clone();
+    }
     b.nodes[var]
         .map(|n| graph.graph[n].name.clone())
         .unwrap_or_default()
 }
 
-fn text_of(value: &Value, b: &Binding, graph: &Graph) -> String {
+fn text_of(value: &Value, b: &Binding, graph: &Graph, vars: &[VarInfo]) -> String {
     match value {
-        Value::Name(v) => name_of(graph, b, *v),
+        Value::Name(v) => name_of(graph, vars, b, *v),
+        Value::Type(v) if vars[*v].relation.is_some() => "relation".to_string(),
         Value::Type(v) => b.nodes[*v]
             .map(|n| graph.graph[n].kind.as_str().to_string())
             .unwrap_or_default(),
@@ -190,15 +203,15 @@ fn text_of(value: &Value, b: &Binding, graph: &Graph) -> String {
     }
 }
 
-fn test(filter: &Filter, b: &Binding, graph: &Graph) -> bool {
+fn test(filter: &Filter, b: &Binding, graph: &Graph, vars: &[VarInfo]) -> bool {
     match filter {
-        Filter::And(x, y) => test(x, b, graph) && test(y, b, graph),
-        Filter::Or(x, y) => test(x, b, graph) || test(y, b, graph),
-        Filter::Not(x) => !test(x, b, graph),
-        Filter::Matches(value, regex) => regex.is_match(&text_of(value, b, graph)),
+        Filter::And(x, y) => test(x, b, graph, vars) && test(y, b, graph, vars),
+        Filter::Or(x, y) => test(x, b, graph, vars) || test(y, b, graph, vars),
+        Filter::Not(x) => !test(x, b, graph, vars),
+        Filter::Matches(value, regex) => regex.is_match(&text_of(value, b, graph, vars)),
         Filter::Compare(left, op, right) => {
-            let l = key(&text_of(left, b, graph), Case::Fold);
-            let r = key(&text_of(right, b, graph), Case::Fold);
+            let l = key(&text_of(left, b, graph, vars), Case::Fold);
+            let r = key(&text_of(right, b, graph, vars), Case::Fold);
             match op {
                 CompareOp::Eq => l == r,
                 CompareOp::Ne => l != r,
@@ -208,6 +221,14 @@ fn test(filter: &Filter, b: &Binding, graph: &Graph) -> bool {
             }
         }
     }
+}
+
+/// What a variable holds in a binding, as a grouping key: a node (or
+/// nothing yet), or a relation variable's kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Held {
+    Node(Option<NodeIndex>),
+    Kind(u16),
 }
 
 /// Projects, groups for aggregates, deduplicates, orders and limits.
@@ -224,11 +245,18 @@ fn project(plan: &SelectPlan, graph: &Graph, bindings: Vec<Binding>) -> Answer {
             Column::Count { .. } => None,
         })
         .collect();
-    // Groups (or distinct rows) in order of first appearance.
-    let mut groups: FxHashMap<Vec<Option<NodeIndex>>, usize> = FxHashMap::default();
-    let mut gathered: Vec<(Vec<Option<NodeIndex>>, Vec<&Binding>)> = Vec::new();
+    // Groups (or distinct rows) in order of first appearance. A relation
+    // variable groups by its kind, so its rows are distinct as printed.
+    let value = |b: &Binding, v: usize| -> Held {
+        match edge_of(&plan.vars, b, v) {
+            Some(edge) => Held::Kind(graph.graph[edge].kind),
+            None => Held::Node(b.nodes[v]),
+        }
+    };
+    let mut groups: FxHashMap<Vec<Held>, usize> = FxHashMap::default();
+    let mut gathered: Vec<(Vec<Held>, Vec<&Binding>)> = Vec::new();
     for b in &bindings {
-        let group: Vec<Option<NodeIndex>> = keys.iter().map(|&v| b.nodes[v]).collect();
+        let group: Vec<Held> = keys.iter().map(|&v| value(b, v)).collect();
         let at = *groups.entry(group.clone()).or_insert_with(|| {
             gathered.push((group, Vec::new()));
             gathered.len() - 1
@@ -255,16 +283,21 @@ fn project(plan: &SelectPlan, graph: &Graph, bindings: Vec<Binding>) -> Answer {
                 .columns
                 .iter()
                 .map(|(column, _)| match column {
+                    Column::Var(v) if plan.vars[*v].relation.is_some() => {
+                        Cell::Text(name_of(graph, &plan.vars, first, *v))
+                    }
                     Column::Var(v) => first.nodes[*v].map_or(Cell::Text(String::new()), Cell::Node),
                     Column::Count { var, distinct } => {
+                        let bound = |m: &&&Binding| value(m, *var) != Held::Node(None);
                         let count = if *distinct {
                             members
                                 .iter()
-                                .filter_map(|m| m.nodes[*var])
+                                .filter(bound)
+                                .map(|m| value(m, *var))
                                 .collect::<FxHashSet<_>>()
                                 .len()
                         } else {
-                            members.iter().filter(|m| m.nodes[*var].is_some()).count()
+                            members.iter().filter(bound).count()
                         };
                         Cell::Number(count as u64)
                     }

@@ -521,8 +521,28 @@ impl Parser<'_> {
         Ok((node_type, token.span))
     }
 
-    /// Parses a `relation`.
+    /// Parses a `relation`: kinds, or a variable standing for any kind.
     fn relation(&mut self) -> Result<Relation, QueryError> {
+        if let Some(Token {
+            kind: TokenKind::Var(name),
+            span,
+        }) = self.peek()?
+        {
+            self.bump();
+            return Ok(Relation {
+                alternatives: vec![RelationKind {
+                    kind: None,
+                    reverse: false,
+                    span: span.clone(),
+                }],
+                var: Some(Var {
+                    name,
+                    types: Vec::new(),
+                    span: span.clone(),
+                }),
+                span,
+            });
+        }
         let mut alternatives = vec![self.relation_kind()?];
         while self.peek_kind()? == Some(TokenKind::Pipe) {
             self.bump();
@@ -532,6 +552,7 @@ impl Parser<'_> {
         let end = alternatives.last().map_or(0, |kind| kind.span.end);
         Ok(Relation {
             alternatives,
+            var: None,
             span: start..end,
         })
     }

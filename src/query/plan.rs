@@ -52,6 +52,9 @@ pub struct VarInfo {
     pub name: String,
     /// Allowed types, from every place it is typed.
     pub types: Vec<NodeType>,
+    /// For a relation variable (`"A" ?r ?x`), the pattern (by its place in
+    /// the query) whose relation it names; its value is that edge's kind.
+    pub relation: Option<usize>,
 }
 
 /// A compiled `where` expression.
@@ -333,11 +336,12 @@ impl Planner<'_> {
         if let Some(index) = self.graph.kind(kind) {
             return Ok(Some(index));
         }
-        if crate::eval::SCHEMA_KINDS.contains(&kind) {
+        let empty = self.graph.empty_kinds();
+        if empty.contains(&kind) {
             return Ok(None);
         }
         let mut known: Vec<&str> = self.graph.kinds.iter().map(String::as_str).collect();
-        known.extend(crate::eval::SCHEMA_KINDS);
+        known.extend(empty);
         known.sort_unstable();
         known.dedup();
         let error = QueryError::new(format!("unknown relation `{kind}`"), span.clone())
@@ -408,8 +412,11 @@ impl Planner<'_> {
 
     fn select(&self, select: &Select) -> Result<SelectPlan, QueryError> {
         let mut vars: Vec<VarInfo> = Vec::new();
-        let var_index = |var: &ast::Var, vars: &mut Vec<VarInfo>| -> usize {
-            match vars.iter().position(|v| v.name == var.name) {
+        let var_index = |var: &ast::Var, vars: &mut Vec<VarInfo>| -> Result<usize, QueryError> {
+            Ok(match vars.iter().position(|v| v.name == var.name) {
+                Some(i) if vars[i].relation.is_some() => {
+                    return Err(relation_var_twice(var));
+                }
                 Some(i) => {
                     if !var.types.is_empty() {
                         let info = &mut vars[i];
@@ -425,20 +432,31 @@ impl Planner<'_> {
                     vars.push(VarInfo {
                         name: var.name.clone(),
                         types: var.types.clone(),
+                        relation: None,
                     });
                     vars.len() - 1
                 }
-            }
+            })
         };
         let mut steps = Vec::new();
         for (index, pattern) in select.patterns.iter().enumerate() {
             let end = |term: &Term, vars: &mut Vec<VarInfo>| -> Result<End, QueryError> {
                 Ok(match term {
-                    Term::Var(var) => End::Var(var_index(var, vars)),
+                    Term::Var(var) => End::Var(var_index(var, vars)?),
                     Term::Name(name) => End::Nodes(self.resolve(name)?),
                 })
             };
             let subject = end(&pattern.subject, &mut vars)?;
+            if let Some(var) = &pattern.relation.var {
+                if vars.iter().any(|v| v.name == var.name) {
+                    return Err(relation_var_twice(var));
+                }
+                vars.push(VarInfo {
+                    name: var.name.clone(),
+                    types: Vec::new(),
+                    relation: Some(index),
+                });
+            }
             let object = end(&pattern.object, &mut vars)?;
             let mut alternatives = Vec::new();
             for alternative in &pattern.relation.alternatives {
@@ -516,6 +534,19 @@ impl Planner<'_> {
             limit: select.limit,
         })
     }
+}
+
+/// A relation variable used again (as a node, or for another pattern's
+/// relation): it names one pattern's relation.
+fn relation_var_twice(var: &ast::Var) -> QueryError {
+    QueryError::new(
+        format!(
+            "`?{}` names a pattern's relation and stands nowhere else",
+            var.name
+        ),
+        var.span.clone(),
+    )
+    .expecting(["another variable"])
 }
 
 fn column(

@@ -847,21 +847,27 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every piece of evidence for relations of `kinds` (all kinds when
-    /// empty) from `subject` to `object` (any object when `None`), by
-    /// kind, document and place.
+    /// The evidence of the relations of `subject` (any subject when
+    /// `None`) of `kinds` (any when empty) to `object` (any when `None`),
+    /// by kind, document and place. At least one end must be given.
     pub fn evidence_of(
         &self,
-        subject: EntityId,
+        subject: Option<EntityId>,
         kinds: &[String],
         object: Option<RelationObject>,
     ) -> Result<Vec<EvidenceRecord>, StoreError> {
+        let (end, id) = match (subject, object) {
+            (Some(subject), _) => ("r.subject_id", subject),
+            (None, Some(RelationObject::Entity(id))) => ("r.object_entity_id", id),
+            (None, Some(RelationObject::Document(id))) => ("r.object_document_id", id),
+            (None, None) => return Ok(Vec::new()),
+        };
         let sql = format!(
             "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
-             WHERE r.subject_id = ?1 ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
+             WHERE {end} = ?1 ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([subject], evidence_row)?;
+        let rows = stmt.query_map([id], evidence_row)?;
         let mut out: Vec<EvidenceRecord> = rows.collect::<Result<_, _>>()?;
         out.retain(|e| {
             let kind_ok = kinds.is_empty() || kinds.contains(&e.kind);
@@ -875,17 +881,15 @@ impl Store {
         Ok(out)
     }
 
-    /// The first piece of evidence of a relation (the earliest stored).
-    pub fn first_evidence(&self, relation: i64) -> Result<Option<EvidenceRecord>, StoreError> {
+    /// Every piece of evidence of a relation, in the order stored.
+    pub fn evidence_of_relation(&self, relation: i64) -> Result<Vec<EvidenceRecord>, StoreError> {
         let sql = format!(
             "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
-             WHERE e.relation_id = ?1 ORDER BY e.id LIMIT 1"
+             WHERE e.relation_id = ?1 ORDER BY e.id"
         );
-        Ok(self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_row([relation], evidence_row)
-            .optional()?)
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([relation], evidence_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The type, canonical name and every name of an entity.

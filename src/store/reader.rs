@@ -100,16 +100,17 @@ pub trait GraphReader {
     fn entity_names(&self, id: EntityId) -> Result<(EntityType, String, Vec<String>), StoreError>;
     /// An entity's aliases, sorted.
     fn sorted_aliases(&self, id: EntityId) -> Result<Vec<String>, StoreError>;
-    /// The evidence of `subject`'s relations of `kinds` (all when empty)
-    /// to `object` (any when `None`).
+    /// The evidence of the relations of `subject` (any when `None`) of
+    /// `kinds` (all when empty) to `object` (any when `None`); at least
+    /// one end given.
     fn evidence_of(
         &self,
-        subject: EntityId,
+        subject: Option<EntityId>,
         kinds: &[String],
         object: Option<RelationObject>,
     ) -> Result<Vec<EvidenceRecord>, StoreError>;
-    /// A relation's first piece of evidence.
-    fn first_evidence(&self, relation: i64) -> Result<Option<EvidenceRecord>, StoreError>;
+    /// Every piece of evidence of a relation.
+    fn evidence_of_relation(&self, relation: i64) -> Result<Vec<EvidenceRecord>, StoreError>;
     /// Every mention of `entities`.
     fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError>;
     /// Entities with their mention counts, most mentioned first.
@@ -240,14 +241,14 @@ impl GraphReader for Store {
     }
     fn evidence_of(
         &self,
-        subject: EntityId,
+        subject: Option<EntityId>,
         kinds: &[String],
         object: Option<RelationObject>,
     ) -> Result<Vec<EvidenceRecord>, StoreError> {
         Store::evidence_of(self, subject, kinds, object)
     }
-    fn first_evidence(&self, relation: i64) -> Result<Option<EvidenceRecord>, StoreError> {
-        Store::first_evidence(self, relation)
+    fn evidence_of_relation(&self, relation: i64) -> Result<Vec<EvidenceRecord>, StoreError> {
+        Store::evidence_of_relation(self, relation)
     }
     fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError> {
         Store::mentions_of(self, entities)

@@ -107,10 +107,105 @@ fn formats_and_evidence() {
         ])
         .ok()
         .json::<serde_json::Value>();
-    let evidence = with_evidence[0]["evidence"].as_str().unwrap();
+    let evidence = with_evidence[0]["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 1);
+    let piece = &evidence[0];
+    assert_eq!(piece["document"], "relations/news_recognition_vote.txt");
+    assert_eq!(piece["line"], 5);
+    assert_eq!(piece["rule"], "recognised-verb");
+    assert_eq!(piece["date"], "2031-12-02");
+    assert!(piece["confidence"].as_f64().is_some());
+    assert!(piece["start"].as_u64() < piece["end"].as_u64(), "{piece}");
     assert!(
-        evidence.starts_with("relations/news_recognition_vote.txt:5: The [Seimas] on Tuesday recognised the [Chechen Republic of Ichkeria]"),
-        "{evidence}"
+        piece["sentence"]
+            .as_str()
+            .unwrap()
+            .starts_with("The [Seimas] on Tuesday recognised the [Chechen Republic of Ichkeria]"),
+        "{piece}"
+    );
+}
+
+/// `--evidence` shows every piece of evidence of a matched relation, not
+/// only the first: in tables joined by ` | `, in JSON one object each.
+#[test]
+fn evidence_in_full() {
+    let s = Scratch::with_fixture_graph();
+    let query = "Seimas condemned ?x";
+    let json: serde_json::Value = s
+        .run(&["query", query, "--evidence", "--format", "json"])
+        .ok()
+        .json();
+    let pieces = json[0]["evidence"].as_array().unwrap();
+    let documents: Vec<&str> = pieces
+        .iter()
+        .map(|p| p["document"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        documents,
+        [
+            "corpus/resolution_seimas.txt",
+            "relations/news_recognition_vote.txt"
+        ]
+    );
+    let csv = s
+        .run(&["query", query, "--evidence", "--format", "csv"])
+        .ok()
+        .stdout;
+    let row = csv.lines().nth(1).unwrap();
+    assert_eq!(row.matches(" | ").count(), 1, "{row}");
+    assert!(row.contains("corpus/resolution_seimas.txt:"), "{row}");
+    assert!(
+        row.contains("relations/news_recognition_vote.txt:5:"),
+        "{row}"
+    );
+}
+
+/// A variable in the relation's place stands for any kind and names the
+/// relation: returned, it is the kind; it can be filtered on; it stands for
+/// one pattern's relation only.
+#[test]
+fn a_relation_can_be_a_variable() {
+    let s = Scratch::with_fixture_graph();
+    let cases = [
+        (
+            "Seimas ?r ?x",
+            "r            x\nappealed-to  Government of Lithuania\ncondemned    Russia\nrecognised   Chechen Republic of Ichkeria\n",
+        ),
+        (
+            "Seimas ?r ?x where ?r = recognised or ?r starts-with app return ?r",
+            "r\nappealed-to\nrecognised\n",
+        ),
+        (
+            "?a ?r ?b where ?r = occupies return ?r, count(?a)",
+            "r         count(a)\noccupies         5\n",
+        ),
+        (
+            "?a ?r Russia return count(distinct ?r)",
+            "count(distinct r)\n                1\n",
+        ),
+    ];
+    for (query, expected) in cases {
+        let run = s.run(&["query", query]).ok();
+        assert_eq!(run.stdout, expected, "{query}");
+    }
+    let run = s.run(&["query", "Seimas ?r ?x, ?x ?r ?y"]).expect_code(2);
+    assert!(
+        run.stderr
+            .contains("`?r` names a pattern's relation and stands nowhere else"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A query with no rows is an answer: the header, a note, exit 0.
+#[test]
+fn no_rows_is_an_answer() {
+    let s = Scratch::with_fixture_graph();
+    let run = s.run(&["query", "Estonia occupies ?x"]).ok();
+    assert_eq!(run.stdout, "x\n");
+    assert_eq!(
+        run.stderr,
+        "note: no rows: nothing in the graph matches the query\n"
     );
 }
 
