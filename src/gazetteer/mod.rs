@@ -22,6 +22,7 @@
 mod edit;
 mod identity;
 mod parse;
+pub mod same_as;
 
 pub use edit::{AddOutcome, ImportReport, add_entry, import_file, notes_against};
 pub(crate) use parse::split_list;
