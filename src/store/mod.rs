@@ -22,6 +22,7 @@ pub mod packed;
 pub use packed::PackedMentions;
 mod read;
 mod reader;
+mod same_as;
 mod scan;
 pub mod schema;
 
@@ -30,6 +31,7 @@ pub use read::{
     RelationObject, Totals, line_at,
 };
 pub use reader::{Catalog, GraphReader, Reader, halting};
+pub use same_as::SameAs;
 pub use scan::{DocumentSummary, EvidenceSpan, FirstEvidence, RelationRow};
 
 use crate::gazetteer::{Entry, Gazetteer};
@@ -676,6 +678,17 @@ impl Store {
                     .into(),
             });
         }
+        // The groups of `same-as`, rewritten whole: they depend on every
+        // entry, and cost nothing when no entry has one.
+        tx.execute("DELETE FROM same_as", [])?;
+        let groups = crate::gazetteer::same_as::resolve(gazetteer.entries());
+        if !groups.links.is_empty() {
+            let mut link =
+                tx.prepare("INSERT INTO same_as (entity_id, node_id) VALUES (?1, ?2)")?;
+            for &(member, node) in &groups.links {
+                link.execute([ids[member], ids[node]])?;
+            }
+        }
         let has_documents: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM documents)", [], |r| r.get(0))?;
         if has_documents {
@@ -1180,14 +1193,18 @@ impl Store {
             .filter_map(Result::ok)
             .filter(|id| !keep.contains(id))
             .collect();
-        // Aliases go explicitly: this runs inside a batch, where nothing
-        // cascades (see `begin`).
+        // Aliases and group links go explicitly: this runs inside a batch,
+        // where nothing cascades (see `begin`).
         let mut aliases = self
             .conn
             .prepare("DELETE FROM aliases WHERE entity_id = ?1")?;
+        let mut groups = self
+            .conn
+            .prepare("DELETE FROM same_as WHERE entity_id = ?1 OR node_id = ?1")?;
         let mut delete = self.conn.prepare("DELETE FROM entities WHERE id = ?1")?;
         for id in &unused {
             aliases.execute([id])?;
+            groups.execute([id])?;
             delete.execute([id])?;
         }
         if !unused.is_empty() {
@@ -1393,6 +1410,11 @@ fn entity_identity(kind: &str, folded: &str) -> u128 {
 /// What the `digest` column holds, as a number: the first 8 bytes of a
 /// SHA-256 of the entry's name, aliases and attributes (the column holds
 /// them in hexadecimal).
+///
+/// `same-as` is left out, of the digest and of the stored attributes: it
+/// changes no match, so an entry whose line changed only there is not an
+/// entity to match again (`reindex --changed`), and the groups it makes are
+/// kept in a table of their own (`same_as`).
 fn entry_digest(entry: &Entry) -> u64 {
     let mut hasher = Sha256::new();
     hasher.update(entry.name.as_bytes());
@@ -1400,7 +1422,7 @@ fn entry_digest(entry: &Entry) -> u64 {
         hasher.update(b"\x1f");
         hasher.update(alias.as_bytes());
     }
-    for (k, v) in &entry.attributes {
+    for (k, v) in stored_attributes(entry) {
         hasher.update(b"\x1e");
         hasher.update(k.as_bytes());
         hasher.update(b"=");
@@ -1411,10 +1433,19 @@ fn entry_digest(entry: &Entry) -> u64 {
 
 fn attributes_json(entry: &Entry) -> String {
     let mut map = serde_json::Map::new();
-    for (k, v) in &entry.attributes {
+    for (k, v) in stored_attributes(entry) {
         map.insert(k.clone(), serde_json::Value::String(v.clone()));
     }
     serde_json::Value::Object(map).to_string()
+}
+
+/// An entry's attributes as the entities table keeps them: all but
+/// `same-as` (see [`entry_digest`]).
+fn stored_attributes(entry: &Entry) -> impl Iterator<Item = &(String, String)> {
+    entry
+        .attributes
+        .iter()
+        .filter(|(k, _)| k != crate::gazetteer::same_as::ATTRIBUTE)
 }
 
 #[cfg(test)]

@@ -290,13 +290,18 @@ impl Store {
     }
 
     /// The entities a name or alias designates (case-, diacritic- and
-    /// punctuation-insensitively), by type then name.
+    /// punctuation-insensitively), by type then name. An entity of a
+    /// `same-as` group is given as its group's node: a name of any member
+    /// designates the one node, once.
     pub fn entities_named(&self, name: &str) -> Result<Vec<NamedEntity>, StoreError> {
         let folded = key(name, Case::Fold);
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, type, name FROM entities
-             WHERE type IN ('person', 'organisation', 'place', 'state') AND folded = ?1
-             UNION SELECT e.id, e.type, e.name FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.folded = ?1
+            "SELECT DISTINCT n.id, n.type, n.name FROM (
+               SELECT id FROM entities
+               WHERE type IN ('person', 'organisation', 'place', 'state') AND folded = ?1
+               UNION SELECT entity_id FROM aliases WHERE folded = ?1) named
+             LEFT JOIN same_as s ON s.entity_id = named.id
+             JOIN entities n ON n.id = coalesce(s.node_id, named.id)
              ORDER BY 2, 3",
         )?;
         let mut out = Vec::new();
@@ -423,15 +428,24 @@ impl Store {
         Ok(out)
     }
 
-    /// Every mention of the given entities, by document path and offset,
-    /// with the line and the surrounding text.
+    /// Every mention of the given entities and of the other members of
+    /// their `same-as` groups, by document path and offset, with the line
+    /// and the surrounding text.
     pub fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError> {
         let mut info = self
             .conn()
             .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
         let mut names: HashMap<EntityId, (EntityType, String)> = HashMap::new();
         let mut documents: Vec<DocumentId> = Vec::new();
+        let mut grouped: Vec<EntityId> = Vec::with_capacity(entities.len());
         for &entity in entities {
+            for member in self.group_of(entity)? {
+                if !grouped.contains(&member) {
+                    grouped.push(member);
+                }
+            }
+        }
+        for &entity in &grouped {
             names.insert(
                 entity,
                 info.query_row([entity], |r| Ok((type_at(r, 0)?, r.get(1)?)))?,
@@ -856,18 +870,27 @@ impl Store {
         kinds: &[String],
         object: Option<RelationObject>,
     ) -> Result<Vec<EvidenceRecord>, StoreError> {
+        // The subject's and the object's `same-as` groups stand for them.
         let sql = format!(
             "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
-             WHERE r.subject_id = ?1 ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
+             WHERE r.subject_id IN (SELECT value FROM json_each(?1))
+             ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
         );
+        let subjects = serde_json::to_string(&self.group_of(subject)?).unwrap_or_default();
+        let objects = match object {
+            Some(RelationObject::Entity(id)) => self.group_of(id)?,
+            _ => Vec::new(),
+        };
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([subject], evidence_row)?;
+        let rows = stmt.query_map([subjects], evidence_row)?;
         let mut out: Vec<EvidenceRecord> = rows.collect::<Result<_, _>>()?;
         out.retain(|e| {
             let kind_ok = kinds.is_empty() || kinds.contains(&e.kind);
             let object_ok = match object {
                 None => true,
-                Some(RelationObject::Entity(id)) => e.object_entity == Some(id),
+                Some(RelationObject::Entity(_)) => {
+                    e.object_entity.is_some_and(|o| objects.contains(&o))
+                }
                 Some(RelationObject::Document(id)) => e.object_document == Some(id),
             };
             kind_ok && object_ok
