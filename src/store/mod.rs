@@ -18,6 +18,7 @@
 //! Only this module knows SQL: nothing outside `store` names `rusqlite`.
 
 mod bulk;
+mod forget;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
@@ -26,9 +27,10 @@ mod same_as;
 mod scan;
 pub mod schema;
 
+pub use forget::ForgottenDocument;
 pub use read::{
-    DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MentionRow, NamedEntity,
-    RelationObject, Totals, line_at,
+    DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MATCHING_SHOWN, MentionRow,
+    NamedEntity, RelationObject, Totals, line_at,
 };
 pub use reader::{Catalog, GraphReader, Reader, halting};
 pub use same_as::SameAs;
@@ -145,6 +147,10 @@ pub struct Store {
     /// The count of entity removals (`meta.entities_removed`) when this
     /// connection read the gazetteer's entity ids; see [`Store::begin`].
     removals_seen: Option<i64>,
+    /// The count of `forget`s (`meta.documents_forgotten`) when the last
+    /// batch began: another process's forgetting deletes relations whose
+    /// ids [`Store::relation_ids`] may hold.
+    forgotten_seen: Option<i64>,
     /// The thread copying the write-ahead log, during an ingest.
     checkpointer: Option<Checkpointer>,
     /// Bytes of document text written since the log was last copied in full.
@@ -502,6 +508,7 @@ impl Store {
             batch: None,
             relation_ids: RelationIds::default(),
             removals_seen: None,
+            forgotten_seen: None,
             checkpointer: None,
             indexes_deferred: false,
             logged: 0,
@@ -776,6 +783,12 @@ impl Store {
         {
             return Err(StoreError::EntitiesRemoved);
         }
+        // Relations another process forgot are looked up again.
+        let forgotten = self.meta_count("documents_forgotten")?;
+        if self.forgotten_seen.is_some_and(|seen| seen != forgotten) {
+            self.relation_ids.forget();
+        }
+        self.forgotten_seen = Some(forgotten);
         let id = self.next_batch_id()?;
         self.batch = Some(Batch {
             id,
@@ -788,13 +801,15 @@ impl Store {
     /// How many times entities were removed from this database
     /// (`remove_orphan_entities`).
     fn entity_removals(&self) -> Result<i64, StoreError> {
+        self.meta_count("entities_removed")
+    }
+
+    /// The count kept in `meta` under `key` (0 when there is none).
+    fn meta_count(&self, key: &str) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'entities_removed'",
-                [],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
     }
@@ -989,8 +1004,8 @@ impl Store {
     }
 
     /// Removes a document's mentions, its postings, and the relations and
-    /// evidence that came from it.
-    fn clear_document(&mut self, id: DocumentId) -> Result<(), StoreError> {
+    /// evidence that came from it; returns how many relations went.
+    fn clear_document(&mut self, id: DocumentId) -> Result<usize, StoreError> {
         let old: Option<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT data FROM document_mentions WHERE document_id = ?1")?
@@ -1024,8 +1039,9 @@ impl Store {
     }
 
     /// The part of [`Store::clear_document`] past the postings: the
-    /// document's mentions row, and its relations and evidence.
-    fn clear_document_rows(&mut self, id: DocumentId) -> Result<(), StoreError> {
+    /// document's mentions row, and its relations and evidence. Returns how
+    /// many relations went.
+    fn clear_document_rows(&mut self, id: DocumentId) -> Result<usize, StoreError> {
         self.conn
             .prepare_cached("DELETE FROM document_mentions WHERE document_id = ?1")?
             .execute([id])?;
@@ -1034,7 +1050,8 @@ impl Store {
         // explicitly: batches run without foreign-key enforcement (see
         // `begin`), so nothing cascades.
         self.relation_ids.forget();
-        self.conn
+        let relations = self
+            .conn
             .prepare_cached(
                 "DELETE FROM relations WHERE object_document_id = ?1
                  OR (id IN (SELECT relation_id FROM evidence WHERE document_id = ?1)
@@ -1045,7 +1062,7 @@ impl Store {
         self.conn
             .prepare_cached("DELETE FROM evidence WHERE document_id = ?1")?
             .execute([id])?;
-        Ok(())
+        Ok(relations)
     }
 
     fn put_mentions(
@@ -1326,6 +1343,16 @@ impl Store {
             stmt.execute(params![id, fingerprint])?;
         }
         Ok(())
+    }
+
+    /// Marks the documents matched with the gazetteer `from` as matched
+    /// with `to`, when the two read every text the same (they differ in
+    /// `same-as` alone). Returns how many documents that was.
+    pub fn relabel_documents(&self, from: &str, to: &str) -> Result<usize, StoreError> {
+        Ok(self.conn.execute(
+            "UPDATE documents SET gazetteer = ?2 WHERE gazetteer = ?1",
+            [from, to],
+        )?)
     }
 
     /// Forgets the recorded entity changes once no document is stale

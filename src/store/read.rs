@@ -99,6 +99,10 @@ pub struct DocumentRow {
     pub unlisted: i64,
 }
 
+/// At most this many documents are given for words that several paths
+/// hold ([`Store::documents_matching`]).
+pub const MATCHING_SHOWN: usize = 20;
+
 /// A name's lookup result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedEntity {
@@ -538,9 +542,9 @@ impl Store {
         if let Some(found) = exact {
             return Ok(vec![found]);
         }
-        let mut stmt = self.conn().prepare(
-            "SELECT id, path FROM documents WHERE instr(path, ?1) > 0 ORDER BY path LIMIT 20",
-        )?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT id, path FROM documents WHERE instr(path, ?1) > 0 ORDER BY path LIMIT {MATCHING_SHOWN}"
+        ))?;
         let rows = stmt.query_map([what], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
