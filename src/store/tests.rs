@@ -516,3 +516,38 @@ fn same_as_groups_follow_the_gazetteer() {
     assert!(store.same_as().unwrap().is_empty());
     assert_eq!(store.entities_named("strelsau").unwrap()[0].id, ids[1]);
 }
+
+/// A writer keeps the relation ids it has seen from batch to batch, until
+/// another connection forgets documents: their relations may be gone, so
+/// its next batch looks every relation up again.
+#[test]
+fn another_connection_forgetting_makes_the_writer_look_relations_up_again() {
+    let (_dir, path, mut writer, ids) = russia_on_disk();
+    commit_a_txt(&mut writer, &ids);
+    let seen = (ids[0], 0, None, Some(1));
+    writer.relation_ids.ids.insert(seen, 7);
+    writer.relation_ids.complete = Some(true);
+    writer.begin().unwrap();
+    writer.commit().unwrap();
+    assert_eq!(writer.relation_ids.ids.get(&seen), Some(&7));
+    let mut other = Store::open(&path).unwrap();
+    let gone = other.forget_documents(&[1]).unwrap();
+    assert_eq!(
+        gone,
+        [ForgottenDocument {
+            id: 1,
+            path: "a.txt".into(),
+            mentions: 1,
+            ambiguous: 0,
+            evidence: 0,
+            relations: 0
+        }]
+    );
+    assert!(other.forget_documents(&[1]).unwrap().is_empty(), "gone already");
+    writer.begin().unwrap();
+    assert!(writer.relation_ids.ids.is_empty());
+    assert_eq!(writer.relation_ids.complete, Some(false));
+    writer.commit().unwrap();
+    assert_eq!(writer.totals().unwrap(), (0, 0, 0));
+    assert!(writer.postings(ids[0]).unwrap().is_empty());
+}
