@@ -543,7 +543,10 @@ fn another_connection_forgetting_makes_the_writer_look_relations_up_again() {
             relations: 0
         }]
     );
-    assert!(other.forget_documents(&[1]).unwrap().is_empty(), "gone already");
+    assert!(
+        other.forget_documents(&[1]).unwrap().is_empty(),
+        "gone already"
+    );
     writer.begin().unwrap();
     assert!(writer.relation_ids.ids.is_empty());
     assert_eq!(writer.relation_ids.complete, Some(false));
