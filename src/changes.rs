@@ -6,8 +6,12 @@
 //! Finding them does not match the documents again: the changed entries
 //! alone are compiled into a matcher of their own, which reads the stored
 //! texts on every core and writes nothing.
+//!
+//! A change of `same-as` alone (`gazetteer merge`) touches no stored
+//! document: [`apply_same_as`] brings the stored groups in line and keeps
+//! the documents current.
 
-use crate::gazetteer::{Entry, Gazetteer};
+use crate::gazetteer::{Entry, Gazetteer, same_as};
 use crate::ingest::Scope;
 use crate::lexicon::Lexicon;
 use crate::matcher::{Matcher, Scratch};
@@ -146,4 +150,48 @@ pub fn plan(
         }
     }
     Ok(plan)
+}
+
+/// After an edit of the gazetteers from `before` to `after`: brings the
+/// stored entities and their `same-as` groups in line with `after`, and,
+/// when the two differ in `same-as` alone (which changes no match), marks
+/// the documents matched with `before` as matched with `after`. Returns
+/// how many documents were kept current so, or `None` when the lexicons
+/// differ in more (then `reindex --changed` decides, as after any edit).
+pub fn apply_same_as(
+    store: &mut Store,
+    before: &Lexicon,
+    after: &Lexicon,
+) -> Result<Option<usize>, StoreError> {
+    store.sync_gazetteer(&after.gazetteer)?;
+    store.record_gazetteer_version(after.fingerprint(), after.rules_fingerprint())?;
+    if !same_but_same_as(before, after) {
+        return Ok(None);
+    }
+    let kept = store.relabel_documents(before.fingerprint(), after.fingerprint())?;
+    store.settle_changes(after.fingerprint())?;
+    Ok(Some(kept))
+}
+
+/// Whether two lexicons read every text the same: the same rules and
+/// metonymy, and the same entries but for their `same-as`.
+fn same_but_same_as(before: &Lexicon, after: &Lexicon) -> bool {
+    let without = |e: &Entry| -> Vec<(String, String)> {
+        e.attributes
+            .iter()
+            .filter(|(k, _)| k != same_as::ATTRIBUTE)
+            .cloned()
+            .collect()
+    };
+    before.rules_fingerprint() == after.rules_fingerprint()
+        && before.gazetteer.len() == after.gazetteer.len()
+        && before
+            .gazetteer
+            .entries()
+            .iter()
+            .zip(after.gazetteer.entries())
+            .all(|(a, b)| {
+                (a.kind, &a.name, &a.aliases) == (b.kind, &b.name, &b.aliases)
+                    && without(a) == without(b)
+            })
 }

@@ -64,6 +64,9 @@ pub enum Command {
     Why(WhyArgs),
     /// Score the database against a gold annotation file.
     Eval(EvalArgs),
+    /// Remove stored documents (path, part of a path, or id) with their
+    /// mentions and evidence, and the relations left without evidence.
+    Forget(ForgetArgs),
     /// Check, extend and import gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
@@ -267,6 +270,34 @@ pub enum GazetteerCommand {
     /// guessed type, the cue for it, counts and an example; `-f tsv` writes
     /// what `gazetteer import` reads.
     Suggest(SuggestArgs),
+    /// Make ENTITY one entity with INTO for the graph (writes
+    /// `same-as=INTO` on ENTITY's line; each keeps its names for matching).
+    Merge(MergeArgs),
+}
+
+/// Arguments of `gazetteer merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The entry that joins the other: a canonical name or alias
+    /// (`TYPE:NAME` when several entries bear it).
+    #[arg(value_name = "ENTITY")]
+    pub entity: String,
+    /// The entry it is one with, whose name and type the node takes.
+    #[arg(value_name = "INTO")]
+    pub into_entity: String,
+    /// The gazetteer directory to write (default: the last --gazetteer, or
+    /// the shipped one).
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+}
+
+/// Arguments of `forget`.
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// The documents: a path, part of one, or an id (as `documents` lists
+    /// them); a pattern that matches several is refused.
+    #[arg(required = true, value_name = "DOCUMENT")]
+    pub documents: Vec<String>,
 }
 
 /// Arguments of `gazetteer suggest`.

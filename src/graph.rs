@@ -7,9 +7,14 @@
 //! every entity that is related, every relation. Names are resolved through
 //! the store (canonical names and aliases, folded), so the graph holds no
 //! alias strings; mention counts stay in the store too.
+//!
+//! Entities of a `same-as` group are one node: the group's node entity
+//! (its id, name and type), which every relation of every member attaches
+//! to, and which [`Graph::entity`] gives for any member. A relation stays
+//! one edge, so a relation stated of two members is two parallel edges.
 
 use crate::model::{EntityType, NodeType};
-use crate::store::{DocumentId, EntityId, GraphReader, StoreError};
+use crate::store::{DocumentId, EntityId, GraphReader, SameAs, StoreError};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rustc_hash::FxHashMap;
@@ -48,6 +53,7 @@ pub struct Graph {
     declared: Vec<String>,
     entities: FxHashMap<EntityId, NodeIndex>,
     documents: FxHashMap<DocumentId, NodeIndex>,
+    same_as: SameAs,
 }
 
 impl Graph {
@@ -73,6 +79,8 @@ impl Graph {
         }
         let mut raw: Vec<Raw> = Vec::new();
         let mut kind_ids: FxHashMap<String, u16> = FxHashMap::default();
+        // Keyed by node: a relation of a group's member is its node's.
+        let same_as = store.same_as()?;
         let mut related: FxHashMap<EntityId, NodeIndex> = FxHashMap::default();
         store.each_relation(&mut |row| {
             let next = kind_ids.len() as u16;
@@ -83,15 +91,17 @@ impl Graph {
                     next
                 }
             };
-            related.insert(row.subject, NodeIndex::end());
-            if let Some(o) = row.object_entity {
+            let subject = same_as.node(row.subject);
+            let object_entity = row.object_entity.map(|o| same_as.node(o));
+            related.insert(subject, NodeIndex::end());
+            if let Some(o) = object_entity {
                 related.insert(o, NodeIndex::end());
             }
             raw.push(Raw {
                 id: row.id,
-                subject: row.subject,
+                subject,
                 kind,
-                object_entity: row.object_entity,
+                object_entity,
                 object_document: row.object_document,
             });
         })?;
@@ -146,6 +156,12 @@ impl Graph {
             by_kind[kind as usize].push(edge);
         }
         related.retain(|_, n| *n != NodeIndex::end());
+        // A member's id finds its group's node.
+        let members: Vec<(EntityId, NodeIndex)> = same_as
+            .links()
+            .filter_map(|(member, node)| Some((member, *related.get(&node)?)))
+            .collect();
+        related.extend(members);
         Ok(Graph {
             graph,
             kinds,
@@ -153,6 +169,7 @@ impl Graph {
             declared: Vec::new(),
             entities: related,
             documents,
+            same_as,
         })
     }
 
@@ -182,9 +199,15 @@ impl Graph {
         kinds
     }
 
-    /// The node of a database entity, if the graph has it.
+    /// The node of a database entity, if the graph has it: for a member of
+    /// a `same-as` group, its group's node.
     pub fn entity(&self, id: EntityId) -> Option<NodeIndex> {
         self.entities.get(&id).copied()
+    }
+
+    /// The `same-as` groups the graph was loaded with.
+    pub fn same_as(&self) -> &SameAs {
+        &self.same_as
     }
 
     /// The node of a database document.

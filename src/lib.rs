@@ -22,7 +22,9 @@
 //!   through [`store`], the only module that runs SQL;
 //! - [`query`], [`explain`], [`export`] and [`eval`] read the store
 //!   through [`store::Reader`] and return typed rows; the binary renders
-//!   them.
+//!   them; [`forget`] removes documents from it;
+//! - a gazetteer's `same-as` ([`gazetteer::same_as`]) makes entries one
+//!   node of the graph, which the store keeps and its readers follow.
 //!
 //! # Example
 //!
@@ -55,6 +57,7 @@ pub mod engine;
 pub mod eval;
 pub mod explain;
 pub mod export;
+pub mod forget;
 pub mod gazetteer;
 pub mod graph;
 pub mod ingest;

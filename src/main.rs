@@ -64,6 +64,7 @@ fn run(cli: &Cli) -> Result<Outcome> {
         Command::Query(args) => commands::read::query(&ctx, args, &mut out),
         Command::Export(args) => commands::export::run(&ctx, args, &mut out),
         Command::Eval(args) => commands::eval::run(&ctx, args, &mut out),
+        Command::Forget(args) => commands::forget::run(&ctx, args, &mut out),
         Command::Gazetteer(command) => commands::gazetteer::run(&ctx, command, &mut out),
         Command::Shell => {
             drop(out);

@@ -1,8 +1,9 @@
 //! `dossier gazetteer`: check the name lists, add a name, import a list,
-//! and suggest the names the documents hold that no list does.
+//! make two entries one entity, and suggest the names the documents hold
+//! that no list does.
 
 use super::{Context, Outcome, plural, workers};
-use crate::cli::{GazetteerCommand, SuggestArgs};
+use crate::cli::{GazetteerCommand, MergeArgs, SuggestArgs};
 use crate::output::{self, Column, Format};
 use anyhow::Result;
 use dossier::gazetteer::{self, Gazetteer};
@@ -73,6 +74,7 @@ pub fn run(ctx: &Context, command: &GazetteerCommand, out: &mut dyn Write) -> Re
             Ok(Outcome::Done)
         }
         GazetteerCommand::Suggest(args) => suggest(ctx, args, out),
+        GazetteerCommand::Merge(args) => merge(ctx, args, out),
         GazetteerCommand::Import(args) => {
             let dir = ctx.workspace.target_dir(args.into.as_deref())?;
             // Everything loaded with the target folder: the lines of the
@@ -128,6 +130,69 @@ pub fn run(ctx: &Context, command: &GazetteerCommand, out: &mut dyn Write) -> Re
             })
         }
     }
+}
+
+/// `gazetteer merge`: writes `same-as`, then brings the database's groups
+/// in line when it reads the folder written to (no document is matched
+/// again: `same-as` changes no match).
+fn merge(ctx: &Context, args: &MergeArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let dir = ctx.workspace.target_dir(args.into.as_deref())?;
+    let loaded = ctx.workspace.dirs_with(&dir);
+    let read_by_run = loaded.len() == ctx.workspace.dirs()?.len();
+    let dirs = if dir.is_dir() {
+        loaded
+    } else {
+        ctx.workspace.dirs_besides(&dir)
+    };
+    let before = dossier::lexicon::Lexicon::load(&dirs)?;
+    let merged =
+        gazetteer::merge_entries(&dir, &before.gazetteer, &args.entity, &args.into_entity)?;
+    let (member, node) = (&merged.member, &merged.node);
+    let Some((file, line, value)) = &merged.written else {
+        writeln!(
+            out,
+            "{} `{}` and {} `{}` are one entity already",
+            member.kind, member.name, node.kind, node.name
+        )?;
+        return Ok(Outcome::Done);
+    };
+    for note in &merged.notes {
+        ctx.note(note);
+    }
+    writeln!(
+        out,
+        "{} `{}` is one entity with {} `{}`: wrote same-as={value} at {}:{line}",
+        member.kind,
+        member.name,
+        node.kind,
+        node.name,
+        file.display()
+    )?;
+    if !ctx.workspace.db.exists() {
+        return Ok(Outcome::Done);
+    }
+    if !read_by_run {
+        ctx.note(format!(
+            "{} is not among the gazetteer folders this command reads: give it with --gazetteer for the database to see the group",
+            dir.display()
+        ));
+        return Ok(Outcome::Done);
+    }
+    let after = dossier::lexicon::Lexicon::load(ctx.workspace.dirs()?)?;
+    let mut store = ctx.workspace.open_store()?;
+    match dossier::changes::apply_same_as(&mut store, &before, &after)? {
+        Some(kept) => ctx.note(format!(
+            "{} shows them as one node now; no stored document needs matching again ({} kept current)",
+            ctx.workspace.db.display(),
+            plural(kept, "document", "documents")
+        )),
+        None => ctx.note(format!(
+            "{} shows them as one node now; the gazetteers changed in more than same-as since the documents were matched: {}",
+            ctx.workspace.db.display(),
+            reindex_command(&ctx.workspace)
+        )),
+    }
+    Ok(Outcome::Done)
 }
 
 /// `gazetteer suggest`: the names of the stored documents no loaded

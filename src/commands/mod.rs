@@ -5,6 +5,7 @@
 
 pub mod eval;
 pub mod export;
+pub mod forget;
 pub mod gazetteer;
 pub mod ingest;
 pub mod read;

@@ -10,6 +10,10 @@
 //!
 //! The shape is a contract with scripts and later exports: fields are only
 //! ever added. One node or edge per line, so two exports diff well.
+//!
+//! The entities of a `same-as` group are one node, their node entity's
+//! (its id, name, type and attributes; the other members' names among its
+//! aliases, their mentions in its counts), and their relations its edges.
 
 use super::view::{PathRanks, Texts};
 use crate::store::{Reader, halting};
@@ -93,6 +97,8 @@ fn write_filtered(
         |id: &dyn Fn() -> String| selection.is_none_or(|(nodes, _)| nodes.contains(&id()));
     let keep_relation = |id: i64| selection.is_none_or(|(_, relations)| relations.contains(&id));
     let paths = SortedPaths::of(store)?;
+    // The entities of a `same-as` group are their node's one node.
+    let same_as = store.same_as()?;
     out.write_all(b"{\"nodes\":[\n")?;
     let mut first = true;
     let mut separator = |out: &mut dyn Write| -> std::io::Result<()> {
@@ -128,12 +134,12 @@ fn write_filtered(
         },
     )?;
     {
-        let mut postings = paths.postings(store)?;
+        let mut postings = paths.postings(store, &same_as)?;
         // Only entities that are mentioned or related are nodes: look those
         // up by id rather than walk a gazetteer that may hold a million.
         let mut wanted: std::collections::HashSet<i64> = postings.keys().copied().collect();
         store.each_related_entity(&mut |id| {
-            wanted.insert(id);
+            wanted.insert(same_as.node(id));
         })?;
         let mut entities: Vec<(String, String, i64, String)> = Vec::with_capacity(wanted.len());
         // Entities outside the selection are not even looked up.
@@ -153,6 +159,7 @@ fn write_filtered(
             let attributes: BTreeMap<String, serde_json::Value> =
                 serde_json::from_str(&attributes).unwrap_or_default();
             ranks.sort_unstable();
+            ranks.dedup();
             // A `Node` as serde writes it, with the document paths spliced
             // in already escaped (each path is escaped once, not once per
             // entity that mentions it: millions of times for a large graph).
@@ -199,7 +206,7 @@ fn write_filtered(
             return Ok(());
         }
         let target = match (row.object_entity, row.object_document) {
-            (Some(entity), _) => format!("entity:{entity}"),
+            (Some(entity), _) => format!("entity:{}", same_as.node(entity)),
             (None, Some(document)) => format!("document:{document}"),
             (None, None) => return Ok(()),
         };
@@ -208,7 +215,7 @@ fn write_filtered(
         // spool: the head without its closing brace, then the array.
         edge.clear();
         let head = EdgeHead {
-            source: format!("entity:{}", row.subject),
+            source: format!("entity:{}", same_as.node(row.subject)),
             target,
             relation: row.kind,
             weight: pieces.len(),
@@ -305,14 +312,16 @@ impl SortedPaths {
 
     /// Every mentioned entity's mention counts and the ranks of the
     /// documents mentioning it, from one pass over the postings (a lookup
-    /// per entity read 64 entities' postings each time).
+    /// per entity read 64 entities' postings each time); a `same-as`
+    /// group's under its node, every member's added up.
     fn postings(
         &self,
         store: &dyn Reader,
+        same_as: &crate::store::SameAs,
     ) -> Result<rustc_hash::FxHashMap<i64, EntityPostings>, ExportError> {
         let mut out: rustc_hash::FxHashMap<i64, EntityPostings> = rustc_hash::FxHashMap::default();
         store.each_posting(&mut |p| {
-            let entry = out.entry(p.entity).or_default();
+            let entry = out.entry(same_as.node(p.entity)).or_default();
             entry.mentions += i64::from(p.mentions);
             entry.ambiguous += i64::from(p.ambiguous);
             if let Some(&rank) = self.ranks.rank.get(&p.document) {

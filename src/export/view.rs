@@ -329,19 +329,21 @@ impl<'a> View<'a> {
     ) -> Result<(), ExportError> {
         let rank = &self.paths.rank;
         // Mention counts and documents of the selected entities, from the
-        // postings; aliases by id.
+        // postings (a group's node counts every member's); aliases by id.
         let wanted: FxHashSet<i64> = self
             .nodes
             .iter()
             .filter(|n| self.graph.graph[**n].kind != NodeType::Document)
             .map(|n| self.graph.graph[*n].id)
             .collect();
+        let same_as = self.graph.same_as();
         let mut mentions: FxHashMap<i64, (u64, Vec<u32>)> = FxHashMap::default();
         self.store.each_posting(&mut |p| {
-            if wanted.contains(&p.entity)
+            let node = same_as.node(p.entity);
+            if wanted.contains(&node)
                 && let Some(&r) = rank.get(&p.document)
             {
-                let entry = mentions.entry(p.entity).or_default();
+                let entry = mentions.entry(node).or_default();
                 entry.0 += u64::from(p.mentions);
                 entry.1.push(r);
             }

@@ -92,7 +92,7 @@ pub enum EditError {
 }
 
 /// One line of a gazetteer file being edited.
-enum Line {
+pub(super) enum Line {
     /// A comment, blank or unparsable line, kept as it is.
     Verbatim(String),
     /// An entity; `text` is `None` once it was changed and must be rewritten.
@@ -137,17 +137,17 @@ fn render_entity(name: &str, aliases: &[String], attributes: &[(String, String)]
 }
 
 /// A gazetteer file in memory.
-struct EditableFile {
-    path: PathBuf,
+pub(super) struct EditableFile {
+    pub(super) path: PathBuf,
     /// The file's line ending, kept when it is written back.
     newline: &'static str,
-    lines: Vec<Line>,
+    pub(super) lines: Vec<Line>,
     /// Folded canonical name → index into `lines`.
-    index: FxHashMap<String, usize>,
+    pub(super) index: FxHashMap<String, usize>,
 }
 
 impl EditableFile {
-    fn open(dir: &Path, kind: EntityType) -> Result<EditableFile, EditError> {
+    pub(super) fn open(dir: &Path, kind: EntityType) -> Result<EditableFile, EditError> {
         let path = dir.join(kind.file_name());
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => strip_bom(text),
@@ -189,7 +189,7 @@ impl EditableFile {
 
     /// Inserts entities (sorted by key, keys not yet in the file) at their
     /// sorted places, in one pass. Returns the line numbers they landed on.
-    fn insert_sorted(&mut self, mut new: Vec<Line>) -> Vec<usize> {
+    pub(super) fn insert_sorted(&mut self, mut new: Vec<Line>) -> Vec<usize> {
         new.sort_by(|a, b| line_key(a).cmp(line_key(b)));
         let old = std::mem::take(&mut self.lines);
         let mut placed = Vec::with_capacity(new.len());
@@ -223,7 +223,7 @@ impl EditableFile {
         placed
     }
 
-    fn write(&self) -> Result<(), EditError> {
+    pub(super) fn write(&self) -> Result<(), EditError> {
         let mut text = String::new();
         for line in &self.lines {
             text.push_str(&line.render());

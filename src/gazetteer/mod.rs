@@ -21,9 +21,12 @@
 
 mod edit;
 mod identity;
+mod merge;
 mod parse;
+pub mod same_as;
 
-pub use edit::{AddOutcome, ImportReport, add_entry, import_file, notes_against};
+pub use edit::{AddOutcome, EditError, ImportReport, add_entry, import_file, notes_against};
+pub use merge::{MergeOutcome, find_entry, merge_entries};
 pub(crate) use parse::split_list;
 pub use parse::{LineError, ParsedLine, entity_lines, parse_line};
 

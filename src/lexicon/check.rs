@@ -1,12 +1,15 @@
 //! `dossier gazetteer check`: everything a maintainer should fix or know.
 //!
-//! Errors (the gazetteer cannot be used as it is): malformed lines, and the
-//! same canonical name twice for one type in one directory. Warnings (it
-//! works, but may not do what was meant): a name claimed by two entities
-//! (mentions of it stay ambiguous), names too short or too common to match
-//! safely, aliases that repeat, unsorted files.
+//! Errors (the gazetteer cannot be used as it is): malformed lines, the
+//! same canonical name twice for one type in one directory, and a
+//! `same-as` that names nothing, several entries, or goes round in a
+//! circle. Warnings (it works, but may not do what was meant): a name
+//! claimed by two entities (mentions of it stay ambiguous), names too short
+//! or too common to match safely, names that are common-noun phrases
+//! (`phrases`), aliases that repeat, unsorted files, `same-as` chains.
 
-use crate::gazetteer::{GazetteerError, entity_lines};
+use super::phrases::{Reading, reading};
+use crate::gazetteer::{Gazetteer, GazetteerError, entity_lines, same_as};
 use crate::matcher::is_acronym;
 use crate::model::EntityType;
 use crate::normalize::{Case, key, letter_count};
@@ -72,6 +75,10 @@ pub const COMMON_WORDS_FILE: &str = "common-words.txt";
 /// alone, still hears about `the` or `In`.
 const SHIPPED_COMMON_WORDS: &str = include_str!("../../gazetteers/common-words.txt");
 
+/// The shipped word lists of name finding, built in for the same reason:
+/// their particles and head words tell names from common-noun phrases.
+const SHIPPED_NAME_RULES: &str = include_str!("../../gazetteers/relations/names.rules");
+
 /// Files a gazetteer directory may hold besides the entity files.
 const OTHER_KNOWN_FILES: [&str; 2] = [COMMON_WORDS_FILE, "metonymy.txt"];
 
@@ -80,6 +87,37 @@ const OTHER_KNOWN_FILES: [&str; 2] = [COMMON_WORDS_FILE, "metonymy.txt"];
 /// findings too.
 pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Loaded whole for what needs every folder at once: the generic words
+    // of the rules' lists, and `same-as` as merged entries read it. When it
+    // does not load, the errors below say why, and those checks wait.
+    let lexicon = super::Lexicon::load(dirs).ok();
+    // The shipped word lists count for a folder checked alone, as the
+    // shipped common words do.
+    let mut shipped_rules = crate::relations::rules::RuleSet::default();
+    let _ = shipped_rules.extend(SHIPPED_NAME_RULES, "names.rules");
+    let rule_sets: Vec<&crate::relations::rules::RuleSet> = std::iter::once(&shipped_rules)
+        .chain(lexicon.iter().map(|l| &l.rules))
+        .collect();
+    let words_of = |lists: &[&str], last_only: bool| -> FxHashSet<String> {
+        let mut words = FxHashSet::default();
+        for list in rule_sets
+            .iter()
+            .flat_map(|r| lists.iter().map(|n| r.list(n)))
+        {
+            for item in list {
+                let mut item_words = item.split_whitespace();
+                let taken: Vec<&str> = if last_only {
+                    item_words.next_back().into_iter().collect()
+                } else {
+                    item_words.collect()
+                };
+                words.extend(taken.into_iter().map(|w| key(w, Case::Fold)));
+            }
+        }
+        words
+    };
+    let particles = words_of(&[super::phrases::PARTICLES], false);
+    let heads = words_of(&super::phrases::HEAD_LISTS, true);
     let mut files: Vec<PathBuf> = Vec::new();
     let mut common: FxHashSet<String> = FxHashSet::default();
     let lists = dirs
@@ -95,6 +133,12 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
     }
     // Every folded name, with who claims it.
     let mut claims: FxHashMap<String, Vec<Seen>> = FxHashMap::default();
+    // Names whose one capitalised word is a head word, to look at once
+    // every name is claimed: (file, line, the name, that word).
+    let mut generic: Vec<(usize, usize, String, String)> = Vec::new();
+    // Where each entity's `same-as` was last written: by type and folded
+    // canonical name, its file and line.
+    let mut same_as_lines: FxHashMap<(EntityType, String), (usize, usize)> = FxHashMap::default();
     for dir in dirs {
         if !dir.is_dir() {
             out.push(Diagnostic {
@@ -168,6 +212,13 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                     .attributes
                     .iter()
                     .any(|&(k, v)| k == "case" && v == "exact");
+                if parsed
+                    .attributes
+                    .iter()
+                    .any(|&(k, _)| k == same_as::ATTRIBUTE)
+                {
+                    same_as_lines.insert((kind, canonical_key.clone()), (file, line_number));
+                }
                 let mut own: FxHashSet<String> = FxHashSet::default();
                 for (i, name) in std::iter::once(parsed.name)
                     .chain(parsed.aliases.iter().copied())
@@ -207,6 +258,21 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                     }
                     // Matched in any case: two letters, or a common word.
                     let any_case = !case_exact && !is_acronym(name);
+                    let common_word = any_case && common.contains(&name_key);
+                    match reading(name, &|w| particles.contains(w), &|w| heads.contains(w)) {
+                        Reading::Name => {}
+                        Reading::LowerCase if common_word => {}
+                        Reading::LowerCase => out.push(warning(
+                            &path,
+                            line_number,
+                            format!(
+                                "`{name}` is all in lower case: a common-noun phrase rather than a name, so what it names in every document becomes one entity; remove it, or write the name it stands for"
+                            ),
+                        )),
+                        Reading::Generic(head) => {
+                            generic.push((file, line_number, name.to_string(), head))
+                        }
+                    }
                     if any_case && letters == 2 {
                         out.push(warning(
                             &path,
@@ -215,7 +281,7 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
                                 "`{name}` has two letters and is not in capitals, so it matches that word in any case; add `case=exact` or remove it"
                             ),
                         ));
-                    } else if any_case && common.contains(&name_key) {
+                    } else if common_word {
                         out.push(warning(
                             &path,
                             line_number,
@@ -234,9 +300,9 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             }
         }
     }
-    for (name_key, seen) in claims {
+    for (name_key, seen) in &claims {
         let mut distinct: Vec<&Seen> = Vec::new();
-        for s in &seen {
+        for s in seen {
             let same = |d: &&Seen| {
                 d.kind == s.kind && key(&d.canonical, Case::Fold) == key(&s.canonical, Case::Fold)
             };
@@ -270,6 +336,23 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
             ),
         ));
     }
+    // A head word that is a listed name on its own (`Mejlis`) is a proper
+    // noun.
+    for (file, line, name, head) in generic {
+        if claims.contains_key(&key(&head, Case::Fold)) {
+            continue;
+        }
+        out.push(warning(
+            &files[file],
+            line,
+            format!(
+                "`{name}` has no proper noun, only `{head}`, which says what kind of thing it is: a common-noun phrase rather than a name, so what it names in every document becomes one entity; remove it, or write the name in full"
+            ),
+        ));
+    }
+    if let Some(lexicon) = &lexicon {
+        check_same_as(&lexicon.gazetteer, &files, &same_as_lines, &mut out);
+    }
     for dir in dirs {
         check_relation_rules(dir, &mut out);
     }
@@ -277,6 +360,37 @@ pub fn check(dirs: &[PathBuf]) -> Vec<Diagnostic> {
         (&a.file, a.line, a.severity, &a.message).cmp(&(&b.file, b.line, b.severity, &b.message))
     });
     out
+}
+
+/// The `same-as` attributes of `gazetteer` (the folders as loading merges
+/// them), each problem at the line that wrote the attribute
+/// (`same_as_lines`, by type and folded canonical name, into `files`).
+fn check_same_as(
+    gazetteer: &Gazetteer,
+    files: &[PathBuf],
+    same_as_lines: &FxHashMap<(EntityType, String), (usize, usize)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if same_as_lines.is_empty() {
+        return;
+    }
+    let entries = gazetteer.entries();
+    for problem in same_as::resolve(entries).problems {
+        let entry = &entries[problem.entry()];
+        let (file, line) = match same_as_lines.get(&(entry.kind, key(&entry.name, Case::Fold))) {
+            Some(&(file, line)) => (files[file].clone(), line),
+            None => (
+                gazetteer.files()[entry.origin.file as usize].clone(),
+                entry.origin.line as usize,
+            ),
+        };
+        let message = problem.describe(entries);
+        out.push(if problem.is_error() {
+            error(&file, line, message)
+        } else {
+            warning(&file, line, message)
+        });
+    }
 }
 
 /// Files of `dir` that look meant as gazetteers but are not read (a
@@ -476,6 +590,57 @@ mod tests {
         let nothing = check_files(&[("notes.txt", "")]);
         assert_eq!(nothing.len(), 2, "{nothing:?}");
         assert!(has(&nothing, "nothing here is read"));
+    }
+
+    /// Each `same-as` problem is reported at the line that wrote it: the
+    /// errors where no group is made, a warning for a chain.
+    #[test]
+    fn same_as_problems() {
+        let found = check_files(&[
+            (
+                "states.tsv",
+                "Borduria\t\tsame-as=Ruritania\nEastmoor\nRuritania\t\tsame-as=Borduria\n",
+            ),
+            (
+                "places.tsv",
+                "Eastmoor\nEastmoor Valley\t\tsame-as=Eastmoor\nLowmoor\t\tsame-as=Moorland\n\
+                 Strelsau\t\tsame-as=Strelsau Oblast\nStrelsau Oblast\t\tsame-as=state:Eastmoor\n",
+            ),
+        ]);
+        let found: Vec<&String> = found
+            .iter()
+            .filter(|f| !f.contains("ambiguous name"))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "places.tsv:2: Error: same-as=Eastmoor names place `Eastmoor`, state `Eastmoor`: write TYPE:NAME (place:Eastmoor or state:Eastmoor)",
+                "places.tsv:3: Error: same-as=Moorland names no entry: write another entry's canonical name",
+                "places.tsv:4: Warning: same-as names place `Strelsau Oblast`, which is itself the same as state `Eastmoor`: the chain is followed, but write same-as=state:Eastmoor",
+                "states.tsv:1: Error: same-as goes round in a circle (state `Borduria` → state `Ruritania` and back): none of them is grouped",
+            ],
+            "{found:#?}"
+        );
+    }
+
+    /// Common-noun phrases are warned about (the rule and its cases are in
+    /// `phrases`); a head word that is a listed name alone is a name.
+    #[test]
+    fn common_noun_phrases() {
+        let found = check_files(&[(
+            "organisations.tsv",
+            "Eastmoor Regional Assembly\toccupation authorities|the Assembly\n\
+             Mejlis\nMoorland Senate\tthe Mejlis|the Senate\n",
+        )]);
+        assert_eq!(
+            found,
+            [
+                "organisations.tsv:1: Warning: `occupation authorities` is all in lower case: a common-noun phrase rather than a name, so what it names in every document becomes one entity; remove it, or write the name it stands for",
+                "organisations.tsv:1: Warning: `the Assembly` has no proper noun, only `Assembly`, which says what kind of thing it is: a common-noun phrase rather than a name, so what it names in every document becomes one entity; remove it, or write the name in full",
+                "organisations.tsv:3: Warning: `the Senate` has no proper noun, only `Senate`, which says what kind of thing it is: a common-noun phrase rather than a name, so what it names in every document becomes one entity; remove it, or write the name in full",
+            ],
+            "{found:#?}"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! gazetteer knows nothing of rules and the rules nothing of folders.
 
 mod check;
+mod phrases;
 
 pub use check::{COMMON_WORDS_FILE, Diagnostic, Severity, check};
 

@@ -18,18 +18,22 @@
 //! Only this module knows SQL: nothing outside `store` names `rusqlite`.
 
 mod bulk;
+mod forget;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
 mod reader;
+mod same_as;
 mod scan;
 pub mod schema;
 
+pub use forget::ForgottenDocument;
 pub use read::{
-    DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MentionRow, NamedEntity,
-    RelationObject, Totals, line_at,
+    DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MATCHING_SHOWN, MentionRow,
+    NamedEntity, RelationObject, Totals, line_at,
 };
 pub use reader::{Catalog, GraphReader, Reader, halting};
+pub use same_as::SameAs;
 pub use scan::{DocumentSummary, EvidenceSpan, FirstEvidence, RelationRow};
 
 use crate::gazetteer::{Entry, Gazetteer};
@@ -143,6 +147,10 @@ pub struct Store {
     /// The count of entity removals (`meta.entities_removed`) when this
     /// connection read the gazetteer's entity ids; see [`Store::begin`].
     removals_seen: Option<i64>,
+    /// The count of `forget`s (`meta.documents_forgotten`) when the last
+    /// batch began: another process's forgetting deletes relations whose
+    /// ids [`Store::relation_ids`] may hold.
+    forgotten_seen: Option<i64>,
     /// The thread copying the write-ahead log, during an ingest.
     checkpointer: Option<Checkpointer>,
     /// Bytes of document text written since the log was last copied in full.
@@ -500,6 +508,7 @@ impl Store {
             batch: None,
             relation_ids: RelationIds::default(),
             removals_seen: None,
+            forgotten_seen: None,
             checkpointer: None,
             indexes_deferred: false,
             logged: 0,
@@ -676,6 +685,17 @@ impl Store {
                     .into(),
             });
         }
+        // The groups of `same-as`, rewritten whole: they depend on every
+        // entry, and cost nothing when no entry has one.
+        tx.execute("DELETE FROM same_as", [])?;
+        let groups = crate::gazetteer::same_as::resolve(gazetteer.entries());
+        if !groups.links.is_empty() {
+            let mut link =
+                tx.prepare("INSERT INTO same_as (entity_id, node_id) VALUES (?1, ?2)")?;
+            for &(member, node) in &groups.links {
+                link.execute([ids[member], ids[node]])?;
+            }
+        }
         let has_documents: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM documents)", [], |r| r.get(0))?;
         if has_documents {
@@ -763,6 +783,12 @@ impl Store {
         {
             return Err(StoreError::EntitiesRemoved);
         }
+        // Relations another process forgot are looked up again.
+        let forgotten = self.meta_count("documents_forgotten")?;
+        if self.forgotten_seen.is_some_and(|seen| seen != forgotten) {
+            self.relation_ids.forget();
+        }
+        self.forgotten_seen = Some(forgotten);
         let id = self.next_batch_id()?;
         self.batch = Some(Batch {
             id,
@@ -775,13 +801,15 @@ impl Store {
     /// How many times entities were removed from this database
     /// (`remove_orphan_entities`).
     fn entity_removals(&self) -> Result<i64, StoreError> {
+        self.meta_count("entities_removed")
+    }
+
+    /// The count kept in `meta` under `key` (0 when there is none).
+    fn meta_count(&self, key: &str) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'entities_removed'",
-                [],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
     }
@@ -976,8 +1004,8 @@ impl Store {
     }
 
     /// Removes a document's mentions, its postings, and the relations and
-    /// evidence that came from it.
-    fn clear_document(&mut self, id: DocumentId) -> Result<(), StoreError> {
+    /// evidence that came from it; returns how many relations went.
+    fn clear_document(&mut self, id: DocumentId) -> Result<usize, StoreError> {
         let old: Option<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT data FROM document_mentions WHERE document_id = ?1")?
@@ -1011,8 +1039,9 @@ impl Store {
     }
 
     /// The part of [`Store::clear_document`] past the postings: the
-    /// document's mentions row, and its relations and evidence.
-    fn clear_document_rows(&mut self, id: DocumentId) -> Result<(), StoreError> {
+    /// document's mentions row, and its relations and evidence. Returns how
+    /// many relations went.
+    fn clear_document_rows(&mut self, id: DocumentId) -> Result<usize, StoreError> {
         self.conn
             .prepare_cached("DELETE FROM document_mentions WHERE document_id = ?1")?
             .execute([id])?;
@@ -1021,7 +1050,8 @@ impl Store {
         // explicitly: batches run without foreign-key enforcement (see
         // `begin`), so nothing cascades.
         self.relation_ids.forget();
-        self.conn
+        let relations = self
+            .conn
             .prepare_cached(
                 "DELETE FROM relations WHERE object_document_id = ?1
                  OR (id IN (SELECT relation_id FROM evidence WHERE document_id = ?1)
@@ -1032,7 +1062,7 @@ impl Store {
         self.conn
             .prepare_cached("DELETE FROM evidence WHERE document_id = ?1")?
             .execute([id])?;
-        Ok(())
+        Ok(relations)
     }
 
     fn put_mentions(
@@ -1180,14 +1210,18 @@ impl Store {
             .filter_map(Result::ok)
             .filter(|id| !keep.contains(id))
             .collect();
-        // Aliases go explicitly: this runs inside a batch, where nothing
-        // cascades (see `begin`).
+        // Aliases and group links go explicitly: this runs inside a batch,
+        // where nothing cascades (see `begin`).
         let mut aliases = self
             .conn
             .prepare("DELETE FROM aliases WHERE entity_id = ?1")?;
+        let mut groups = self
+            .conn
+            .prepare("DELETE FROM same_as WHERE entity_id = ?1 OR node_id = ?1")?;
         let mut delete = self.conn.prepare("DELETE FROM entities WHERE id = ?1")?;
         for id in &unused {
             aliases.execute([id])?;
+            groups.execute([id])?;
             delete.execute([id])?;
         }
         if !unused.is_empty() {
@@ -1311,6 +1345,16 @@ impl Store {
         Ok(())
     }
 
+    /// Marks the documents matched with the gazetteer `from` as matched
+    /// with `to`, when the two read every text the same (they differ in
+    /// `same-as` alone). Returns how many documents that was.
+    pub fn relabel_documents(&self, from: &str, to: &str) -> Result<usize, StoreError> {
+        Ok(self.conn.execute(
+            "UPDATE documents SET gazetteer = ?2 WHERE gazetteer = ?1",
+            [from, to],
+        )?)
+    }
+
     /// Forgets the recorded entity changes once no document is stale
     /// against `fingerprint`.
     pub fn settle_changes(&self, fingerprint: &str) -> Result<(), StoreError> {
@@ -1393,6 +1437,11 @@ fn entity_identity(kind: &str, folded: &str) -> u128 {
 /// What the `digest` column holds, as a number: the first 8 bytes of a
 /// SHA-256 of the entry's name, aliases and attributes (the column holds
 /// them in hexadecimal).
+///
+/// `same-as` is left out, of the digest and of the stored attributes: it
+/// changes no match, so an entry whose line changed only there is not an
+/// entity to match again (`reindex --changed`), and the groups it makes are
+/// kept in a table of their own (`same_as`).
 fn entry_digest(entry: &Entry) -> u64 {
     let mut hasher = Sha256::new();
     hasher.update(entry.name.as_bytes());
@@ -1400,7 +1449,7 @@ fn entry_digest(entry: &Entry) -> u64 {
         hasher.update(b"\x1f");
         hasher.update(alias.as_bytes());
     }
-    for (k, v) in &entry.attributes {
+    for (k, v) in stored_attributes(entry) {
         hasher.update(b"\x1e");
         hasher.update(k.as_bytes());
         hasher.update(b"=");
@@ -1411,10 +1460,19 @@ fn entry_digest(entry: &Entry) -> u64 {
 
 fn attributes_json(entry: &Entry) -> String {
     let mut map = serde_json::Map::new();
-    for (k, v) in &entry.attributes {
+    for (k, v) in stored_attributes(entry) {
         map.insert(k.clone(), serde_json::Value::String(v.clone()));
     }
     serde_json::Value::Object(map).to_string()
+}
+
+/// An entry's attributes as the entities table keeps them: all but
+/// `same-as` (see [`entry_digest`]).
+fn stored_attributes(entry: &Entry) -> impl Iterator<Item = &(String, String)> {
+    entry
+        .attributes
+        .iter()
+        .filter(|(k, _)| k != crate::gazetteer::same_as::ATTRIBUTE)
 }
 
 #[cfg(test)]

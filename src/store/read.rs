@@ -99,6 +99,10 @@ pub struct DocumentRow {
     pub unlisted: i64,
 }
 
+/// At most this many documents are given for words that several paths
+/// hold ([`Store::documents_matching`]).
+pub const MATCHING_SHOWN: usize = 20;
+
 /// A name's lookup result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedEntity {
@@ -290,13 +294,18 @@ impl Store {
     }
 
     /// The entities a name or alias designates (case-, diacritic- and
-    /// punctuation-insensitively), by type then name.
+    /// punctuation-insensitively), by type then name. An entity of a
+    /// `same-as` group is given as its group's node: a name of any member
+    /// designates the one node, once.
     pub fn entities_named(&self, name: &str) -> Result<Vec<NamedEntity>, StoreError> {
         let folded = key(name, Case::Fold);
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, type, name FROM entities
-             WHERE type IN ('person', 'organisation', 'place', 'state') AND folded = ?1
-             UNION SELECT e.id, e.type, e.name FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.folded = ?1
+            "SELECT DISTINCT n.id, n.type, n.name FROM (
+               SELECT id FROM entities
+               WHERE type IN ('person', 'organisation', 'place', 'state') AND folded = ?1
+               UNION SELECT entity_id FROM aliases WHERE folded = ?1) named
+             LEFT JOIN same_as s ON s.entity_id = named.id
+             JOIN entities n ON n.id = coalesce(s.node_id, named.id)
              ORDER BY 2, 3",
         )?;
         let mut out = Vec::new();
@@ -423,15 +432,24 @@ impl Store {
         Ok(out)
     }
 
-    /// Every mention of the given entities, by document path and offset,
-    /// with the line and the surrounding text.
+    /// Every mention of the given entities and of the other members of
+    /// their `same-as` groups, by document path and offset, with the line
+    /// and the surrounding text.
     pub fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError> {
         let mut info = self
             .conn()
             .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
         let mut names: HashMap<EntityId, (EntityType, String)> = HashMap::new();
         let mut documents: Vec<DocumentId> = Vec::new();
+        let mut grouped: Vec<EntityId> = Vec::with_capacity(entities.len());
         for &entity in entities {
+            for member in self.group_of(entity)? {
+                if !grouped.contains(&member) {
+                    grouped.push(member);
+                }
+            }
+        }
+        for &entity in &grouped {
             names.insert(
                 entity,
                 info.query_row([entity], |r| Ok((type_at(r, 0)?, r.get(1)?)))?,
@@ -524,9 +542,9 @@ impl Store {
         if let Some(found) = exact {
             return Ok(vec![found]);
         }
-        let mut stmt = self.conn().prepare(
-            "SELECT id, path FROM documents WHERE instr(path, ?1) > 0 ORDER BY path LIMIT 20",
-        )?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT id, path FROM documents WHERE instr(path, ?1) > 0 ORDER BY path LIMIT {MATCHING_SHOWN}"
+        ))?;
         let rows = stmt.query_map([what], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -856,24 +874,33 @@ impl Store {
         kinds: &[String],
         object: Option<RelationObject>,
     ) -> Result<Vec<EvidenceRecord>, StoreError> {
-        let (end, id) = match (subject, object) {
-            (Some(subject), _) => ("r.subject_id", subject),
-            (None, Some(RelationObject::Entity(id))) => ("r.object_entity_id", id),
-            (None, Some(RelationObject::Document(id))) => ("r.object_document_id", id),
+        // The subject's and the object's `same-as` groups stand for them.
+        let (end, ids) = match (subject, object) {
+            (Some(subject), _) => ("r.subject_id", self.group_of(subject)?),
+            (None, Some(RelationObject::Entity(id))) => ("r.object_entity_id", self.group_of(id)?),
+            (None, Some(RelationObject::Document(id))) => ("r.object_document_id", vec![id]),
             (None, None) => return Ok(Vec::new()),
         };
         let sql = format!(
             "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN relations r ON r.id = e.relation_id
-             WHERE {end} = ?1 ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
+             WHERE {end} IN (SELECT value FROM json_each(?1))
+             ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
         );
+        let ids = serde_json::to_string(&ids).unwrap_or_default();
+        let objects = match object {
+            Some(RelationObject::Entity(id)) => self.group_of(id)?,
+            _ => Vec::new(),
+        };
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([id], evidence_row)?;
+        let rows = stmt.query_map([ids], evidence_row)?;
         let mut out: Vec<EvidenceRecord> = rows.collect::<Result<_, _>>()?;
         out.retain(|e| {
             let kind_ok = kinds.is_empty() || kinds.contains(&e.kind);
             let object_ok = match object {
                 None => true,
-                Some(RelationObject::Entity(id)) => e.object_entity == Some(id),
+                Some(RelationObject::Entity(_)) => {
+                    e.object_entity.is_some_and(|o| objects.contains(&o))
+                }
                 Some(RelationObject::Document(id)) => e.object_document == Some(id),
             };
             kind_ok && object_ok

@@ -11,8 +11,8 @@
 use super::packed::Posting;
 use super::{
     DocumentId, DocumentRow, DocumentSummary, EntityFilter, EntityId, EntityRow, EvidenceRecord,
-    EvidenceSpan, FirstEvidence, MentionRow, NamedEntity, RelationObject, RelationRow, Store,
-    StoreError, Totals,
+    EvidenceSpan, FirstEvidence, MentionRow, NamedEntity, RelationObject, RelationRow, SameAs,
+    Store, StoreError, Totals,
 };
 use crate::model::EntityType;
 use std::collections::HashMap;
@@ -21,7 +21,8 @@ use std::ops::ControlFlow;
 /// What people call things: names, aliases, documents, relation kinds,
 /// and the close names to offer for a name that designates nothing.
 pub trait Catalog {
-    /// The entities whose canonical name or alias is `name` (folded).
+    /// The entities whose canonical name or alias is `name` (folded), each
+    /// entity of a `same-as` group given as its group's node (once).
     fn entities_named(&self, name: &str) -> Result<Vec<NamedEntity>, StoreError>;
     /// Up to `limit` canonical names close to `name`, most likely first.
     fn similar_names(&self, name: &str, limit: usize) -> Result<Vec<String>, StoreError>;
@@ -57,6 +58,8 @@ pub trait GraphReader {
     ) -> Result<(), StoreError>;
     /// Every relation's number of pieces of evidence.
     fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError>;
+    /// Which entities are one node of the graph (`same-as` groups).
+    fn same_as(&self) -> Result<SameAs, StoreError>;
     /// Every entity's id, type and canonical name, in no order.
     fn each_entity_name(
         &self,
@@ -98,11 +101,12 @@ pub trait GraphReader {
     fn entity_record(&self, id: EntityId) -> Result<(String, String, String), StoreError>;
     /// An entity's type, canonical name and every name.
     fn entity_names(&self, id: EntityId) -> Result<(EntityType, String, Vec<String>), StoreError>;
-    /// An entity's aliases, sorted.
+    /// An entity's aliases, sorted; for a group's node, every other name
+    /// of its group too.
     fn sorted_aliases(&self, id: EntityId) -> Result<Vec<String>, StoreError>;
     /// The evidence of the relations of `subject` (any when `None`) of
     /// `kinds` (all when empty) to `object` (any when `None`); at least
-    /// one end given.
+    /// one end given, each entity standing for its whole `same-as` group.
     fn evidence_of(
         &self,
         subject: Option<EntityId>,
@@ -111,7 +115,8 @@ pub trait GraphReader {
     ) -> Result<Vec<EvidenceRecord>, StoreError>;
     /// Every piece of evidence of a relation.
     fn evidence_of_relation(&self, relation: i64) -> Result<Vec<EvidenceRecord>, StoreError>;
-    /// Every mention of `entities`.
+    /// Every mention of `entities` and of the other members of their
+    /// `same-as` groups.
     fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError>;
     /// Entities with their mention counts, most mentioned first.
     fn entities(&self, filter: &EntityFilter) -> Result<Vec<EntityRow>, StoreError>;
@@ -184,6 +189,9 @@ impl GraphReader for Store {
     }
     fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError> {
         Store::each_evidence_count(self, each)
+    }
+    fn same_as(&self) -> Result<SameAs, StoreError> {
+        Store::same_as(self)
     }
     fn each_entity_name(
         &self,

@@ -246,11 +246,17 @@ impl Store {
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
     }
 
-    /// An entity's aliases, sorted.
+    /// An entity's aliases, sorted; for the node of a `same-as` group,
+    /// every name of the other members too (but its own canonical name).
     pub fn sorted_aliases(&self, id: EntityId) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT alias FROM aliases WHERE entity_id = ?1 ORDER BY alias")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT alias FROM aliases WHERE entity_id = ?1
+             UNION SELECT e.name FROM same_as s JOIN entities e ON e.id = s.entity_id
+                   WHERE s.node_id = ?1 AND e.name <> (SELECT name FROM entities WHERE id = ?1)
+             UNION SELECT a.alias FROM same_as s JOIN aliases a ON a.entity_id = s.entity_id
+                   WHERE s.node_id = ?1 AND a.alias <> (SELECT name FROM entities WHERE id = ?1)
+             ORDER BY 1",
+        )?;
         let aliases = stmt.query_map([id], |r| r.get(0))?;
         Ok(aliases.collect::<Result<_, _>>()?)
     }

@@ -27,6 +27,8 @@ const MIGRATIONS: &[Migration] = &[
     // what an ingest logs and copies.
     Migration::Code(repack_as_varints),
     Migration::Sql(include_str!("migrations/0004_unlisted_and_changed.sql")),
+    // 0005 is another change's, merged before this one.
+    Migration::Sql(include_str!("migrations/0006_same_as.sql")),
 ];
 
 /// The schema version this build writes.

@@ -468,3 +468,89 @@ fn indexes_an_interrupted_first_ingest_dropped_come_back_with_the_next() {
     store.ensure_indexes().unwrap();
     assert_eq!(deferred_indexes_present(&store).len(), 4);
 }
+
+/// The sync keeps the `same-as` groups: a name of any member designates
+/// the node, and a line that changed only there is no entity to match
+/// again; without the attribute the group is gone.
+#[test]
+fn same_as_groups_follow_the_gazetteer() {
+    let gazetteer = |same: bool| {
+        let mut strelsau = entry(EntityType::Place, "Strelsau Oblast", &["Strelsau"]);
+        if same {
+            strelsau
+                .attributes
+                .push(("same-as".into(), "Ruritania".into()));
+        }
+        Gazetteer::from_entries(vec![entry(EntityType::State, "Ruritania", &[]), strelsau])
+    };
+    let mut store = Store::open_in_memory().unwrap();
+    let ids = store.sync_gazetteer(&gazetteer(false)).unwrap();
+    assert!(store.same_as().unwrap().is_empty());
+    commit_a_txt(&mut store, &ids);
+    assert_eq!(store.sync_gazetteer(&gazetteer(true)).unwrap(), ids);
+    let groups = store.same_as().unwrap();
+    assert_eq!(groups.node(ids[1]), ids[0]);
+    assert_eq!(groups.others(ids[0]), [ids[1]]);
+    assert_eq!(store.group_of(ids[1]).unwrap(), [ids[0], ids[1]]);
+    assert_eq!(store.group_of(ids[0]).unwrap(), [ids[0], ids[1]]);
+    let named = store.entities_named("strelsau").unwrap();
+    assert_eq!(
+        named,
+        [NamedEntity {
+            id: ids[0],
+            kind: EntityType::State,
+            name: "Ruritania".into()
+        }]
+    );
+    assert_eq!(
+        store.sorted_aliases(ids[0]).unwrap(),
+        ["Strelsau", "Strelsau Oblast"]
+    );
+    assert!(
+        store.changed_entities().unwrap().is_empty(),
+        "same-as changes no match"
+    );
+    let (_, _, attributes) = store.entity_record(ids[1]).unwrap();
+    assert_eq!(attributes, r#"{"iso":"XX"}"#);
+    store.sync_gazetteer(&gazetteer(false)).unwrap();
+    assert!(store.same_as().unwrap().is_empty());
+    assert_eq!(store.entities_named("strelsau").unwrap()[0].id, ids[1]);
+}
+
+/// A writer keeps the relation ids it has seen from batch to batch, until
+/// another connection forgets documents: their relations may be gone, so
+/// its next batch looks every relation up again.
+#[test]
+fn another_connection_forgetting_makes_the_writer_look_relations_up_again() {
+    let (_dir, path, mut writer, ids) = russia_on_disk();
+    commit_a_txt(&mut writer, &ids);
+    let seen = (ids[0], 0, None, Some(1));
+    writer.relation_ids.ids.insert(seen, 7);
+    writer.relation_ids.complete = Some(true);
+    writer.begin().unwrap();
+    writer.commit().unwrap();
+    assert_eq!(writer.relation_ids.ids.get(&seen), Some(&7));
+    let mut other = Store::open(&path).unwrap();
+    let gone = other.forget_documents(&[1]).unwrap();
+    assert_eq!(
+        gone,
+        [ForgottenDocument {
+            id: 1,
+            path: "a.txt".into(),
+            mentions: 1,
+            ambiguous: 0,
+            evidence: 0,
+            relations: 0
+        }]
+    );
+    assert!(
+        other.forget_documents(&[1]).unwrap().is_empty(),
+        "gone already"
+    );
+    writer.begin().unwrap();
+    assert!(writer.relation_ids.ids.is_empty());
+    assert_eq!(writer.relation_ids.complete, Some(false));
+    writer.commit().unwrap();
+    assert_eq!(writer.totals().unwrap(), (0, 0, 0));
+    assert!(writer.postings(ids[0]).unwrap().is_empty());
+}

@@ -10,6 +10,9 @@
 //!   `export json` and `eval`.
 //! - `gazetteer`: `gazetteer check/add/import`, malformed gazetteers, and
 //!   `reindex` after a gazetteer changed.
+//! - `identity`: `same-as` groups in queries, `why`, `mentions` and the
+//!   exports; `gazetteer merge`; what `check` says of `same-as`.
+//! - `forget`: removing documents.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
@@ -28,7 +31,9 @@ mod export_filters;
 mod export_other;
 mod export_xml;
 mod exported;
+mod forget;
 mod gazetteer;
+mod identity;
 mod ingest;
 mod listing;
 mod python;

@@ -521,5 +521,9 @@ fn letter_layouts_give_what_a_reader_reads() {
     // Nobody on the copy line signs, though the shipped lists know him.
     let why = s.run(&["why", "Akhmed Zakayev", "signed", "*"]).ok();
     assert_eq!(why.stdout, "");
-    assert!(why.stderr.starts_with("note: no evidence"), "{}", why.stderr);
+    assert!(
+        why.stderr.starts_with("note: no evidence"),
+        "{}",
+        why.stderr
+    );
 }
