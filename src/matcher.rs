@@ -665,7 +665,9 @@ mod tests {
             entry(State, "Ruritania", &[], &[]),
             entry(Organisation, "United Nations", &["UN"], &[]),
         ]));
-        let cases: &[(&str, &[(&str, u32, u32, u32)])] = &[
+        /// A match as (surface, start, end, entity index).
+        type Span<'a> = (&'a str, u32, u32, u32);
+        let cases: &[(&str, &[Span])] = &[
             (
                 "The Oﬃce of Fjord Aﬀairs met.",
                 &[("Oﬃce of Fjord Aﬀairs", 4, 28, 0)],
@@ -689,7 +691,7 @@ mod tests {
         for (text, want) in cases {
             let mut found = Vec::new();
             matcher.find(text, &mut scratch, &mut found);
-            let got: Vec<(&str, u32, u32, u32)> = found
+            let got: Vec<Span> = found
                 .iter()
                 .map(|m| {
                     let surface = text
