@@ -167,20 +167,225 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     (controls * 10 > sample.len()).then(|| format!("{controls} control characters"))
 }
 
-/// The title of a document: its first non-empty line, without Markdown or
-/// wiki heading marks, at most 200 characters.
+/// The title of a document: its first line with a letter or digit that is
+/// not page furniture copied with a page's text from the web (a copyright
+/// line, a cookie banner, a menu or breadcrumb, "Skip to main content",
+/// "Share this article"), without Markdown or wiki heading marks, at most
+/// 200 characters. When all of the first twelve such lines are furniture,
+/// the first of them.
 pub fn title(text: &str) -> Option<String> {
-    let line = text
+    let mut lines = text
         .lines()
-        .map(str::trim)
-        .find(|l| l.chars().any(char::is_alphanumeric))?;
-    let line = line.trim_start_matches('#').trim_matches('=').trim();
+        .map(|l| l.trim().trim_start_matches('#').trim_matches('=').trim())
+        .filter(|l| l.chars().any(char::is_alphanumeric))
+        .take(TITLE_LINES);
+    let first = lines.next()?;
+    let line = if furniture(first).is_none() {
+        // The usual case: nothing is collected.
+        first
+    } else {
+        let head: Vec<&str> = std::iter::once(first).chain(lines).collect();
+        let mut at = 0;
+        loop {
+            let Some(&line) = head.get(at) else {
+                break first;
+            };
+            match furniture(line) {
+                None => break line,
+                // A footer put first (a copyright line, the site's blurb,
+                // its policies) ends at the last legal line close below.
+                Some(Furniture::Legal) => {
+                    at = (at + 1..head.len().min(at + 1 + FOOTER_GAP))
+                        .rev()
+                        .find(|&i| furniture(head[i]) == Some(Furniture::Legal))
+                        .unwrap_or(at)
+                        + 1;
+                }
+                Some(Furniture::Interface) => at += 1,
+            }
+        }
+    };
     let mut title: String = line.chars().take(200).collect();
     if line.chars().count() > 200 {
         title.push('…');
     }
     Some(title)
 }
+
+/// How many lines of a document's start [`title`] looks at.
+const TITLE_LINES: usize = 12;
+
+/// How far below a legal line of furniture another one still belongs to
+/// the same footer, with the lines between them.
+const FOOTER_GAP: usize = 3;
+
+/// What kind of page furniture a line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Furniture {
+    /// A copyright line, a cookie banner, links to policies or terms.
+    Legal,
+    /// Links and buttons: skip links, menus, breadcrumbs, sharing.
+    Interface,
+}
+
+/// Whether a line (trimmed) is page furniture rather than a title, copied
+/// with a page's text from the web:
+/// - a copyright line (`©`, `Copyright …`, `(c) 2024 …`) or a line that
+///   speaks of cookies;
+/// - a menu or breadcrumb: short items (four words at most) between `>`,
+///   `»`, `›` or `→` (one is enough), or between `|`, `•`, `·` or ` / `
+///   (at least two);
+/// - a short line (six words at most) made only of the words of web pages'
+///   interface ([`INTERFACE_WORDS`], at least one of them, and
+///   [`LINK_WORDS`]): "Skip to main content", "Share this article",
+///   "Privacy and Cookie Policies". Legal when one of the words is in
+///   [`LEGAL_WORDS`].
+fn furniture(line: &str) -> Option<Furniture> {
+    let lower = line.to_lowercase();
+    let copyright = lower.contains('©')
+        || lower.starts_with("copyright")
+        || lower
+            .strip_prefix("(c)")
+            .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()));
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if copyright || words.iter().any(|w| matches!(*w, "cookie" | "cookies")) {
+        return Some(Furniture::Legal);
+    }
+    if is_menu(line) {
+        return Some(Furniture::Interface);
+    }
+    let known = |w: &&str| INTERFACE_WORDS.contains(w) || LINK_WORDS.contains(w);
+    if words.len() <= 6
+        && words.iter().all(known)
+        && words.iter().any(|w| INTERFACE_WORDS.contains(w))
+    {
+        return Some(if words.iter().any(|w| LEGAL_WORDS.contains(w)) {
+            Furniture::Legal
+        } else {
+            Furniture::Interface
+        });
+    }
+    None
+}
+
+/// Whether a line is a menu or a breadcrumb (see [`furniture`]).
+fn is_menu(line: &str) -> bool {
+    let pointed = line.contains(['>', '»', '›', '→']);
+    let items: Vec<&str> = if pointed {
+        line.split(['>', '»', '›', '→']).collect()
+    } else {
+        line.split(['|', '•', '·'])
+            .flat_map(|piece| piece.split(" / "))
+            .collect()
+    };
+    let items: Vec<&str> = items
+        .into_iter()
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .collect();
+    let wanted = if pointed { 2 } else { 3 };
+    items.len() >= wanted
+        && items
+            .iter()
+            .any(|item| item.chars().any(char::is_alphabetic))
+        && items.iter().all(|item| {
+            item.split_whitespace().count() <= 4
+                && item.chars().any(char::is_alphanumeric)
+                && !item.ends_with(['.', '!', '?', ':', ','])
+        })
+}
+
+/// The words of web pages' buttons and links, lower case: a short line of
+/// nothing else is furniture.
+const INTERFACE_WORDS: &[&str] = &[
+    "about",
+    "accept",
+    "account",
+    "advertisement",
+    "advertising",
+    "article",
+    "articles",
+    "back",
+    "close",
+    "comment",
+    "comments",
+    "conditions",
+    "consent",
+    "contact",
+    "content",
+    "copyright",
+    "donate",
+    "email",
+    "facebook",
+    "feedback",
+    "follow",
+    "home",
+    "instagram",
+    "jump",
+    "linkedin",
+    "log",
+    "login",
+    "logout",
+    "main",
+    "manage",
+    "menu",
+    "more",
+    "navigation",
+    "newsletter",
+    "next",
+    "page",
+    "policies",
+    "policy",
+    "preferences",
+    "previous",
+    "print",
+    "privacy",
+    "read",
+    "register",
+    "reject",
+    "related",
+    "reserved",
+    "rights",
+    "search",
+    "settings",
+    "share",
+    "sign",
+    "skip",
+    "subscribe",
+    "subscription",
+    "telegram",
+    "terms",
+    "toggle",
+    "top",
+    "tweet",
+    "twitter",
+    "whatsapp",
+    "youtube",
+];
+
+/// Of [`INTERFACE_WORDS`], those of legal notices: a line of furniture
+/// with one of them belongs to a footer.
+const LEGAL_WORDS: &[&str] = &[
+    "conditions",
+    "consent",
+    "copyright",
+    "policies",
+    "policy",
+    "privacy",
+    "reserved",
+    "rights",
+    "terms",
+];
+
+/// Small words that join interface words ("Skip *to* main content",
+/// "Share *this* article").
+const LINK_WORDS: &[&str] = &[
+    "a", "all", "an", "and", "by", "for", "here", "in", "it", "me", "now", "of", "on", "or", "our",
+    "out", "the", "this", "to", "up", "us", "via", "we", "with", "your",
+];
 
 /// The SHA-256 of `bytes`, in lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -306,6 +511,111 @@ mod tests {
         ];
         for (bytes, binary) in cases {
             assert_eq!(binary_reason(&bytes).is_some(), binary, "{bytes:?}");
+        }
+    }
+
+    /// Page furniture before the title is skipped; each row is a text (its
+    /// first lines) and the title wanted.
+    #[test]
+    fn titles_skip_page_furniture() {
+        let cases: &[(&str, &str)] = &[
+            // Skip links, sharing, menus: short lines of interface words.
+            (
+                "Skip to main content\n\nMayor of Velmora resigns\n",
+                "Mayor of Velmora resigns",
+            ),
+            (
+                "Jump to navigation\nMenu\nSearch\nSign in\nHarbour strike ends\n",
+                "Harbour strike ends",
+            ),
+            (
+                "Share this article\nShare on Facebook\nTweet\nA letter to the council\n",
+                "A letter to the council",
+            ),
+            (
+                "# Subscribe to our newsletter\n## Ostravia joins the league\n",
+                "Ostravia joins the league",
+            ),
+            (
+                "Read more\nBack to top\nThe Velmora accord\n",
+                "The Velmora accord",
+            ),
+            // Breadcrumbs and menus.
+            (
+                "Home > News > Europe\nStrike in Ostravia\n",
+                "Strike in Ostravia",
+            ),
+            ("Home » World\nStrike in Ostravia\n", "Strike in Ostravia"),
+            (
+                "News | World | Business | Sport\nStrike in Ostravia\n",
+                "Strike in Ostravia",
+            ),
+            (
+                "Home / Statements / 2031\nStrike in Ostravia\n",
+                "Strike in Ostravia",
+            ),
+            // Copyright lines and cookie banners.
+            (
+                "© 2031 Velmora Daily\nStrike in Ostravia\n",
+                "Strike in Ostravia",
+            ),
+            (
+                "Copyright 2031 Velmora Daily. All rights reserved.\nStrike in Ostravia\n",
+                "Strike in Ostravia",
+            ),
+            (
+                "(c) 2031 Velmora Daily\nStrike in Ostravia\n",
+                "Strike in Ostravia",
+            ),
+            (
+                "We use cookies to improve your experience. By browsing on you agree.\nAccept all\nStrike in Ostravia\n",
+                "Strike in Ostravia",
+            ),
+            // A footer put first: the copyright line, the site's blurb and
+            // its policies go together.
+            (
+                "Copyright © 2031 velmora.example\n\nThe Velmora Daily is funded by its readers and the Harbour Trust\n\nQuote us with a link to the article, please.\n\nPrivacy and Cookie Policies.\n\nStrike in Ostravia ends after ten days\n",
+                "Strike in Ostravia ends after ten days",
+            ),
+            // Not furniture: titles that merely use such words, a title
+            // with its site's name, a date, a label, a dash.
+            (
+                "Telegram channel of the council blocked\nbody\n",
+                "Telegram channel of the council blocked",
+            ),
+            (
+                "Sharing the harbour: a statement\nbody\n",
+                "Sharing the harbour: a statement",
+            ),
+            (
+                "Strike in Ostravia ends after ten days | Velmora Daily\nbody\n",
+                "Strike in Ostravia ends after ten days | Velmora Daily",
+            ),
+            (
+                "Terms of the ceasefire agreed in Velmora\nbody\n",
+                "Terms of the ceasefire agreed in Velmora",
+            ),
+            ("MEDIA RELEASE\nStrike ends\n", "MEDIA RELEASE"),
+            ("November 14th.\nTo all committees\n", "November 14th."),
+            (
+                "Ostravia - 2031, Velmora\nbody\n",
+                "Ostravia - 2031, Velmora",
+            ),
+            (
+                "Russia/Ukraine talks resume\nbody\n",
+                "Russia/Ukraine talks resume",
+            ),
+            // A step followed by a footer does not swallow the title: only
+            // legal lines close a footer.
+            (
+                "© Photo: Harbour Trust\nStrike in Ostravia\nShare this article\n",
+                "Strike in Ostravia",
+            ),
+            // Nothing but furniture: the first line.
+            ("Skip to main content\nMenu\n", "Skip to main content"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(title(text).as_deref(), Some(*want), "in {text:?}");
         }
     }
 

@@ -652,6 +652,58 @@ mod tests {
         }
     }
 
+    /// Compatibility characters (ligatures, fullwidth forms, styled
+    /// letters) match the plain names, with spans that are exact byte
+    /// ranges of the text: each row is a text and its matches as (surface,
+    /// start, end, entity index).
+    #[test]
+    fn compatibility_characters_match_with_exact_spans() {
+        use EntityType::*;
+        let matcher = Matcher::build(&Gazetteer::from_entries(vec![
+            entry(Organisation, "Office of Fjord Affairs", &[], &[]),
+            entry(Person, "Efim Lafitte", &[], &[]),
+            entry(State, "Ruritania", &[], &[]),
+            entry(Organisation, "United Nations", &["UN"], &[]),
+        ]));
+        /// A match as (surface, start, end, entity index).
+        type Span<'a> = (&'a str, u32, u32, u32);
+        let cases: &[(&str, &[Span])] = &[
+            (
+                "The Oﬃce of Fjord Aﬀairs met.",
+                &[("Oﬃce of Fjord Aﬀairs", 4, 28, 0)],
+            ),
+            (
+                "ＯＦＦＩＣＥ ＯＦ ＦＪＯＲＤ ＡＦＦＡＩＲＳ",
+                &[("ＯＦＦＩＣＥ ＯＦ ＦＪＯＲＤ ＡＦＦＡＩＲＳ", 0, 63, 0)],
+            ),
+            (
+                "Eﬁm Laﬁtte, of Ｒｕｒｉｔａｎｉａ＇ｓ ＵＮ mission",
+                &[
+                    ("Eﬁm Laﬁtte", 0, 14, 1),
+                    ("Ｒｕｒｉｔａｎｉａ", 19, 46, 2),
+                    ("ＵＮ", 53, 59, 3),
+                ],
+            ),
+            // `™` stays a mark of its own; an acronym keeps its case.
+            ("𝐑𝐮𝐫𝐢𝐭𝐚𝐧𝐢𝐚™ and ｕｎ", &[("𝐑𝐮𝐫𝐢𝐭𝐚𝐧𝐢𝐚", 0, 36, 2)]),
+        ];
+        let mut scratch = Scratch::default();
+        for (text, want) in cases {
+            let mut found = Vec::new();
+            matcher.find(text, &mut scratch, &mut found);
+            let got: Vec<Span> = found
+                .iter()
+                .map(|m| {
+                    let surface = text
+                        .get(m.start as usize..m.end as usize)
+                        .expect("a match lies on character boundaries");
+                    (surface, m.start, m.end, m.entity)
+                })
+                .collect();
+            assert_eq!(&got, want, "in {text:?}");
+        }
+    }
+
     #[test]
     fn counts_names_but_not_too_short_ones() {
         let matcher = Matcher::build(&gazetteer());

@@ -82,17 +82,57 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
             } else {
                 "-Tpng"
             };
-            let picture = render_with_graphviz(&dot, format)?;
+            let picture = render_with_graphviz(&dot, format, Layout::for_nodes(view.node_count()))?;
             write_output(output, out, |w| Ok(w.write_all(&picture)?))?;
         }
     }
     Ok(Outcome::Done)
 }
 
-/// Runs Graphviz's `dot` on a DOT text.
-fn render_with_graphviz(dot: &[u8], format: &str) -> Result<Vec<u8>> {
+/// How Graphviz lays a picture out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// `dot`: ranks from subject to object, for a small graph. Each rank is
+    /// one row, so a large graph, where hundreds of people sign or belong
+    /// to a few documents and bodies, becomes a strip thousands of nodes
+    /// wide and two or three high.
+    Ranked,
+    /// `sfdp` (force-directed, scaled for large graphs) with overlaps
+    /// removed by `prism`, which keeps the layout's shape: the picture's
+    /// sides stay within a small ratio of each other whatever the graph.
+    Spring,
+}
+
+impl Layout {
+    /// The most nodes a ranked layout is drawn with: past this, rows grow
+    /// too wide to read (forty people signing three letters already draw
+    /// a row several screens wide).
+    const RANKED_NODES: usize = 50;
+
+    /// The layout for a picture of `nodes` nodes.
+    fn for_nodes(nodes: usize) -> Layout {
+        if nodes <= Self::RANKED_NODES {
+            Layout::Ranked
+        } else {
+            Layout::Spring
+        }
+    }
+
+    /// The Graphviz command and its options.
+    fn command(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Layout::Ranked => ("dot", &[]),
+            Layout::Spring => ("sfdp", &["-Goverlap=prism"]),
+        }
+    }
+}
+
+/// Runs Graphviz on a DOT text with the program of `layout`.
+fn render_with_graphviz(dot: &[u8], format: &str, layout: Layout) -> Result<Vec<u8>> {
     use std::process::{Command, Stdio};
-    let mut child = match Command::new("dot")
+    let (program, options) = layout.command();
+    let mut child = match Command::new(program)
+        .args(options)
         .arg(format)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -103,16 +143,18 @@ fn render_with_graphviz(dot: &[u8], format: &str) -> Result<Vec<u8>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "pictures are drawn by Graphviz, which is not installed: install it (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`), or export `dot` and draw it elsewhere"
         ),
-        Err(e) => return Err(anyhow!("cannot run Graphviz's dot: {e}")),
+        Err(e) => return Err(anyhow!("cannot run Graphviz's {program}: {e}")),
     };
     let mut stdin = child.stdin.take().expect("piped");
     let input = dot.to_vec();
     let feeder = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().context("Graphviz's dot failed")?;
+    let output = child
+        .wait_with_output()
+        .with_context(|| format!("Graphviz's {program} failed"))?;
     let _ = feeder.join();
     if !output.status.success() {
         bail!(
-            "Graphviz's dot failed: {}",
+            "Graphviz's {program} failed: {}",
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
@@ -145,4 +187,23 @@ fn write_output(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_pictures_are_laid_out_by_force() {
+        let cases = [
+            (0, Layout::Ranked),
+            (Layout::RANKED_NODES, Layout::Ranked),
+            (Layout::RANKED_NODES + 1, Layout::Spring),
+            (100_000, Layout::Spring),
+        ];
+        for (nodes, layout) in cases {
+            assert_eq!(Layout::for_nodes(nodes), layout, "{nodes} nodes");
+        }
+        assert_eq!(Layout::Spring.command(), ("sfdp", &["-Goverlap=prism"][..]));
+    }
 }

@@ -3,9 +3,11 @@
 //! --relationships=edges.csv` with its default options.
 //!
 //! `nodes.csv` has the header
-//! `id:ID,name,type,aliases:string[],mentions:long,documents:string[],:LABEL`:
-//! the view's id (`entity:7`, `document:1`), the name (a document's path),
-//! the type as dossier writes it (`person`), the other names, the settled
+//! `id:ID,name,path,type,aliases:string[],mentions:long,documents:string[],:LABEL`:
+//! the view's id (`entity:7`, `document:1`), the name (a document's
+//! title), a document's path (empty for an entity, which the importer
+//! leaves without the property), the type as dossier writes it (`person`),
+//! the other names, the settled
 //! mentions, the paths of the documents mentioning the node, and the type
 //! capitalised as the node's label (`Person`, `Organisation`, `Place`,
 //! `State`, `Document`).
@@ -41,9 +43,10 @@ use std::io;
 use std::path::Path;
 
 /// The header of `nodes.csv`.
-const NODE_HEADER: [&str; 7] = [
+const NODE_HEADER: [&str; 8] = [
     "id:ID",
     "name",
+    "path",
     "type",
     "aliases:string[]",
     "mentions:long",
@@ -119,6 +122,7 @@ fn write_nodes(view: &View<'_>, file: File) -> Result<(), ExportError> {
         let record = [
             cell(&node.id),
             cell(&node.label),
+            cell(node.path.as_deref().unwrap_or_default()),
             Cow::Borrowed(node.kind.as_str()),
             Cow::Owned(array(&node.aliases)),
             Cow::Borrowed(mentions.as_str()),

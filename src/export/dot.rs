@@ -3,7 +3,10 @@
 //! Every node is written with the view's id as its DOT id (`"entity:7"`),
 //! its name as `label`, and a shape and fill colour by type: a person is a
 //! blue ellipse, an organisation a green box, a place an orange house, a
-//! state a red hexagon and a document a grey folder. Every edge goes from
+//! state a red hexagon and a document a grey folder. A document's label is
+//! its title, broken into lines of at most [`LINE_WIDTH`] characters
+//! between words (a title runs to 200), and its path is the attribute
+//! `path`, which Graphviz keeps but does not draw. Every edge goes from
 //! the subject to the object, is labelled with its relation kind, and its
 //! `penwidth` grows with the pieces of evidence: `1 + log2(weight)`, so one
 //! piece draws a line of width 1 and eight pieces a line of width 4.
@@ -28,12 +31,21 @@ pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=10];")?;
     view.each_node(|node: &NodeView| {
         let (shape, colour) = look(node.kind);
-        writeln!(
-            out,
-            "  {} [label={}, shape={shape}, fillcolor=\"{colour}\"];",
-            id(&node.id),
-            label(&node.label)
-        )?;
+        match &node.path {
+            Some(path) => writeln!(
+                out,
+                "  {} [label={}, path={}, shape={shape}, fillcolor=\"{colour}\"];",
+                id(&node.id),
+                label(&wrap(&node.label, LINE_WIDTH)),
+                id(path)
+            )?,
+            None => writeln!(
+                out,
+                "  {} [label={}, shape={shape}, fillcolor=\"{colour}\"];",
+                id(&node.id),
+                label(&node.label)
+            )?,
+        }
         Ok(())
     })?;
     view.each_edge(|edge: &EdgeView| {
@@ -61,6 +73,30 @@ fn look(kind: NodeType) -> (&'static str, &'static str) {
         NodeType::State => ("hexagon", "#fb9a99"),
         NodeType::Document => ("folder", "#d9d9d9"),
     }
+}
+
+/// The longest line of a document's label, in characters, unless one word
+/// is longer.
+pub const LINE_WIDTH: usize = 40;
+
+/// `text` with its white space runs made single spaces, or line breaks
+/// where a line would pass `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let length = word.chars().count();
+        if line > 0 && line + 1 + length > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += length;
+    }
+    out
 }
 
 /// The line width of an edge with `weight` pieces of evidence.
@@ -118,6 +154,24 @@ mod tests {
         );
         assert_eq!(label("a\r\nb\rc\nd"), r#""a\nb\nc\nd""#);
         assert_eq!(label(r"\N"), r#""\\N""#);
+    }
+
+    #[test]
+    fn long_titles_break_between_words() {
+        let cases = [
+            ("Short title", 40, "Short title"),
+            ("one two three four", 9, "one two\nthree\nfour"),
+            ("one  two\tthree", 40, "one two three"),
+            (
+                "unbreakable-word-longer-than-the-width x",
+                10,
+                "unbreakable-word-longer-than-the-width\nx",
+            ),
+            ("", 40, ""),
+        ];
+        for (text, width, wanted) in cases {
+            assert_eq!(wrap(text, width), wanted, "{text:?}");
+        }
     }
 
     #[test]

@@ -18,8 +18,9 @@
 //!   `Directorship`, which a `Country` or an `Address` could not;
 //! - a place is an `Address` (`full` and `name` the place's name, `alias`),
 //!   the one schema of the model for a location;
-//! - a document is a `Document` (`fileName` the last part of its path,
-//!   `title` the whole path).
+//! - a document is a `Document` (`title` its title, `fileName` its path as
+//!   dossier stores it: the model has no property for a path, and the path
+//!   is how dossier names the file).
 //!
 //! Relations, from the subject to the object:
 //! - `member-of` is a `Membership` (`member`, `organization`, `role`
@@ -57,8 +58,8 @@ pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
     let mut documents: FxHashMap<String, String> = FxHashMap::default();
     view.each_node(|node: &NodeView| {
         let id = ftm_id(&node.id);
-        if node.kind == NodeType::Document {
-            documents.insert(node.label.clone(), id.clone());
+        if let Some(path) = &node.path {
+            documents.insert(path.clone(), id.clone());
         }
         let (schema, properties) = node_properties(node);
         line(out, &id, schema, properties)
@@ -96,13 +97,8 @@ fn node_properties(node: &NodeView) -> (&'static str, Properties) {
             "Address"
         }
         NodeType::Document => {
-            let file_name = node.label.rsplit(['/', '\\']).next().unwrap_or_default();
-            let file_name = if file_name.is_empty() {
-                &node.label
-            } else {
-                file_name
-            };
-            properties.add("fileName", [file_name.to_string()]);
+            let path = node.path.as_deref().unwrap_or(&node.label);
+            properties.add("fileName", [path.to_string()]);
             properties.add("title", [node.label.clone()]);
             return ("Document", properties);
         }

@@ -17,12 +17,12 @@
 //!   `2022-10-01`); a date without a year (`--10-12`) is not a point in
 //!   time, so it is left out.
 //! - Node and edge attributes are declared up front in `<attributes
-//!   class="node">` (`type`, `aliases`, `mentions`, `documents`) and
+//!   class="node">` (`type`, `path`, `aliases`, `mentions`, `documents`) and
 //!   `<attributes class="edge">` (`relation`, `quote`, `documents`, the last
 //!   with the id `edge-documents`), all static. Lists are joined into one string (aliases with ` | `,
 //!   documents with `; `), as in the GraphML export; a node without aliases
-//!   has no `aliases` value.
-//! - A node's `label` is its canonical name (a document's path); its colour
+//!   has no `aliases` value, and only documents have a `path`.
+//! - A node's `label` is its canonical name (a document's title); its colour
 //!   (`<viz:color>`) tells its type, from the Tableau 10 palette: person
 //!   blue `#1f77b4`, organisation orange `#ff7f0e`, place green `#2ca02c`,
 //!   state red `#d62728`, document grey `#7f7f7f`.
@@ -50,6 +50,7 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <graph defaultedgetype="directed" mode="dynamic" timeformat="date">
     <attributes class="node" mode="static">
       <attribute id="type" title="type" type="string"/>
+      <attribute id="path" title="path" type="string"/>
       <attribute id="aliases" title="aliases" type="string"/>
       <attribute id="mentions" title="mentions" type="long"/>
       <attribute id="documents" title="documents" type="string"/>
@@ -101,6 +102,9 @@ fn write_node(out: &mut impl Write, node: &NodeView) -> Result<(), ExportError> 
     )?;
     writeln!(out, "        <attvalues>")?;
     attvalue(out, "type", node.kind.as_str())?;
+    if let Some(path) = &node.path {
+        attvalue(out, "path", path)?;
+    }
     if !node.aliases.is_empty() {
         attvalue(out, "aliases", &node.aliases.join(" | "))?;
     }

@@ -10,7 +10,8 @@
 //!   label is `edge-label` and the edge documents `edge-documents`; their
 //!   `attr.name` is still `label` and `documents`, the names Gephi and
 //!   networkx show.
-//! - Nodes: `label` (the canonical name, or a document's path), `type`
+//! - Nodes: `label` (the canonical name, or a document's title), `path` (a
+//!   document's path; left out for entities), `type`
 //!   (`person`, `organisation`, `place`, `state`, `document`), `aliases`
 //!   (joined with ` | `; left out when there are none), `mentions` (`long`)
 //!   and `documents` (paths joined with `; `). GraphML has no list type, so
@@ -47,6 +48,7 @@ use std::io::{BufWriter, Write};
 const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
   <key id="label" for="node" attr.name="label" attr.type="string"/>
+  <key id="path" for="node" attr.name="path" attr.type="string"/>
   <key id="type" for="node" attr.name="type" attr.type="string"/>
   <key id="aliases" for="node" attr.name="aliases" attr.type="string"/>
   <key id="mentions" for="node" attr.name="mentions" attr.type="long"/>
@@ -114,6 +116,9 @@ pub fn write(
 fn write_node(out: &mut impl Write, node: &NodeView) -> Result<(), ExportError> {
     writeln!(out, "    <node id=\"{}\">", escape(&node.id))?;
     data(out, "label", &node.label)?;
+    if let Some(path) = &node.path {
+        data(out, "path", path)?;
+    }
     data(out, "type", node.kind.as_str())?;
     if !node.aliases.is_empty() {
         data(out, "aliases", &node.aliases.join(" | "))?;

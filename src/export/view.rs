@@ -56,8 +56,10 @@ impl Filters {
 pub struct NodeView {
     /// Stable id: `entity:<db id>` or `document:<db id>`.
     pub id: String,
-    /// Canonical name, or a document's path.
+    /// Canonical name, or a document's title (its path if it has none).
     pub label: String,
+    /// A document's path; `None` for an entity.
+    pub path: Option<String>,
     /// Its type.
     pub kind: NodeType,
     /// Other names, sorted (none for documents).
@@ -352,9 +354,14 @@ impl<'a> View<'a> {
             let n = &self.graph.graph[node];
             let view = if n.kind == NodeType::Document {
                 let count = self.store.document_mention_count(n.id)?;
+                // A document node's name in the graph is its path.
+                let title = self.store.document_title(n.id)?;
                 NodeView {
                     id: node_id(n),
-                    label: n.name.clone(),
+                    label: title
+                        .filter(|t| !t.is_empty())
+                        .unwrap_or_else(|| n.name.clone()),
+                    path: Some(n.name.clone()),
                     kind: n.kind,
                     aliases: Vec::new(),
                     mentions: count.unwrap_or(0).max(0) as u64,
@@ -369,6 +376,7 @@ impl<'a> View<'a> {
                 NodeView {
                     id: node_id(n),
                     label: n.name.clone(),
+                    path: None,
                     kind: n.kind,
                     aliases: self.store.sorted_aliases(n.id)?,
                     mentions: count,

@@ -95,6 +95,8 @@ pub trait GraphReader {
     fn document_text(&self, id: DocumentId) -> Result<Option<String>, StoreError>;
     /// The settled mentions counted for a document.
     fn document_mention_count(&self, id: DocumentId) -> Result<Option<i64>, StoreError>;
+    /// A document's title.
+    fn document_title(&self, id: DocumentId) -> Result<Option<String>, StoreError>;
     /// The relations with evidence in a document.
     fn relations_with_evidence_in(&self, id: DocumentId) -> Result<Vec<i64>, StoreError>;
     /// An entity's type, canonical name and attributes (a JSON object).
@@ -234,6 +236,9 @@ impl GraphReader for Store {
     }
     fn document_mention_count(&self, id: DocumentId) -> Result<Option<i64>, StoreError> {
         Store::document_mention_count(self, id)
+    }
+    fn document_title(&self, id: DocumentId) -> Result<Option<String>, StoreError> {
+        Store::document_title(self, id)
     }
     fn relations_with_evidence_in(&self, id: DocumentId) -> Result<Vec<i64>, StoreError> {
         Store::relations_with_evidence_in(self, id)

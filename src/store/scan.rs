@@ -358,6 +358,15 @@ impl Store {
             .query_row([document], |r| r.get(0))
             .optional()?)
     }
+
+    /// The title of `document`, if it is stored.
+    pub fn document_title(&self, document: DocumentId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT title FROM documents WHERE id = ?1")?
+            .query_row([document], |r| r.get(0))
+            .optional()?)
+    }
 }
 
 /// Lends each row's id, type and name (the first three columns) to

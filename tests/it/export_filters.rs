@@ -107,3 +107,83 @@ fn pictures_are_drawn_by_graphviz_or_explained() {
     );
     assert!(!s.path().join("none.svg").exists());
 }
+
+/// The width and height, in points, of an SVG picture Graphviz drew.
+fn svg_size(svg: &str) -> (f64, f64) {
+    let root = &svg[svg.find("<svg").expect("an <svg> element")..];
+    let attribute = |name: &str| -> f64 {
+        let from = root.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        let value = &root[from..from + root[from..].find('"').expect("a closing quote")];
+        value.trim_end_matches("pt").parse().expect("a number")
+    };
+    (attribute("width"), attribute("height"))
+}
+
+/// A large graph (a hundred and twenty people, each a member of one of
+/// five bodies) is not drawn in ranks, which made it one row of people
+/// over one row of bodies, a strip over a hundred times wider than high:
+/// the picture stays about as high as it is wide.
+#[test]
+fn a_large_picture_stays_about_as_high_as_it_is_wide() {
+    crate::python::tool("sfdp");
+    let s = Scratch::new();
+    let first = [
+        "Arvo", "Berit", "Caius", "Dagny", "Emil", "Freya", "Gunnar", "Hilde", "Ivar", "Jorunn",
+        "Kaspar", "Liv",
+    ];
+    let last = [
+        "Kelmsar",
+        "Ostrand",
+        "Velberg",
+        "Tarnow",
+        "Halvik",
+        "Sundqvist",
+        "Morvik",
+        "Lindell",
+        "Brask",
+        "Fjeld",
+    ];
+    let people: Vec<String> = first
+        .iter()
+        .flat_map(|a| last.iter().map(move |b| format!("{a} {b}")))
+        .collect();
+    let bodies = [
+        "Harbour Union",
+        "Velmora Guild",
+        "Ostravia League",
+        "Tallow Workers Council",
+        "Fjord Rowing Club",
+    ];
+    s.write("mine/people.tsv", people.join("\n") + "\n");
+    s.write("mine/organisations.tsv", bodies.join("\n") + "\n");
+    for (i, body) in bodies.iter().enumerate() {
+        let mut text = format!("Minutes of the {body}\n\n");
+        for person in people.iter().skip(i).step_by(bodies.len()) {
+            text.push_str(&format!(
+                "{person}, member of the {body}, spoke at the meeting.\n"
+            ));
+        }
+        s.write(&format!("docs/minutes_{i}.txt"), text);
+    }
+    s.run(&["--gazetteer", "mine", "ingest", "docs"]).ok();
+    let (nodes, edges, kinds) = shape(&s, &["--relations", "member-of"]);
+    assert_eq!(
+        (nodes, edges, kinds),
+        (125, 120, vec!["member-of".to_string()])
+    );
+
+    s.run(&["export", "svg", "-o", "large.svg"]).ok();
+    let svg = std::fs::read_to_string(s.path().join("large.svg")).unwrap();
+    let (width, height) = svg_size(&svg);
+    assert!(
+        width / height < 3.0 && height / width < 3.0,
+        "{width} × {height} points"
+    );
+    // Every name is drawn.
+    for name in people.iter().map(String::as_str).chain(bodies) {
+        assert!(
+            svg.contains(&format!(">{name}</text>")),
+            "{name} is not drawn"
+        );
+    }
+}

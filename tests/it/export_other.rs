@@ -180,6 +180,11 @@ fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
             .get(node_id)
             .unwrap_or_else(|| panic!("{node_id} is not a node of export json with a relation"));
         assert_eq!(at(row, &n, "name"), json.label(), "{row:?}");
+        assert_eq!(
+            at(row, &n, "path"),
+            json.path.as_deref().unwrap_or_default(),
+            "{row:?}"
+        );
         assert_eq!(at(row, &n, "type"), json.kind, "{row:?}");
         let mut label = json.kind.clone();
         label[..1].make_ascii_uppercase();
@@ -279,6 +284,7 @@ fn csv_export_is_what_neo4j_admin_imports() {
         [
             "id:ID",
             "name",
+            "path",
             "type",
             "aliases:string[]",
             "mentions:long",
@@ -459,8 +465,38 @@ fn ftm_export_is_valid_followthemoney() {
     for schema in ["Membership", "Directorship", "Documentation", "UnknownLink"] {
         assert!(counts.contains_key(schema), "no {schema} in {counts:?}");
     }
-    // A `--MM-DD` date is dropped, a full one kept.
+    // A document's title is its `title`, its path its `fileName`.
     let text = s.read("g.ftm");
+    let mut documents = 0;
+    for line in text.lines() {
+        let entity: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        if entity["schema"] != "Document" {
+            continue;
+        }
+        let id = entity["id"]
+            .as_str()
+            .and_then(|id| id.strip_prefix("dossier-document-"))
+            .expect("a document id");
+        let json = graph
+            .nodes
+            .iter()
+            .find(|n| n.id == format!("document:{id}"))
+            .expect("the document in export json");
+        let properties = &entity["properties"];
+        assert_eq!(
+            properties["title"],
+            serde_json::json!([json.name]),
+            "{line}"
+        );
+        assert_eq!(
+            properties["fileName"],
+            serde_json::json!([json.path.as_deref().expect("a path")]),
+            "{line}"
+        );
+        documents += 1;
+    }
+    assert!(documents > 0);
+    // A `--MM-DD` date is dropped, a full one kept.
     assert!(!text.contains("\"--"), "{text}");
     assert!(text.contains("\"date\":[\"20"), "{text}");
 }
@@ -473,6 +509,7 @@ struct Drawing {
     nodes: BTreeMap<String, Vec<String>>,
     edges: Vec<(String, Vec<String>)>,
     shapes: BTreeMap<String, (String, String)>,
+    paths: BTreeMap<String, String>,
     penwidths: Vec<(String, String, String, f64)>,
 }
 
@@ -517,9 +554,10 @@ with open(sys.argv[1] + "/g.json", encoding="utf-8") as f:
     drawn = json.load(f)
 objects = drawn.get("objects", [])
 shapes = {o["name"]: (o["shape"], o["fillcolor"]) for o in objects}
+paths = {o["name"]: o["path"] for o in objects if "path" in o}
 penwidths = [(objects[e["tail"]]["name"], objects[e["head"]]["name"], e["label"], float(e["penwidth"]))
              for e in drawn.get("edges", [])]
-print(json.dumps({"nodes": nodes, "edges": edges, "shapes": shapes, "penwidths": penwidths}))
+print(json.dumps({"nodes": nodes, "edges": edges, "shapes": shapes, "paths": paths, "penwidths": penwidths}))
 "#;
     let out = run_python(code, &[&s.path().display().to_string()]);
     serde_json::from_str(&out).expect("the reader's JSON")
@@ -536,7 +574,21 @@ fn dot_export_draws_with_graphviz() {
     let ids: BTreeSet<&str> = drawing.nodes.keys().map(String::as_str).collect();
     assert_eq!(ids, exported.keys().copied().collect::<BTreeSet<_>>());
     for (id, node) in &exported {
-        assert_eq!(drawing.nodes[*id], [node.label()], "the text of {id}");
+        // A document's title may be drawn on several lines.
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            words(&drawing.nodes[*id].join(" ")),
+            words(node.label()),
+            "the text of {id}"
+        );
+        if node.kind != "document" {
+            assert_eq!(drawing.nodes[*id].len(), 1, "the text of {id}");
+        }
+        assert_eq!(
+            drawing.paths.get(*id),
+            node.path.as_ref(),
+            "the path of {id}"
+        );
         let (shape, colour) = &drawing.shapes[*id];
         let wanted = match node.kind.as_str() {
             "person" => "ellipse",
@@ -551,6 +603,12 @@ fn dot_export_draws_with_graphviz() {
             "{id}: {colour}"
         );
     }
+    assert!(
+        exported
+            .values()
+            .any(|n| n.kind == "document" && drawing.nodes[&n.id].len() > 1),
+        "no long title drawn on several lines"
+    );
     let colours: BTreeSet<&String> = drawing.shapes.values().map(|(_, c)| c).collect();
     assert_eq!(colours.len(), 5, "one colour per type: {colours:?}");
     assert_eq!(drawing.edges.len(), graph.edges.len());
@@ -602,7 +660,8 @@ fn a_hostile_name_survives_every_export() {
         .find(|r| r[0] == hostile.id)
         .expect("the organisation's row");
     assert_eq!(row[1], HOSTILE);
-    assert_eq!(split(&row[3]), ["SSQ", "Smith, Sons Ltd"]);
+    assert_eq!(row[2], "", "an entity has no path");
+    assert_eq!(split(&row[4]), ["SSQ", "Smith, Sons Ltd"]);
     assert!(csv.edges.rows.iter().any(|r| r[4].contains(HOSTILE)));
     let raw = s.read("out/nodes.csv");
     assert!(raw.contains(r#""Smith & Sons ""Quoted"" \ Ltd""#), "{raw}");

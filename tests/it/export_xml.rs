@@ -189,6 +189,12 @@ fn check_nodes(read: &Read, graph: &Graph, all: bool) {
         let json = exported[id.as_str()];
         assert_eq!(text(node, "label"), json.label(), "{id}");
         assert_eq!(text(node, "type"), json.kind, "{id}");
+        // Only documents have a path (igraph gives the others an empty one).
+        let path = node
+            .get("path")
+            .and_then(Value::as_str)
+            .filter(|p| !p.is_empty());
+        assert_eq!(path, json.path.as_deref(), "{id}");
         if !all {
             continue;
         }
@@ -277,6 +283,7 @@ fn graphml_is_valid_and_reads_back_as_export_json() {
         keys.iter().map(|k| k.trim()).collect::<Vec<_>>(),
         [
             r#"<key id="label" for="node" attr.name="label" attr.type="string"/>"#,
+            r#"<key id="path" for="node" attr.name="path" attr.type="string"/>"#,
             r#"<key id="type" for="node" attr.name="type" attr.type="string"/>"#,
             r#"<key id="aliases" for="node" attr.name="aliases" attr.type="string"/>"#,
             r#"<key id="mentions" for="node" attr.name="mentions" attr.type="long"/>"#,

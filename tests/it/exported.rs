@@ -30,10 +30,11 @@ pub struct JsonNode {
 }
 
 impl JsonNode {
-    /// The label the other exports give the node: a document's path, an
-    /// entity's canonical name.
+    /// The label the other exports give the node: its name, which is a
+    /// document's title and an entity's canonical name (a document's path
+    /// is an attribute of its own).
     pub fn label(&self) -> &str {
-        self.path.as_deref().unwrap_or(&self.name)
+        &self.name
     }
 }
 

@@ -424,6 +424,37 @@ fn mention_offsets_are_byte_offsets_of_the_surface() {
     );
 }
 
+/// Compatibility characters (fullwidth letters, styled letters, a
+/// ligature's neighbour `™`) are matched as the plain names, and the
+/// stored offsets still point at the original bytes.
+#[test]
+fn compatibility_characters_keep_exact_offsets() {
+    let s = Scratch::with_fixture_gazetteer();
+    let text = "Ｚｅｌｅｎｓｋｙ met the ＵＮ in 𝐕𝐢𝐥𝐧𝐢𝐮𝐬.\nKadyrov™ spoke.\n";
+    s.write("doc.txt", text);
+    s.ingest(&["doc.txt"]);
+    let got: Vec<(usize, usize, usize, String, String)> = s
+        .all_mentions()
+        .into_iter()
+        .map(|m| {
+            assert_eq!(text.get(m.start..m.end), Some(m.surface.as_str()));
+            (m.line, m.start, m.end, m.surface, m.entity)
+        })
+        .collect();
+    let row = |line, start, end, surface: &str, entity: &str| {
+        (line, start, end, surface.to_string(), entity.to_string())
+    };
+    assert_eq!(
+        got,
+        [
+            row(1, 0, 24, "Ｚｅｌｅｎｓｋｙ", "Volodymyr Zelensky"),
+            row(1, 33, 39, "ＵＮ", "United Nations"),
+            row(1, 43, 71, "𝐕𝐢𝐥𝐧𝐢𝐮𝐬", "Vilnius"),
+            row(2, 73, 80, "Kadyrov", "Ramzan Kadyrov"),
+        ]
+    );
+}
+
 /// Ambiguous names with the test gazetteer, where `Georgia` is a state and
 /// a place: (what the case shows, the text, the entities of the document as
 /// `type name settled ambiguous`).
