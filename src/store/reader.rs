@@ -57,6 +57,8 @@ pub trait GraphReader {
     ) -> Result<(), StoreError>;
     /// Every relation's number of pieces of evidence.
     fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError>;
+    /// How many relations and pieces of evidence are stored.
+    fn relation_and_evidence_counts(&self) -> Result<(u64, u64), StoreError>;
     /// Every entity's id, type and canonical name, in no order.
     fn each_entity_name(
         &self,
@@ -183,6 +185,9 @@ impl GraphReader for Store {
     }
     fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError> {
         Store::each_evidence_count(self, each)
+    }
+    fn relation_and_evidence_counts(&self) -> Result<(u64, u64), StoreError> {
+        Store::relation_and_evidence_counts(self)
     }
     fn each_entity_name(
         &self,
