@@ -7,6 +7,7 @@ pub mod eval;
 pub mod export;
 pub mod gazetteer;
 pub mod ingest;
+pub mod manual;
 pub mod read;
 
 use crate::cli::Cli;
@@ -54,7 +55,7 @@ impl Context {
     /// Prints a note on stderr unless quiet.
     pub fn note(&self, note: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("note: {note}");
+            crate::output::message("note", note);
         }
     }
 }

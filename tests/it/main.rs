@@ -10,6 +10,8 @@
 //!   `export json` and `eval`.
 //! - `gazetteer`: `gazetteer check/add/import`, malformed gazetteers, and
 //!   `reindex` after a gazetteer changed.
+//! - `cli`: completions, the manual page, progress bars and tables on a
+//!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
@@ -21,6 +23,7 @@
 //! `support` has the helpers; each test gets its own scratch directory and
 //! database, so tests run in parallel.
 
+mod cli;
 mod crash;
 mod dev;
 mod encodings;
