@@ -286,7 +286,12 @@ fn write_table(
             for row in &mut rows {
                 for ((cell, &w), &natural) in row.iter_mut().zip(&fitted).zip(&widths) {
                     if w < natural {
-                        *cell = fit(cell, Some(w));
+                        // A path keeps its end, where the file's name is.
+                        *cell = if is_path(cell) {
+                            fit_start(cell, w)
+                        } else {
+                            fit(cell, Some(w))
+                        };
                     }
                 }
             }
@@ -409,6 +414,25 @@ fn fit(cell: &str, max: Option<usize>) -> String {
     out
 }
 
+/// Cuts `cell` to `max` display columns from its start, which becomes `…`.
+fn fit_start(cell: &str, max: usize) -> String {
+    let mut width = 0;
+    let mut start = cell.len();
+    for (i, c) in cell.char_indices().rev() {
+        width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width + 1 > max {
+            break;
+        }
+        start = i;
+    }
+    format!("…{}", &cell[start..])
+}
+
+/// Whether a cell reads as a file's path: a `/` and no space.
+fn is_path(cell: &str) -> bool {
+    cell.contains('/') && !cell.contains(' ')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,12 +541,13 @@ mod tests {
                  letters/appeal.txt    12  The council recognised …\n\
                  a.txt                  3  Short.\n",
             ),
-            // 30 columns: both text columns down to a common width.
+            // 30 columns: both text columns down to a common width; a
+            // path keeps its end.
             (
                 Some(30),
                 false,
                 "DOCUMENT     LINE  EVIDENCE\n\
-                 letters/ap…    12  The counci…\n\
+                 …appeal.txt    12  The counci…\n\
                  a.txt           3  Short.\n",
             ),
         ];
@@ -540,7 +565,7 @@ mod tests {
         let table = fitted(Some(10), false);
         assert_eq!(
             table,
-            "DOCUMENT  LINE  EVIDENCE\nletters…    12  The cou…\na.txt        3  Short.\n"
+            "DOCUMENT  LINE  EVIDENCE\n…eal.txt    12  The cou…\na.txt        3  Short.\n"
         );
     }
 
