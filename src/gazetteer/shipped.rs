@@ -124,7 +124,7 @@ fn cache_root() -> Option<PathBuf> {
     })
 }
 
-/// A folder of this user's under the temporary folder (`/tmp/dossier-1000`),
+/// A folder of this user's under the temporary folder (`dossier-1000`),
 /// for a run without a home folder.
 fn private_temp_root() -> PathBuf {
     #[cfg(unix)]
