@@ -155,7 +155,13 @@ fn install_interrupt_handler(quiet: bool) {
             std::process::exit(130);
         }
         if !quiet {
-            eprintln!("\nstopping after the documents in hand (Ctrl-C again to stop at once)…");
+            let message = "stopping after the documents in hand (Ctrl-C again to stop at once)…";
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                // Over the progress bar's line, which is drawn again below.
+                eprintln!("\r\x1b[2K{message}");
+            } else {
+                eprintln!("\n{message}");
+            }
         }
     });
 }

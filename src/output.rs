@@ -285,7 +285,7 @@ fn write_table(
         if fitted != widths {
             for row in &mut rows {
                 for ((cell, &w), &natural) in row.iter_mut().zip(&fitted).zip(&widths) {
-                    if w < natural {
+                    if w < natural && cell.width() > w {
                         // A path keeps its end, where the file's name is.
                         *cell = if is_path(cell) {
                             fit_start(cell, w)
@@ -486,7 +486,7 @@ mod tests {
                 12,
                 "The council recognised the republic in a vote on Tuesday.",
             ),
-            ("a.txt", 3, "Short."),
+            ("a/b.txt", 3, "Short."),
         ];
         let mut out = Vec::new();
         let look = Look {
@@ -515,7 +515,7 @@ mod tests {
                 false,
                 "DOCUMENT            LINE  EVIDENCE\n\
                  letters/appeal.txt    12  The council recognised the republic in …\n\
-                 a.txt                  3  Short.\n",
+                 a/b.txt                3  Short.\n",
             ),
             // --wide: everything.
             (
@@ -523,7 +523,7 @@ mod tests {
                 true,
                 "DOCUMENT            LINE  EVIDENCE\n\
                  letters/appeal.txt    12  The council recognised the republic in a vote on Tuesday.\n\
-                 a.txt                  3  Short.\n",
+                 a/b.txt                3  Short.\n",
             ),
             // A wide terminal: everything, no fixed cut.
             (
@@ -531,7 +531,7 @@ mod tests {
                 false,
                 "DOCUMENT            LINE  EVIDENCE\n\
                  letters/appeal.txt    12  The council recognised the republic in a vote on Tuesday.\n\
-                 a.txt                  3  Short.\n",
+                 a/b.txt                3  Short.\n",
             ),
             // 50 columns: the widest text column gives way first.
             (
@@ -539,7 +539,7 @@ mod tests {
                 false,
                 "DOCUMENT            LINE  EVIDENCE\n\
                  letters/appeal.txt    12  The council recognised …\n\
-                 a.txt                  3  Short.\n",
+                 a/b.txt                3  Short.\n",
             ),
             // 30 columns: both text columns down to a common width; a
             // path keeps its end.
@@ -548,7 +548,7 @@ mod tests {
                 false,
                 "DOCUMENT     LINE  EVIDENCE\n\
                  …appeal.txt    12  The counci…\n\
-                 a.txt           3  Short.\n",
+                 a/b.txt         3  Short.\n",
             ),
         ];
         for (width, wide, expected) in cases {
@@ -565,7 +565,7 @@ mod tests {
         let table = fitted(Some(10), false);
         assert_eq!(
             table,
-            "DOCUMENT  LINE  EVIDENCE\n…eal.txt    12  The cou…\na.txt        3  Short.\n"
+            "DOCUMENT  LINE  EVIDENCE\n…eal.txt    12  The cou…\na/b.txt      3  Short.\n"
         );
     }
 

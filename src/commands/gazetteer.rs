@@ -145,9 +145,10 @@ pub fn run(ctx: &Context, command: &GazetteerCommand, out: &mut dyn Write) -> Re
 /// comes from, then where additions go.
 fn path(workspace: &Workspace, out: &mut dyn Write) -> Result<Outcome> {
     let dirs = workspace.dirs()?;
-    for dir in dirs {
+    for (i, dir) in dirs.iter().enumerate() {
+        // The shipped folder, when loaded, is the first.
         let from = match &workspace.shipped {
-            Some(shipped) if shipped.dir == *dir => match shipped.from {
+            Some(shipped) if i == 0 => match shipped.from {
                 ShippedFrom::Environment => "shipped: $DOSSIER_GAZETTEERS".to_string(),
                 ShippedFrom::WorkingDirectory => "shipped: ./gazetteers".to_string(),
                 ShippedFrom::BuiltIn => format!(
