@@ -38,8 +38,7 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
-    /// Colour the tags of messages and table headers: auto (when the
-    /// stream is a terminal and NO_COLOR is not set), always, never.
+    /// When to colour the tags of messages and the headers of tables.
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 
@@ -80,7 +79,7 @@ pub enum Command {
     Why(WhyArgs),
     /// Score the database against a gold annotation file.
     Eval(EvalArgs),
-    /// Check, extend and import gazetteers.
+    /// Check, extend, import and locate gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
     /// Print a completion script for a shell: `dossier completions bash >
