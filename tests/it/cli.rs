@@ -234,6 +234,17 @@ fn gazetteer_path_lists_the_folders_in_order() {
         "{}",
         run.stdout
     );
+    // $DOSSIER_GAZETTEERS comes before it.
+    let output = s
+        .command(&["gazetteer", "path"])
+        .env("DOSSIER_GAZETTEERS", "elsewhere")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("elsewhere\tshipped: $DOSSIER_GAZETTEERS\n"),
+        "{stdout}"
+    );
 }
 
 /// A pseudo-terminal run: `dossier args…` under `script`, in the scratch
