@@ -3,10 +3,12 @@
 //! run once), written to a sink. Each format is timed from a loaded graph
 //! (JSON, which reads the store itself, from the open store);
 //! the peak memory of the process is read after each, to show that writing
-//! does not grow it (the output streams).
+//! does not grow it (the output streams). Writers count what they write
+//! into a `Tally`, as `dossier export` has them do for its progress bar.
 
 mod common;
 
+use dossier::export::Tally;
 use dossier::export::view::{Filters, View};
 use dossier::graph::Graph;
 use dossier::store::Store;
@@ -37,7 +39,9 @@ fn main() {
     let _snapshot = store.snapshot().expect("begin a read transaction");
     let started = Instant::now();
     let graph = Graph::load(&store).expect("load");
-    let view = View::new(&store, &graph, &Filters::default()).expect("view");
+    let tally = Tally::default();
+    let mut view = View::new(&store, &graph, &Filters::default()).expect("view");
+    view.count_into(&tally);
     println!(
         "dossier export benchmark: {} nodes, {} relations; loaded and selected in {:.2} s, peak memory {:.0} MB",
         view.node_count(),
@@ -48,7 +52,13 @@ fn main() {
     // The node-link JSON reads the store itself (the whole graph).
     let started = Instant::now();
     let mut sink = CountingSink(0);
-    dossier::export::json::write(&store, &mut sink).expect("json");
+    let json_tally = Tally::default();
+    dossier::export::json::write_counted(&store, &mut sink, &json_tally).expect("json");
+    assert_eq!(
+        json_tally.done(),
+        json_tally.total(),
+        "JSON counts what it writes"
+    );
     println!(
         "  json: {:.2} s, {:.0} MB written, peak memory {:.0} MB",
         started.elapsed().as_secs_f64(),

@@ -2,18 +2,24 @@
 //! what clap checks. `commands::Context` settles them into a
 //! [`dossier::workspace::Workspace`]; the commands turn them into work.
 
-use crate::output::Format;
+use crate::output::{ColorWhen, Format};
+use clap::builder::{EnumValueParser, PossibleValue, TypedValueParser};
+use clap::error::{ContextKind, ContextValue};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// The exit codes, as `--help` and the manual page give them (`; `
+/// separates the codes).
+pub const EXIT_CODES: &str = "\
+Exit codes: 0 done, also when nothing is found (no rows on stdout, a note on stderr saying \
+what was looked for); 1 done, but some input failed (see the messages); 2 nothing done: \
+bad arguments, bad gazetteer, unknown name, database error; 130 interrupted.";
 
 /// Turn plain-text documents into a knowledge graph of who is who and who
 /// did what, with the source of every fact.
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, about, long_about = None, max_term_width = 100)]
-#[command(
-    after_help = "Exit codes: 0 done; 1 done, but some input failed (see the messages); \
-2 nothing done: bad arguments, bad gazetteer, unknown name, database error; 130 interrupted."
-)]
+#[command(after_help = EXIT_CODES)]
 pub struct Cli {
     /// The database file.
     #[arg(long, global = true, env = "DOSSIER_DB", default_value = dossier::store::DEFAULT_PATH)]
@@ -31,6 +37,15 @@ pub struct Cli {
     /// Print no progress, notes or summaries on stderr (errors still).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// When to colour the tags of messages and the headers of tables.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// Cut no table cell: show everything however wide (on a terminal,
+    /// tables otherwise fit its width).
+    #[arg(long, global = true)]
+    pub wide: bool,
 
     /// What to do.
     #[command(subcommand)]
@@ -67,9 +82,32 @@ pub enum Command {
     /// Remove stored documents (path, part of a path, or id) with their
     /// mentions and evidence, and the relations left without evidence.
     Forget(ForgetArgs),
-    /// Check, extend and import gazetteers.
+    /// Check, extend, import and locate gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Print a completion script for a shell: `dossier completions bash >
+    /// ~/.local/share/bash-completion/completions/dossier`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout, or write one page per
+    /// command into a folder with -o DIR.
+    Man(ManArgs),
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `dossier.1` and a page per command (`dossier-ingest.1` …) into
+    /// this folder instead of printing `dossier.1`.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `ingest`.
@@ -208,10 +246,10 @@ pub struct QueryArgs {
     /// standard input.
     pub query: Option<String>,
     /// A file holding the query (the saved ones are in queries/).
-    #[arg(long, short = 'f', value_name = "FILE", conflicts_with = "query")]
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub file: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, short = 'f', value_parser = FormatOrFile, default_value = "table")]
     pub format: Format,
     /// Add to each row the document and the quote of every relation it
     /// matched.
@@ -270,6 +308,9 @@ pub enum GazetteerCommand {
     /// guessed type, the cue for it, counts and an example; `-f tsv` writes
     /// what `gazetteer import` reads.
     Suggest(SuggestArgs),
+    /// Print the gazetteer folders loaded, in order, and where `add` and
+    /// `import` write.
+    Path,
     /// Make ENTITY one entity with INTO for the graph (writes
     /// `same-as=INTO` on ENTITY's line; each keeps its names for matching).
     Merge(MergeArgs),
@@ -353,4 +394,125 @@ pub struct ImportArgs {
     /// the shipped one).
     #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
+}
+
+/// `--format` of `query`, whose `-f` once meant `--file`: a value that
+/// looks like a file gets a tip saying so.
+#[derive(Clone)]
+struct FormatOrFile;
+
+impl TypedValueParser for FormatOrFile {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        EnumValueParser::<Format>::new()
+            .parse_ref(cmd, arg, value)
+            .map_err(|mut error| {
+                let text = value.to_string_lossy();
+                if text.contains(['/', '.']) || std::path::Path::new(value).exists() {
+                    error.insert(
+                        ContextKind::Suggested,
+                        ContextValue::StyledStrs(vec![
+                            "-f is --format; read a query from a file with --file FILE".into(),
+                        ]),
+                    );
+                }
+                error
+            })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Format::value_variants()
+                .iter()
+                .filter_map(ValueEnum::to_possible_value),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use std::collections::BTreeMap;
+
+    /// Every command of the tree, with its path (`dossier gazetteer add`).
+    fn commands(command: &clap::Command, path: String, into: &mut Vec<(String, clap::Command)>) {
+        into.push((path.clone(), command.clone()));
+        for sub in command.get_subcommands() {
+            commands(sub, format!("{path} {}", sub.get_name()), into);
+        }
+    }
+
+    /// A short flag means one thing in every command: the same long flag.
+    #[test]
+    fn no_short_flag_means_two_things() {
+        let mut root = Cli::command();
+        root.build();
+        let mut all = Vec::new();
+        commands(&root, "dossier".into(), &mut all);
+        let mut meanings: BTreeMap<char, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+        for (path, command) in &all {
+            for arg in command.get_arguments() {
+                let shorts = arg.get_short_and_visible_aliases().unwrap_or_default();
+                for short in shorts {
+                    let long = arg.get_long().unwrap_or(arg.get_id().as_str()).to_string();
+                    meanings
+                        .entry(short)
+                        .or_default()
+                        .entry(long)
+                        .or_default()
+                        .push(path.clone());
+                }
+            }
+        }
+        // The walk sees the flags: the ones every user types are there.
+        for (short, long) in [
+            ('f', "format"),
+            ('q', "quiet"),
+            ('j', "jobs"),
+            ('h', "help"),
+        ] {
+            assert!(
+                meanings.get(&short).is_some_and(|m| m.contains_key(long)),
+                "-{short} not found as --{long}: {meanings:?}"
+            );
+        }
+        let clashes: Vec<String> = meanings
+            .iter()
+            .filter(|(_, longs)| longs.len() > 1)
+            .map(|(short, longs)| format!("-{short}: {longs:?}"))
+            .collect();
+        assert!(
+            clashes.is_empty(),
+            "short flags with two meanings: {clashes:#?}"
+        );
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_file_given_to_query_f_gets_a_tip() {
+        let error = Cli::try_parse_from(["dossier", "query", "-f", "queries/who-signed-what.dq"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("--file FILE"), "{error}");
+        let parsed = Cli::try_parse_from(["dossier", "query", "-f", "json", "documents"]).unwrap();
+        let Command::Query(args) = parsed.command else {
+            panic!("not a query");
+        };
+        assert_eq!(args.format, Format::Json);
+        let error = Cli::try_parse_from(["dossier", "query", "-f", "xml"])
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("--file"), "{error}");
+    }
 }

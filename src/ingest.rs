@@ -353,6 +353,9 @@ const READ_AHEAD_BYTES: usize = 64 << 20;
 const RESULTS_AHEAD_BYTES: usize = 16 << 20;
 /// A reindex reads stored texts in chunks of this many bytes.
 const REINDEX_CHUNK_BYTES: u64 = 64 << 20;
+
+/// How often a run reports its progress at most.
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 /// After runs this large, SQLite is asked to refresh its statistics.
 const LARGE_RUN: usize = 1_000;
 
@@ -576,7 +579,7 @@ pub fn run(
                 if let Err(e) = step {
                     return ControlFlow::Break(Err(e));
                 }
-                if last_progress.elapsed() >= Duration::from_millis(200) || done == total {
+                if last_progress.elapsed() >= PROGRESS_EVERY || done == total {
                     last_progress = Instant::now();
                     on_event(Event::Progress {
                         done,
@@ -797,6 +800,7 @@ pub fn reindex(
             }
         }
         let mut bytes = 0u64;
+        let mut last_progress = Instant::now();
         // Texts are read in chunks on this thread (the connection is not
         // shared), matched on every core, and written back chunk by chunk.
         let mut rest = documents.as_slice();
@@ -841,6 +845,15 @@ pub fn reindex(
                     summary.documents += 1;
                     summary.mentions += u64::from(mentions.settled);
                     bytes += len;
+                    if last_progress.elapsed() >= PROGRESS_EVERY {
+                        last_progress = Instant::now();
+                        on_event(Event::Progress {
+                            done: summary.documents,
+                            total,
+                            bytes,
+                            elapsed: started.elapsed(),
+                        });
+                    }
                     ControlFlow::Continue(())
                 },
             );

@@ -1,17 +1,20 @@
 //! The `dossier` binary: parses the command line, hands each command to
 //! its module under `commands/`, and maps outcomes to exit codes (0 done,
-//! 1 done with failed input, 2 nothing done, 130 interrupted). A closed
-//! pipe on stdout (`dossier entities | head`) ends quietly with 0.
+//! also when nothing is found; 1 done with failed input; 2 nothing done;
+//! 130 interrupted). A closed pipe on stdout (`dossier entities | head`)
+//! ends quietly with 0.
 
 mod cli;
 mod commands;
 mod output;
+mod progress;
 mod shell;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 use commands::{Context, Outcome};
+use output::{ColorWhen, Look};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -21,11 +24,24 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 fn main() -> ExitCode {
     // clap takes an empty variable for `--db` given without a value, and
     // says so in terms of `--db`, even when `--db` was given.
+    let color = color_asked();
     if std::env::var_os("DOSSIER_DB").is_some_and(|v| v.is_empty()) {
-        eprintln!("error: DOSSIER_DB is set but empty: unset it, or set it to a database file");
+        Look::install(Look::settle(color, false));
+        output::message(
+            "error",
+            "DOSSIER_DB is set but empty: unset it, or set it to a database file",
+        );
         return ExitCode::from(2);
     }
-    let cli = Cli::parse();
+    // clap's own help and errors follow --color too (and NO_COLOR).
+    let choice = match color {
+        ColorWhen::Auto => clap::ColorChoice::Auto,
+        ColorWhen::Always => clap::ColorChoice::Always,
+        ColorWhen::Never => clap::ColorChoice::Never,
+    };
+    let matches = Cli::command().color(choice).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    Look::install(Look::settle(cli.color, cli.wide));
     match run(&cli) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(1),
@@ -34,7 +50,7 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             for line in render_error(&e).lines() {
-                eprintln!("error: {line}");
+                output::message("error", line);
             }
             ExitCode::from(2)
         }
@@ -68,10 +84,39 @@ fn run(cli: &Cli) -> Result<Outcome> {
         Command::Gazetteer(command) => commands::gazetteer::run(&ctx, command, &mut out),
         Command::Shell => {
             drop(out);
-            shell::run(&ctx)?;
+            shell::run(&ctx)
+        }
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "dossier", &mut out);
             Ok(Outcome::Done)
         }
+        Command::Man(args) => commands::manual::run(&ctx, args, &mut out),
     }
+}
+
+/// The `--color` of the command line, read before clap parses it so that
+/// clap's own messages follow it (`--color X`, `--color=X`; the last wins;
+/// an unknown value is clap's to report).
+fn color_asked() -> ColorWhen {
+    let mut asked = ColorWhen::Auto;
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str() else { continue };
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.next().and_then(|v| v.into_string().ok()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(value) = value
+            && let Ok(when) = <ColorWhen as clap::ValueEnum>::from_str(&value, false)
+        {
+            asked = when;
+        }
+    }
+    asked
 }
 
 /// Whether the error is a closed pipe on stdout (serde_json keeps its
@@ -111,7 +156,13 @@ fn install_interrupt_handler(quiet: bool) {
             std::process::exit(130);
         }
         if !quiet {
-            eprintln!("\nstopping after the documents in hand (Ctrl-C again to stop at once)…");
+            let message = "stopping after the documents in hand (Ctrl-C again to stop at once)…";
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                // Over the progress bar's line, which is drawn again below.
+                eprintln!("\r\x1b[2K{message}");
+            } else {
+                eprintln!("\n{message}");
+            }
         }
     });
 }

@@ -1,9 +1,10 @@
 //! `dossier shell`: an interactive prompt for queries, with history (kept
 //! beside the database) and tab completion of keywords, relation kinds and
-//! entity names; results are shown as tables.
+//! entity names; results are shown as tables. Fed from a pipe or a file, it
+//! reads one query per line and ends with exit code 1 when any failed.
 
-use crate::commands::Context as Session;
 use crate::commands::read::print_answer;
+use crate::commands::{Context as Session, Outcome};
 use anyhow::Result;
 use dossier::graph::Graph;
 use rustyline::completion::{Completer, Pair};
@@ -13,7 +14,7 @@ use rustyline::hint::Hinter;
 use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// What the prompt completes.
@@ -111,8 +112,12 @@ fn history_path(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
-/// Runs the prompt until end of input (Ctrl-D) or `quit`.
-pub fn run(ctx: &Session) -> Result<()> {
+/// Runs the prompt until end of input (Ctrl-D) or `quit`. Read from a
+/// terminal, a failed query is only reported; read from a pipe or a file
+/// (a script), any failed query makes the outcome `Partial` (exit 1).
+pub fn run(ctx: &Session) -> Result<Outcome> {
+    let scripted = !std::io::stdin().is_terminal();
+    let mut failed = 0usize;
     let store = &ctx.workspace.open_existing_store()?;
     let mut graph = Graph::load(store)?;
     graph.declare_kinds(ctx.workspace.rule_kinds());
@@ -200,11 +205,24 @@ pub fn run(ctx: &Session) -> Result<()> {
                     writeln!(out, "note: {note}")?;
                 }
             }
-            Err(e) => eprint!("{}", e.render(&text)),
+            Err(e) => {
+                failed += 1;
+                eprint!("{}", crate::output::error_text(&e.render(&text)));
+            }
         }
     }
     let _ = editor.save_history(&history);
-    Ok(())
+    if scripted && failed > 0 {
+        crate::output::message(
+            "error",
+            format_args!(
+                "{} of the input failed",
+                crate::commands::plural(failed, "query", "queries")
+            ),
+        );
+        return Ok(Outcome::Partial);
+    }
+    Ok(Outcome::Done)
 }
 
 #[cfg(test)]

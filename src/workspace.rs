@@ -2,7 +2,8 @@
 //! settled once from what the user gave (the command line, the
 //! environment) and the same for every front end.
 
-use crate::gazetteer::{self, GazetteerError};
+use crate::gazetteer::GazetteerError;
+use crate::gazetteer::shipped::{self, Shipped};
 use crate::lexicon::Lexicon;
 use crate::relations::rules::{self, RuleSet};
 use crate::store::{Store, StoreError};
@@ -22,6 +23,11 @@ pub struct Workspace {
     pub user_dirs: Vec<PathBuf>,
     /// Whether the shipped folder was left out.
     pub without_shipped: bool,
+    /// The shipped folder and where it comes from, unless left out or the
+    /// built-in copy could not be unpacked.
+    pub shipped: Option<Shipped>,
+    /// Why the built-in copy could not be unpacked, if it could not.
+    unpack_error: Option<String>,
 }
 
 /// Why a workspace could not be used.
@@ -51,22 +57,38 @@ pub enum WorkspaceError {
     /// The gazetteers could not be read.
     #[error(transparent)]
     Gazetteer(#[from] GazetteerError),
+    /// The built-in gazetteers could not be unpacked into a folder.
+    #[error("{0}")]
+    Unpack(String),
+    /// `add` or `import` would write into the unpacked copy of the
+    /// built-in gazetteers, which the next version replaces.
+    #[error(
+        "the shipped gazetteers are built into dossier (a copy is read from {0}) and are not edited: name a folder of your own with --into DIR or --gazetteer DIR"
+    )]
+    BuiltIn(PathBuf),
 }
 
 impl Workspace {
     /// The workspace of the database `db` and the gazetteer folders
     /// `user_dirs`, on top of the shipped folder unless `without_shipped`.
     pub fn new(db: PathBuf, user_dirs: Vec<PathBuf>, without_shipped: bool) -> Workspace {
-        let mut gazetteer_dirs = Vec::new();
-        if !without_shipped {
-            gazetteer_dirs.push(gazetteer::default_dir());
-        }
+        let (shipped, unpack_error) = if without_shipped {
+            (None, None)
+        } else {
+            match shipped::locate() {
+                Ok(shipped) => (Some(shipped), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        };
+        let mut gazetteer_dirs: Vec<PathBuf> = shipped.iter().map(|s| s.dir.clone()).collect();
         gazetteer_dirs.extend(user_dirs.iter().cloned());
         Workspace {
             db,
             gazetteer_dirs,
             user_dirs,
             without_shipped,
+            shipped,
+            unpack_error,
         }
     }
 
@@ -89,11 +111,9 @@ impl Workspace {
 
     /// Reads every gazetteer folder, and the seconds it took.
     pub fn load_lexicon(&self) -> Result<(Lexicon, f64), WorkspaceError> {
-        if self.gazetteer_dirs.is_empty() {
-            return Err(WorkspaceError::NoGazetteers);
-        }
+        let dirs = self.dirs()?;
         let started = Instant::now();
-        let lexicon = Lexicon::load(&self.gazetteer_dirs)?;
+        let lexicon = Lexicon::load(dirs)?;
         Ok((lexicon, started.elapsed().as_secs_f64()))
     }
 
@@ -108,7 +128,7 @@ impl Workspace {
                 continue;
             };
             for path in files {
-                if let Ok(text) = gazetteer::read_text(&path) {
+                if let Ok(text) = crate::gazetteer::read_text(&path) {
                     let _ = set.extend(&text, &path.display().to_string());
                 }
             }
@@ -121,6 +141,9 @@ impl Workspace {
 
     /// The gazetteer folders, or the error of having none.
     pub fn dirs(&self) -> Result<&[PathBuf], WorkspaceError> {
+        if let Some(why) = &self.unpack_error {
+            return Err(WorkspaceError::Unpack(why.clone()));
+        }
         if self.gazetteer_dirs.is_empty() {
             return Err(WorkspaceError::NoGazetteers);
         }
@@ -129,12 +152,18 @@ impl Workspace {
 
     /// Where `gazetteer add` and `import` write: `into`, else the last
     /// folder the user named, else the shipped folder unless it was left
-    /// out.
+    /// out or is the copy built into the binary.
     pub fn target_dir(&self, into: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
-        match into.or(self.user_dirs.last().map(PathBuf::as_path)) {
-            Some(dir) => Ok(dir.to_path_buf()),
-            None if self.without_shipped => Err(WorkspaceError::NowhereToWrite),
-            None => Ok(gazetteer::default_dir()),
+        if let Some(dir) = into.or(self.user_dirs.last().map(PathBuf::as_path)) {
+            return Ok(dir.to_path_buf());
+        }
+        if self.without_shipped {
+            return Err(WorkspaceError::NowhereToWrite);
+        }
+        match (&self.shipped, &self.unpack_error) {
+            (Some(shipped), _) if shipped.writable() => Ok(shipped.dir.clone()),
+            (Some(shipped), _) => Err(WorkspaceError::BuiltIn(shipped.dir.clone())),
+            (None, why) => Err(WorkspaceError::Unpack(why.clone().unwrap_or_default())),
         }
     }
 
@@ -168,6 +197,7 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gazetteer;
 
     #[test]
     fn the_shipped_folder_comes_first_unless_left_out() {

@@ -53,8 +53,9 @@ pub fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<Outcom
         print_eval(out, &report, by_rule.as_ref(), args.verbose)?;
     }
     for missing in &report.missing_documents {
-        eprintln!(
-            "warning: gold document {missing} is not in the database: the scores leave it out"
+        crate::output::message(
+            "warning",
+            format_args!("gold document {missing} is not in the database: the scores leave it out"),
         );
     }
     Ok(if report.missing_documents.is_empty() {

@@ -3,9 +3,10 @@
 
 use super::{Context, Outcome};
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::progress;
 use anyhow::{Context as _, Result, anyhow, bail};
 use dossier::export::view::{Filters, View};
-use dossier::export::{self, background::BackgroundWriter, target::Target};
+use dossier::export::{self, Tally, background::BackgroundWriter, target::Target};
 use dossier::graph::Graph;
 use dossier::model::NodeType;
 use std::io::Write;
@@ -40,14 +41,20 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     let filtered = !filters.selects_all();
     let snapshot = store.snapshot()?;
     let output = args.output.as_deref();
+    // Counted by the writers, drawn as a bar by another thread.
+    let tally = Tally::default();
     if args.format == ExportFormat::Json && !filtered {
         // The whole graph, straight from the store (its stable contract).
-        write_output(output, out, |w| Ok(export::json::write(&store, w)?))?;
+        progress::while_counting(ctx.quiet, &tally, || {
+            write_output(output, out, |w| {
+                Ok(export::json::write_counted(&store, w, &tally)?)
+            })
+        })?;
         return Ok(Outcome::Done);
     }
     let mut graph = Graph::load(&store)?;
     graph.declare_kinds(ctx.workspace.rule_kinds());
-    let view = View::new(&store, &graph, &filters)?;
+    let mut view = View::new(&store, &graph, &filters)?;
     if !ctx.quiet {
         eprintln!(
             "exporting {} nodes and {} relations",
@@ -55,26 +62,42 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
             view.edge_count()
         );
     }
+    view.count_into(&tally);
+    progress::while_counting(ctx.quiet, &tally, || {
+        write_format(args, &store, &view, snapshot, out)
+    })?;
+    Ok(Outcome::Done)
+}
+
+/// Writes `view` in the format asked for.
+fn write_format(
+    args: &ExportArgs,
+    store: &dossier::store::Store,
+    view: &View<'_>,
+    snapshot: dossier::store::Snapshot<'_>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let output = args.output.as_deref();
     match args.format {
         ExportFormat::Json => write_output(output, out, |w| {
-            Ok(export::json::write_selected(&store, w, &view)?)
+            Ok(export::json::write_selected(store, w, view)?)
         })?,
         ExportFormat::Graphml => write_output(output, out, |w| {
-            Ok(export::graphml::write(&view, w, args.merge_parallel)?)
+            Ok(export::graphml::write(view, w, args.merge_parallel)?)
         })?,
-        ExportFormat::Gexf => write_output(output, out, |w| Ok(export::gexf::write(&view, w)?))?,
-        ExportFormat::Ftm => write_output(output, out, |w| Ok(export::ftm::write(&view, w)?))?,
-        ExportFormat::Dot => write_output(output, out, |w| Ok(export::dot::write(&view, w)?))?,
+        ExportFormat::Gexf => write_output(output, out, |w| Ok(export::gexf::write(view, w)?))?,
+        ExportFormat::Ftm => write_output(output, out, |w| Ok(export::ftm::write(view, w)?))?,
+        ExportFormat::Dot => write_output(output, out, |w| Ok(export::dot::write(view, w)?))?,
         ExportFormat::Csv => {
             let Some(dir) = &args.output else {
                 unreachable!("checked before the export began");
             };
-            export::csv::write(&view, dir)
+            export::csv::write(view, dir)
                 .with_context(|| format!("cannot write the CSV files into {}", dir.display()))?;
         }
         ExportFormat::Svg | ExportFormat::Png => {
             let mut dot = Vec::new();
-            export::dot::write(&view, &mut dot)?;
+            export::dot::write(view, &mut dot)?;
             // Rendering needs nothing more from the database.
             drop(snapshot);
             let format = if args.format == ExportFormat::Svg {
@@ -86,7 +109,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
             write_output(output, out, |w| Ok(w.write_all(&picture)?))?;
         }
     }
-    Ok(Outcome::Done)
+    Ok(())
 }
 
 /// How Graphviz lays a picture out.

@@ -6,6 +6,7 @@ use super::{Context, Outcome, plural, workers};
 use crate::cli::{GazetteerCommand, MergeArgs, SuggestArgs};
 use crate::output::{self, Column, Format};
 use anyhow::Result;
+use dossier::gazetteer::shipped::ShippedFrom;
 use dossier::gazetteer::{self, Gazetteer};
 use dossier::lexicon::{self, Severity};
 use dossier::matcher::Matcher;
@@ -46,13 +47,13 @@ pub fn run(ctx: &Context, command: &GazetteerCommand, out: &mut dyn Write) -> Re
             let added =
                 gazetteer::add_entry(&dir, kind, &args.name, &args.aliases, &args.attributes)?;
             for note in &added.notes {
-                eprintln!("note: {note}");
+                output::message("note", note);
             }
             // The other folders loaded with it: what the new line meets
             // there (a folder that does not load is `check`'s business).
             if let Ok(loaded) = Gazetteer::load(&ctx.workspace.dirs_besides(&dir)) {
                 for note in gazetteer::notes_against(&loaded, kind, &args.name, &args.aliases) {
-                    eprintln!("note: {note}");
+                    output::message("note", note);
                 }
             }
             if !ctx.quiet {
@@ -75,6 +76,7 @@ pub fn run(ctx: &Context, command: &GazetteerCommand, out: &mut dyn Write) -> Re
         }
         GazetteerCommand::Suggest(args) => suggest(ctx, args, out),
         GazetteerCommand::Merge(args) => merge(ctx, args, out),
+        GazetteerCommand::Path => path(&ctx.workspace, out),
         GazetteerCommand::Import(args) => {
             let dir = ctx.workspace.target_dir(args.into.as_deref())?;
             // Everything loaded with the target folder: the lines of the
@@ -84,14 +86,23 @@ pub fn run(ctx: &Context, command: &GazetteerCommand, out: &mut dyn Write) -> Re
             let report = gazetteer::import_file(&args.file, &dir, known.as_ref())?;
             if !ctx.quiet {
                 for (line, what) in report.identified.iter().chain(&report.shared) {
-                    eprintln!("note: {}:{line}: {what}", args.file.display());
+                    output::message(
+                        "note",
+                        format_args!("{}:{line}: {what}", args.file.display()),
+                    );
                 }
             }
             for (line, why) in &report.refused {
-                eprintln!("refused: {}:{line}: {why}", args.file.display());
+                output::message(
+                    "refused",
+                    format_args!("{}:{line}: {why}", args.file.display()),
+                );
             }
             for (line, what) in &report.kept {
-                eprintln!("kept: {}:{line}: {what}", args.file.display());
+                output::message(
+                    "kept",
+                    format_args!("{}:{line}: {what}", args.file.display()),
+                );
             }
             let files: Vec<String> = report
                 .files
@@ -195,6 +206,35 @@ fn merge(ctx: &Context, args: &MergeArgs, out: &mut dyn Write) -> Result<Outcome
     Ok(Outcome::Done)
 }
 
+/// `gazetteer path`: the folders loaded, in order, each with where it
+/// comes from, then where additions go.
+fn path(workspace: &Workspace, out: &mut dyn Write) -> Result<Outcome> {
+    let dirs = workspace.dirs()?;
+    for (i, dir) in dirs.iter().enumerate() {
+        // The shipped folder, when loaded, is the first.
+        let from = match &workspace.shipped {
+            Some(shipped) if i == 0 => match shipped.from {
+                ShippedFrom::Environment => "shipped: $DOSSIER_GAZETTEERS".to_string(),
+                ShippedFrom::WorkingDirectory => "shipped: ./gazetteers".to_string(),
+                ShippedFrom::BuiltIn => format!(
+                    "shipped: built into dossier {}, unpacked here",
+                    env!("CARGO_PKG_VERSION")
+                ),
+            },
+            _ => "--gazetteer".to_string(),
+        };
+        writeln!(out, "{}\t{from}", dir.display())?;
+    }
+    match workspace.target_dir(None) {
+        Ok(dir) => writeln!(out, "additions go to {} (or --into DIR)", dir.display())?,
+        Err(_) => writeln!(
+            out,
+            "additions go nowhere by default: name a folder with --into DIR or --gazetteer DIR"
+        )?,
+    }
+    Ok(Outcome::Done)
+}
+
 /// `gazetteer suggest`: the names of the stored documents no loaded
 /// gazetteer holds.
 fn suggest(ctx: &Context, args: &SuggestArgs, out: &mut dyn Write) -> Result<Outcome> {
@@ -282,7 +322,7 @@ fn stored_documents_naming(ctx: &Context, entries: Vec<gazetteer::Entry>) -> Res
     let store = ctx.workspace.open_store()?;
     let found = dossier::changes::documents_naming(&store, entries, None, workers(None))?;
     if found.is_empty() {
-        eprintln!("note: no stored document names them");
+        output::message("note", "no stored document names them");
         return Ok(());
     }
     const SHOWN: usize = 3;
@@ -292,15 +332,18 @@ fn stored_documents_naming(ctx: &Context, entries: Vec<gazetteer::Entry>) -> Res
     if more > 0 {
         shown.push(&rest);
     }
-    eprintln!(
-        "note: {} ({}); match them again with: {}",
-        plural(
-            found.len(),
-            "stored document names them",
-            "stored documents name them"
+    output::message(
+        "note",
+        format_args!(
+            "{} ({}); match them again with: {}",
+            plural(
+                found.len(),
+                "stored document names them",
+                "stored documents name them"
+            ),
+            shown.join(", "),
+            reindex_command(&ctx.workspace)
         ),
-        shown.join(", "),
-        reindex_command(&ctx.workspace)
     );
     Ok(())
 }

@@ -3,10 +3,11 @@
 
 use super::{Context, Outcome, human_size, plural, workers};
 use crate::cli::{IngestArgs, ReindexArgs};
+use crate::output;
+use crate::progress::Documents;
 use anyhow::{Context as _, Result, bail};
 use dossier::engine::Engine;
 use dossier::ingest::{self, Event, Scope};
-use std::io::IsTerminal;
 
 /// `dossier ingest PATH…`.
 pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
@@ -27,7 +28,7 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     for (path, why) in &collected.errors {
-        eprintln!("error: {path}: {why}");
+        output::message("error", format_args!("{path}: {why}"));
     }
     if collected.sources.is_empty() && !collected.errors.is_empty() {
         bail!("nothing to ingest");
@@ -36,36 +37,44 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     let mut store = ctx.workspace.open_store()?;
     let engine = Engine::start(&mut store, lexicon, read_seconds)?;
     let settings = engine.settings(workers(args.jobs.jobs), ctx.interrupted);
-    let mut progress = Progress::new(ctx.quiet);
+    let progress = Progress::new(ctx.quiet, "ingest");
     let summary = ingest::run(&mut store, collected.sources, &settings, &mut |e| {
         progress.event(e)
-    })?;
-    progress.clear();
+    });
+    progress.bar.finish();
+    let summary = summary?;
     let failed = summary.failed + collected.errors.len();
     if !ctx.quiet {
         let rate = summary.bytes as f64 / summary.seconds.max(1e-9);
         let total = summary.new + summary.changed + summary.unchanged + summary.skipped + failed;
         // Notes first: the summary is the last line.
         if let Some(example) = &collected.first_other_file {
-            eprintln!(
-                "note: {} left out by extension, such as {}: dossier reads .txt, .md, .markdown, .text and files without one",
-                plural(
-                    collected.other_files,
-                    "file in the folders was",
-                    "files in the folders were"
+            output::message(
+                "note",
+                format_args!(
+                    "{} left out by extension, such as {}: dossier reads .txt, .md, .markdown, .text and files without one",
+                    plural(
+                        collected.other_files,
+                        "file in the folders was",
+                        "files in the folders were"
+                    ),
+                    example.display()
                 ),
-                example.display()
             );
         }
         if summary.interrupted {
-            eprintln!(
-                "note: every committed document is whole; run the same ingest again to pick up the rest"
+            output::message(
+                "note",
+                "every committed document is whole; run the same ingest again to pick up the rest",
             );
         }
         let stale = store.stale_documents(engine.lexicon.fingerprint())?;
         if stale > 0 {
-            eprintln!(
-                "note: {stale} stored document(s) were matched with another version of the gazetteers; `dossier reindex` updates them"
+            output::message(
+                "note",
+                format_args!(
+                    "{stale} stored document(s) were matched with another version of the gazetteers; `dossier reindex` updates them"
+                ),
             );
         }
         eprintln!(
@@ -163,9 +172,10 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     } else {
         Scope::All
     };
-    let mut progress = Progress::new(ctx.quiet);
-    let summary = ingest::reindex(&mut store, &settings, &scope, &mut |e| progress.event(e))?;
-    progress.clear();
+    let progress = Progress::new(ctx.quiet, "reindex");
+    let summary = ingest::reindex(&mut store, &settings, &scope, &mut |e| progress.event(e));
+    progress.bar.finish();
+    let summary = summary?;
     if !ctx.quiet {
         if summary.interrupted {
             eprintln!("reindex interrupted: nothing changed");
@@ -203,56 +213,35 @@ fn peak_memory() -> Option<String> {
     Some(format!("{:.0} MB", kb / 1e3))
 }
 
-/// The progress line on stderr, shown only when stderr is a terminal.
+/// The progress bar of a run, and its messages printed above it.
 struct Progress {
-    enabled: bool,
-    shown: bool,
+    bar: Documents,
 }
 
 impl Progress {
-    fn new(quiet: bool) -> Progress {
+    fn new(quiet: bool, verb: &str) -> Progress {
         Progress {
-            enabled: !quiet && std::io::stderr().is_terminal(),
-            shown: false,
+            bar: Documents::new(quiet, verb),
         }
     }
 
-    fn event(&mut self, event: Event<'_>) {
+    fn event(&self, event: Event<'_>) {
         match event {
             Event::Progress {
                 done,
                 total,
                 bytes,
                 elapsed,
-            } => {
-                if self.enabled {
-                    let mb = bytes as f64 / 1e6;
-                    eprint!(
-                        "\r\x1b[K{done}/{total} documents  {mb:.1} MB  {:.0} MB/s",
-                        mb / elapsed.as_secs_f64().max(1e-9)
-                    );
-                    self.shown = true;
-                }
-            }
-            Event::Warning { path, message } => {
-                self.clear();
-                eprintln!("warning: {path}: {message}");
-            }
-            Event::Skipped { path, reason } => {
-                self.clear();
-                eprintln!("skipped: {path}: {reason}");
-            }
-            Event::Failed { path, reason } => {
-                self.clear();
-                eprintln!("error: {path}: {reason}");
-            }
-        }
-    }
-
-    fn clear(&mut self) {
-        if self.shown {
-            eprint!("\r\x1b[K");
-            self.shown = false;
+            } => self.bar.update(done, total, bytes, elapsed),
+            Event::Warning { path, message } => self
+                .bar
+                .suspend(|| output::message("warning", format_args!("{path}: {message}"))),
+            Event::Skipped { path, reason } => self
+                .bar
+                .suspend(|| output::message("skipped", format_args!("{path}: {reason}"))),
+            Event::Failed { path, reason } => self
+                .bar
+                .suspend(|| output::message("error", format_args!("{path}: {reason}"))),
         }
     }
 }

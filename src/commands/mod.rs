@@ -8,6 +8,7 @@ pub mod export;
 pub mod forget;
 pub mod gazetteer;
 pub mod ingest;
+pub mod manual;
 pub mod read;
 
 use crate::cli::Cli;
@@ -55,7 +56,7 @@ impl Context {
     /// Prints a note on stderr unless quiet.
     pub fn note(&self, note: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("note: {note}");
+            crate::output::message("note", note);
         }
     }
 }

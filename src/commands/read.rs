@@ -48,9 +48,12 @@ pub fn mentions(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Resu
     let store = ctx.workspace.open_existing_store()?;
     let explain::Mentions { named, rows } = explain::mentions(&store, &args.name)?;
     if rows.is_empty() && !ctx.quiet {
-        eprintln!(
-            "note: `{}` is in the gazetteers, but no stored document mentions it",
-            args.name
+        output::message(
+            "note",
+            format_args!(
+                "`{}` is in the gazetteers, but no stored document mentions it",
+                args.name
+            ),
         );
     }
     let several = named.len() > 1;
@@ -178,7 +181,7 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
     let answer = match dossier::query::ask(&text, &graph, &store) {
         Ok(answer) => answer,
         Err(e) => {
-            eprint!("{}", e.render(&text));
+            eprint!("{}", output::error_text(&e.render(&text)));
             return Ok(Outcome::Refused);
         }
     };
@@ -189,10 +192,10 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
     };
     print_answer(out, &answer, &graph, args.format, evidence.as_deref())?;
     for note in &answer.notes {
-        ctx.note(note);
+        output::message("note", note);
     }
     if answer.rows.is_empty() && answer.notes.is_empty() {
-        ctx.note("no rows: nothing in the graph matches the query");
+        output::message("note", "no rows: nothing in the graph matches the query");
     }
     Ok(Outcome::Done)
 }

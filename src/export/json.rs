@@ -16,6 +16,7 @@
 //! aliases, their mentions in its counts), and their relations its edges.
 
 use super::view::{PathRanks, Texts};
+use super::{Tally, count};
 use crate::store::{Reader, halting};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -71,7 +72,17 @@ pub struct Evidence {
 
 /// Writes the whole graph of `store` as node-link JSON.
 pub fn write(store: &dyn Reader, out: &mut dyn Write) -> Result<(), ExportError> {
-    write_filtered(store, out, None)
+    write_filtered(store, out, None, None)
+}
+
+/// [`write()`], counting every node, piece of evidence and edge into
+/// `tally`.
+pub fn write_counted(
+    store: &dyn Reader,
+    out: &mut dyn Write,
+    tally: &Tally,
+) -> Result<(), ExportError> {
+    write_filtered(store, out, None, Some(tally))
 }
 
 /// Writes the part of the graph a [`super::view::View`] selects, in the
@@ -82,7 +93,11 @@ pub fn write_selected(
     view: &super::view::View<'_>,
 ) -> Result<(), ExportError> {
     let selection = (view.node_ids(), view.relation_ids());
-    write_filtered(store, out, Some(&selection))
+    if let Some(tally) = view.tally() {
+        // The view expects its nodes and edges; the evidence is spooled too.
+        tally.expect(view.evidence_count());
+    }
+    write_filtered(store, out, Some(&selection), view.tally())
 }
 
 type Selection = (rustc_hash::FxHashSet<String>, rustc_hash::FxHashSet<i64>);
@@ -91,6 +106,7 @@ fn write_filtered(
     store: &dyn Reader,
     out: &mut dyn Write,
     selection: Option<&Selection>,
+    tally: Option<&Tally>,
 ) -> Result<(), ExportError> {
     // The id is only spelled out when there is a selection to look it up in.
     let keep_node =
@@ -99,6 +115,11 @@ fn write_filtered(
     let paths = SortedPaths::of(store)?;
     // The entities of a `same-as` group are their node's one node.
     let same_as = store.same_as()?;
+    if let (Some(tally), None) = (tally, selection) {
+        // The entities are counted once gathered, below.
+        let (relations, evidence) = store.relation_and_evidence_counts()?;
+        tally.expect(paths.ranks.paths.len() as u64 + relations + evidence);
+    }
     out.write_all(b"{\"nodes\":[\n")?;
     let mut first = true;
     let mut separator = |out: &mut dyn Write| -> std::io::Result<()> {
@@ -130,6 +151,7 @@ fn write_filtered(
             };
             separator(out)?;
             serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
+            count(tally, 1);
             Ok(())
         },
     )?;
@@ -149,6 +171,9 @@ fn write_filtered(
             entities.push((kind, name, id, attributes));
         }
         entities.sort();
+        if let (Some(tally), None) = (tally, selection) {
+            tally.expect(entities.len() as u64);
+        }
         let mut node = Vec::new();
         for (kind, name, id, attributes) in entities {
             let EntityPostings {
@@ -190,10 +215,11 @@ fn write_filtered(
             node.remove(at);
             separator(out)?;
             out.write_all(&node)?;
+            count(tally, 1);
         }
     }
     out.write_all(b"\n],\"edges\":[\n")?;
-    let spool = Spool::gather(store, &paths, &keep_relation)?;
+    let spool = Spool::gather(store, &paths, &keep_relation, tally)?;
     let mut first_edge = true;
     let mut edge = Vec::new();
     let mut piece = Vec::new();
@@ -235,6 +261,7 @@ fn write_filtered(
             out.write_all(b",\n")?;
         }
         out.write_all(&edge)?;
+        count(tally, 1);
         Ok(())
     };
     store.each_relation_in_order(&mut |row| match write_edge(row) {
@@ -368,6 +395,7 @@ impl Spool {
         store: &dyn Reader,
         paths: &SortedPaths,
         keep: &dyn Fn(i64) -> bool,
+        tally: Option<&Tally>,
     ) -> Result<Spool, ExportError> {
         // The spool is written on a thread of its own while the store is
         // read (it runs to a gigabyte).
@@ -411,6 +439,7 @@ impl Spool {
                     len: json.len() as u32,
                 });
                 offset += json.len() as u64;
+                count(tally, 1);
                 Ok(())
             },
         )?;

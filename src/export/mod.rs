@@ -17,6 +17,7 @@ pub mod target;
 pub mod view;
 
 use crate::store::StoreError;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -30,4 +31,43 @@ pub enum ExportError {
     /// A filter names something the graph does not hold, or is malformed.
     #[error("{0}")]
     Filter(String),
+}
+
+/// How far an export is, for a progress display on another thread: the
+/// items written (nodes and edges; JSON counts each piece of evidence too)
+/// and the items to write, as far as they are known. Writers add one per
+/// item; a relaxed atomic add, so counting costs nothing measurable.
+#[derive(Debug, Default)]
+pub struct Tally {
+    done: AtomicU64,
+    total: AtomicU64,
+}
+
+impl Tally {
+    /// `n` more items to write.
+    pub fn expect(&self, n: u64) {
+        self.total.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// `n` more items written.
+    pub fn add(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Items written so far.
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Items to write, as far as they are known.
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+}
+
+/// Counts into an optional [`Tally`].
+pub(crate) fn count(tally: Option<&Tally>, n: u64) {
+    if let Some(tally) = tally {
+        tally.add(n);
+    }
 }

@@ -8,7 +8,7 @@
 //! that each document's text is read once for the quotes, and within it by
 //! relation id. Both orders are deterministic.
 
-use super::ExportError;
+use super::{ExportError, Tally, count};
 use crate::graph::Graph;
 use crate::model::NodeType;
 use crate::store::{Reader, halting};
@@ -101,6 +101,8 @@ pub struct View<'a> {
     edges: FxHashSet<EdgeIndex>,
     /// Every document's path, sorted, read once for nodes and edges.
     paths: PathRanks,
+    /// Where the items handed to writers are counted.
+    tally: Option<&'a Tally>,
 }
 
 /// The stored documents' paths, sorted, and each document's rank among
@@ -290,7 +292,28 @@ impl<'a> View<'a> {
             nodes,
             edges,
             paths: PathRanks::of(store)?,
+            tally: None,
         })
+    }
+
+    /// Counts every node and edge handed to a writer into `tally`, which
+    /// expects them all.
+    pub fn count_into(&mut self, tally: &'a Tally) {
+        tally.expect((self.node_count() + self.edge_count()) as u64);
+        self.tally = Some(tally);
+    }
+
+    /// Where the view counts what it hands out, if anywhere.
+    pub(crate) fn tally(&self) -> Option<&'a Tally> {
+        self.tally
+    }
+
+    /// The pieces of evidence of the selected edges.
+    pub fn evidence_count(&self) -> u64 {
+        self.edges
+            .iter()
+            .map(|e| u64::from(self.graph.graph[*e].weight))
+            .sum()
     }
 
     /// The graph the view selects from.
@@ -384,6 +407,7 @@ impl<'a> View<'a> {
                 }
             };
             each(&view)?;
+            count(self.tally, 1);
         }
         Ok(())
     }
@@ -460,7 +484,9 @@ impl<'a> View<'a> {
                     quote,
                     documents,
                     dates,
-                })
+                })?;
+                count(self.tally, 1);
+                Ok(())
             },
         )
     }

@@ -24,6 +24,7 @@ mod identity;
 mod merge;
 mod parse;
 pub mod same_as;
+pub mod shipped;
 
 pub use edit::{AddOutcome, EditError, ImportReport, add_entry, import_file, notes_against};
 pub use merge::{MergeOutcome, find_entry, merge_entries};
@@ -613,17 +614,14 @@ fn parse_piece(
 }
 
 /// The directory of the gazetteers that ship with dossier: `$DOSSIER_GAZETTEERS`
-/// if set, else `./gazetteers` when it exists, else the one in the source tree
-/// the binary was built from.
+/// if set, else `./gazetteers` when it holds a gazetteer, else the copy built
+/// into the binary, unpacked ([`shipped::locate`], which also says where the
+/// folder comes from and why a copy could not be unpacked).
 pub fn default_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("DOSSIER_GAZETTEERS") {
-        return PathBuf::from(dir);
+    match shipped::locate() {
+        Ok(shipped) => shipped.dir,
+        Err(e) => e.dir,
     }
-    let local = Path::new("gazetteers");
-    if local.join(EntityType::Person.file_name()).is_file() {
-        return local.to_path_buf();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteers")
 }
 
 /// A UTF-8 file of a gazetteer folder, without its byte-order mark.

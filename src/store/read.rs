@@ -549,6 +549,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// How many relations and pieces of evidence are stored (what an export
+    /// of the whole graph will write).
+    pub fn relation_and_evidence_counts(&self) -> Result<(u64, u64), StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT count(*) FROM relations), (SELECT count(*) FROM evidence)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// Counts of what the database holds: documents, entities mentioned,
     /// mentions.
     pub fn totals(&self) -> Result<(i64, i64, i64), StoreError> {

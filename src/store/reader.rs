@@ -60,6 +60,8 @@ pub trait GraphReader {
     fn each_evidence_count(&self, each: &mut dyn FnMut(i64, u32)) -> Result<(), StoreError>;
     /// Which entities are one node of the graph (`same-as` groups).
     fn same_as(&self) -> Result<SameAs, StoreError>;
+    /// How many relations and pieces of evidence are stored.
+    fn relation_and_evidence_counts(&self) -> Result<(u64, u64), StoreError>;
     /// Every entity's id, type and canonical name, in no order.
     fn each_entity_name(
         &self,
@@ -194,6 +196,9 @@ impl GraphReader for Store {
     }
     fn same_as(&self) -> Result<SameAs, StoreError> {
         Store::same_as(self)
+    }
+    fn relation_and_evidence_counts(&self) -> Result<(u64, u64), StoreError> {
+        Store::relation_and_evidence_counts(self)
     }
     fn each_entity_name(
         &self,

@@ -13,6 +13,8 @@
 //! - `identity`: `same-as` groups in queries, `why`, `mentions` and the
 //!   exports; `gazetteer merge`; what `check` says of `same-as`.
 //! - `forget`: removing documents.
+//! - `cli`: completions, the manual page, progress bars and tables on a
+//!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
@@ -24,6 +26,7 @@
 //! `support` has the helpers; each test gets its own scratch directory and
 //! database, so tests run in parallel.
 
+mod cli;
 mod crash;
 mod dev;
 mod encodings;
