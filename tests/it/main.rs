@@ -14,6 +14,9 @@
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
 //! - `dev`: scores on the development set `../shared/dev`, held to floors.
+//! - `dates`: the dates of evidence and the periods of relations on the
+//!   fixtures of `tests/fixtures/dates`, and the helpers `samples` and
+//!   `dev` score dates with.
 //!
 //! Fixtures live in `tests/fixtures`: `corpus` (invented documents, read
 //! with the shipped gazetteers), `gazetteer` (a small gazetteer for tests
@@ -22,6 +25,7 @@
 //! database, so tests run in parallel.
 
 mod crash;
+mod dates;
 mod dev;
 mod encodings;
 mod export_filters;
