@@ -1436,7 +1436,11 @@ fn every_cut_of_the_fixture_documents_is_read() {
     let metonymy = Metonymy::build(gazetteer, &lexicon.metonymy);
     let compiled = Compiled::build(gazetteer, &lexicon.rules);
     let mut read = 0;
-    for dir in ["tests/fixtures/corpus", "tests/fixtures/layouts"] {
+    for dir in [
+        "tests/fixtures/corpus",
+        "tests/fixtures/layouts",
+        "tests/fixtures/dates",
+    ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
