@@ -125,6 +125,15 @@ pub struct EvidenceRow {
     pub confidence: f64,
     /// The date the text gives (ISO 8601), if any.
     pub date: Option<String>,
+    /// Where the text gives the date: `sentence`, `paragraph`, `dateline`,
+    /// `letter` or `document`.
+    pub date_source: Option<String>,
+    /// Since when the relation held, as this evidence says (ISO 8601).
+    pub from: Option<String>,
+    /// Until when it held, as this evidence says (ISO 8601).
+    pub until: Option<String>,
+    /// Whether this evidence calls the relation a role no longer held.
+    pub former: bool,
 }
 
 /// The answer of `why`: the evidence, or, when there is none, what was
@@ -338,6 +347,10 @@ impl<'a> EvidenceReader<'a> {
             rule: e.rule.clone(),
             confidence: e.confidence,
             date: e.date.clone(),
+            date_source: e.date_source.clone(),
+            from: e.valid_from.clone(),
+            until: e.valid_until.clone(),
+            former: e.former,
         })
     }
 }
@@ -390,6 +403,10 @@ mod tests {
             rule: "r".into(),
             confidence: 1.0,
             date: None,
+            date_source: None,
+            valid_from: None,
+            valid_until: None,
+            former: false,
         }
     }
 

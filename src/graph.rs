@@ -1,7 +1,8 @@
 //! The graph the query language runs on, loaded from the store: documents
 //! and entities are petgraph nodes, relations are edges (subject → object)
-//! with their kind, their database id (for the evidence) and their weight
-//! (the number of pieces of evidence).
+//! with their kind, their database id (for the evidence), their weight
+//! (the number of pieces of evidence) and the period their evidence gives
+//! them.
 //!
 //! Only what questions over relations need is loaded: every document,
 //! every entity that is related, every relation. Names are resolved through
@@ -14,6 +15,7 @@
 //! one edge, so a relation stated of two members is two parallel edges.
 
 use crate::model::{EntityType, NodeType};
+use crate::relations::dates::Date;
 use crate::store::{DocumentId, EntityId, GraphReader, SameAs, StoreError};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -39,6 +41,16 @@ pub struct Edge {
     pub relation: i64,
     /// Pieces of evidence.
     pub weight: u32,
+    /// Since when it held, if its evidence says (the earliest start given).
+    pub from: Option<Date>,
+    /// Until when it held, if its evidence says (the latest end given).
+    pub until: Option<Date>,
+    /// Whether some evidence calls it a role no longer held ("former
+    /// deputy head of …").
+    pub former: bool,
+    /// With `former`: the earliest date of the evidence that says so; it
+    /// had ended by then.
+    pub ended_by: Option<Date>,
 }
 
 /// The loaded graph.
@@ -76,6 +88,10 @@ impl Graph {
             kind: u16,
             object_entity: Option<EntityId>,
             object_document: Option<DocumentId>,
+            from: Option<Date>,
+            until: Option<Date>,
+            former: bool,
+            ended_by: Option<Date>,
         }
         let mut raw: Vec<Raw> = Vec::new();
         let mut kind_ids: FxHashMap<String, u16> = FxHashMap::default();
@@ -103,6 +119,10 @@ impl Graph {
                 kind,
                 object_entity,
                 object_document: row.object_document,
+                from: row.valid_from.and_then(Date::parse),
+                until: row.valid_until.and_then(Date::parse),
+                former: row.former,
+                ended_by: row.ended_by.and_then(Date::parse),
             });
         })?;
         let mut weights: FxHashMap<i64, u32> = FxHashMap::default();
@@ -151,6 +171,10 @@ impl Graph {
                     kind,
                     relation: r.id,
                     weight: weights.get(&r.id).copied().unwrap_or(0),
+                    from: r.from,
+                    until: r.until,
+                    former: r.former,
+                    ended_by: r.ended_by,
                 },
             );
             by_kind[kind as usize].push(edge);

@@ -145,6 +145,8 @@ pub fn why(ctx: &Context, args: &WhyArgs, out: &mut dyn Write) -> Result<Outcome
         Column::text("RULE"),
         Column::number("CONFIDENCE"),
         Column::text("DATE"),
+        Column::text("DATED BY"),
+        Column::text("PERIOD"),
     ];
     output::write(out, args.format.format, &columns, &rows, |r| {
         vec![
@@ -157,9 +159,29 @@ pub fn why(ctx: &Context, args: &WhyArgs, out: &mut dyn Write) -> Result<Outcome
             r.rule.clone(),
             format!("{:.2}", r.confidence),
             r.date.clone().unwrap_or_default(),
+            r.date_source.clone().unwrap_or_default(),
+            period_cell(r.from.as_deref(), r.until.as_deref(), r.former),
         ]
     })?;
     Ok(Outcome::Done)
+}
+
+/// A period as one cell: `2002..2005`, `1994..`, `..2010`, `former`, or
+/// both (`former, ..2010`); empty when the evidence bounds nothing.
+fn period_cell(from: Option<&str>, until: Option<&str>, former: bool) -> String {
+    let span = (from.is_some() || until.is_some()).then(|| {
+        format!(
+            "{}..{}",
+            from.unwrap_or_default(),
+            until.unwrap_or_default()
+        )
+    });
+    match (former, span) {
+        (true, Some(span)) => format!("former, {span}"),
+        (true, None) => "former".into(),
+        (false, Some(span)) => span,
+        (false, None) => String::new(),
+    }
 }
 
 /// `dossier query`.

@@ -13,13 +13,17 @@
 //! `State`, `Document`).
 //!
 //! `edges.csv` has the header
-//! `:START_ID,:END_ID,:TYPE,weight:long,quote,documents:string[],dates:string[]`:
+//! `:START_ID,:END_ID,:TYPE,weight:long,quote,documents:string[],dates:string[],date_sources:string[],from,until,former:boolean`:
 //! the subject's and the object's ids, the relation kind upper-cased with
 //! `-` turned into `_` as the relationship type (`resides-in` becomes
 //! `RESIDES_IN`), the pieces of evidence, the sentence of the first one,
-//! the paths of the documents holding evidence and the dates the evidence
+//! the paths of the documents holding evidence, the dates the evidence
 //! gives (ISO 8601 text, `--MM-DD` when the year is unknown, so strings and
-//! not Neo4j dates).
+//! not Neo4j dates) and where the text gives them (`sentence`, `paragraph`,
+//! `dateline`, `letter`, `document`), and the period the evidence gives the
+//! relation: `from` and `until` (ISO 8601 text as precise as the text,
+//! empty when not given) and `former` (`true` when some evidence calls it a
+//! role no longer held).
 //!
 //! Arrays are joined with `;`, the importer's default array delimiter. A `;`
 //! inside a value would split it, so it is written as `,` in array cells
@@ -55,7 +59,7 @@ const NODE_HEADER: [&str; 8] = [
 ];
 
 /// The header of `edges.csv`.
-const EDGE_HEADER: [&str; 7] = [
+const EDGE_HEADER: [&str; 11] = [
     ":START_ID",
     ":END_ID",
     ":TYPE",
@@ -63,6 +67,10 @@ const EDGE_HEADER: [&str; 7] = [
     "quote",
     "documents:string[]",
     "dates:string[]",
+    "date_sources:string[]",
+    "from",
+    "until",
+    "former:boolean",
 ];
 
 /// Writes `nodes.csv` and `edges.csv` of `view` into `dir`, creating it if
@@ -151,6 +159,10 @@ fn write_edges(view: &View<'_>, file: File) -> Result<(), ExportError> {
             cell(&edge.quote),
             Cow::Owned(array(&edge.documents)),
             Cow::Owned(array(&edge.dates)),
+            Cow::Owned(array(&edge.date_sources)),
+            Cow::Borrowed(edge.from.as_deref().unwrap_or_default()),
+            Cow::Borrowed(edge.until.as_deref().unwrap_or_default()),
+            Cow::Borrowed(if edge.former { "true" } else { "false" }),
         ];
         out.write_record(record.iter().map(|c| c.as_bytes()))
             .map_err(io::Error::from)?;

@@ -40,7 +40,8 @@
 //! have a year (a `--MM-DD` date is not a FollowTheMoney date); and `proof`,
 //! the documents holding its evidence that the export holds. The dates go to
 //! `date` and not `startDate`: they say when a text reports the relation,
-//! not when it began.
+//! not when it began. When the evidence gives the relation a period ("judge
+//! (2002–2005)", "since 1994"), its ends are `startDate` and `endDate`.
 
 use super::ExportError;
 use super::view::{EdgeView, NodeView, View};
@@ -73,6 +74,8 @@ pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
         properties.add("role", [link.role.unwrap_or(&edge.relation).to_string()]);
         properties.add("description", [edge.quote.clone()]);
         properties.add("date", edge.dates.iter().filter(|d| has_year(d)).cloned());
+        properties.add("startDate", edge.from.iter().cloned());
+        properties.add("endDate", edge.until.iter().cloned());
         properties.add(
             "proof",
             edge.documents

@@ -18,8 +18,11 @@
 //!   time, so it is left out.
 //! - Node and edge attributes are declared up front in `<attributes
 //!   class="node">` (`type`, `path`, `aliases`, `mentions`, `documents`) and
-//!   `<attributes class="edge">` (`relation`, `quote`, `documents`, the last
-//!   with the id `edge-documents`), all static. Lists are joined into one string (aliases with ` | `,
+//!   `<attributes class="edge">` (`relation`, `quote`, `documents` with the
+//!   id `edge-documents`, `date_sources` where the text gives the dates,
+//!   `from` and `until` as the text gives them, and `former`, a boolean),
+//!   all static; `date_sources`, `from` and `until` are left out when empty,
+//!   `former` when false. Lists are joined into one string (aliases with ` | `,
 //!   documents with `; `), as in the GraphML export; a node without aliases
 //!   has no `aliases` value, and only documents have a `path`.
 //! - A node's `label` is its canonical name (a document's title); its colour
@@ -59,6 +62,10 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
       <attribute id="relation" title="relation" type="string"/>
       <attribute id="quote" title="quote" type="string"/>
       <attribute id="edge-documents" title="documents" type="string"/>
+      <attribute id="date-sources" title="date_sources" type="string"/>
+      <attribute id="valid-from" title="from" type="string"/>
+      <attribute id="valid-until" title="until" type="string"/>
+      <attribute id="former" title="former" type="boolean"/>
     </attributes>
     <nodes>
 "#;
@@ -128,14 +135,30 @@ fn write_edge(out: &mut impl Write, edge: &EdgeView) -> Result<(), ExportError> 
         escape(&edge.target),
         edge.weight
     )?;
-    if let Some(start) = earliest(&edge.dates) {
+    let (start, end) = interval(edge);
+    if let Some(start) = start {
         write!(out, " start=\"{start}\"")?;
+    }
+    if let Some(end) = end {
+        write!(out, " end=\"{end}\"")?;
     }
     writeln!(out, ">")?;
     writeln!(out, "        <attvalues>")?;
     attvalue(out, "relation", &edge.relation)?;
     attvalue(out, "quote", &edge.quote)?;
     attvalue(out, "edge-documents", &edge.documents.join("; "))?;
+    if !edge.date_sources.is_empty() {
+        attvalue(out, "date-sources", &edge.date_sources.join("; "))?;
+    }
+    if let Some(from) = &edge.from {
+        attvalue(out, "valid-from", from)?;
+    }
+    if let Some(until) = &edge.until {
+        attvalue(out, "valid-until", until)?;
+    }
+    if edge.former {
+        attvalue(out, "former", "true")?;
+    }
     writeln!(out, "        </attvalues>")?;
     writeln!(out, "      </edge>")?;
     Ok(())
@@ -151,9 +174,44 @@ fn attvalue(out: &mut impl Write, id: &str, value: &str) -> Result<(), ExportErr
     Ok(())
 }
 
+/// When an edge starts and ends on the timeline (see the module
+/// documentation), as full dates.
+fn interval(edge: &EdgeView) -> (Option<String>, Option<String>) {
+    let end = match (&edge.until, &edge.ended_by) {
+        (Some(until), _) => last_day(until),
+        (None, Some(by)) if edge.former => last_day(by),
+        _ => None,
+    };
+    let start = match &edge.from {
+        Some(from) => full_date(from),
+        None if !edge.former => earliest(&edge.dates),
+        None => None,
+    };
+    let start = start.filter(|s| end.as_ref().is_none_or(|e| s <= e));
+    (start, end)
+}
+
 /// The earliest of `dates` that is, or can be made, a full date.
 fn earliest(dates: &[String]) -> Option<String> {
     dates.iter().filter_map(|d| full_date(d)).min()
+}
+
+/// The last day `date` (ISO 8601 as precise as the text) covers: `2005`
+/// ends on `2005-12-31`, `2009-06` on `2009-06-30`.
+fn last_day(date: &str) -> Option<String> {
+    let full = full_date(date)?;
+    let (year, month) = (
+        full[..4].parse::<u16>().ok()?,
+        full[5..7].parse::<u8>().ok()?,
+    );
+    Some(match date.len() {
+        4 => format!("{year:04}-12-31"),
+        7 => format!(
+            "{year:04}-{month:02}-{:02}",
+            crate::relations::dates::days_in(month, Some(year))
+        ),
+        _ => full,
+    })
 }
 
 /// `date` (ISO 8601 as precise as the text: `2022`, `2022-10` or
@@ -228,6 +286,46 @@ mod tests {
             earliest(&dates(&["1999", "1998-12-31"])).as_deref(),
             Some("1998-12-31")
         );
+    }
+
+    #[test]
+    fn periods_bound_the_timeline() {
+        let edge = |dates: &[&str],
+                    from: Option<&str>,
+                    until: Option<&str>,
+                    former: bool,
+                    by: Option<&str>| EdgeView {
+            id: "relation:1".into(),
+            source: "entity:1".into(),
+            target: "entity:2".into(),
+            relation: "member-of".into(),
+            weight: 1,
+            quote: String::new(),
+            documents: Vec::new(),
+            dates: dates.iter().map(|d| d.to_string()).collect(),
+            date_sources: Vec::new(),
+            from: from.map(str::to_string),
+            until: until.map(str::to_string),
+            former,
+            ended_by: by.map(str::to_string),
+        };
+        let some = |d: &str| Some(d.to_string());
+        #[rustfmt::skip]
+        let table = [
+            // Said in 2022: from then on.
+            (edge(&["2022-07-10"], None, None, false, None), (some("2022-07-10"), None)),
+            // "judge (2002–2005)", said in 2022.
+            (edge(&["2022-07-10"], Some("2002"), Some("2005"), false, None), (some("2002-01-01"), some("2005-12-31"))),
+            // "until June 2009", said in 2022: it did not start when said.
+            (edge(&["2022"], None, Some("2009-06"), false, None), (None, some("2009-06-30"))),
+            // "former head", said in 2022: over by then, start unknown.
+            (edge(&["2022-07-10"], None, None, true, Some("2022-07-10")), (None, some("2022-07-10"))),
+            (edge(&[], Some("1994"), None, false, None), (some("1994-01-01"), None)),
+            (edge(&["--07-13"], None, None, false, None), (None, None)),
+        ];
+        for (edge, want) in table {
+            assert_eq!(interval(&edge), want, "{edge:?}");
+        }
     }
 
     #[test]

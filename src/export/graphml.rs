@@ -18,8 +18,13 @@
 //!   lists are joined into one string.
 //! - Edges: `label` (the relation kind), `relation` (the same), `weight`
 //!   (`double`: the number of pieces of evidence, which Gephi takes as the
-//!   edge weight), `quote` (the sentence of the first piece of evidence) and
-//!   `documents` (joined with `; `).
+//!   edge weight), `quote` (the sentence of the first piece of evidence),
+//!   `documents` (joined with `; `), `dates` (the dates the evidence gives,
+//!   ISO 8601 joined with `; `) and `date_sources` (where the text gives
+//!   them: `sentence`, `paragraph`, `dateline`, `letter`, `document`), each
+//!   left out when empty; and the period its evidence gives the relation:
+//!   `from` and `until` (ISO 8601, as precise as the text) and `former`
+//!   (`boolean`, written only when true), each left out when absent.
 //! - All text goes through `escape`: markup characters and quotes become
 //!   entity references, tab, line feed and carriage return become character
 //!   references (so attribute normalisation cannot turn them into spaces),
@@ -31,7 +36,8 @@
 //! edge, which is what Gephi does on import anyway (it sums the weights of
 //! parallel edges): its label and relation join the kinds in alphabetical
 //! order (`leads + member-of`), its weight is the total evidence, its quote
-//! the first edge's and its documents the union. The edges are grouped by
+//! the first edge's, its documents, dates and date sources the union, its
+//! period from the earliest start to the latest end, `former` if any is. The edges are grouped by
 //! (source, target) before any is written, so in this mode memory grows with
 //! the number of node pairs (each keeps its kinds, weight, first quote and
 //! documents). The merged edge keeps the id of the first edge of its pair.
@@ -58,6 +64,11 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <key id="weight" for="edge" attr.name="weight" attr.type="double"/>
   <key id="quote" for="edge" attr.name="quote" attr.type="string"/>
   <key id="edge-documents" for="edge" attr.name="documents" attr.type="string"/>
+  <key id="dates" for="edge" attr.name="dates" attr.type="string"/>
+  <key id="date-sources" for="edge" attr.name="date_sources" attr.type="string"/>
+  <key id="from" for="edge" attr.name="from" attr.type="string"/>
+  <key id="until" for="edge" attr.name="until" attr.type="string"/>
+  <key id="former" for="edge" attr.name="former" attr.type="boolean"/>
   <graph id="dossier" edgedefault="directed">
 "#;
 
@@ -78,6 +89,8 @@ pub fn write(
         for edge in merge(view)? {
             let label = edge.kinds.join(" + ");
             let documents: Vec<String> = edge.documents.into_iter().collect();
+            let dates: Vec<String> = edge.dates.into_iter().collect();
+            let date_sources: Vec<String> = edge.date_sources.into_iter().collect();
             write_edge(
                 &mut out,
                 &Edge {
@@ -88,6 +101,11 @@ pub fn write(
                     weight: edge.weight,
                     quote: &edge.quote,
                     documents: &documents,
+                    dates: &dates,
+                    date_sources: &date_sources,
+                    from: edge.from.as_deref(),
+                    until: edge.until.as_deref(),
+                    former: edge.former,
                 },
             )?;
         }
@@ -103,6 +121,11 @@ pub fn write(
                     weight: u64::from(edge.weight),
                     quote: &edge.quote,
                     documents: &edge.documents,
+                    dates: &edge.dates,
+                    date_sources: &edge.date_sources,
+                    from: edge.from.as_deref(),
+                    until: edge.until.as_deref(),
+                    former: edge.former,
                 },
             )
         })?;
@@ -154,6 +177,16 @@ struct Edge<'a> {
     quote: &'a str,
     /// Paths of the documents holding evidence.
     documents: &'a [String],
+    /// The dates the evidence gives.
+    dates: &'a [String],
+    /// Where the text gives them.
+    date_sources: &'a [String],
+    /// Since when the relation held.
+    from: Option<&'a str>,
+    /// Until when it held.
+    until: Option<&'a str>,
+    /// Whether some evidence calls it former.
+    former: bool,
 }
 
 /// Writes one `<edge>` with its data.
@@ -170,6 +203,21 @@ fn write_edge(out: &mut impl Write, edge: &Edge<'_>) -> Result<(), ExportError> 
     data(out, "weight", &edge.weight.to_string())?;
     data(out, "quote", edge.quote)?;
     data(out, "edge-documents", &edge.documents.join("; "))?;
+    if !edge.dates.is_empty() {
+        data(out, "dates", &edge.dates.join("; "))?;
+    }
+    if !edge.date_sources.is_empty() {
+        data(out, "date-sources", &edge.date_sources.join("; "))?;
+    }
+    if let Some(from) = edge.from {
+        data(out, "from", from)?;
+    }
+    if let Some(until) = edge.until {
+        data(out, "until", until)?;
+    }
+    if edge.former {
+        data(out, "former", "true")?;
+    }
     writeln!(out, "    </edge>")?;
     Ok(())
 }
@@ -196,6 +244,16 @@ struct Merged {
     quote: String,
     /// Every document holding evidence of any of the edges.
     documents: BTreeSet<String>,
+    /// Every date their evidence gives.
+    dates: BTreeSet<String>,
+    /// Where the text gives them.
+    date_sources: BTreeSet<String>,
+    /// The earliest start any of them has.
+    from: Option<String>,
+    /// The latest end any of them has.
+    until: Option<String>,
+    /// Whether any of them is former.
+    former: bool,
 }
 
 /// Groups the view's edges by ordered pair of nodes, in the order the pairs
@@ -213,6 +271,17 @@ fn merge(view: &View<'_>) -> Result<Vec<Merged>, ExportError> {
                 }
                 pair.weight += u64::from(edge.weight);
                 pair.documents.extend(edge.documents.iter().cloned());
+                pair.dates.extend(edge.dates.iter().cloned());
+                pair.date_sources.extend(edge.date_sources.iter().cloned());
+                pair.from = match (pair.from.take(), edge.from.clone()) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                pair.until = match (pair.until.take(), edge.until.clone()) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                pair.former |= edge.former;
             }
             None => {
                 index.insert(key, merged.len());
@@ -224,6 +293,11 @@ fn merge(view: &View<'_>) -> Result<Vec<Merged>, ExportError> {
                     weight: u64::from(edge.weight),
                     quote: edge.quote.clone(),
                     documents: edge.documents.iter().cloned().collect(),
+                    dates: edge.dates.iter().cloned().collect(),
+                    date_sources: edge.date_sources.iter().cloned().collect(),
+                    from: edge.from.clone(),
+                    until: edge.until.clone(),
+                    former: edge.former,
                 });
             }
         }

@@ -5,8 +5,17 @@
 //!            "attributes":{"k":"v"},"documents":["path"],"mentions":3},
 //!           {"id":"document:1","type":"document","name":"title", …, "path":"corpus/a.txt"}],
 //!  "edges":[{"source":"entity:7","target":"document:1","relation":"signed","weight":1,
-//!            "evidence":[{"document":"corpus/a.txt","start":10,"end":52,"quote":"…","rule":"…"}]}]}
+//!            "evidence":[{"document":"corpus/a.txt","start":10,"end":52,"quote":"…","rule":"…",
+//!                         "confidence":0.9,"date":"2022-07-10","date_source":"letter"}]}]}
 //! ```
+//!
+//! A piece of evidence has a `date` (ISO 8601, as precise as the text) and
+//! its `date_source` when the text dates it, and `from`, `until` and
+//! `former` when it bounds its relation ("judge (2002–2005)", "former
+//! head of …"); an edge has the period of all its evidence: `from` (the
+//! earliest start), `until` (the latest end), `former` and `ended_by` (the
+//! earliest date of the evidence calling it former). Each is left out when
+//! absent (or false).
 //!
 //! The shape is a contract with scripts and later exports: fields are only
 //! ever added. One node or edge per line, so two exports diff well.
@@ -68,6 +77,19 @@ pub struct Evidence {
     /// When, as the text says (ISO 8601).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Where the text gives the date: `sentence`, `paragraph`, `dateline`,
+    /// `letter` or `document`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<String>,
+    /// Since when the relation held, as this evidence says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Until when it held, as this evidence says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Whether this evidence calls it a role no longer held.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub former: bool,
 }
 
 /// Writes the whole graph of `store` as node-link JSON.
@@ -245,6 +267,10 @@ fn write_filtered(
             target,
             relation: row.kind,
             weight: pieces.len(),
+            from: row.valid_from,
+            until: row.valid_until,
+            former: row.former,
+            ended_by: row.ended_by.filter(|_| row.former),
         };
         serde_json::to_writer(&mut edge, &head).map_err(std::io::Error::from)?;
         edge.pop();
@@ -316,6 +342,14 @@ struct EdgeHead<'a> {
     target: String,
     relation: &'a str,
     weight: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    former: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended_by: Option<&'a str>,
 }
 
 /// The stored documents' paths, sorted and ranked as the other exports
@@ -426,6 +460,10 @@ impl Spool {
                     rule: span.rule,
                     confidence: span.confidence,
                     date: span.date,
+                    date_source: span.date_source,
+                    from: span.valid_from,
+                    until: span.valid_until,
+                    former: span.former,
                 };
                 json.clear();
                 serde_json::to_writer(&mut json, &piece).map_err(std::io::Error::from)?;

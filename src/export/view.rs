@@ -91,6 +91,18 @@ pub struct EdgeView {
     /// The dates the evidence gives, sorted (ISO 8601, as precise as the
     /// text; `--MM-DD` when the year is unknown).
     pub dates: Vec<String>,
+    /// Where the text gives those dates (`sentence`, `paragraph`,
+    /// `dateline`, `letter`, `document`), sorted.
+    pub date_sources: Vec<String>,
+    /// Since when the relation held, if its evidence says (ISO 8601).
+    pub from: Option<String>,
+    /// Until when it held, if its evidence says (ISO 8601).
+    pub until: Option<String>,
+    /// Whether some evidence calls it a role no longer held.
+    pub former: bool,
+    /// With `former`, the earliest date of the evidence saying so: it had
+    /// ended by then (ISO 8601).
+    pub ended_by: Option<String>,
 }
 
 /// The selected part of a loaded graph.
@@ -469,6 +481,16 @@ impl<'a> View<'a> {
                     .collect();
                 dates.sort();
                 dates.dedup();
+                let mut date_sources: Vec<String> = first
+                    .date_sources
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                date_sources.sort();
+                date_sources.dedup();
                 let (s, t) = self
                     .graph
                     .graph
@@ -484,6 +506,11 @@ impl<'a> View<'a> {
                     quote,
                     documents,
                     dates,
+                    date_sources,
+                    from: data.from.and_then(|d| d.iso()),
+                    until: data.until.and_then(|d| d.iso()),
+                    former: data.former,
+                    ended_by: data.ended_by.and_then(|d| d.iso()),
                 })?;
                 count(self.tally, 1);
                 Ok(())

@@ -39,11 +39,16 @@ pub(crate) enum Flag {
     InfoboxRole = 1 << 18,
     Part = 1 << 19,
     Subdivision = 1 << 20,
+    Former = 1 << 21,
+    PeriodStart = 1 << 22,
+    PeriodJoin = 1 << 23,
+    PeriodEnd = 1 << 24,
+    Present = 1 << 25,
 }
 
 /// The word lists the extractor reads (a rule file may extend them), and
 /// the flag each gives its words.
-pub(crate) const LISTS: [(&str, Flag); 20] = [
+pub(crate) const LISTS: [(&str, Flag); 25] = [
     ("hedges", Flag::Hedge),
     ("negations", Flag::Negation),
     ("prepositions", Flag::Preposition),
@@ -64,6 +69,11 @@ pub(crate) const LISTS: [(&str, Flag); 20] = [
     ("infobox-roles", Flag::InfoboxRole),
     ("parts", Flag::Part),
     ("subdivisions", Flag::Subdivision),
+    ("former", Flag::Former),
+    ("period-starts", Flag::PeriodStart),
+    ("period-joins", Flag::PeriodJoin),
+    ("period-ends", Flag::PeriodEnd),
+    ("present-words", Flag::Present),
 ];
 
 /// What a phrase of the trie stands for.
@@ -152,6 +162,8 @@ pub struct Compiled {
     pub(crate) a_word: u32,
     pub(crate) an_word: u32,
     pub(crate) among_word: u32,
+    /// The month names and date words of the `dates.rules` lists.
+    pub(crate) dates: super::dates::DateWords,
 }
 
 impl Compiled {
@@ -188,6 +200,7 @@ impl Compiled {
             a_word: 0,
             an_word: 0,
             among_word: 0,
+            dates: super::dates::DateWords::from_rules(set),
         };
         compiled.s_word = compiled.intern("s");
         compiled.as_word = compiled.intern("as");

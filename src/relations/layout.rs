@@ -323,6 +323,16 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// Whether the text at `bytes` holds a word of the `present-words`
+    /// list ("to date", "now").
+    pub fn speaks_of_the_present(&self, bytes: Range<u32>) -> bool {
+        let first = self.tokens.partition_point(|t| t.start < bytes.start);
+        self.tokens[first..]
+            .iter()
+            .take_while(|t| t.start < bytes.end)
+            .any(|t| t.flags & Flag::Present as u32 != 0)
+    }
+
     /// After `'s` at `t`, the index past it.
     pub fn possessive_end(&self, t: usize) -> Option<usize> {
         let apostrophe = self.tokens.get(t)?;

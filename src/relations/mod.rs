@@ -22,12 +22,15 @@ mod compiled;
 pub mod dates;
 mod forms;
 mod layout;
+mod periods;
 pub mod rules;
 pub mod sentence;
 mod signatories;
 
+pub use calendar::DateSource;
 pub use compiled::Compiled;
 pub use layout::Tokens;
+pub use periods::Period;
 
 use crate::mention::Mention;
 use forms::{Context, Hit};
@@ -56,6 +59,11 @@ pub struct Found {
     pub confidence: f32,
     /// ISO 8601 date the text gives for it, as precise as the text.
     pub date: Option<String>,
+    /// Where the text gives the date (with `date`).
+    pub date_source: Option<DateSource>,
+    /// When the relation held, as the evidence bounds it, and whether it
+    /// calls it a former role.
+    pub period: Period,
 }
 
 impl Compiled {
@@ -113,7 +121,7 @@ pub fn extract_with(
             _ => {}
         }
     }
-    finish(text, &ctx.layout.lines, ctx.hits)
+    finish(&ctx.layout, ctx.hits)
 }
 
 /// The triggers, without role words inside a longer role ("minister" in
@@ -152,7 +160,7 @@ pub(crate) fn outermost_roles(
 }
 
 /// Dates the hits and keeps one per (kind, subject, object, evidence).
-fn finish(text: &str, lines: &[layout::TextLine], mut hits: Vec<Hit>) -> Vec<Found> {
+fn finish(layout: &Layout<'_>, mut hits: Vec<Hit>) -> Vec<Found> {
     if hits.is_empty() {
         return Vec::new();
     }
@@ -177,19 +185,32 @@ fn finish(text: &str, lines: &[layout::TextLine], mut hits: Vec<Hit>) -> Vec<Fou
             && a.object.as_ref().map(|o| o.entity) == b.object.as_ref().map(|o| o.entity)
             && a.evidence == b.evidence
     });
-    let mut calendar = calendar::Calendar::new(text, lines);
+    let mut calendar = calendar::Calendar::new(layout.text, &layout.lines, &layout.rules.dates);
     let mut found: Vec<Found> = hits
         .into_iter()
-        .map(|hit| Found {
-            kind: hit.kind,
-            rule: hit.rule,
-            subject: hit.subject.entity,
-            object: hit.object.as_ref().map(|o| o.entity),
-            date: calendar.date_of(hit.evidence.clone()),
-            evidence: hit.evidence,
-            subject_span: hit.subject.span,
-            object_span: hit.object.map(|o| o.span),
-            confidence: hit.confidence,
+        .map(|hit| {
+            let subject = &hit.subject.span;
+            let extent = match &hit.object {
+                Some(o) => subject.start.min(o.span.start)..subject.end.max(o.span.end),
+                None => subject.clone(),
+            };
+            let (period, bounds) = periods::period_of(layout, &hit);
+            let present = layout.speaks_of_the_present(hit.evidence.clone());
+            let dated =
+                calendar.date_of(hit.evidence.clone(), extent, &bounds, period.from, present);
+            Found {
+                kind: hit.kind,
+                rule: hit.rule,
+                subject: hit.subject.entity,
+                object: hit.object.as_ref().map(|o| o.entity),
+                date_source: dated.as_ref().map(|d| d.source),
+                date: dated.map(|d| d.date),
+                evidence: hit.evidence,
+                subject_span: hit.subject.span,
+                object_span: hit.object.map(|o| o.span),
+                confidence: hit.confidence,
+                period,
+            }
         })
         .collect();
     found.sort_by_key(|f| (f.evidence.start, f.subject_span.start, f.kind));

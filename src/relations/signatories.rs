@@ -999,7 +999,7 @@ fn ends_mid_phrase(ctx: &Context<'_>, end: usize) -> bool {
 fn is_dateline(ctx: &Context<'_>, line: &Line) -> bool {
     let text = &ctx.layout.text[line.bytes.start as usize..line.bytes.end as usize];
     text.len() <= 60
-        && super::dates::dates(text)
+        && super::dates::dates(text, &ctx.layout.rules.dates)
             .last()
             .is_some_and(|d| text[d.span.end..].trim_matches(['.', ' ']).is_empty())
 }

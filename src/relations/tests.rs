@@ -1436,7 +1436,11 @@ fn every_cut_of_the_fixture_documents_is_read() {
     let metonymy = Metonymy::build(gazetteer, &lexicon.metonymy);
     let compiled = Compiled::build(gazetteer, &lexicon.rules);
     let mut read = 0;
-    for dir in ["tests/fixtures/corpus", "tests/fixtures/layouts"] {
+    for dir in [
+        "tests/fixtures/corpus",
+        "tests/fixtures/layouts",
+        "tests/fixtures/dates",
+    ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
@@ -1449,4 +1453,75 @@ fn every_cut_of_the_fixture_documents_is_read() {
         }
     }
     assert!(read > 1000, "only {read} texts read");
+}
+
+/// Periods and former roles: each text, a relation it states (as
+/// [`relations`] writes it) and the period its evidence gives: from, until
+/// (ISO 8601) and whether it is former.
+#[test]
+fn periods_and_former_roles() {
+    type Row = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        bool,
+    );
+    #[rustfmt::skip]
+    let rows: &[Row] = &[
+        ("Marta Kovalenko, judge of the Helsinki Group (2002–2005), spoke first.", "Marta Kovalenko member-of Helsinki Group", Some("2002"), Some("2005"), false),
+        ("Marta Kovalenko, member of the Seimas (1996-99), Vilnius.", "Marta Kovalenko member-of Seimas", Some("1996"), Some("1999"), false),
+        ("Ivan Petrenko was chairman of the Free Nations Forum from April 2006 to June 2009, when Olena Shevchuk followed him.", "Ivan Petrenko leads Free Nations Forum", Some("2006-04"), Some("2009-06"), false),
+        ("Olena Shevchuk has been a member of the Helsinki Group since 1994.", "Olena Shevchuk member-of Helsinki Group", Some("1994"), None, false),
+        ("Tomas Berg was a member of the Seimas between 1997 and 1999.", "Tomas Berg member-of Seimas", Some("1997"), Some("1999"), false),
+        ("Tomas Berg was a member of the Seimas 9 November 1991 – 21 April 1996.", "Tomas Berg member-of Seimas", Some("1991-11-09"), Some("1996-04-21"), false),
+        ("Tomas Berg has been a member of the Seimas from 2014.", "Tomas Berg member-of Seimas", Some("2014"), None, false),
+        ("Tomas Berg was a member of the Seimas from 2016 to 2014.", "Tomas Berg member-of Seimas", None, None, false),
+        ("Tomas Berg, a member of the Seimas from 2001 to 2004, wrote to us.", "Tomas Berg member-of Seimas", Some("2001"), Some("2004"), false),
+        ("Russia occupied Georgia in 2008 until the talks ended in 2012.", "Russia occupies Georgia", Some("2008"), Some("2012"), false),
+        ("Rasa Lindqvist, former chairman of the Seimas, opened the meeting.", "Rasa Lindqvist leads Seimas", None, None, true),
+        ("The former Seimas chairman, Rasa Lindqvist, opened the meeting.", "Rasa Lindqvist leads Seimas", None, None, true),
+        ("Rasa Lindqvist, ex-chairman of the Free Nations Forum, opened the meeting.", "Rasa Lindqvist leads Free Nations Forum", None, None, true),
+        ("Marta Kovalenko, former member of the Seimas, chairman of the Helsinki Group, spoke.", "Marta Kovalenko member-of Seimas", None, None, true),
+        ("Marta Kovalenko, former member of the Seimas, chairman of the Helsinki Group, spoke.", "Marta Kovalenko leads Helsinki Group", None, None, false),
+        ("Rasa Lindqvist, chairman of the Seimas, opened the meeting in 2031.", "Rasa Lindqvist leads Seimas", None, None, false),
+        ("On 3 May 2031 Rasa Lindqvist, chairman of the Seimas, opened the meeting.", "Rasa Lindqvist leads Seimas", None, None, false),
+    ];
+    let f = fixture();
+    let name = |entity: u32| f.gazetteer.entries()[entity as usize].name.as_str();
+    let mut failures = Vec::new();
+    for &(text, relation, from, until, former) in rows {
+        let all = found(text);
+        let described: Vec<(String, &Found)> = all
+            .iter()
+            .map(|r| {
+                let kind = &f.compiled.kinds[r.kind as usize];
+                (
+                    format!(
+                        "{} {kind} {}",
+                        name(r.subject),
+                        r.object.map_or("@document", name)
+                    ),
+                    r,
+                )
+            })
+            .collect();
+        let Some((_, r)) = described.iter().find(|(d, _)| d == relation) else {
+            let found: Vec<&String> = described.iter().map(|(d, _)| d).collect();
+            failures.push(format!("{text:?}: no `{relation}` in {found:?}"));
+            continue;
+        };
+        let got = (
+            r.period.from.and_then(|d| d.iso()),
+            r.period.until.and_then(|d| d.iso()),
+            r.period.former,
+        );
+        let want = (from.map(String::from), until.map(String::from), former);
+        if got != want {
+            failures.push(format!(
+                "{text:?}: `{relation}` has {got:?}, expected {want:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

@@ -1126,8 +1126,9 @@ impl Store {
         )?;
         let mut evidence = self.conn.prepare_cached(
             "INSERT INTO evidence (relation_id, document_id, sentence_start, sentence_end,
-             subject_start, subject_end, object_start, object_end, rule, confidence, date)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             subject_start, subject_end, object_start, object_end, rule, confidence, date,
+             date_source, valid_from, valid_until, former)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?;
         let rules_address = std::ptr::from_ref(rules) as usize;
         if self.relation_ids.rules != rules_address {
@@ -1172,7 +1173,11 @@ impl Store {
                 f.object_span.as_ref().map(|s| s.end),
                 rules.rule_name(f.rule),
                 (f64::from(f.confidence) * 1000.0).round() / 1000.0,
-                f.date
+                f.date,
+                f.date_source.map(|s| s.as_str()),
+                f.period.from.and_then(|d| d.iso()),
+                f.period.until.and_then(|d| d.iso()),
+                f.period.former,
             ])?;
         }
         Ok(())

@@ -824,6 +824,16 @@ pub struct EvidenceRecord {
     pub confidence: f64,
     /// The date the text gives (ISO 8601), if any.
     pub date: Option<String>,
+    /// Where the text gives it (`sentence`, `paragraph`, `dateline`,
+    /// `letter`, `document`); `None` without a date, and for evidence
+    /// stored before sources were (until reindexed).
+    pub date_source: Option<String>,
+    /// Since when the relation held, as this evidence says (ISO 8601).
+    pub valid_from: Option<String>,
+    /// Until when it held, as this evidence says (ISO 8601).
+    pub valid_until: Option<String>,
+    /// Whether this evidence calls it a former role.
+    pub former: bool,
 }
 
 /// What a relation points at.
@@ -837,7 +847,8 @@ pub enum RelationObject {
 
 const EVIDENCE_COLUMNS: &str = "e.relation_id, r.kind, r.subject_id, r.object_entity_id,
      r.object_document_id, e.document_id, e.sentence_start, e.sentence_end, e.subject_start,
-     e.subject_end, e.object_start, e.object_end, e.rule, e.confidence, e.date";
+     e.subject_end, e.object_start, e.object_end, e.rule, e.confidence, e.date, e.date_source,
+     e.valid_from, e.valid_until, e.former";
 
 fn evidence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EvidenceRecord> {
     let span = |a: usize, b: usize| -> rusqlite::Result<std::ops::Range<usize>> {
@@ -860,6 +871,10 @@ fn evidence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EvidenceRecord> {
         rule: r.get(12)?,
         confidence: r.get(13)?,
         date: r.get(14)?,
+        date_source: r.get(15)?,
+        valid_from: r.get(16)?,
+        valid_until: r.get(17)?,
+        former: r.get(18)?,
     })
 }
 

@@ -22,6 +22,16 @@ pub struct RelationRow<'a> {
     pub object_entity: Option<EntityId>,
     /// The object, when it is a document.
     pub object_document: Option<DocumentId>,
+    /// The period its evidence gives it: the earliest start (ISO 8601, as
+    /// precise as the text).
+    pub valid_from: Option<&'a str>,
+    /// The latest end its evidence gives it.
+    pub valid_until: Option<&'a str>,
+    /// Whether some evidence calls it a role no longer held.
+    pub former: bool,
+    /// The earliest date (with a year) of the evidence calling it former:
+    /// it had ended by then.
+    pub ended_by: Option<&'a str>,
 }
 
 /// A document with what the JSON export says of it.
@@ -66,6 +76,15 @@ pub struct EvidenceSpan {
     pub confidence: f64,
     /// The date the text gives (ISO 8601), if any.
     pub date: Option<String>,
+    /// Where the text gives it (`sentence`, `paragraph`, `dateline`,
+    /// `letter`, `document`).
+    pub date_source: Option<String>,
+    /// Since when the relation held, as this evidence says.
+    pub valid_from: Option<String>,
+    /// Until when it held, as this evidence says.
+    pub valid_until: Option<String>,
+    /// Whether this evidence calls it a former role.
+    pub former: bool,
 }
 
 /// A relation's first piece of evidence (by id), with every document and
@@ -84,7 +103,27 @@ pub struct FirstEvidence {
     pub documents: Option<String>,
     /// Every date the evidence gives, joined by commas.
     pub dates: Option<String>,
+    /// Where the text gives those dates (`letter`, `sentence` …), each
+    /// once, joined by commas.
+    pub date_sources: Option<String>,
 }
+
+/// The columns of a [`RelationRow`], the relations table as `r` and its
+/// periods as `p` ([`RELATION_PERIODS`]).
+const RELATION_COLUMNS: &str = "SELECT r.id, r.subject_id, r.kind, r.object_entity_id,
+     r.object_document_id, p.valid_from, p.valid_until, p.former, p.ended_by";
+
+/// Each relation's period, from the evidence that bounds it: the
+/// `WHERE` is the `evidence_period` index's own, so only that small index
+/// is read.
+const RELATION_PERIODS: &str = "LEFT JOIN (
+       SELECT relation_id, min(valid_from) AS valid_from, max(valid_until) AS valid_until,
+              max(former) AS former,
+              min(CASE WHEN former <> 0 AND date GLOB '[0-9][0-9][0-9][0-9]*' THEN date END)
+                AS ended_by
+       FROM evidence
+       WHERE valid_from IS NOT NULL OR valid_until IS NOT NULL OR former <> 0
+       GROUP BY relation_id) p ON p.relation_id = r.id";
 
 impl Store {
     /// Runs `query` and hands each row, as `read` makes it, to `each`
@@ -127,7 +166,7 @@ impl Store {
     /// Every relation, in no order.
     pub fn each_relation(&self, each: &mut dyn FnMut(RelationRow<'_>)) -> Result<(), StoreError> {
         self.relations_by(
-            "SELECT id, subject_id, kind, object_entity_id, object_document_id FROM relations",
+            &format!("{RELATION_COLUMNS} FROM relations r {RELATION_PERIODS}"),
             &mut |row| {
                 each(row);
                 ControlFlow::Continue(())
@@ -141,8 +180,10 @@ impl Store {
         each: &mut dyn FnMut(RelationRow<'_>) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         self.relations_by(
-            "SELECT r.id, r.subject_id, r.kind, r.object_entity_id, r.object_document_id
-             FROM relations r ORDER BY r.subject_id, r.kind, r.object_entity_id, r.object_document_id",
+            &format!(
+                "{RELATION_COLUMNS} FROM relations r {RELATION_PERIODS}
+                 ORDER BY r.subject_id, r.kind, r.object_entity_id, r.object_document_id"
+            ),
             each,
         )
     }
@@ -157,12 +198,19 @@ impl Store {
         let mut stmt = self.conn.prepare(query)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+                Ok(row.get_ref(i)?.as_str_or_null().unwrap_or_default())
+            };
             let relation = RelationRow {
                 id: row.get(0)?,
                 subject: row.get(1)?,
                 kind: row.get_ref(2)?.as_str().unwrap_or_default(),
                 object_entity: row.get(3)?,
                 object_document: row.get(4)?,
+                valid_from: text(5)?,
+                valid_until: text(6)?,
+                former: row.get::<_, Option<bool>>(7)?.unwrap_or(false),
+                ended_by: text(8)?,
             };
             if each(relation).is_break() {
                 break;
@@ -269,7 +317,8 @@ impl Store {
         each: &mut dyn FnMut(EvidenceSpan) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         self.pass(
-            "SELECT relation_id, id, document_id, sentence_start, sentence_end, rule, confidence, date
+            "SELECT relation_id, id, document_id, sentence_start, sentence_end, rule, confidence, date,
+                    date_source, valid_from, valid_until, former
              FROM evidence",
             |row| {
                 let relation = row.get(0)?;
@@ -285,6 +334,10 @@ impl Store {
                     rule: row.get(5)?,
                     confidence: row.get(6)?,
                     date: row.get(7)?,
+                    date_source: row.get(8)?,
+                    valid_from: row.get(9)?,
+                    valid_until: row.get(10)?,
+                    former: row.get(11)?,
                 }))
             },
             each,
@@ -300,10 +353,12 @@ impl Store {
         each: &mut dyn FnMut(FirstEvidence) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         self.pass(
-            "SELECT f.relation_id, f.document_id, f.sentence_start, f.sentence_end, g.docs, g.dates
+            "SELECT f.relation_id, f.document_id, f.sentence_start, f.sentence_end, g.docs, g.dates,
+                    g.sources
              FROM (SELECT relation_id, min(id) AS first,
                           group_concat(DISTINCT document_id) AS docs,
-                          group_concat(DISTINCT date) AS dates
+                          group_concat(DISTINCT date) AS dates,
+                          group_concat(DISTINCT date_source) AS sources
                    FROM evidence GROUP BY relation_id) g
              JOIN evidence f ON f.id = g.first
              ORDER BY f.document_id, f.relation_id",
@@ -319,6 +374,7 @@ impl Store {
                     end: row.get(3)?,
                     documents: row.get(4)?,
                     dates: row.get(5)?,
+                    date_sources: row.get(6)?,
                 }))
             },
             each,

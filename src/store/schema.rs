@@ -27,7 +27,10 @@ const MIGRATIONS: &[Migration] = &[
     // what an ingest logs and copies.
     Migration::Code(repack_as_varints),
     Migration::Sql(include_str!("migrations/0004_unlisted_and_changed.sql")),
-    // 0005 is another change's, merged before this one.
+    // Where each piece of evidence's date comes from, and the period and
+    // `former` mark it gives its relation.
+    Migration::Sql(include_str!("migrations/0005_evidence_dates.sql")),
+    // Which entries are one node of the graph (`same-as`).
     Migration::Sql(include_str!("migrations/0006_same_as.sql")),
 ];
 
@@ -214,6 +217,39 @@ mod tests {
             packed::decode_postings(&blob("SELECT data FROM entity_postings")),
             [posting(3, 0, 1), posting(9, 0, 1), posting(70_000, 1, 0)]
         );
+    }
+
+    /// Evidence stored at version 4 reads back with no date source, no
+    /// period and no `former` mark, and the index of bounded evidence is
+    /// there.
+    #[test]
+    fn version_4_evidence_gains_empty_date_columns() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO evidence (relation_id, document_id, sentence_start, sentence_end,
+                 subject_start, subject_end, rule, confidence, date)
+             VALUES (1, 1, 0, 10, 0, 4, 'signed-list', 0.9, '2022-07-10');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let row: (String, Option<String>, Option<String>, Option<String>, i64) = conn
+            .query_row(
+                "SELECT date, date_source, valid_from, valid_until, former FROM evidence",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("2022-07-10".into(), None, None, None, 0));
+        let index: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'evidence_period'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(index, 1);
     }
 
     #[test]

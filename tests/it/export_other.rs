@@ -301,7 +301,11 @@ fn csv_export_is_what_neo4j_admin_imports() {
             "weight:long",
             "quote",
             "documents:string[]",
-            "dates:string[]"
+            "dates:string[]",
+            "date_sources:string[]",
+            "from",
+            "until",
+            "former:boolean"
         ]
     );
     assert!(csv.nodes.rows.len() > 40, "{}", csv.nodes.rows.len());

@@ -293,6 +293,11 @@ fn graphml_is_valid_and_reads_back_as_export_json() {
             r#"<key id="weight" for="edge" attr.name="weight" attr.type="double"/>"#,
             r#"<key id="quote" for="edge" attr.name="quote" attr.type="string"/>"#,
             r#"<key id="edge-documents" for="edge" attr.name="documents" attr.type="string"/>"#,
+            r#"<key id="dates" for="edge" attr.name="dates" attr.type="string"/>"#,
+            r#"<key id="date-sources" for="edge" attr.name="date_sources" attr.type="string"/>"#,
+            r#"<key id="from" for="edge" attr.name="from" attr.type="string"/>"#,
+            r#"<key id="until" for="edge" attr.name="until" attr.type="string"/>"#,
+            r#"<key id="former" for="edge" attr.name="former" attr.type="boolean"/>"#,
         ]
     );
     assert!(file.contains(r#"edgedefault="directed""#));
@@ -312,6 +317,48 @@ fn full_date(date: &str) -> Option<String> {
         10 => Some(date.to_string()),
         _ => panic!("an unexpected date {date:?}"),
     }
+}
+
+/// `date` as the last full date it covers, as GEXF's `end` holds it.
+fn last_date(date: &str) -> String {
+    match date.len() {
+        4 => format!("{date}-12-31"),
+        7 => {
+            let (year, month): (u32, u32) =
+                (date[..4].parse().unwrap(), date[5..].parse().unwrap());
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            let days = match month {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            format!("{date}-{days:02}")
+        }
+        _ => date.to_string(),
+    }
+}
+
+/// The `start` and `end` GEXF gives an edge of `export json`: its period's
+/// ends, else (unless former) the earliest full date of its evidence, and
+/// for a former role the date it was over by; no start after the end.
+fn interval(json: &JsonEdge) -> (Option<String>, Option<String>) {
+    let end = match (&json.until, &json.ended_by) {
+        (Some(until), _) => Some(last_date(until)),
+        (None, Some(by)) if json.former => Some(last_date(by)),
+        _ => None,
+    };
+    let start = match &json.from {
+        Some(from) => full_date(from),
+        None if !json.former => json
+            .evidence
+            .iter()
+            .filter_map(|v| v.date.as_deref().and_then(full_date))
+            .min(),
+        None => None,
+    };
+    let start = start.filter(|s| end.as_ref().is_none_or(|e| s <= e));
+    (start, end)
 }
 
 #[test]
@@ -348,23 +395,21 @@ fn gexf_is_valid_and_reads_back_as_export_json() {
     let distinct: BTreeSet<_> = colours.values().flatten().collect();
     assert_eq!(distinct.len(), 5, "{colours:?}");
 
-    // The kind is the relation; the start is the earliest full date of the
-    // evidence, absent when no evidence gives one.
+    // The kind is the relation; the start and end are its period's, else
+    // the start is the earliest full date of the evidence (absent when no
+    // evidence gives one).
     let mut dated = 0;
     for e in &gexf.edges {
         let id = text(e, "id");
         assert_eq!(xml.kinds[id], text(e, "label"), "{id}");
         let json = graph.edge(text(e, "source"), text(e, "target"), text(e, "label"));
-        let start = json
-            .evidence
-            .iter()
-            .filter_map(|v| v.date.as_deref().and_then(full_date))
-            .min();
+        let (start, end) = interval(json);
         assert_eq!(
             e.get("start").and_then(Value::as_str),
             start.as_deref(),
             "{id}"
         );
+        assert_eq!(e.get("end").and_then(Value::as_str), end.as_deref(), "{id}");
         dated += usize::from(start.is_some());
     }
     assert!(dated > 0, "no edge of the fixtures has a date");

@@ -45,6 +45,12 @@ pub struct JsonEdge {
     pub target: String,
     pub relation: String,
     pub weight: usize,
+    /// The period the evidence gives the relation, when it gives one.
+    pub from: Option<String>,
+    pub until: Option<String>,
+    #[serde(default)]
+    pub former: bool,
+    pub ended_by: Option<String>,
     pub evidence: Vec<JsonEvidence>,
 }
 

@@ -1187,6 +1187,7 @@ fn a_large_first_ingest_ends_with_every_relation_index() {
         indexes,
         [
             "evidence_document",
+            "evidence_period",
             "evidence_relation",
             "relations_object_document",
             "relations_object_entity"

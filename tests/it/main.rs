@@ -19,6 +19,9 @@
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
 //! - `dev`: scores on the development set `../shared/dev`, held to floors.
+//! - `dates`: the dates of evidence and the periods of relations on the
+//!   fixtures of `tests/fixtures/dates`, and the helpers `samples` and
+//!   `dev` score dates with.
 //!
 //! Fixtures live in `tests/fixtures`: `corpus` (invented documents, read
 //! with the shipped gazetteers), `gazetteer` (a small gazetteer for tests
@@ -28,6 +31,7 @@
 
 mod cli;
 mod crash;
+mod dates;
 mod dev;
 mod encodings;
 mod export_filters;

@@ -124,3 +124,79 @@ fn entity_and_relation_scores_on_the_samples() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// The share of the samples' evidence that must carry a date (issue 18:
+/// 6 of 236 did).
+const DATED_EVIDENCE_FLOOR: f64 = 0.90;
+
+#[test]
+fn dates_on_the_samples() {
+    let corpus = manifest_dir().join("../shared/corpus");
+    if !corpus.is_dir() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("../shared/corpus not found: CI must date the sample corpus");
+        }
+        println!("skipped: ../shared/corpus not found");
+        return;
+    }
+    let s = Scratch::new();
+    s.ingest(&[corpus.canonicalize().unwrap().to_str().unwrap()]);
+    let graph = crate::dates::Dated::of(&s);
+    let evidence: Vec<(&str, &crate::dates::DatedEvidence)> = graph
+        .edges
+        .iter()
+        .flat_map(|e| e.evidence.iter().map(move |v| (e.relation.as_str(), v)))
+        .collect();
+    let dated = evidence.iter().filter(|(_, v)| v.date.is_some()).count();
+    let mut sources: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, v) in &evidence {
+        *sources
+            .entry(v.date_source.as_deref().unwrap_or("none"))
+            .or_default() += 1;
+    }
+    let share = dated as f64 / evidence.len().max(1) as f64;
+    println!(
+        "evidence: {}; with a date: {dated} ({share:.3}, floor {DATED_EVIDENCE_FLOOR}); by source: {sources:?}",
+        evidence.len()
+    );
+    // The signatories of a letter its own date line dates all carry that
+    // date, wherever the line stands and however long the list.
+    let mut letters = 0;
+    let documents: std::collections::BTreeSet<&str> =
+        evidence.iter().map(|(_, v)| v.document.as_str()).collect();
+    for document in documents {
+        let signatures: Vec<&crate::dates::DatedEvidence> = evidence
+            .iter()
+            .filter(|(kind, v)| *kind == "signed" && v.document == document)
+            .map(|(_, v)| *v)
+            .collect();
+        let dated_by_line = signatures
+            .iter()
+            .any(|v| matches!(v.date_source.as_deref(), Some("letter" | "dateline")));
+        if !dated_by_line {
+            continue;
+        }
+        letters += 1;
+        let dates: std::collections::BTreeSet<Option<&str>> =
+            signatures.iter().map(|v| v.date.as_deref()).collect();
+        assert_eq!(
+            dates.len(),
+            1,
+            "the {} signatories of {document} carry several dates: {dates:?}",
+            signatures.len()
+        );
+        println!(
+            "{document}: {} signatories, all dated {:?}",
+            signatures.len(),
+            dates.first().copied().flatten()
+        );
+    }
+    assert!(
+        letters > 0,
+        "no letter of the samples is dated by its date line"
+    );
+    assert!(
+        share >= DATED_EVIDENCE_FLOOR,
+        "{share:.3} of the evidence has a date, under {DATED_EVIDENCE_FLOOR}"
+    );
+}
