@@ -270,9 +270,9 @@ fn strip_diacritics(c: char, case: Case, out: &mut String) {
         if part == c {
             out.push(c);
         } else if case == Case::Fold && part.is_uppercase() {
-            // `ℌ` is lower case to Unicode, `Ⓐ` has no lower case, but
-            // both stand for capitals. (The parts of a lower-case letter's
-            // canonical decomposition are never capitals.)
+            // Capitals with no lower case of their own (`ℌ`, `ϒ`) stand
+            // for ones that have one (`H`, `Υ`). (The parts of a lower-case
+            // letter's canonical decomposition are never capitals.)
             for lower in part.to_lowercase() {
                 push_base(lower, out);
             }
