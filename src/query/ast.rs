@@ -157,10 +157,43 @@ pub enum Operand {
     Var(Var),
     /// `type(?x)`: its node's type.
     TypeOf(Var),
+    /// `from(?r)`, `until(?r)`, `former(?r)`: what a relation variable's
+    /// evidence says of its period.
+    Period(PeriodPart, Var),
     /// A quoted string or a bare word.
     Text(Name),
     /// `/regex/`, the text between the slashes (`\/` for a slash).
     Regex(Name),
+}
+
+/// What of a relation's period an operand reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodPart {
+    /// `from(?r)`: since when it held (ISO 8601), empty when not said.
+    From,
+    /// `until(?r)`: until when it held, empty when not said.
+    Until,
+    /// `former(?r)`: `yes` when the text calls it a role no longer held,
+    /// else `no`.
+    Former,
+}
+
+impl PeriodPart {
+    /// The function's name in a query.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodPart::From => "from",
+            PeriodPart::Until => "until",
+            PeriodPart::Former => "former",
+        }
+    }
+
+    /// The part a function name reads, whatever its case.
+    pub fn from_word(word: &str) -> Option<PeriodPart> {
+        [PeriodPart::From, PeriodPart::Until, PeriodPart::Former]
+            .into_iter()
+            .find(|part| part.as_str().eq_ignore_ascii_case(word))
+    }
 }
 
 /// A comparison.
@@ -176,6 +209,15 @@ pub enum CompareOp {
     StartsWith,
     /// `matches /regex/`.
     Matches,
+    /// `<`: sorts before (texts compared as written, so ISO dates compare
+    /// as dates); false when either side is empty.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
 }
 
 /// A `return` item.
@@ -400,6 +442,7 @@ impl fmt::Display for Operand {
         match self {
             Operand::Var(var) => write!(f, "{var}"),
             Operand::TypeOf(var) => write!(f, "type({var})"),
+            Operand::Period(part, var) => write!(f, "{}({var})", part.as_str()),
             Operand::Text(name) => write!(f, "{name}"),
             Operand::Regex(regex) => write!(f, "/{}/", regex.text.replace('/', "\\/")),
         }
@@ -415,6 +458,10 @@ impl fmt::Display for CompareOp {
             CompareOp::Contains => "contains",
             CompareOp::StartsWith => "starts-with",
             CompareOp::Matches => "matches",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
         })
     }
 }
@@ -527,6 +574,7 @@ impl Query {
                         match operand {
                             Operand::Var(var) => visit("var", &mut var.span),
                             Operand::TypeOf(var) => visit("type-of", &mut var.span),
+                            Operand::Period(_, var) => visit("period", &mut var.span),
                             Operand::Text(name) => visit("name", &mut name.span),
                             Operand::Regex(regex) => visit("regex", &mut regex.span),
                         }
@@ -550,6 +598,9 @@ impl Query {
                     term(&mut pattern.subject, visit);
                     visit("relation", &mut pattern.relation.span);
                     kinds(&mut pattern.relation.alternatives, visit);
+                    if let Some(var) = &mut pattern.relation.var {
+                        visit("var", &mut var.span);
+                    }
                     term(&mut pattern.object, visit);
                 }
                 if let Some(filter) = &mut select.filter {

@@ -6,7 +6,7 @@
 //! otherwise, and ties keep that order.
 
 use super::QueryError;
-use super::ast::{CompareOp, NodeType};
+use super::ast::{CompareOp, NodeType, PeriodPart};
 use super::plan::{
     Column, End, Filter, NEIGHBOUR_COLUMNS, PATH_COLUMNS, Plan, SelectPlan, Value, VarInfo,
 };
@@ -200,6 +200,20 @@ fn text_of(value: &Value, b: &Binding, graph: &Graph, vars: &[VarInfo]) -> Strin
             .map(|n| graph.graph[n].kind.as_str().to_string())
             .unwrap_or_default(),
         Value::Text(t) => t.clone(),
+        Value::Period(part, v) => {
+            let Some(edge) = edge_of(vars, b, *v) else {
+                return String::new();
+            };
+            let data = &graph.graph[edge];
+            let iso = |date: Option<crate::relations::dates::Date>| {
+                date.and_then(|d| d.iso()).unwrap_or_default()
+            };
+            match part {
+                PeriodPart::From => iso(data.from),
+                PeriodPart::Until => iso(data.until),
+                PeriodPart::Former => if data.former { "yes" } else { "no" }.to_string(),
+            }
+        }
     }
 }
 
@@ -218,6 +232,13 @@ fn test(filter: &Filter, b: &Binding, graph: &Graph, vars: &[VarInfo]) -> bool {
                 CompareOp::Contains => l.contains(&r),
                 CompareOp::StartsWith => l.starts_with(&r),
                 CompareOp::Matches => false,
+                // An empty side (a date the text does not give) is neither
+                // before nor after anything.
+                _ if l.is_empty() || r.is_empty() => false,
+                CompareOp::Lt => l < r,
+                CompareOp::Le => l <= r,
+                CompareOp::Gt => l > r,
+                CompareOp::Ge => l >= r,
             }
         }
     }

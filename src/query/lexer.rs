@@ -76,6 +76,14 @@ pub enum TokenKind {
     Eq,
     /// `!=`.
     Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
     /// A character that starts no token (`@`, a lone `!`, `/` away from
     /// `matches`, a control character).
     Other(char),
@@ -305,6 +313,18 @@ impl<'a> Lexer<'a> {
             '(' => single(TokenKind::LParen),
             ')' => single(TokenKind::RParen),
             '=' => single(TokenKind::Eq),
+            '<' | '>' => {
+                let or_equal = self.text[start + 1..].starts_with('=');
+                Token {
+                    kind: match (c, or_equal) {
+                        ('<', false) => TokenKind::Lt,
+                        ('<', true) => TokenKind::Le,
+                        (_, false) => TokenKind::Gt,
+                        (_, true) => TokenKind::Ge,
+                    },
+                    span: start..start + 1 + usize::from(or_equal),
+                }
+            }
             c if is_name_char(c) => self.word(start),
             other => single(TokenKind::Other(other)),
         };
@@ -523,6 +543,10 @@ mod tests {
             ("e\u{301}cole", vec![word("e\u{301}cole")]),
             ("\u{301}", vec![TokenKind::Other('\u{301}')]),
             ("10 2nd", vec![TokenKind::Number("10".into()), word("2nd")]),
+            (
+                "< <= > >=",
+                vec![TokenKind::Lt, TokenKind::Le, TokenKind::Gt, TokenKind::Ge],
+            ),
             (
                 ", : | * ^ ( ) = != !",
                 vec![

@@ -49,7 +49,7 @@
 
 use super::ast::{
     CompareOp, EntitiesQuery, Expr, Item, Name, NeighboursQuery, NodeType, Operand, OrderKey,
-    PathQuery, Pattern, Query, Relation, RelationKind, Select, Span, Term, Var,
+    PathQuery, Pattern, PeriodPart, Query, Relation, RelationKind, Select, Span, Term, Var,
 };
 use super::error::QueryError;
 use super::lexer::{Keyword, Lexer, Token, TokenKind};
@@ -96,7 +96,17 @@ const TYPES: [&str; 5] = [
     "`document`",
 ];
 /// The comparison operators, for the errors.
-const OPERATORS: [&str; 5] = ["`=`", "`!=`", "`contains`", "`starts-with`", "`matches`"];
+const OPERATORS: [&str; 9] = [
+    "`=`",
+    "`!=`",
+    "`<`",
+    "`<=`",
+    "`>`",
+    "`>=`",
+    "`contains`",
+    "`starts-with`",
+    "`matches`",
+];
 /// What may start a query, for the errors.
 const STARTS: [&str; 5] = [
     "a pattern",
@@ -677,6 +687,10 @@ impl Parser<'_> {
         let op = match self.peek_kind()? {
             Some(TokenKind::Eq) => CompareOp::Eq,
             Some(TokenKind::Ne) => CompareOp::Ne,
+            Some(TokenKind::Lt) => CompareOp::Lt,
+            Some(TokenKind::Le) => CompareOp::Le,
+            Some(TokenKind::Gt) => CompareOp::Gt,
+            Some(TokenKind::Ge) => CompareOp::Ge,
             Some(TokenKind::Keyword(Keyword::Contains)) => CompareOp::Contains,
             Some(TokenKind::Keyword(Keyword::StartsWith)) => CompareOp::StartsWith,
             Some(TokenKind::Keyword(Keyword::Matches)) => CompareOp::Matches,
@@ -729,6 +743,25 @@ impl Parser<'_> {
             Some(TokenKind::Regex(_)) => {
                 let found = self.peek()?;
                 Err(self.unexpected(found.as_ref(), expected))
+            }
+            // `from(?r)`, `until(?r)`, `former(?r)`: a word that names a
+            // period part, right before `(` (elsewhere it is a name).
+            Some(TokenKind::Word(word))
+                if PeriodPart::from_word(&word).is_some()
+                    && matches!(
+                        self.lexer.clone().next_token(),
+                        Ok(Some(Token {
+                            kind: TokenKind::LParen,
+                            ..
+                        }))
+                    ) =>
+            {
+                let part = PeriodPart::from_word(&word).expect("checked above");
+                self.bump();
+                self.expect(TokenKind::LParen, "`(`")?;
+                let var = self.plain_var(&["a relation variable"])?;
+                self.expect(TokenKind::RParen, "`)`")?;
+                Ok(Operand::Period(part, var))
             }
             _ => Ok(Operand::Text(self.name(expected)?)),
         }
@@ -944,7 +977,7 @@ fn term_span(term: &Term) -> Span {
 /// Returns the span of an operand (that of its variable for `type(?x)`).
 fn operand_span(operand: &Operand) -> Span {
     match operand {
-        Operand::Var(var) | Operand::TypeOf(var) => var.span.clone(),
+        Operand::Var(var) | Operand::TypeOf(var) | Operand::Period(_, var) => var.span.clone(),
         Operand::Text(name) | Operand::Regex(name) => name.span.clone(),
     }
 }

@@ -79,6 +79,8 @@ pub enum Value {
     Name(usize),
     /// A variable's type.
     Type(usize),
+    /// What a relation variable's evidence says of its period.
+    Period(ast::PeriodPart, usize),
     /// A text.
     Text(String),
 }
@@ -492,7 +494,10 @@ impl Planner<'_> {
             })
         };
         let filter = match &select.filter {
-            Some(expr) => Some(compile_filter(expr, &lookup)?),
+            Some(expr) => {
+                let relation_var = |index: usize| vars[index].relation.is_some();
+                Some(compile_filter(expr, &lookup, &relation_var)?)
+            }
             None => None,
         };
         let mut columns: Vec<(Column, String)> = Vec::new();
@@ -572,17 +577,18 @@ fn column(
 fn compile_filter(
     expr: &ast::Expr,
     lookup: &dyn Fn(&ast::Var) -> Result<usize, QueryError>,
+    relation_var: &dyn Fn(usize) -> bool,
 ) -> Result<Filter, QueryError> {
     Ok(match expr {
         ast::Expr::And(a, b) => Filter::And(
-            Box::new(compile_filter(a, lookup)?),
-            Box::new(compile_filter(b, lookup)?),
+            Box::new(compile_filter(a, lookup, relation_var)?),
+            Box::new(compile_filter(b, lookup, relation_var)?),
         ),
         ast::Expr::Or(a, b) => Filter::Or(
-            Box::new(compile_filter(a, lookup)?),
-            Box::new(compile_filter(b, lookup)?),
+            Box::new(compile_filter(a, lookup, relation_var)?),
+            Box::new(compile_filter(b, lookup, relation_var)?),
         ),
-        ast::Expr::Not(a) => Filter::Not(Box::new(compile_filter(a, lookup)?)),
+        ast::Expr::Not(a) => Filter::Not(Box::new(compile_filter(a, lookup, relation_var)?)),
         ast::Expr::Compare {
             left, op, right, ..
         } => {
@@ -590,6 +596,21 @@ fn compile_filter(
                 Ok(match operand {
                     Operand::Var(v) => Value::Name(lookup(v)?),
                     Operand::TypeOf(v) => Value::Type(lookup(v)?),
+                    Operand::Period(part, v) => {
+                        let index = lookup(v)?;
+                        if !relation_var(index) {
+                            return Err(QueryError::new(
+                                format!(
+                                    "`{}(…)` reads a relation variable, and `?{}` is a node",
+                                    part.as_str(),
+                                    v.name
+                                ),
+                                v.span.clone(),
+                            )
+                            .expecting(["a variable in a relation's place (`\"A\" ?r ?x`)"]));
+                        }
+                        Value::Period(*part, index)
+                    }
                     Operand::Text(t) => Value::Text(t.text.clone()),
                     Operand::Regex(r) => {
                         return Err(QueryError::new(

@@ -275,3 +275,36 @@ fn the_timeline_starts_and_ends_edges_where_their_periods_do() {
     assert!(file.contains(r#"<attvalue for="former" value="true"/>"#));
     assert!(file.contains(r#"<attvalue for="valid-from" value="2012"/>"#));
 }
+
+/// Queries filter on what the evidence says of a relation's period:
+/// `from(?r)`, `until(?r)` (ISO dates, compared as written) and
+/// `former(?r)`, on a variable in the relation's place.
+#[test]
+fn queries_filter_on_periods() {
+    let s = fixture_dates();
+    let cases = [
+        (
+            "?p ?r Seimas where former(?r) = yes return ?p, ?r",
+            "p                     r\nVytautas Landsbergis  leads\n",
+        ),
+        (
+            "?p ?r Seimas where from(?r) >= 2012 and until(?r) <= 2020 return ?p, ?r",
+            "p               r\nKhava Yakubova  member-of\n",
+        ),
+        // A relation whose text gives no date is neither before nor after.
+        ("?p ?r Seimas where until(?r) < 2012 return ?p", "p\n"),
+    ];
+    for (query, expected) in cases {
+        let run = s.run(&["query", query]).ok();
+        assert_eq!(run.stdout, expected, "{query}");
+    }
+    let run = s
+        .run(&["query", "?p member-of Seimas where from(?p) > 1"])
+        .expect_code(2);
+    assert!(
+        run.stderr
+            .contains("`from(…)` reads a relation variable, and `?p` is a node"),
+        "{}",
+        run.stderr
+    );
+}
