@@ -340,7 +340,8 @@ const MIN_FIT: usize = 8;
 /// When even that is too wide, every text column is at its least.
 fn fit_widths(columns: &[Column], natural: &[usize], width: usize) -> Vec<usize> {
     let gaps = 2 * columns.len().saturating_sub(1);
-    let total = |limit: usize| -> usize {
+    // Each column's width when no text column may pass `limit`.
+    let widths = |limit: usize| -> Vec<usize> {
         columns
             .iter()
             .zip(natural)
@@ -351,9 +352,9 @@ fn fit_widths(columns: &[Column], natural: &[usize], width: usize) -> Vec<usize>
                     w.min(limit.max(least(c, w)))
                 }
             })
-            .sum::<usize>()
-            + gaps
+            .collect()
     };
+    let total = |limit: usize| -> usize { widths(limit).iter().sum::<usize>() + gaps };
     let widest = natural.iter().copied().max().unwrap_or(0);
     if total(widest) <= width {
         return natural.to_vec();
@@ -368,17 +369,7 @@ fn fit_widths(columns: &[Column], natural: &[usize], width: usize) -> Vec<usize>
             too_wide = mid;
         }
     }
-    columns
-        .iter()
-        .zip(natural)
-        .map(|(c, &w)| {
-            if c.numeric {
-                w
-            } else {
-                w.min(fits.max(least(c, w)))
-            }
-        })
-        .collect()
+    widths(fits)
 }
 
 /// The least width a text column is cut to.

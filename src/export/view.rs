@@ -471,26 +471,8 @@ impl<'a> View<'a> {
                     .iter()
                     .map(|&r| self.paths.path(r).to_string())
                     .collect();
-                let mut dates: Vec<String> = first
-                    .dates
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter(|d| !d.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                dates.sort();
-                dates.dedup();
-                let mut date_sources: Vec<String> = first
-                    .date_sources
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter(|d| !d.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                date_sources.sort();
-                date_sources.dedup();
+                let dates = comma_list(first.dates.as_deref());
+                let date_sources = comma_list(first.date_sources.as_deref());
                 let (s, t) = self
                     .graph
                     .graph
@@ -517,6 +499,20 @@ impl<'a> View<'a> {
             },
         )
     }
+}
+
+/// The distinct items of a comma-joined list (dates and their sources: an
+/// ISO date has no comma), sorted.
+fn comma_list(joined: Option<&str>) -> Vec<String> {
+    let mut items: Vec<String> = joined
+        .unwrap_or_default()
+        .split(',')
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect();
+    items.sort();
+    items.dedup();
+    items
 }
 
 /// The stable id of a node in every export: `document:<db id>` or
