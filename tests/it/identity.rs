@@ -125,6 +125,18 @@ fn why_and_mentions_read_the_whole_group() {
         assert_eq!(rows.len(), 1, "{object}: {rows:?}");
         assert_eq!(rows[0]["object"], "Ruritania");
     }
+    for object in ["Ruritania", "Strelsau"] {
+        let rows = why(&["*", "recognised", object]);
+        let subjects: Vec<&Value> = rows.iter().map(|r| &r["subject"]).collect();
+        assert_eq!(
+            subjects,
+            [
+                &Value::from("Eastmoor Assembly"),
+                &Value::from("Bordurian Senate")
+            ],
+            "{object}: {rows:?}"
+        );
+    }
     let rows = why(&["Ruritania", "*", "*"]);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(
