@@ -231,18 +231,12 @@ pub fn resolve(entries: &[Entry]) -> Groups {
             .filter(|&j| target.kind.is_none_or(|k| entries[j].kind == k))
             .collect();
         match candidates[..] {
+            // The entries bearing the name as an alias are filled in below,
+            // in one pass for every such problem.
             [] => groups.problems.push(Problem::Unknown {
                 entry: i,
                 value: value.to_string(),
-                alias_of: entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| {
-                        target.kind.is_none_or(|k| e.kind == k)
-                            && e.aliases.iter().any(|a| key(a, Case::Fold) == name)
-                    })
-                    .map(|(j, _)| j)
-                    .collect(),
+                alias_of: Vec::new(),
             }),
             [j] if j == i => groups.problems.push(Problem::Itself { entry: i }),
             [j] => {
@@ -255,6 +249,7 @@ pub fn resolve(entries: &[Entry]) -> Groups {
             }),
         }
     }
+    fill_alias_holders(entries, &mut groups.problems);
     // Followed to the end of each chain; a circle groups nobody.
     let mut circles: FxHashSet<usize> = FxHashSet::default();
     for &(i, _) in &linking {
@@ -297,6 +292,42 @@ pub fn resolve(entries: &[Entry]) -> Groups {
     groups.links.sort_unstable();
     groups.problems.sort_by_key(|p| (p.entry(), !p.is_error()));
     groups
+}
+
+/// Fills in, for every [`Problem::Unknown`], the entries of its type that
+/// bear its value as an alias: one pass over every alias, only when there
+/// is such a problem.
+fn fill_alias_holders(entries: &[Entry], problems: &mut [Problem]) {
+    let unknown: FxHashSet<String> = problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Unknown { value, .. } => Some(key(Target::parse(value).name, Case::Fold)),
+            _ => None,
+        })
+        .collect();
+    if unknown.is_empty() {
+        return;
+    }
+    let bearing: Vec<Vec<String>> = crate::parallel::chunked_map(entries, |e| {
+        e.aliases
+            .iter()
+            .map(|a| key(a, Case::Fold))
+            .filter(|a| unknown.contains(a))
+            .collect()
+    });
+    for problem in problems {
+        let Problem::Unknown {
+            value, alias_of, ..
+        } = problem
+        else {
+            continue;
+        };
+        let target = Target::parse(value);
+        let name = key(target.name, Case::Fold);
+        alias_of.extend((0..entries.len()).filter(|&j| {
+            target.kind.is_none_or(|k| entries[j].kind == k) && bearing[j].contains(&name)
+        }));
+    }
 }
 
 #[cfg(test)]
