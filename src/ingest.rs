@@ -511,16 +511,17 @@ pub fn run(
                                 // One document the database refuses (say, text
                                 // over SQLite's size limit) fails alone; the
                                 // batch and the run go on. Anything else stops.
-                                Err(e) if e.too_big().is_some() => {
+                                Err(e) => {
+                                    let Some(reason) = e.too_big() else {
+                                        return Err(e);
+                                    };
                                     summary.failed += 1;
-                                    let reason = e.too_big().unwrap_or_default();
                                     on_event(Event::Failed {
                                         path: &doc.path,
                                         reason: &reason,
                                     });
                                     return Ok(());
                                 }
-                                Err(e) => return Err(e),
                             };
                             if let Some(warning) = &doc.warning {
                                 on_event(Event::Warning {

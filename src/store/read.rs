@@ -900,9 +900,13 @@ impl Store {
         object: Option<RelationObject>,
     ) -> Result<Vec<EvidenceRecord>, StoreError> {
         // The subject's and the object's `same-as` groups stand for them.
+        let objects = match object {
+            Some(RelationObject::Entity(id)) => self.group_of(id)?,
+            _ => Vec::new(),
+        };
         let (end, ids) = match (subject, object) {
             (Some(subject), _) => ("r.subject_id", self.group_of(subject)?),
-            (None, Some(RelationObject::Entity(id))) => ("r.object_entity_id", self.group_of(id)?),
+            (None, Some(RelationObject::Entity(_))) => ("r.object_entity_id", objects.clone()),
             (None, Some(RelationObject::Document(id))) => ("r.object_document_id", vec![id]),
             (None, None) => return Ok(Vec::new()),
         };
@@ -912,10 +916,6 @@ impl Store {
              ORDER BY r.kind, e.document_id, e.sentence_start, e.id"
         );
         let ids = serde_json::to_string(&ids).unwrap_or_default();
-        let objects = match object {
-            Some(RelationObject::Entity(id)) => self.group_of(id)?,
-            _ => Vec::new(),
-        };
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([ids], evidence_row)?;
         let mut out: Vec<EvidenceRecord> = rows.collect::<Result<_, _>>()?;
