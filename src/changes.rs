@@ -55,6 +55,7 @@ pub fn documents_naming(
                 std::ops::ControlFlow::<()>::Continue(())
             },
         );
+        std::ops::ControlFlow::Continue(())
     })?;
     Ok(found)
 }

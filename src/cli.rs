@@ -237,6 +237,9 @@ pub struct ExportArgs {
     /// and its weight the total evidence (Gephi merges parallel edges).
     #[arg(long)]
     pub merge_parallel: bool,
+    /// svg, png: stop Graphviz after this many seconds (0: no limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub layout_timeout: u64,
 }
 
 /// Arguments of `query`.

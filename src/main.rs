@@ -6,6 +6,7 @@
 
 mod cli;
 mod commands;
+mod interrupt;
 mod output;
 mod progress;
 mod shell;
@@ -16,10 +17,6 @@ use cli::{Cli, Command};
 use commands::{Context, Outcome};
 use output::{ColorWhen, Look};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Set by the first Ctrl-C: ingest stops after the documents in hand.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
     // clap takes an empty variable for `--db` given without a value, and
@@ -59,18 +56,18 @@ fn main() -> ExitCode {
 
 /// Runs the command of `cli`.
 fn run(cli: &Cli) -> Result<Outcome> {
-    let ctx = Context::new(cli, &INTERRUPTED);
+    let ctx = Context::new(cli, &interrupt::INTERRUPTED);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &cli.command {
         Command::Ingest(args) => {
             // First thing, so a Ctrl-C while the gazetteers load is caught
             // too (the run then stops after its first document).
-            install_interrupt_handler(cli.quiet);
+            interrupt::install(cli.quiet, "stopping after the documents in hand");
             commands::ingest::ingest(&ctx, args)
         }
         Command::Reindex(args) => {
-            install_interrupt_handler(cli.quiet);
+            interrupt::install(cli.quiet, "stopping after the documents in hand");
             commands::ingest::reindex(&ctx, args)
         }
         Command::Entities(args) => commands::read::entities(&ctx, args, &mut out),
@@ -78,10 +75,18 @@ fn run(cli: &Cli) -> Result<Outcome> {
         Command::Documents(args) => commands::read::documents(&ctx, args, &mut out),
         Command::Why(args) => commands::read::why(&ctx, args, &mut out),
         Command::Query(args) => commands::read::query(&ctx, args, &mut out),
-        Command::Export(args) => commands::export::run(&ctx, args, &mut out),
+        Command::Export(args) => {
+            interrupt::install(cli.quiet, "stopping the export");
+            commands::export::run(&ctx, args, &mut out)
+        }
         Command::Eval(args) => commands::eval::run(&ctx, args, &mut out),
         Command::Forget(args) => commands::forget::run(&ctx, args, &mut out),
-        Command::Gazetteer(command) => commands::gazetteer::run(&ctx, command, &mut out),
+        Command::Gazetteer(command) => {
+            if matches!(command, cli::GazetteerCommand::Suggest(_)) {
+                interrupt::install(cli.quiet, "stopping");
+            }
+            commands::gazetteer::run(&ctx, command, &mut out)
+        }
         Command::Shell => {
             drop(out);
             shell::run(&ctx)
@@ -146,23 +151,4 @@ fn render_error(e: &anyhow::Error) -> String {
         message.push_str(&text);
     }
     message
-}
-
-/// Ctrl-C once: stop after the documents in hand; twice: stop now.
-fn install_interrupt_handler(quiet: bool) {
-    let _ = ctrlc::set_handler(move || {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            // Second Ctrl-C: stop now; SQLite rolls back the open batch.
-            std::process::exit(130);
-        }
-        if !quiet {
-            let message = "stopping after the documents in hand (Ctrl-C again to stop at once)…";
-            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-                // Over the progress bar's line, which is drawn again below.
-                eprintln!("\r\x1b[2K{message}");
-            } else {
-                eprintln!("\n{message}");
-            }
-        }
-    });
 }

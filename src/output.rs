@@ -138,7 +138,8 @@ pub enum Format {
     Table,
     /// A JSON array of objects.
     Json,
-    /// CSV with a header row.
+    /// CSV with a header row; a text cell a spreadsheet would read as a
+    /// formula gets a leading `'` (OWASP's rule against CSV injection).
     Csv,
     /// Tab-separated values with a header row (tabs and line breaks in a
     /// cell become spaces).
@@ -223,7 +224,20 @@ fn write_with<T: Serialize>(
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(columns.iter().map(|c| c.name.as_ref()))?;
             for row in rows {
-                writer.write_record(cells(row))?;
+                let cells = cells(row);
+                // Numbers keep their sign; text is guarded.
+                let guarded: Vec<Cow<'_, str>> = cells
+                    .iter()
+                    .zip(columns)
+                    .map(|(cell, column)| {
+                        if column.numeric {
+                            Cow::Borrowed(cell.as_str())
+                        } else {
+                            dossier::export::csv::formula_guarded(cell)
+                        }
+                    })
+                    .collect();
+                writer.write_record(guarded.iter().map(|c| c.as_bytes()))?;
             }
             writer.flush()
         }
@@ -594,5 +608,27 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(json[1]["n"], 12);
+    }
+
+    /// A text cell a spreadsheet would run as a formula is guarded; a
+    /// number keeps its sign.
+    #[test]
+    fn csv_guards_formulas_in_text_cells_only() {
+        let columns = [Column::text("NAME"), Column::number("N")];
+        let rows = [("=1+1", -3), ("@cmd", 4), ("plain", 5)];
+        let mut out = Vec::new();
+        write_with(
+            &mut out,
+            Format::Csv,
+            &columns,
+            &rows,
+            |r: &(&str, i32)| vec![r.0.to_string(), r.1.to_string()],
+            Look::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "NAME,N\n'=1+1,-3\n'@cmd,4\nplain,5\n"
+        );
     }
 }

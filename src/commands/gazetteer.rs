@@ -243,8 +243,17 @@ fn suggest(ctx: &Context, args: &SuggestArgs, out: &mut dyn Write) -> Result<Out
     let (lexicon, _) = ctx.workspace.load_lexicon()?;
     let matcher = Matcher::build(&lexicon.gazetteer);
     let finder = Finder::new(&lexicon.gazetteer, &lexicon.rules);
-    let mut found =
-        dossier::suggest::from_store(&store, &finder, &matcher, workers(args.jobs.jobs))?;
+    let Some(mut found) = dossier::suggest::from_store(
+        &store,
+        &finder,
+        &matcher,
+        workers(args.jobs.jobs),
+        ctx.interrupted,
+    )?
+    else {
+        ctx.note("suggest interrupted: nothing listed");
+        return Ok(Outcome::Interrupted);
+    };
     found.retain(|s| {
         s.count >= args.min_count
             && kind.is_none_or(|k| s.kind == k)

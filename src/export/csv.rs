@@ -25,12 +25,24 @@
 //! empty when not given) and `former` (`true` when some evidence calls it a
 //! role no longer held).
 //!
-//! Arrays are joined with `;`, the importer's default array delimiter. A `;`
-//! inside a value would split it, so it is written as `,` in array cells
-//! (`Foo; Bar` becomes `Foo, Bar`); single-valued cells keep it. Line breaks
+//! Arrays are joined with `;`, the importer's default array delimiter, which
+//! splits an array at every delimiter and has no escape for one inside a
+//! value (its `ArrayExtractor` scans for the character; the Neo4j knowledge
+//! base says to choose a delimiter the data never holds). So when a path or
+//! an alias holds a `;`, the arrays are joined with `|` instead, or with the
+//! ASCII unit separator U+001F when a value holds `|` too, and
+//! [`write`] says which ([`Written`]): the import then needs
+//! `--array-delimiter`. Values are never altered for the delimiter's sake,
+//! unless every one of those three occurs in them (U+001F then becomes a
+//! space). Line breaks
 //! in any cell are written as spaces, so the importer needs no
 //! `--multiline-fields`. Quoting follows RFC 4180 (a `"` is doubled), which is
 //! what the importer expects unless `--legacy-style-quoting` is given.
+//!
+//! A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return
+//! gets a leading `'` ([`formula_guarded`], OWASP's rule against CSV
+//! injection): investigators open these files in spreadsheets, which would
+//! run such a cell as a formula. Neo4j keeps the quote as part of the value.
 //!
 //! Both files are written under a temporary name and renamed when complete,
 //! so an interrupted export never leaves a half-written file under the final
@@ -73,18 +85,40 @@ const EDGE_HEADER: [&str; 11] = [
     "former:boolean",
 ];
 
+/// The array delimiters an export may use, in order of preference: the
+/// importer's default, then characters names rarely hold.
+const ARRAY_DELIMITERS: [char; 3] = [';', '|', '\u{1F}'];
+
+/// What [`write`] wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// The character joining array values: `;`, the importer's default,
+    /// unless a value holds it (then the import needs
+    /// `--array-delimiter`).
+    pub array_delimiter: char,
+}
+
 /// Writes `nodes.csv` and `edges.csv` of `view` into `dir`, creating it if
 /// need be and replacing files of those names (see [`Target`]: an export
 /// that fails leaves the old ones).
-pub fn write(view: &View<'_>, dir: &Path) -> Result<(), ExportError> {
+pub fn write(view: &View<'_>, dir: &Path) -> Result<Written, ExportError> {
+    let mut delimiter = ARRAY_DELIMITERS[ARRAY_DELIMITERS.len() - 1];
+    for candidate in ARRAY_DELIMITERS {
+        if !view.list_values_hold(candidate.encode_utf8(&mut [0; 4]))? {
+            delimiter = candidate;
+            break;
+        }
+    }
     std::fs::create_dir_all(dir)?;
     let nodes = Target::open(&dir.join("nodes.csv"))?;
     let edges = Target::open(&dir.join("edges.csv"))?;
-    write_nodes(view, nodes.file()?)?;
-    write_edges(view, edges.file()?)?;
+    write_nodes(view, nodes.file()?, delimiter)?;
+    write_edges(view, edges.file()?, delimiter)?;
     nodes.commit()?;
     edges.commit()?;
-    Ok(())
+    Ok(Written {
+        array_delimiter: delimiter,
+    })
 }
 
 /// The label Neo4j gets for a node of type `kind`.
@@ -122,7 +156,7 @@ fn finish(out: csv::Writer<BackgroundWriter<File>>) -> Result<(), ExportError> {
 }
 
 /// Writes the node file.
-fn write_nodes(view: &View<'_>, file: File) -> Result<(), ExportError> {
+fn write_nodes(view: &View<'_>, file: File, delimiter: char) -> Result<(), ExportError> {
     let mut out = create(file)?;
     out.write_record(NODE_HEADER).map_err(io::Error::from)?;
     view.each_node(|node: &NodeView| {
@@ -132,9 +166,9 @@ fn write_nodes(view: &View<'_>, file: File) -> Result<(), ExportError> {
             cell(&node.label),
             cell(node.path.as_deref().unwrap_or_default()),
             Cow::Borrowed(node.kind.as_str()),
-            Cow::Owned(array(&node.aliases)),
+            Cow::Owned(array(&node.aliases, delimiter)),
             Cow::Borrowed(mentions.as_str()),
-            Cow::Owned(array(&node.documents)),
+            Cow::Owned(array(&node.documents, delimiter)),
             Cow::Borrowed(label(node.kind)),
         ];
         out.write_record(record.iter().map(|c| c.as_bytes()))
@@ -145,7 +179,7 @@ fn write_nodes(view: &View<'_>, file: File) -> Result<(), ExportError> {
 }
 
 /// Writes the relationship file.
-fn write_edges(view: &View<'_>, file: File) -> Result<(), ExportError> {
+fn write_edges(view: &View<'_>, file: File, delimiter: char) -> Result<(), ExportError> {
     let mut out = create(file)?;
     out.write_record(EDGE_HEADER).map_err(io::Error::from)?;
     view.each_edge(|edge: &EdgeView| {
@@ -157,9 +191,9 @@ fn write_edges(view: &View<'_>, file: File) -> Result<(), ExportError> {
             cell(&kind),
             Cow::Borrowed(weight.as_str()),
             cell(&edge.quote),
-            Cow::Owned(array(&edge.documents)),
-            Cow::Owned(array(&edge.dates)),
-            Cow::Owned(array(&edge.date_sources)),
+            Cow::Owned(array(&edge.documents, delimiter)),
+            Cow::Owned(array(&edge.dates, delimiter)),
+            Cow::Owned(array(&edge.date_sources, delimiter)),
             Cow::Borrowed(edge.from.as_deref().unwrap_or_default()),
             Cow::Borrowed(edge.until.as_deref().unwrap_or_default()),
             Cow::Borrowed(if edge.former { "true" } else { "false" }),
@@ -171,8 +205,17 @@ fn write_edges(view: &View<'_>, file: File) -> Result<(), ExportError> {
     finish(out)
 }
 
-/// A single value as a cell: line breaks become spaces.
+/// A single value as a cell: line breaks become spaces, and a formula is
+/// guarded ([`formula_guarded`]).
 fn cell(value: &str) -> Cow<'_, str> {
+    match one_line(value) {
+        Cow::Borrowed(value) => formula_guarded(value),
+        Cow::Owned(value) => Cow::Owned(formula_guarded(&value).into_owned()),
+    }
+}
+
+/// `value` with its line breaks made spaces.
+fn one_line(value: &str) -> Cow<'_, str> {
     // This runs on every path of every node's document list: memchr scans
     // many bytes at a time.
     if memchr::memchr2(b'\n', b'\r', value.as_bytes()).is_some() {
@@ -182,22 +225,39 @@ fn cell(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// Values as an array cell: joined with `;`, a `;` inside a value written
-/// as `,`, empty values left out (the importer would read them as empty
-/// strings).
-fn array<S: AsRef<str>>(values: &[S]) -> String {
+/// `cell` as a spreadsheet may open it: a cell beginning with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return, which a spreadsheet reads as a
+/// formula, gets a leading `'` (OWASP's rule against CSV injection). Every
+/// CSV dossier writes for people goes through this.
+pub fn formula_guarded(cell: &str) -> Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// Values as an array cell: joined with `delimiter` (which a value holds
+/// only when every one of [`ARRAY_DELIMITERS`] occurs in the data: then it
+/// becomes a space), line breaks made spaces, empty values left out (the
+/// importer would read them as empty strings), and the cell guarded
+/// against formulas.
+fn array<S: AsRef<str>>(values: &[S], delimiter: char) -> String {
     let mut joined = String::with_capacity(values.iter().map(|v| v.as_ref().len() + 1).sum());
     for value in values.iter().map(AsRef::as_ref).filter(|v| !v.is_empty()) {
         if !joined.is_empty() {
-            joined.push(';');
+            joined.push(delimiter);
         }
-        if memchr::memchr3(b'\n', b'\r', b';', value.as_bytes()).is_none() {
-            joined.push_str(value);
+        let value = one_line(value);
+        if value.contains(delimiter) {
+            joined.push_str(&value.replace(delimiter, " "));
         } else {
-            joined.push_str(&cell(value).replace(';', ","));
+            joined.push_str(&value);
         }
     }
-    joined
+    match formula_guarded(&joined) {
+        Cow::Borrowed(_) => joined,
+        Cow::Owned(guarded) => guarded,
+    }
 }
 
 #[cfg(test)]
@@ -206,19 +266,42 @@ mod tests {
 
     #[test]
     fn array_cells_keep_their_values_apart() {
-        let values = vec![
-            "Foo; Bar".to_string(),
-            String::new(),
-            "Baz\nQux".to_string(),
-        ];
-        assert_eq!(array(&values), "Foo, Bar;Baz Qux");
-        assert_eq!(array::<String>(&[]), "");
+        let values = vec!["Foo; Bar".to_string(), String::new(), "Baz\nQux".to_string()];
+        // The delimiter chosen for data holding `;` keeps it.
+        assert_eq!(array(&values, '|'), "Foo; Bar|Baz Qux");
+        assert_eq!(array(&["a", "b"], ';'), "a;b");
+        // Only when every delimiter occurs does the last one become a space.
+        assert_eq!(array(&["x\u{1F}y", "z"], '\u{1F}'), "x y\u{1F}z");
+        assert_eq!(array::<String>(&[], ';'), "");
     }
 
     #[test]
     fn cells_lose_line_breaks_only() {
         assert_eq!(cell("a\r\nb\rc\nd; \"e\""), "a b c d; \"e\"");
         assert!(matches!(cell("plain"), Cow::Borrowed("plain")));
+    }
+
+    /// OWASP's rule: a cell a spreadsheet would read as a formula starts
+    /// with a `'`; nothing else changes.
+    #[test]
+    fn formulas_are_guarded() {
+        let cases = [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tlead", "'\tlead"),
+            ("\rlead", "'\rlead"),
+            ("a=b", "a=b"),
+            ("O'Brien", "O'Brien"),
+            ("", ""),
+        ];
+        for (cell, wanted) in cases {
+            assert_eq!(formula_guarded(cell), wanted, "{cell:?}");
+        }
+        // Whole cells: a single value and an array.
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(array(&["@home", "b"], ';'), "'@home;b");
     }
 
     #[test]

@@ -16,6 +16,10 @@
 //! escapes of Graphviz labels never fire by accident), a line break is
 //! written `\n`, and a `&` is written `&amp;` (Graphviz reads HTML entities
 //! in labels, so a name holding `&lt;` would otherwise be drawn as `<`).
+//! A tab becomes a space and the other characters XML 1.0 forbids (the
+//! remaining C0 controls, U+FFFE, U+FFFF) become U+FFFD, as in the GraphML
+//! export: Graphviz copies ids and labels into its SVG as they are, and one
+//! such character made the whole picture unreadable XML.
 //! No tooltips are written: Graphviz 2.x reads backslashes in them
 //! differently from labels, so they could not be escaped exactly.
 
@@ -117,7 +121,7 @@ fn label(text: &str) -> String {
 
 /// `text` between double quotes, with `"`, backslashes and line breaks
 /// escaped, and `&` too when `entities` (labels, where Graphviz reads HTML
-/// entities).
+/// entities); a tab becomes a space and what XML forbids U+FFFD.
 fn quoted(text: &str, entities: bool) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -135,6 +139,8 @@ fn quoted(text: &str, entities: bool) -> String {
                 out.push_str("\\n");
             }
             '&' if entities => out.push_str("&amp;"),
+            '\t' => out.push(' '),
+            c if super::graphml::forbidden(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -154,6 +160,23 @@ mod tests {
         );
         assert_eq!(label("a\r\nb\rc\nd"), r#""a\nb\nc\nd""#);
         assert_eq!(label(r"\N"), r#""\\N""#);
+    }
+
+    /// Graphviz copies labels and ids into SVG: no character XML forbids
+    /// may reach it.
+    #[test]
+    fn control_characters_never_reach_graphviz() {
+        let cases = [
+            ("nul\u{0}here", "\"nul\u{FFFD}here\""),
+            ("bell\u{7}esc\u{1B}[0m", "\"bell\u{FFFD}esc\u{FFFD}[0m\""),
+            ("tab\tstop", "\"tab stop\""),
+            ("\u{B}\u{C}\u{1F}\u{FFFE}", "\"\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\""),
+            ("del\u{7F} stays", "\"del\u{7F} stays\""),
+        ];
+        for (text, wanted) in cases {
+            assert_eq!(label(text), wanted, "{text:?}");
+            assert_eq!(id(text), wanted, "{text:?}");
+        }
     }
 
     #[test]

@@ -383,7 +383,9 @@ static FLAGGED: [bool; 256] = {
 /// Whether XML 1.0 forbids `c` anywhere in a document, even as a character
 /// reference (its `Char` production). Surrogates cannot occur in a Rust
 /// string, so only these remain.
-fn forbidden(c: char) -> bool {
+/// Whether XML 1.0 forbids `c` anywhere in a document (the GraphML, GEXF
+/// and DOT exports write U+FFFD for it; Graphviz copies DOT labels into SVG).
+pub(crate) fn forbidden(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 

@@ -173,7 +173,7 @@ fn write_filtered(
             };
             separator(out)?;
             serde_json::to_writer(&mut *out, &node).map_err(std::io::Error::from)?;
-            count(tally, 1);
+            count(tally, 1)?;
             Ok(())
         },
     )?;
@@ -237,7 +237,7 @@ fn write_filtered(
             node.remove(at);
             separator(out)?;
             out.write_all(&node)?;
-            count(tally, 1);
+            count(tally, 1)?;
         }
     }
     out.write_all(b"\n],\"edges\":[\n")?;
@@ -287,7 +287,7 @@ fn write_filtered(
             out.write_all(b",\n")?;
         }
         out.write_all(&edge)?;
-        count(tally, 1);
+        count(tally, 1)?;
         Ok(())
     };
     store.each_relation_in_order(&mut |row| match write_edge(row) {
@@ -477,7 +477,7 @@ impl Spool {
                     len: json.len() as u32,
                 });
                 offset += json.len() as u64;
-                count(tally, 1);
+                count(tally, 1)?;
                 Ok(())
             },
         )?;

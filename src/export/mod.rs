@@ -17,7 +17,7 @@ pub mod target;
 pub mod view;
 
 use crate::store::StoreError;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -31,19 +31,40 @@ pub enum ExportError {
     /// A filter names something the graph does not hold, or is malformed.
     #[error("{0}")]
     Filter(String),
+    /// The [`Tally`]'s stop flag was set (Ctrl-C): the export stopped
+    /// before its end, and an output file in progress is removed.
+    #[error("the export was interrupted")]
+    Interrupted,
 }
 
 /// How far an export is, for a progress display on another thread: the
 /// items written (nodes and edges; JSON counts each piece of evidence too)
 /// and the items to write, as far as they are known. Writers add one per
-/// item; a relaxed atomic add, so counting costs nothing measurable.
+/// item; a relaxed atomic add, so counting costs nothing measurable. A
+/// tally made [`Tally::stopping_on`] a flag also stops the export, at the
+/// next item, once the flag is set.
 #[derive(Debug, Default)]
 pub struct Tally {
     done: AtomicU64,
     total: AtomicU64,
+    stop: Option<&'static AtomicBool>,
 }
 
 impl Tally {
+    /// A tally whose export stops with [`ExportError::Interrupted`] at the
+    /// next item once `stop` is set (the binary's Ctrl-C flag).
+    pub fn stopping_on(stop: &'static AtomicBool) -> Tally {
+        Tally {
+            stop: Some(stop),
+            ..Tally::default()
+        }
+    }
+
+    /// Whether the export was asked to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
     /// `n` more items to write.
     pub fn expect(&self, n: u64) {
         self.total.fetch_add(n, Ordering::Relaxed);
@@ -65,9 +86,13 @@ impl Tally {
     }
 }
 
-/// Counts into an optional [`Tally`].
-pub(crate) fn count(tally: Option<&Tally>, n: u64) {
+/// Counts into an optional [`Tally`]; fails when it was asked to stop.
+pub(crate) fn count(tally: Option<&Tally>, n: u64) -> Result<(), ExportError> {
     if let Some(tally) = tally {
         tally.add(n);
+        if tally.stopped() {
+            return Err(ExportError::Interrupted);
+        }
     }
+    Ok(())
 }

@@ -7,10 +7,28 @@
 //! symbolic link is followed, and the file it names is replaced. Anything
 //! else (a FIFO, a terminal, `/dev/stdout`) is written into, as a shell
 //! redirection would: it cannot be replaced, and must not be.
+//!
+//! A process that must end at once, with no destructor run (a second
+//! Ctrl-C), calls [`remove_unfinished`] first: the temporary files of the
+//! targets still open are listed for it.
 
 use std::fs::{File, Permissions};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The temporary files of the targets of this process not yet committed
+/// or dropped.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes the temporary file of every export still being written, for a
+/// process about to exit without running destructors.
+pub fn remove_unfinished() {
+    let unfinished = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
+    for path in unfinished.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 /// An open destination; [`Target::commit`] makes the export visible.
 pub struct Target {
@@ -68,6 +86,10 @@ impl Target {
         }
         let temporary = builder.tempfile_in(dir)?;
         let (file, temporary) = temporary.into_parts();
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(temporary.to_path_buf());
         Ok(Target {
             file,
             replace: Some((temporary, path)),
@@ -81,12 +103,29 @@ impl Target {
 
     /// Makes the export visible under its path (dropping a target without
     /// this removes what was written to a temporary file).
-    pub fn commit(self) -> io::Result<()> {
-        if let Some((temporary, path)) = self.replace {
+    pub fn commit(mut self) -> io::Result<()> {
+        if let Some((temporary, path)) = self.replace.take() {
+            forget_unfinished(&temporary);
             temporary.persist(&path).map_err(|e| e.error)?;
         }
         Ok(())
     }
+}
+
+impl Drop for Target {
+    /// The temporary file, unless committed, is removed (by `TempPath`) and
+    /// no longer listed.
+    fn drop(&mut self) {
+        if let Some((temporary, _)) = &self.replace {
+            forget_unfinished(temporary);
+        }
+    }
+}
+
+/// Takes `temporary` off the list of [`UNFINISHED`] files.
+fn forget_unfinished(temporary: &Path) {
+    let mut unfinished = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
+    unfinished.retain(|p| p != temporary);
 }
 
 /// What a new file gets: read and write for its owner, read for others, as
@@ -177,6 +216,26 @@ mod tests {
         drop(target);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// What a process stopping at once removes: the temporary files of the
+    /// targets still open, not those committed or dropped. (The removal
+    /// itself is run by the Ctrl-C test of `tests/it`: here it would race
+    /// with the other tests' exports.)
+    #[test]
+    fn open_targets_are_listed_as_unfinished() {
+        let dir = tempfile::tempdir().unwrap();
+        let listed = || {
+            let unfinished = UNFINISHED.lock().unwrap();
+            unfinished.iter().filter(|p| p.starts_with(dir.path())).count()
+        };
+        let first = Target::open(&dir.path().join("one.json")).unwrap();
+        let second = Target::open(&dir.path().join("two.json")).unwrap();
+        assert_eq!(listed(), 2);
+        first.commit().unwrap();
+        assert_eq!(listed(), 1);
+        drop(second);
+        assert_eq!(listed(), 0);
     }
 
     /// A FIFO is written into, not replaced.

@@ -359,6 +359,16 @@ impl<'a> View<'a> {
             .collect()
     }
 
+    /// Whether `text` occurs in a value the exports write as an element of
+    /// a list: a document path, or an alias (dates and their sources are
+    /// ISO 8601 and fixed words, and never hold a delimiter).
+    pub fn list_values_hold(&self, text: &str) -> Result<bool, ExportError> {
+        if self.paths.paths.iter().any(|(_, path)| path.contains(text)) {
+            return Ok(true);
+        }
+        Ok(self.store.aliases_hold(text)?)
+    }
+
     /// Calls `each` with every selected node, in order.
     pub fn each_node(
         &self,
@@ -419,7 +429,7 @@ impl<'a> View<'a> {
                 }
             };
             each(&view)?;
-            count(self.tally, 1);
+            count(self.tally, 1)?;
         }
         Ok(())
     }
@@ -494,7 +504,7 @@ impl<'a> View<'a> {
                     former: data.former,
                     ended_by: data.ended_by.and_then(|d| d.iso()),
                 })?;
-                count(self.tally, 1);
+                count(self.tally, 1)?;
                 Ok(())
             },
         )

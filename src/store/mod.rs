@@ -1251,12 +1251,13 @@ impl Store {
 
     /// Calls `each` with the texts of `documents` (id and path), read in
     /// order and handed over in chunks of about `chunk_bytes`: what a
-    /// pass over every stored text keeps in memory at once.
+    /// pass over every stored text keeps in memory at once. `each` breaks
+    /// the pass off by returning `Break`.
     pub fn texts_in_chunks(
         &self,
         documents: &[(DocumentId, String)],
         chunk_bytes: usize,
-        mut each: impl FnMut(Vec<(DocumentId, String, String)>),
+        mut each: impl FnMut(Vec<(DocumentId, String, String)>) -> std::ops::ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let mut rest = documents;
         while !rest.is_empty() {
@@ -1271,7 +1272,9 @@ impl Store {
                 chunk.push((*id, path.clone(), text));
                 rest = tail;
             }
-            each(chunk);
+            if each(chunk).is_break() {
+                break;
+            }
         }
         Ok(())
     }

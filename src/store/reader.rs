@@ -108,6 +108,9 @@ pub trait GraphReader {
     /// An entity's aliases, sorted; for a group's node, every other name
     /// of its group too.
     fn sorted_aliases(&self, id: EntityId) -> Result<Vec<String>, StoreError>;
+    /// Whether some alias (or a `same-as` member's name, which its node
+    /// lists among its aliases) holds `text`.
+    fn aliases_hold(&self, text: &str) -> Result<bool, StoreError>;
     /// The evidence of the relations of `subject` (any when `None`) of
     /// `kinds` (all when empty) to `object` (any when `None`); at least
     /// one end given, each entity standing for its whole `same-as` group.
@@ -256,6 +259,9 @@ impl GraphReader for Store {
     }
     fn sorted_aliases(&self, id: EntityId) -> Result<Vec<String>, StoreError> {
         Store::sorted_aliases(self, id)
+    }
+    fn aliases_hold(&self, text: &str) -> Result<bool, StoreError> {
+        Store::aliases_hold(self, text)
     }
     fn evidence_of(
         &self,

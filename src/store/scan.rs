@@ -294,6 +294,18 @@ impl Store {
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
     }
 
+    /// Whether some alias holds `text`, or the name of an entity of a
+    /// `same-as` group (which its node lists among its aliases).
+    pub fn aliases_hold(&self, text: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM aliases WHERE instr(alias, ?1) > 0)
+                 OR EXISTS (SELECT 1 FROM same_as s JOIN entities e ON e.id = s.entity_id
+                            WHERE instr(e.name, ?1) > 0)",
+            [text],
+            |r| r.get(0),
+        )?)
+    }
+
     /// An entity's aliases, sorted; for the node of a `same-as` group,
     /// every name of the other members too (but its own canonical name).
     pub fn sorted_aliases(&self, id: EntityId) -> Result<Vec<String>, StoreError> {

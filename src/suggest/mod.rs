@@ -85,13 +85,17 @@ pub fn distinct_typed(candidates: &[Candidate]) -> usize {
 
 /// The suggestions for every stored document, with the names `matcher`
 /// (the loaded gazetteers) lists left out; texts are read in chunks and
-/// matched on `workers` threads.
+/// matched on `workers` threads. `None` when `stop` was set (Ctrl-C)
+/// before the end.
 pub fn from_store(
     store: &crate::store::Store,
     finder: &Finder,
     matcher: &crate::matcher::Matcher,
     workers: usize,
-) -> Result<Vec<Suggestion>, crate::store::StoreError> {
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<Option<Vec<Suggestion>>, crate::store::StoreError> {
+    use std::ops::ControlFlow;
+    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
     /// Bytes of text read before matching them.
     const CHUNK_BYTES: usize = 32 << 20;
     let documents = store.document_ids()?;
@@ -105,10 +109,21 @@ pub fn from_store(
                 (path, text, found)
             },
             |(path, text, found)| {
+                if stopped() {
+                    return ControlFlow::Break(());
+                }
                 collector.add(&path, &text, &found);
-                std::ops::ControlFlow::<()>::Continue(())
+                ControlFlow::Continue(())
             },
         );
+        if stopped() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     })?;
-    Ok(collector.finish())
+    if stopped() {
+        return Ok(None);
+    }
+    Ok(Some(collector.finish()))
 }
