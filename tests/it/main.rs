@@ -17,6 +17,8 @@
 //!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
+//! - `interrupt`: Ctrl-C during an export or while Graphviz draws; the
+//!   time limit of Graphviz.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
 //! - `dev`: scores on the development set `../shared/dev`, held to floors.
 //! - `dates`: the dates of evidence and the periods of relations on the
@@ -42,6 +44,7 @@ mod forget;
 mod gazetteer;
 mod identity;
 mod ingest;
+mod interrupt;
 mod listing;
 mod python;
 mod queries;
