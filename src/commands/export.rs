@@ -10,9 +10,7 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::progress;
 use anyhow::{Context as _, Result, anyhow, bail};
 use dossier::export::view::{Filters, View};
-use dossier::export::{
-    self, ExportError, Tally, background::BackgroundWriter, target::Target,
-};
+use dossier::export::{self, ExportError, Tally, background::BackgroundWriter, target::Target};
 use dossier::graph::Graph;
 use dossier::model::NodeType;
 use std::io::Write;

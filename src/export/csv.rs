@@ -39,10 +39,13 @@
 //! `--multiline-fields`. Quoting follows RFC 4180 (a `"` is doubled), which is
 //! what the importer expects unless `--legacy-style-quoting` is given.
 //!
-//! A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return
-//! gets a leading `'` ([`formula_guarded`], OWASP's rule against CSV
-//! injection): investigators open these files in spreadsheets, which would
-//! run such a cell as a formula. Neo4j keeps the quote as part of the value.
+//! A cell of text that comes from documents, gazetteers or file names
+//! (names, paths, aliases, quotes) beginning with `=`, `+`, `-`, `@`, a tab
+//! or a carriage return gets a leading `'` ([`formula_guarded`], OWASP's
+//! rule against CSV injection): investigators open these files in
+//! spreadsheets, which would run such a cell as a formula. Neo4j keeps the
+//! quote as part of the value. What dossier writes itself (ids, counts,
+//! kinds, dates such as `--05-05`) is left as it is.
 //!
 //! Both files are written under a temporary name and renamed when complete,
 //! so an interrupted export never leaves a half-written file under the final
@@ -166,9 +169,9 @@ fn write_nodes(view: &View<'_>, file: File, delimiter: char) -> Result<(), Expor
             cell(&node.label),
             cell(node.path.as_deref().unwrap_or_default()),
             Cow::Borrowed(node.kind.as_str()),
-            Cow::Owned(array(&node.aliases, delimiter)),
+            guarded(array(&node.aliases, delimiter)),
             Cow::Borrowed(mentions.as_str()),
-            Cow::Owned(array(&node.documents, delimiter)),
+            guarded(array(&node.documents, delimiter)),
             Cow::Borrowed(label(node.kind)),
         ];
         out.write_record(record.iter().map(|c| c.as_bytes()))
@@ -191,7 +194,7 @@ fn write_edges(view: &View<'_>, file: File, delimiter: char) -> Result<(), Expor
             cell(&kind),
             Cow::Borrowed(weight.as_str()),
             cell(&edge.quote),
-            Cow::Owned(array(&edge.documents, delimiter)),
+            guarded(array(&edge.documents, delimiter)),
             Cow::Owned(array(&edge.dates, delimiter)),
             Cow::Owned(array(&edge.date_sources, delimiter)),
             Cow::Borrowed(edge.from.as_deref().unwrap_or_default()),
@@ -236,11 +239,19 @@ pub fn formula_guarded(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// An array cell of text from documents, gazetteers or file names,
+/// guarded against formulas.
+fn guarded(cell: String) -> Cow<'static, str> {
+    match formula_guarded(&cell) {
+        Cow::Borrowed(_) => Cow::Owned(cell),
+        Cow::Owned(guarded) => Cow::Owned(guarded),
+    }
+}
+
 /// Values as an array cell: joined with `delimiter` (which a value holds
 /// only when every one of [`ARRAY_DELIMITERS`] occurs in the data: then it
 /// becomes a space), line breaks made spaces, empty values left out (the
-/// importer would read them as empty strings), and the cell guarded
-/// against formulas.
+/// importer would read them as empty strings).
 fn array<S: AsRef<str>>(values: &[S], delimiter: char) -> String {
     let mut joined = String::with_capacity(values.iter().map(|v| v.as_ref().len() + 1).sum());
     for value in values.iter().map(AsRef::as_ref).filter(|v| !v.is_empty()) {
@@ -254,10 +265,7 @@ fn array<S: AsRef<str>>(values: &[S], delimiter: char) -> String {
             joined.push_str(&value);
         }
     }
-    match formula_guarded(&joined) {
-        Cow::Borrowed(_) => joined,
-        Cow::Owned(guarded) => guarded,
-    }
+    joined
 }
 
 #[cfg(test)]
@@ -266,7 +274,11 @@ mod tests {
 
     #[test]
     fn array_cells_keep_their_values_apart() {
-        let values = vec!["Foo; Bar".to_string(), String::new(), "Baz\nQux".to_string()];
+        let values = vec![
+            "Foo; Bar".to_string(),
+            String::new(),
+            "Baz\nQux".to_string(),
+        ];
         // The delimiter chosen for data holding `;` keeps it.
         assert_eq!(array(&values, '|'), "Foo; Bar|Baz Qux");
         assert_eq!(array(&["a", "b"], ';'), "a;b");
@@ -301,7 +313,10 @@ mod tests {
         }
         // Whole cells: a single value and an array.
         assert_eq!(cell("=1+1"), "'=1+1");
-        assert_eq!(array(&["@home", "b"], ';'), "'@home;b");
+        assert_eq!(guarded(array(&["@home", "b"], ';')), "'@home;b");
+        // Dates are dossier's own text, not guarded: a year-less date
+        // stays `--MM-DD`.
+        assert_eq!(array(&["--05-05"], ';'), "--05-05");
     }
 
     #[test]

@@ -170,7 +170,10 @@ mod tests {
             ("nul\u{0}here", "\"nul\u{FFFD}here\""),
             ("bell\u{7}esc\u{1B}[0m", "\"bell\u{FFFD}esc\u{FFFD}[0m\""),
             ("tab\tstop", "\"tab stop\""),
-            ("\u{B}\u{C}\u{1F}\u{FFFE}", "\"\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\""),
+            (
+                "\u{B}\u{C}\u{1F}\u{FFFE}",
+                "\"\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\"",
+            ),
             ("del\u{7F} stays", "\"del\u{7F} stays\""),
         ];
         for (text, wanted) in cases {

@@ -173,10 +173,19 @@ impl Link {
 struct Properties(Map<String, Value>);
 
 impl Properties {
-    /// Appends the non-empty `values` to property `name`.
+    /// Appends the non-empty `values` to property `name`, without the
+    /// control characters FollowTheMoney's model deletes when it cleans a
+    /// value (all but tab and line breaks).
     fn add(&mut self, name: &str, values: impl IntoIterator<Item = String>) {
         let mut values = values
             .into_iter()
+            .map(|v| {
+                if v.contains(is_deleted_control) {
+                    v.replace(is_deleted_control, "")
+                } else {
+                    v
+                }
+            })
             .filter(|v| !v.trim().is_empty())
             .peekable();
         if values.peek().is_none() {
@@ -190,6 +199,11 @@ impl Properties {
             list.extend(values.map(Value::String));
         }
     }
+}
+
+/// A control character FollowTheMoney deletes from a value.
+fn is_deleted_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// Writes one entity as a line of JSON.
@@ -284,6 +298,15 @@ mod tests {
         p.add("alias", [String::new(), " ".to_string()]);
         p.add("name", ["A".to_string()]);
         p.add("name", ["B".to_string()]);
-        assert_eq!(Value::Object(p.0), json!({"name": ["A", "B"]}));
+        // Control characters go, as the model's cleaning deletes them.
+        p.add(
+            "name",
+            ["C\u{7}D\u{1b}\u{9f}".to_string(), "\u{1}".to_string()],
+        );
+        p.add("title", ["a\tb\nc".to_string()]);
+        assert_eq!(
+            Value::Object(p.0),
+            json!({"name": ["A", "B", "CD"], "title": ["a\tb\nc"]})
+        );
     }
 }

@@ -227,7 +227,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let listed = || {
             let unfinished = UNFINISHED.lock().unwrap();
-            unfinished.iter().filter(|p| p.starts_with(dir.path())).count()
+            unfinished
+                .iter()
+                .filter(|p| p.starts_with(dir.path()))
+                .count()
         };
         let first = Target::open(&dir.path().join("one.json")).unwrap();
         let second = Target::open(&dir.path().join("two.json")).unwrap();

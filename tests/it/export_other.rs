@@ -134,18 +134,26 @@ print(json.dumps(out))
     serde_json::from_str(&text).expect("the reader's JSON")
 }
 
-/// An array cell split as Neo4j splits it (`;`, nothing for an empty cell).
-fn split(cell: &str) -> Vec<String> {
+/// An array cell split as Neo4j splits it at `delimiter` (nothing for an
+/// empty cell), its formula guard taken off.
+fn split(cell: &str, delimiter: char) -> Vec<String> {
+    let cell = unguarded(cell);
     if cell.is_empty() {
         Vec::new()
     } else {
-        cell.split(';').map(str::to_string).collect()
+        cell.split(delimiter).map(str::to_string).collect()
     }
 }
 
-/// Values as an array cell holds them: a `;` written as `,`.
-fn as_array(values: &[String]) -> Vec<String> {
-    values.iter().map(|v| v.replace(';', ",")).collect()
+/// What a spreadsheet reads as a formula at the start of a cell (OWASP).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell without the `'` that guards a formula.
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 /// The cell of `column` in `row`.
@@ -153,10 +161,28 @@ fn at<'a>(row: &'a [String], columns: &BTreeMap<String, usize>, column: &str) ->
     &row[columns[column]]
 }
 
-/// Checks the CSV export in `dir` against `export json`; returns it.
+/// Checks the CSV export in `dir` against `export json`, its arrays joined
+/// with `delimiter`; returns it. No cell starts as a formula would.
 #[track_caller]
-fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
+fn check_csv(s: &Scratch, dir: &str, graph: &Graph, delimiter: char) -> CsvExport {
     let csv = read_csv(s, dir);
+    // The cells of text from documents, gazetteers and file names.
+    let text_columns = [
+        "name",
+        "path",
+        "aliases:string[]",
+        "documents:string[]",
+        "quote",
+    ];
+    for file in [&csv.nodes, &csv.edges] {
+        for row in &file.rows {
+            for (cell, header) in row.iter().zip(&file.header) {
+                if text_columns.contains(&header.as_str()) {
+                    assert!(!cell.starts_with(FORMULA_STARTS), "{cell:?} in {row:?}");
+                }
+            }
+        }
+    }
     let n = neo4j_header(&csv.nodes.header, &[":ID", ":LABEL"]);
     let e = neo4j_header(&csv.edges.header, &[":START_ID", ":END_ID", ":TYPE"]);
     assert!(
@@ -179,9 +205,9 @@ fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
         let json = exported
             .get(node_id)
             .unwrap_or_else(|| panic!("{node_id} is not a node of export json with a relation"));
-        assert_eq!(at(row, &n, "name"), json.label(), "{row:?}");
+        assert_eq!(unguarded(at(row, &n, "name")), json.label(), "{row:?}");
         assert_eq!(
-            at(row, &n, "path"),
+            unguarded(at(row, &n, "path")),
             json.path.as_deref().unwrap_or_default(),
             "{row:?}"
         );
@@ -190,12 +216,12 @@ fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
         label[..1].make_ascii_uppercase();
         assert_eq!(at(row, &n, ":LABEL"), label, "{row:?}");
         assert_eq!(
-            split(at(row, &n, "aliases:string[]")),
-            as_array(&json.aliases)
+            split(at(row, &n, "aliases:string[]"), delimiter),
+            json.aliases
         );
         assert_eq!(
-            split(at(row, &n, "documents:string[]")),
-            as_array(&json.documents)
+            split(at(row, &n, "documents:string[]"), delimiter),
+            json.documents
         );
         let mentions: i64 = at(row, &n, "mentions:long").parse().expect("a long");
         assert_eq!(mentions, json.mentions, "{row:?}");
@@ -236,7 +262,7 @@ fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
             .map(|v| v.quote.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect();
         assert!(
-            quotes.iter().any(|q| q == at(row, &e, "quote")),
+            quotes.iter().any(|q| q == unguarded(at(row, &e, "quote"))),
             "{row:?}: the quote is none of {:?}",
             json.evidence
         );
@@ -244,8 +270,8 @@ fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
             json.evidence.iter().map(|v| v.document.clone()).collect();
         let documents: Vec<String> = documents.into_iter().collect();
         assert_eq!(
-            split(at(row, &e, "documents:string[]")),
-            as_array(&documents)
+            split(at(row, &e, "documents:string[]"), delimiter),
+            documents
         );
         let dates: BTreeSet<String> = json
             .evidence
@@ -253,7 +279,7 @@ fn check_csv(s: &Scratch, dir: &str, graph: &Graph) -> CsvExport {
             .filter_map(|v| v.date.clone())
             .collect();
         let dates: Vec<String> = dates.into_iter().collect();
-        assert_eq!(split(at(row, &e, "dates:string[]")), dates);
+        assert_eq!(split(at(row, &e, "dates:string[]"), delimiter), dates);
     }
     let mut wanted: Vec<_> = graph
         .edges
@@ -278,7 +304,7 @@ fn csv_export_is_what_neo4j_admin_imports() {
     let s = Scratch::with_fixture_graph();
     let graph = Graph::of(&s);
     s.run(&["export", "csv", "-o", "out"]).ok();
-    let csv = check_csv(&s, "out", &graph);
+    let csv = check_csv(&s, "out", &graph, ';');
     assert_eq!(
         csv.nodes.header,
         [
@@ -655,8 +681,10 @@ fn a_hostile_name_survives_every_export() {
     let relations: BTreeSet<&str> = graph.edges.iter().map(|e| e.relation.as_str()).collect();
     assert_eq!(relations, BTreeSet::from(["leads", "signed"]));
 
-    s.run(&["export", "csv", "-o", "out"]).ok();
-    let csv = check_csv(&s, "out", &graph);
+    // An alias holds `;`: the arrays are joined with `|`, and a note says so.
+    let run = s.run(&["export", "csv", "-o", "out"]).ok();
+    assert!(run.stderr.contains("joined with `|`"), "{}", run.stderr);
+    let csv = check_csv(&s, "out", &graph, '|');
     let row = csv
         .nodes
         .rows
@@ -665,7 +693,7 @@ fn a_hostile_name_survives_every_export() {
         .expect("the organisation's row");
     assert_eq!(row[1], HOSTILE);
     assert_eq!(row[2], "", "an entity has no path");
-    assert_eq!(split(&row[4]), ["SSQ", "Smith, Sons Ltd"]);
+    assert_eq!(split(&row[4], '|'), ["SSQ", "Smith; Sons Ltd"]);
     assert!(csv.edges.rows.iter().any(|r| r[4].contains(HOSTILE)));
     let raw = s.read("out/nodes.csv");
     assert!(raw.contains(r#""Smith & Sons ""Quoted"" \ Ltd""#), "{raw}");
@@ -729,6 +757,121 @@ fn ftm_falls_back_to_unknown_links_and_drops_dates_without_a_year() {
 
     // The CSV keeps the date as the text gives it: a string, not a date.
     s.run(&["export", "csv", "-o", "out"]).ok();
-    let csv = check_csv(&s, "out", &graph);
+    let csv = check_csv(&s, "out", &graph, ';');
     assert_eq!(csv.edges.rows[0][6], "--05-05");
+}
+
+/// Hostile organisation names and file names, one document each: every
+/// export format must still parse with its reader, and every CSV must
+/// keep a spreadsheet from reading a cell as a formula. Before, a control
+/// character made `export svg` invalid XML, and CSV cells began with `=`,
+/// `+`, `-` and `@` as they were; a `;` in a path became `,` in the Neo4j
+/// arrays.
+#[test]
+fn hostile_names_parse_in_every_format() {
+    // (organisation, the document's file name)
+    let cases = [
+        ("Union\u{7}of Bakers", "bell.txt"),
+        ("=HYPERLINK(\"http://x.example\") Group", "formula.txt"),
+        ("+Plus Cooperative", "plus.txt"),
+        ("-Minus Association", "minus.txt"),
+        ("@Home Society", "at.txt"),
+        ("Semicolon Federation", "a;b\u{1b}.txt"),
+    ];
+    let s = Scratch::new();
+    let names: Vec<&str> = cases.iter().map(|(name, _)| *name).collect();
+    s.write("mine/organisations.tsv", names.join("\n") + "\n");
+    for (name, file) in cases {
+        s.write(
+            &format!("docs/{file}"),
+            format!(
+                "Statement\u{1b} by {name}\n\n\
+                 Alla Dudayeva, head of {name}, spoke in Kyiv on 3 June 2032.\n"
+            ),
+        );
+    }
+    s.run(&["--gazetteer", "mine", "ingest", "docs"]).ok();
+    let graph = Graph::of(&s);
+    for name in &names {
+        assert!(
+            graph.nodes.iter().any(|n| n.name == *name),
+            "{name:?} is no node: {graph:?}"
+        );
+    }
+
+    let xml_parses = |file: &str| {
+        let output = Command::new(tool("xmllint"))
+            .arg("--noout")
+            .arg(s.path().join(file))
+            .output()
+            .expect("run xmllint");
+        assert!(
+            output.status.success(),
+            "{file} is not XML:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    for (format, file) in [
+        ("svg", "g.svg"),
+        ("graphml", "g.graphml"),
+        ("gexf", "g.gexf"),
+    ] {
+        s.run(&["export", format, "-o", file]).ok();
+        xml_parses(file);
+    }
+    s.run(&["export", "dot", "-o", "g.dot"]).ok();
+    let drawing = draw(&s, "g.dot");
+    assert_eq!(drawing.nodes.len(), graph.exported().len());
+    s.run(&["export", "ftm", "-o", "g.ftm"]).ok();
+    check_ftm(&s, "g.ftm");
+
+    // The path holding `;` is one array value, intact.
+    s.run(&["export", "csv", "-o", "out"]).ok();
+    let csv = check_csv(&s, "out", &graph, '|');
+    assert!(
+        csv.nodes
+            .rows
+            .iter()
+            .any(|r| split(&r[6], '|').contains(&"docs/a;b\u{1b}.txt".to_string())),
+        "{:?}",
+        csv.nodes.rows
+    );
+    // The listings' CSV, read by Python: no cell starts as a formula, and
+    // each name comes back behind its guard.
+    let code = r#"
+import csv, io, json, sys
+print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read()), strict=True))))
+"#;
+    for listing in ["entities", "documents"] {
+        let run = s.run(&[listing, "--format", "csv"]).ok();
+        let mut python = Command::new(crate::python::python())
+            .args(["-c", code])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run python");
+        use std::io::Write as _;
+        python
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(run.stdout.as_bytes())
+            .unwrap();
+        let output = python.wait_with_output().unwrap();
+        assert!(output.status.success(), "{listing}: {run:?}");
+        let rows: Vec<Vec<String>> = serde_json::from_slice(&output.stdout).unwrap();
+        for row in &rows {
+            for cell in row {
+                assert!(!cell.starts_with(FORMULA_STARTS), "{listing}: {row:?}");
+            }
+        }
+        if listing == "entities" {
+            for name in &names {
+                assert!(
+                    rows.iter().any(|r| unguarded(&r[1]) == *name),
+                    "{name:?} in {rows:?}"
+                );
+            }
+        }
+    }
 }

@@ -20,9 +20,26 @@ fn large_graph() -> Scratch {
         "Lev", "Maria", "Nadia", "Oleh", "Petro", "Rita", "Sasha", "Taras", "Uliana", "Vera",
     ];
     let last = [
-        "Abramenko", "Bondarenko", "Chernenko", "Danylenko", "Fedorenko", "Gavrylenko",
-        "Hrytsenko", "Ivanenko", "Kovalenko", "Lysenko", "Marchenko", "Nazarenko", "Onyshchenko",
-        "Pavlenko", "Romanenko", "Savchenko", "Tkachenko", "Ustymenko", "Vasylenko", "Yakovenko",
+        "Abramenko",
+        "Bondarenko",
+        "Chernenko",
+        "Danylenko",
+        "Fedorenko",
+        "Gavrylenko",
+        "Hrytsenko",
+        "Ivanenko",
+        "Kovalenko",
+        "Lysenko",
+        "Marchenko",
+        "Nazarenko",
+        "Onyshchenko",
+        "Pavlenko",
+        "Romanenko",
+        "Savchenko",
+        "Tkachenko",
+        "Ustymenko",
+        "Vasylenko",
+        "Yakovenko",
     ];
     let trades = [
         "Mill", "Dock", "Rail", "Mine", "Farm", "Forge", "Glass", "Paper", "Salt", "Steel", "Wool",
@@ -126,7 +143,11 @@ fn ctrl_c_during_an_export_leaves_no_partial_file() {
     // (arguments, the file the export replaces, Ctrl-C presses)
     let cases: [(&[&str], &str, usize); 8] = [
         (&["json", "-o", "g.json"], "g.json", 1),
-        (&["json", "--types", "person,organisation", "-o", "f.json"], "f.json", 1),
+        (
+            &["json", "--types", "person,organisation", "-o", "f.json"],
+            "f.json",
+            1,
+        ),
         (&["graphml", "-o", "g.graphml"], "g.graphml", 1),
         (&["gexf", "-o", "g.gexf"], "g.gexf", 1),
         (&["ftm", "-o", "g.ftm"], "g.ftm", 1),
@@ -144,7 +165,9 @@ fn ctrl_c_during_an_export_leaves_no_partial_file() {
         assert_eq!(stopped.code, Some(130), "{args:?}: {}", stopped.stderr);
         if signals == 1 {
             assert!(
-                stopped.stderr.contains("export interrupted: nothing written"),
+                stopped
+                    .stderr
+                    .contains("export interrupted: nothing written"),
                 "{args:?}: {}",
                 stopped.stderr
             );
@@ -176,7 +199,9 @@ fn slow_graphviz(s: &Scratch) -> PathBuf {
 /// The PATH with `bin` first.
 fn path_with(bin: &Path) -> std::ffi::OsString {
     let mut paths = vec![bin.to_path_buf()];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).unwrap()
 }
 
