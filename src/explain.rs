@@ -90,14 +90,20 @@ pub struct Mentions {
     pub named: Vec<NamedEntity>,
     /// Their mentions, in document and text order.
     pub rows: Vec<MentionRow>,
+    /// The documents left out because their stored text is damaged.
+    pub damaged: Vec<String>,
 }
 
 /// Every mention of what `name` designates.
 pub fn mentions(store: &dyn Reader, name: &str) -> Result<Mentions, ExplainError> {
     let named = named_entities(store, name)?;
     let ids: Vec<EntityId> = named.iter().map(|n| n.id).collect();
-    let rows = store.mentions_of(&ids)?;
-    Ok(Mentions { named, rows })
+    let (rows, damaged) = store.mentions_of(&ids)?;
+    Ok(Mentions {
+        named,
+        rows,
+        damaged,
+    })
 }
 
 /// One piece of evidence, ready to show: where, what, and the sentence.

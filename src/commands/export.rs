@@ -82,7 +82,7 @@ fn export(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outco
                 Ok(export::json::write_counted(&store, w, &tally)?)
             })
         })?;
-        return Ok(Outcome::Done);
+        return Ok(outcome(&tally));
     }
     check_interrupted(ctx)?;
     let mut graph = Graph::load(&store)?;
@@ -117,7 +117,21 @@ fn export(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outco
             }
         ));
     }
-    Ok(Outcome::Done)
+    Ok(outcome(&tally))
+}
+
+/// Done, or done with failed input when a document's stored text was
+/// damaged and left out (each named in a warning).
+fn outcome(tally: &Tally) -> Outcome {
+    let damaged = tally.damaged_documents();
+    for path in &damaged {
+        super::warn_damaged_text("the quotes from", path);
+    }
+    if damaged.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Partial
+    }
 }
 
 /// The graph size past which Graphviz's layout stops being quick: measured
@@ -280,13 +294,13 @@ fn render_with_graphviz(
         }
         let stop = if ctx.interrupted.load(std::sync::atomic::Ordering::SeqCst) {
             Some(anyhow::Error::from(ExportError::Interrupted))
-        } else if let Some(limit) = limit.filter(|&l| started.elapsed() > l) {
-            Some(anyhow!(
-                "Graphviz's {program} was stopped after {} s (--layout-timeout): the graph is too large to draw in that time; narrow it (--around, --types, --min-weight), raise --layout-timeout, or export gexf for Gephi",
-                limit.as_secs()
-            ))
         } else {
-            None
+            limit.filter(|&l| started.elapsed() > l).map(|limit| {
+                anyhow!(
+                    "Graphviz's {program} was stopped after {} s (--layout-timeout): the graph is too large to draw in that time; narrow it (--around, --types, --min-weight), raise --layout-timeout, or export gexf for Gephi",
+                    limit.as_secs()
+                )
+            })
         };
         if let Some(stop) = stop {
             let _ = child.kill();
@@ -352,5 +366,26 @@ mod tests {
             assert_eq!(Layout::for_nodes(nodes), layout, "{nodes} nodes");
         }
         assert_eq!(Layout::Spring.command(), ("sfdp", &["-Goverlap=prism"][..]));
+    }
+
+    /// The warning comes past the size measured to lay out in about ten
+    /// seconds, by nodes or by relations, and names the ways out.
+    #[test]
+    fn large_pictures_are_warned_of() {
+        let cases = [
+            (50, 200, false),
+            (QUICK_LAYOUT_NODES, QUICK_LAYOUT_EDGES, false),
+            (QUICK_LAYOUT_NODES + 1, 10, true),
+            (10, QUICK_LAYOUT_EDGES + 1, true),
+            (4_213, 16_485, true),
+        ];
+        for (nodes, edges, warned) in cases {
+            let warning = slow_layout_warning(nodes, edges);
+            assert_eq!(warning.is_some(), warned, "{nodes} nodes, {edges} edges");
+            if let Some(warning) = warning {
+                assert!(warning.starts_with(&format!("{nodes} nodes and {edges} relations")));
+                assert!(warning.contains("--around") && warning.contains("gexf"));
+            }
+        }
     }
 }

@@ -61,6 +61,17 @@ impl Context {
     }
 }
 
+/// Warns that `what` (of the document at `path`) was left out because its
+/// stored text is damaged, and says how to mend it.
+pub fn warn_damaged_text(what: &str, path: &str) {
+    crate::output::message(
+        "warning",
+        format_args!(
+            "left out {what} {path}: its stored text is damaged (not valid UTF-8); `dossier forget` it and ingest it again"
+        ),
+    );
+}
+
 /// `3 documents`, `1 document`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

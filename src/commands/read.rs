@@ -46,8 +46,15 @@ pub fn entities(ctx: &Context, args: &EntitiesArgs, out: &mut dyn Write) -> Resu
 /// `dossier mentions NAME`.
 pub fn mentions(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<Outcome> {
     let store = ctx.workspace.open_existing_store()?;
-    let explain::Mentions { named, rows } = explain::mentions(&store, &args.name)?;
-    if rows.is_empty() && !ctx.quiet {
+    let explain::Mentions {
+        named,
+        rows,
+        damaged,
+    } = explain::mentions(&store, &args.name)?;
+    for path in &damaged {
+        super::warn_damaged_text("the mentions in", path);
+    }
+    if rows.is_empty() && damaged.is_empty() && !ctx.quiet {
         output::message(
             "note",
             format_args!(
@@ -88,7 +95,11 @@ pub fn mentions(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Resu
             list.join(", ")
         ));
     }
-    Ok(Outcome::Done)
+    Ok(if damaged.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Partial
+    })
 }
 
 /// `dossier documents`.

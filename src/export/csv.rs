@@ -31,7 +31,7 @@
 //! base says to choose a delimiter the data never holds). So when a path or
 //! an alias holds a `;`, the arrays are joined with `|` instead, or with the
 //! ASCII unit separator U+001F when a value holds `|` too, and
-//! [`write`] says which ([`Written`]): the import then needs
+//! [`write()`] says which ([`Written`]): the import then needs
 //! `--array-delimiter`. Values are never altered for the delimiter's sake,
 //! unless every one of those three occurs in them (U+001F then becomes a
 //! space). Line breaks
@@ -92,7 +92,7 @@ const EDGE_HEADER: [&str; 11] = [
 /// importer's default, then characters names rarely hold.
 const ARRAY_DELIMITERS: [char; 3] = [';', '|', '\u{1F}'];
 
-/// What [`write`] wrote.
+/// What [`write()`] wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Written {
     /// The character joining array values: `;`, the importer's default,

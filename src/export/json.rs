@@ -435,7 +435,7 @@ impl Spool {
         // read (it runs to a gigabyte).
         let mut file = super::background::BackgroundWriter::new(tempfile::tempfile()?);
         let mut index = Vec::new();
-        let mut texts = Texts::new(store)?;
+        let mut texts = Texts::new(store, tally)?;
         let mut offset = 0u64;
         let mut json = Vec::new();
         halting(

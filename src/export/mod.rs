@@ -17,6 +17,7 @@ pub mod target;
 pub mod view;
 
 use crate::store::StoreError;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Why an export failed.
@@ -42,12 +43,15 @@ pub enum ExportError {
 /// and the items to write, as far as they are known. Writers add one per
 /// item; a relaxed atomic add, so counting costs nothing measurable. A
 /// tally made [`Tally::stopping_on`] a flag also stops the export, at the
-/// next item, once the flag is set.
+/// next item, once the flag is set. A tally also collects the documents
+/// whose stored text is damaged: the export goes on without their text
+/// (their evidence has no quote) instead of failing.
 #[derive(Debug, Default)]
 pub struct Tally {
     done: AtomicU64,
     total: AtomicU64,
     stop: Option<&'static AtomicBool>,
+    damaged: Mutex<Vec<String>>,
 }
 
 impl Tally {
@@ -83,6 +87,25 @@ impl Tally {
     /// Items to write, as far as they are known.
     pub fn total(&self) -> u64 {
         self.total.load(Ordering::Relaxed)
+    }
+
+    /// Notes that the stored text of the document at `path` is damaged.
+    pub(crate) fn damaged(&self, path: &str) {
+        let mut damaged = self.damaged.lock().unwrap_or_else(|e| e.into_inner());
+        if !damaged.iter().any(|p| p == path) {
+            damaged.push(path.to_string());
+        }
+    }
+
+    /// The documents whose stored text was damaged, and was left out.
+    pub fn damaged_documents(&self) -> Vec<String> {
+        let mut damaged = self
+            .damaged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        damaged.sort();
+        damaged
     }
 }
 

@@ -155,21 +155,35 @@ impl PathRanks {
 pub(crate) struct Texts<'a> {
     store: &'a dyn Reader,
     current: Option<(i64, String)>,
+    /// Where a damaged text is noted, to be left out; without one, a
+    /// damaged text fails the export.
+    tally: Option<&'a Tally>,
 }
 
 impl<'a> Texts<'a> {
-    /// A reader of the texts of `store`.
-    pub fn new(store: &'a dyn Reader) -> Result<Texts<'a>, ExportError> {
+    /// A reader of the texts of `store`, noting damaged ones in `tally`.
+    pub fn new(store: &'a dyn Reader, tally: Option<&'a Tally>) -> Result<Texts<'a>, ExportError> {
         Ok(Texts {
             store,
             current: None,
+            tally,
         })
     }
 
-    /// The text of `document` (empty for a document that is gone).
+    /// The text of `document` (empty for a document that is gone, or whose
+    /// stored text is damaged when there is a tally to note it in).
     pub fn of(&mut self, document: i64) -> Result<&str, ExportError> {
         if self.current.as_ref().is_none_or(|(id, _)| *id != document) {
-            let text = self.store.document_text(document)?.unwrap_or_default();
+            let text = match self.store.document_text(document) {
+                Ok(text) => text.unwrap_or_default(),
+                Err(e) => match (e.damaged_text(), self.tally) {
+                    (Some(path), Some(tally)) => {
+                        tally.damaged(path);
+                        String::new()
+                    }
+                    _ => return Err(e.into()),
+                },
+            };
             self.current = Some((document, text));
         }
         Ok(&self.current.as_ref().expect("read above").1)
@@ -448,7 +462,7 @@ impl<'a> View<'a> {
         // One query: each relation's first piece of evidence (for the quote)
         // with all its documents and dates, grouped by that first
         // document so each text is read once.
-        let mut texts = Texts::new(self.store)?;
+        let mut texts = Texts::new(self.store, self.tally)?;
         let wanted = |relation: i64| by_relation.contains_key(&relation);
         halting(
             |each| self.store.each_first_evidence(&wanted, each),

@@ -78,9 +78,27 @@ pub enum StoreError {
         "another dossier process removed entities from the database while this one ran (a reindex); run the command again"
     )]
     EntitiesRemoved,
+    /// A document's stored text is not valid UTF-8: the database was
+    /// changed by something other than dossier, or damaged.
+    #[error(
+        "the stored text of {path} is damaged (not valid UTF-8): `dossier forget` it and ingest it again"
+    )]
+    DamagedText {
+        /// The document's path.
+        path: String,
+    },
 }
 
 impl StoreError {
+    /// The path of the document whose stored text is damaged, when that is
+    /// the error: the caller may skip that document alone and go on.
+    pub fn damaged_text(&self) -> Option<&str> {
+        match self {
+            StoreError::DamagedText { path } => Some(path),
+            _ => None,
+        }
+    }
+
     /// When the database refused one value as too big (a text over
     /// SQLite's size limit), the reason it gave: the caller may fail that
     /// one item alone and go on.
@@ -1192,13 +1210,36 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The text of a document.
+    /// The text of a document; [`StoreError::DamagedText`] when what is
+    /// stored is not UTF-8.
     pub fn document_text(&self, id: DocumentId) -> Result<Option<String>, StoreError> {
-        Ok(self
+        let text = self
             .conn
             .prepare_cached("SELECT text FROM documents WHERE id = ?1")?
-            .query_row([id], |row| row.get(0))
-            .optional()?)
+            .query_row([id], |row| match row.get_ref(0)? {
+                rusqlite::types::ValueRef::Text(bytes) => {
+                    Ok(String::from_utf8(bytes.to_vec()).ok())
+                }
+                _ => row.get(0).map(Some),
+            })
+            .optional()?;
+        match text {
+            Some(None) => {
+                let path: String = self
+                    .conn
+                    .prepare_cached("SELECT path FROM documents WHERE id = ?1")?
+                    .query_row([id], |row| {
+                        Ok(match row.get_ref(0)? {
+                            rusqlite::types::ValueRef::Text(bytes) => {
+                                String::from_utf8_lossy(bytes).into_owned()
+                            }
+                            _ => format!("document {id}"),
+                        })
+                    })?;
+                Err(StoreError::DamagedText { path })
+            }
+            text => Ok(text.flatten()),
+        }
     }
 
     /// Removes entities that are in no gazetteer any more and that nothing

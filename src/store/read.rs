@@ -434,8 +434,12 @@ impl Store {
 
     /// Every mention of the given entities and of the other members of
     /// their `same-as` groups, by document path and offset, with the line
-    /// and the surrounding text.
-    pub fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError> {
+    /// and the surrounding text; and the paths of the documents left out
+    /// because their stored text is damaged.
+    pub fn mentions_of(
+        &self,
+        entities: &[EntityId],
+    ) -> Result<(Vec<MentionRow>, Vec<String>), StoreError> {
         let mut info = self
             .conn()
             .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
@@ -460,8 +464,16 @@ impl Store {
         documents.dedup();
         let paths = self.document_paths()?;
         let mut out = Vec::new();
+        let mut damaged = Vec::new();
         for document in documents {
-            let text = self.document_text(document)?.unwrap_or_default();
+            let text = match self.document_text(document) {
+                Ok(text) => text.unwrap_or_default(),
+                Err(StoreError::DamagedText { path }) => {
+                    damaged.push(path);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let path = paths.get(&document).cloned().unwrap_or_default();
             let mut line = 1;
             let mut counted_to = 0;
@@ -502,7 +514,8 @@ impl Store {
         out.sort_by(|a, b| {
             (&a.document, a.start, a.entity_id).cmp(&(&b.document, b.start, b.entity_id))
         });
-        Ok(out)
+        damaged.sort();
+        Ok((out, damaged))
     }
 
     /// Every document with its counts, by path.

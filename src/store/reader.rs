@@ -123,8 +123,12 @@ pub trait GraphReader {
     /// Every piece of evidence of a relation.
     fn evidence_of_relation(&self, relation: i64) -> Result<Vec<EvidenceRecord>, StoreError>;
     /// Every mention of `entities` and of the other members of their
-    /// `same-as` groups.
-    fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError>;
+    /// `same-as` groups; and the paths of the documents left out because
+    /// their stored text is damaged.
+    fn mentions_of(
+        &self,
+        entities: &[EntityId],
+    ) -> Result<(Vec<MentionRow>, Vec<String>), StoreError>;
     /// Entities with their mention counts, most mentioned first.
     fn entities(&self, filter: &EntityFilter) -> Result<Vec<EntityRow>, StoreError>;
     /// The stored documents with their counts, by path.
@@ -274,7 +278,10 @@ impl GraphReader for Store {
     fn evidence_of_relation(&self, relation: i64) -> Result<Vec<EvidenceRecord>, StoreError> {
         Store::evidence_of_relation(self, relation)
     }
-    fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError> {
+    fn mentions_of(
+        &self,
+        entities: &[EntityId],
+    ) -> Result<(Vec<MentionRow>, Vec<String>), StoreError> {
         Store::mentions_of(self, entities)
     }
     fn entities(&self, filter: &EntityFilter) -> Result<Vec<EntityRow>, StoreError> {

@@ -137,7 +137,8 @@ fn documents_replace_their_mentions_atomically() {
     assert!(matches!(same, Put::Unchanged(_)));
     store.commit().unwrap();
     assert_eq!(store.totals().unwrap(), (1, 1, 2));
-    let rows = store.mentions_of(&[ids[0]]).unwrap();
+    let (rows, damaged) = store.mentions_of(&[ids[0]]).unwrap();
+    assert!(damaged.is_empty());
     assert_eq!(rows.len(), 2);
     assert_eq!((rows[1].surface.as_str(), rows[1].line), ("Russia", 1));
 }

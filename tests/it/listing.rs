@@ -909,3 +909,96 @@ never fired: occupies-verb
         .json();
     assert!(json.get("by_rule").is_none() && json.get("rules_never_fired").is_none());
 }
+
+/// A stored text that is not UTF-8 (the database changed by another
+/// program): every export and `mentions` name the document in a warning,
+/// leave out what needs its text, write the rest and exit 1. Before, each
+/// failed with "Conversion error from type Text … invalid utf-8", naming
+/// no document.
+#[test]
+fn a_damaged_stored_text_is_named_and_left_out() {
+    use crate::exported::Graph;
+    let s = Scratch::with_fixture_graph();
+    let whole = Graph::of(&s);
+    // The document holding the most evidence, and an entity it mentions
+    // that another document mentions too.
+    let mut evidence: std::collections::BTreeMap<&str, usize> = Default::default();
+    for piece in whole.edges.iter().flat_map(|e| &e.evidence) {
+        *evidence.entry(piece.document.as_str()).or_default() += 1;
+    }
+    let (damaged, _) = evidence
+        .iter()
+        .max_by_key(|(path, n)| (**n, std::cmp::Reverse(**path)))
+        .expect("some evidence");
+    let damaged = damaged.to_string();
+    let named = whole
+        .nodes
+        .iter()
+        .find(|n| n.kind != "document" && n.documents.len() > 1 && n.documents.contains(&damaged))
+        .expect("an entity of the damaged document mentioned elsewhere too");
+    {
+        let conn = rusqlite::Connection::open(s.db()).expect("open the database");
+        let changed = conn
+            .execute(
+                "UPDATE documents SET text = CAST(X'FF' AS TEXT) || text WHERE path = ?1",
+                [&damaged],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let warning = "its stored text is damaged (not valid UTF-8)";
+    let formats: [&[&str]; 7] = [
+        &["json"],
+        &["json", "--types", "person,organisation,document"],
+        &["graphml"],
+        &["gexf"],
+        &["ftm"],
+        &["dot"],
+        &["csv"],
+    ];
+    for format in formats {
+        let mut args = vec!["export"];
+        args.extend_from_slice(format);
+        args.extend_from_slice(&["-o", "out.x"]);
+        if format[0] == "csv" {
+            args.pop();
+            args.push("out");
+        }
+        let run = s.run(&args).expect_code(1);
+        let warned = run.stderr_lines("warning:");
+        assert_eq!(warned.len(), 1, "{format:?}: {}", run.stderr);
+        assert!(
+            warned[0].contains(&damaged) && warned[0].contains(warning),
+            "{format:?}: {}",
+            run.stderr
+        );
+    }
+    // The whole graph still goes out, the damaged document's quotes empty.
+    s.run(&["export", "json", "-o", "g.json"]).expect_code(1);
+    let graph: Graph = serde_json::from_str(&s.read("g.json")).expect("export json");
+    assert_eq!(graph.nodes.len(), whole.nodes.len());
+    assert_eq!(graph.edges.len(), whole.edges.len());
+    let pieces: Vec<_> = graph.edges.iter().flat_map(|e| &e.evidence).collect();
+    assert!(
+        pieces
+            .iter()
+            .any(|p| p.document == damaged && p.quote.is_empty())
+    );
+    assert!(
+        pieces
+            .iter()
+            .all(|p| p.document == damaged || !p.quote.is_empty())
+    );
+
+    let run = s
+        .run(&["mentions", &named.name, "--format", "json"])
+        .expect_code(1);
+    assert!(
+        run.stderr.contains(&damaged) && run.stderr.contains(warning),
+        "{}",
+        run.stderr
+    );
+    let rows: Vec<crate::support::Mention> = run.json();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|m| m.document != damaged), "{rows:?}");
+}
