@@ -83,7 +83,7 @@ fn run(cli: &Cli) -> Result<Outcome> {
         Command::Forget(args) => commands::forget::run(&ctx, args, &mut out),
         Command::Gazetteer(command) => {
             if matches!(command, cli::GazetteerCommand::Suggest(_)) {
-                interrupt::install(cli.quiet, "stopping");
+                interrupt::install(cli.quiet, "stopping the suggestions");
             }
             commands::gazetteer::run(&ctx, command, &mut out)
         }

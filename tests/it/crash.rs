@@ -184,7 +184,7 @@ fn killed_at_any_moment_the_database_holds_whole_documents() {
     println!("full run {took:?}; kills: {}", outcomes.join(", "));
 }
 
-fn mkfifo(path: &Path) {
+pub(crate) fn mkfifo(path: &Path) {
     let status = std::process::Command::new("mkfifo")
         .arg(path)
         .status()
@@ -194,7 +194,7 @@ fn mkfifo(path: &Path) {
 
 /// Writes `text` into the FIFO at `path`, failing after `timeout` (the
 /// open blocks until the reader opens the other end).
-fn feed_fifo(path: &Path, text: &str, timeout: Duration) {
+pub(crate) fn feed_fifo(path: &Path, text: &str, timeout: Duration) {
     let (done, wait) = std::sync::mpsc::channel();
     let (path, text) = (path.to_path_buf(), text.to_string());
     std::thread::spawn(move || {

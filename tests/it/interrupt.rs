@@ -278,3 +278,47 @@ fn a_slow_layout_is_stopped_at_its_time_limit() {
     assert!(!s.path().join("g.png").exists());
     assert_eq!(partial_files(s.path()), Vec::<PathBuf>::new());
 }
+
+/// Ctrl-C during `gazetteer suggest`: it stops, lists nothing and exits
+/// 130 (before, the handler was ingest's alone). The gazetteer file is a
+/// FIFO, so the run is held while it loads when the signal arrives; the
+/// FIFO is fed once dossier has said it is stopping.
+#[test]
+fn ctrl_c_stops_gazetteer_suggest() {
+    let s = Scratch::with_fixture_graph();
+    std::fs::create_dir(s.path().join("held")).unwrap();
+    let fifo = s.path().join("held/people.tsv");
+    crate::crash::mkfifo(&fifo);
+    let mut child = s
+        .command(&["--gazetteer", "held", "gazetteer", "suggest"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn dossier");
+    // The handler is installed before the gazetteers load.
+    std::thread::sleep(Duration::from_millis(1000));
+    interrupt(&child);
+    let mut stderr = child.stderr.take().expect("piped");
+    let mut said = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !String::from_utf8_lossy(&said).contains("stopping the suggestions") {
+        assert!(Instant::now() < deadline, "no word of stopping");
+        let mut byte = [0u8; 1];
+        use std::io::Read as _;
+        if stderr.read(&mut byte).unwrap() == 0 {
+            break;
+        }
+        said.push(byte[0]);
+    }
+    crate::crash::feed_fifo(&fifo, "Zora Kvitka\n", Duration::from_secs(10));
+    let output = child.wait_with_output().unwrap();
+    use std::io::Read as _;
+    stderr.read_to_end(&mut said).unwrap();
+    let said = String::from_utf8_lossy(&said);
+    assert_eq!(output.status.code(), Some(130), "{said}");
+    assert!(
+        said.contains("suggest interrupted: nothing listed"),
+        "{said}"
+    );
+    assert!(output.stdout.is_empty());
+}
