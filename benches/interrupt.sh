@@ -53,8 +53,10 @@ for ((i = 0; i < runs; i++)); do
     fi
     echo "old $i" >"$target"
     # A random moment within the first 0.4 s (an export of this graph
-    # takes about that long; svg longer, while Graphviz draws).
-    delay=$(python3 -c "import random; print(round(random.uniform(0.02, 0.4), 3))")
+    # takes about that long), for svg between 1 and 3 s (Graphviz draws it
+    # for several seconds).
+    range="0.02, 0.4"; [ "$name" = svg ] && range="1, 3"
+    delay=$(python3 -c "import random; print(round(random.uniform($range), 3))")
     signals=$(( i % 4 == 3 ? 2 : 1 ))
     before=$(pgrep -c -x sfdp || true)
     # shellcheck disable=SC2086

@@ -21,7 +21,10 @@ use std::time::{Duration, Instant};
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     match export(ctx, args, out) {
         Err(e) if is_interrupted(&e) => {
-            ctx.note("export interrupted: nothing written");
+            ctx.note(match &args.output {
+                Some(_) => "export interrupted: nothing written",
+                None => "export interrupted: what went to standard output is incomplete",
+            });
             Ok(Outcome::Interrupted)
         }
         outcome => outcome,
