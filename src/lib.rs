@@ -72,6 +72,7 @@ pub mod query;
 pub mod readahead;
 pub mod relations;
 pub mod spelling;
+pub mod spreadsheet;
 pub mod store;
 pub mod suggest;
 pub mod workspace;

@@ -233,7 +233,7 @@ fn write_with<T: Serialize>(
                         if column.numeric {
                             Cow::Borrowed(cell.as_str())
                         } else {
-                            dossier::export::csv::formula_guarded(cell)
+                            dossier::spreadsheet::guarded(cell)
                         }
                     })
                     .collect();

@@ -56,6 +56,7 @@ use super::background::BackgroundWriter;
 use super::target::Target;
 use super::view::{EdgeView, NodeView, View};
 use crate::model::NodeType;
+use crate::spreadsheet::guarded as guarded_cell;
 use std::borrow::Cow;
 use std::fs::File;
 use std::io;
@@ -212,8 +213,8 @@ fn write_edges(view: &View<'_>, file: File, delimiter: char) -> Result<(), Expor
 /// guarded ([`formula_guarded`]).
 fn cell(value: &str) -> Cow<'_, str> {
     match one_line(value) {
-        Cow::Borrowed(value) => formula_guarded(value),
-        Cow::Owned(value) => Cow::Owned(formula_guarded(&value).into_owned()),
+        Cow::Borrowed(value) => guarded_cell(value),
+        Cow::Owned(value) => Cow::Owned(guarded_cell(&value).into_owned()),
     }
 }
 
@@ -228,21 +229,10 @@ fn one_line(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// `cell` as a spreadsheet may open it: a cell beginning with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return, which a spreadsheet reads as a
-/// formula, gets a leading `'` (OWASP's rule against CSV injection). Every
-/// CSV dossier writes for people goes through this.
-pub fn formula_guarded(cell: &str) -> Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
-    }
-}
-
 /// An array cell of text from documents, gazetteers or file names,
 /// guarded against formulas.
 fn guarded(cell: String) -> Cow<'static, str> {
-    match formula_guarded(&cell) {
+    match guarded_cell(&cell) {
         Cow::Borrowed(_) => Cow::Owned(cell),
         Cow::Owned(guarded) => Cow::Owned(guarded),
     }
@@ -293,24 +283,10 @@ mod tests {
         assert!(matches!(cell("plain"), Cow::Borrowed("plain")));
     }
 
-    /// OWASP's rule: a cell a spreadsheet would read as a formula starts
-    /// with a `'`; nothing else changes.
+    /// Text cells are guarded against formulas (`crate::spreadsheet`),
+    /// whole: a single value and an array.
     #[test]
     fn formulas_are_guarded() {
-        let cases = [
-            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-            ("+1", "'+1"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tlead", "'\tlead"),
-            ("\rlead", "'\rlead"),
-            ("a=b", "a=b"),
-            ("O'Brien", "O'Brien"),
-            ("", ""),
-        ];
-        for (cell, wanted) in cases {
-            assert_eq!(formula_guarded(cell), wanted, "{cell:?}");
-        }
         // Whole cells: a single value and an array.
         assert_eq!(cell("=1+1"), "'=1+1");
         assert_eq!(guarded(array(&["@home", "b"], ';')), "'@home;b");

@@ -762,7 +762,10 @@ fn read_csv(input: &Path, report: &mut ImportReport) -> Result<Vec<Incoming>, Ed
         };
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let result = (|| {
-            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            // A cell dossier guarded against spreadsheet formulas (the CSV
+            // of `gazetteer suggest`) comes back as it was.
+            let field =
+                |i: usize| crate::spreadsheet::unguarded(record.get(i).unwrap_or("").trim());
             let kind: EntityType = field(type_col)
                 .parse()
                 .map_err(|e: crate::model::UnknownType| e.to_string())?;
@@ -1079,5 +1082,27 @@ mod tests {
             places.contains("Vilnius\t\tcountry_code=Lithuania\n"),
             "{places}"
         );
+    }
+
+    /// dossier's CSV guards names a spreadsheet would read as formulas
+    /// with a `'`; importing such a file takes the guard off.
+    #[test]
+    fn import_csv_takes_off_the_formula_guard() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("suggested.csv");
+        std::fs::write(
+            &input,
+            "type,name,aliases\norganisation,'-Minus Association,'@Minus\norganisation,'Quoted Union,\n",
+        )
+        .unwrap();
+        let report = import_file(&input, dir.path(), None).unwrap();
+        assert_eq!(report.added, 2);
+        let organisations = std::fs::read_to_string(dir.path().join("organisations.tsv")).unwrap();
+        assert!(
+            organisations.contains("-Minus Association\t@Minus\n"),
+            "{organisations}"
+        );
+        // A quote before anything else is the name's own.
+        assert!(organisations.contains("'Quoted Union\n"), "{organisations}");
     }
 }
