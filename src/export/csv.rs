@@ -41,7 +41,7 @@
 //!
 //! A cell of text that comes from documents, gazetteers or file names
 //! (names, paths, aliases, quotes) beginning with `=`, `+`, `-`, `@`, a tab
-//! or a carriage return gets a leading `'` ([`formula_guarded`], OWASP's
+//! or a carriage return gets a leading `'` ([`crate::spreadsheet`], OWASP's
 //! rule against CSV injection): investigators open these files in
 //! spreadsheets, which would run such a cell as a formula. Neo4j keeps the
 //! quote as part of the value. What dossier writes itself (ids, counts,
