@@ -140,8 +140,9 @@ fn outcome(tally: &Tally) -> Outcome {
 /// The graph size past which Graphviz's layout stops being quick: measured
 /// with `sfdp -Goverlap=prism` on this project's two-core machine, 1,000
 /// nodes and 4,000 edges took 3.5 s, 2,000 and 8,000 took 12 s, 3,000 and
-/// 12,000 took 31 s (time grows with the square of the size; a real graph
-/// of 4,213 nodes and 16,485 edges took 13 minutes).
+/// 12,000 took 31 s, 4,200 and 16,500 took 66 s (time grows with about the
+/// square of the size; a real graph of 4,213 nodes and 16,485 edges took 13
+/// minutes; docs/benchmarks.md, 2026-12-06).
 const QUICK_LAYOUT_NODES: usize = 2_000;
 /// See [`QUICK_LAYOUT_NODES`].
 const QUICK_LAYOUT_EDGES: usize = 8_000;
