@@ -11,10 +11,16 @@ use dossier::ingest::{self, Event, Scope};
 
 /// `dossier ingest PATH…`.
 pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
+    // Read no further than one byte over the limit: the document is then
+    // refused as too large, like a file.
     let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .context("cannot read standard input")?;
+        let limit = args.max_document_size.saturating_add(1);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), limit),
+            &mut bytes,
+        )
+        .context("cannot read standard input")?;
         Some(bytes)
     } else {
         None
@@ -36,7 +42,8 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     let (lexicon, read_seconds) = loaded?;
     let mut store = ctx.workspace.open_store()?;
     let engine = Engine::start(&mut store, lexicon, read_seconds)?;
-    let settings = engine.settings(workers(args.jobs.jobs), ctx.interrupted);
+    let mut settings = engine.settings(workers(args.jobs.jobs), ctx.interrupted);
+    settings.max_document_bytes = args.max_document_size;
     let progress = Progress::new(ctx.quiet, "ingest");
     let summary = ingest::run(&mut store, collected.sources, &settings, &mut |e| {
         progress.event(e)
@@ -57,6 +64,20 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
                         collected.other_files,
                         "file in the folders was",
                         "files in the folders were"
+                    ),
+                    example.display()
+                ),
+            );
+        }
+        if let Some(example) = &collected.first_special_file {
+            output::message(
+                "note",
+                format_args!(
+                    "{} skipped, such as {}: dossier reads regular files",
+                    plural(
+                        collected.special_files,
+                        "named pipe, socket or device in the folders was",
+                        "named pipes, sockets or devices in the folders were"
                     ),
                     example.display()
                 ),
