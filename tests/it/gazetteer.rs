@@ -164,8 +164,10 @@ fn a_gazetteer_file_that_is_not_utf8() {
     );
 }
 
+/// `check` calls a canonical name written twice an error; ingest merged
+/// the two lines without a word. It refuses it now, at the same line.
 #[test]
-fn a_duplicate_canonical_name_is_an_error_for_check() {
+fn a_duplicate_canonical_name_is_an_error_for_check_and_ingest() {
     let s = with_gazetteer_copy();
     let places = s.path().join("gaz/places.tsv");
     let text = std::fs::read_to_string(&places).unwrap() + "VILNIUS\tWilno\n";
@@ -177,6 +179,13 @@ fn a_duplicate_canonical_name_is_an_error_for_check() {
         "{}",
         run.stdout
     );
+    s.write("a.txt", "Vilnius\n");
+    let ingest = s.run(&["ingest", "a.txt"]).expect_code(2);
+    assert_eq!(
+        ingest.stderr,
+        "error: gaz/places.tsv:9: duplicate canonical name `VILNIUS` (first at line 8)\n"
+    );
+    assert!(!s.db().exists(), "nothing may be done with a bad gazetteer");
 }
 
 #[test]
