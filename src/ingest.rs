@@ -153,12 +153,6 @@ pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
                     }
                 }
             }
-        } else if is_named_pipe(path, &meta) {
-            out.errors.push((
-                path.display().to_string(),
-                "a named pipe, which would be waited on until something writes to it: dossier reads files, folders and `-` (`dossier ingest - < PIPE` reads it)".into(),
-            ));
-            continue;
         } else {
             files.push((path.clone(), None));
         }
@@ -193,25 +187,6 @@ fn stored_path(file: &Path, canonical: &Path, cwd: Option<&Path>) -> String {
         None => canonical,
     };
     escaped(shown.as_os_str())
-}
-
-/// Whether `path` is a named pipe (`mkfifo`), whose opening waits for a
-/// writer that may never come. An anonymous pipe (`<(command)`) is not:
-/// its writer is there.
-fn is_named_pipe(path: &Path, meta: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        meta.file_type().is_fifo() && {
-            let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-            stored_path(path, &canonical, None) != PIPE
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, meta);
-        false
-    }
 }
 
 /// The stored path of an anonymous pipe before its content is known.
@@ -311,6 +286,9 @@ pub struct Summary {
     pub writer_seconds: f64,
     /// Whether the run was interrupted (Ctrl-C); what was committed stays.
     pub interrupted: bool,
+    /// Why the run stopped before its end when the disk filled up (the
+    /// database's error); what was committed stays, and is counted.
+    pub stopped: Option<String>,
     /// Names in the stored documents of this run that no gazetteer lists
     /// (what `gazetteer suggest` would list for them).
     pub unlisted: usize,
@@ -661,25 +639,42 @@ pub fn run(
             },
         )
     });
-    match result {
-        Some(Err(e)) => {
-            if batch_open.is_some() {
-                let _ = store.rollback();
-            }
-            let _ = store.restore_indexes();
-            let _ = store.foreground_checkpoints();
-            let _ = store.bulk_cache(false);
+    let ended = match result {
+        Some(Err(e)) => Err(e),
+        Some(Ok(())) => {
+            summary.interrupted = true;
+            Ok(())
+        }
+        None => Ok(()),
+    };
+    // The last batch, then the indexes and the log: on a full disk any of
+    // them may fail too.
+    let ended = ended.and_then(|()| {
+        if batch_open.is_some() {
+            store.commit()?;
+            batch_open = None;
+            absorb(&mut summary, &mut pending);
+        }
+        store.restore_indexes()?;
+        store.foreground_checkpoints()
+    });
+    if let Err(e) = ended {
+        if batch_open.is_some() {
+            let _ = store.rollback();
+        }
+        let _ = store.restore_indexes();
+        let _ = store.foreground_checkpoints();
+        let _ = store.bulk_cache(false);
+        // A full disk stops the run, not what it did: the documents
+        // committed before are whole, and the caller reports them.
+        if !e.is_full() {
             return Err(e);
         }
-        Some(Ok(())) => summary.interrupted = true,
-        None => {}
+        summary.stopped = Some(e.to_string());
+        summary.unlisted = unlisted.finish().len();
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
     }
-    if batch_open.is_some() {
-        store.commit()?;
-        absorb(&mut summary, &mut pending);
-    }
-    store.restore_indexes()?;
-    store.foreground_checkpoints()?;
     // Statistics first, while the cache is small: in the 64 MB one, each
     // page the analysis read took fresh memory (30-70 ms at 100 MB, against
     // 3-5 ms).
@@ -803,7 +798,7 @@ fn load(
 /// fills the memory.
 fn read_at_most(path: &Path, max_bytes: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
+    let file = open_for_reading(path)?;
     let meta = file.metadata()?;
     if meta.is_file() && meta.len() > max_bytes {
         return Ok(Err(meta.len()));
@@ -819,6 +814,60 @@ fn read_at_most(path: &Path, max_bytes: u64) -> std::io::Result<Result<Vec<u8>, 
         return Ok(Err(bytes.len() as u64));
     }
     Ok(Ok(bytes))
+}
+
+/// How long a named pipe is waited on for something to read.
+const PIPE_WAIT: Duration = Duration::from_secs(30);
+
+/// Opens `path` to read it. A named pipe (`mkfifo`) is waited on for
+/// [`PIPE_WAIT`] at most, not for ever: opening one waits for a writer,
+/// who may never come.
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        use std::os::unix::io::AsRawFd;
+        if std::fs::metadata(path)?.file_type().is_fifo() {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)?;
+            let fd = file.as_raw_fd();
+            let mut poll = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let started = Instant::now();
+            loop {
+                let left = PIPE_WAIT.saturating_sub(started.elapsed()).as_millis() as i32;
+                // SAFETY: one valid pollfd, for a descriptor `file` owns.
+                match unsafe { libc::poll(&mut poll, 1, left) } {
+                    0 => {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            format!(
+                                "a named pipe nothing wrote to in {} s: dossier stops waiting (write to it while dossier reads, or give it as `-`)",
+                                PIPE_WAIT.as_secs()
+                            ),
+                        ));
+                    }
+                    n if n > 0 => break,
+                    _ if std::io::Error::last_os_error().kind()
+                        == std::io::ErrorKind::Interrupted => {}
+                    _ => return Err(std::io::Error::last_os_error()),
+                }
+            }
+            // Read as any file from here: blocking, to the writer's end.
+            // SAFETY: `fd` is open for as long as `file`.
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFL);
+                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+            return Ok(file);
+        }
+    }
+    std::fs::File::open(path)
 }
 
 /// Why a document over the size limit is refused: `size` is its size, or

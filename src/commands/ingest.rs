@@ -51,6 +51,14 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     progress.bar.finish();
     let summary = summary?;
     let failed = summary.failed + collected.errors.len();
+    if let Some(why) = &summary.stopped {
+        output::message(
+            "error",
+            format_args!(
+                "{why}: the ingest stopped there; the documents counted below went in whole; make room and run the same ingest again for the rest"
+            ),
+        );
+    }
     if !ctx.quiet {
         let rate = summary.bytes as f64 / summary.seconds.max(1e-9);
         let total = summary.new + summary.changed + summary.unchanged + summary.skipped + failed;
@@ -140,7 +148,7 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     engine.forget();
     Ok(if summary.interrupted {
         Outcome::Interrupted
-    } else if failed > 0 {
+    } else if failed > 0 || summary.stopped.is_some() {
         Outcome::Partial
     } else {
         Outcome::Done

@@ -81,6 +81,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the disk (or the database's size limit) is full: what was
+    /// committed before stays, and the caller may say so and stop.
+    pub fn is_full(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DiskFull
+        )
+    }
+
     /// When the database refused one value as too big (a text over
     /// SQLite's size limit), the reason it gave: the caller may fail that
     /// one item alone and go on.
