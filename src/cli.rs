@@ -159,6 +159,11 @@ pub struct ReindexArgs {
     /// rules; the other stale ones are marked current unread.
     #[arg(long)]
     pub changed: bool,
+    /// Remove the entities no gazetteer given lists any more even when
+    /// stored documents mention them (without it, reindex refuses and
+    /// names the gazetteer folders used at ingest that are missing).
+    #[arg(long)]
+    pub force: bool,
     /// Worker threads.
     #[command(flatten)]
     pub jobs: JobsArgs,

@@ -42,6 +42,9 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     let (lexicon, read_seconds) = loaded?;
     let mut store = ctx.workspace.open_store()?;
     let engine = Engine::start(&mut store, lexicon, read_seconds)?;
+    // What the stored documents may mention from now on: `reindex` asks
+    // for these folders before it drops what they found.
+    store.add_gazetteer_folders(&ctx.workspace.folder_labels())?;
     let mut settings = engine.settings(workers(args.jobs.jobs), ctx.interrupted);
     settings.max_document_bytes = args.max_document_size;
     let progress = Progress::new(ctx.quiet, "ingest");
@@ -160,6 +163,10 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     let (lexicon, read_seconds) = ctx.workspace.load_lexicon()?;
     let mut store = ctx.workspace.open_store()?;
     let engine = Engine::start(&mut store, lexicon, read_seconds)?;
+    let folders = ctx.workspace.folder_labels();
+    if !args.force {
+        refuse_to_drop_mentioned(&store, &engine.entity_ids, &folders)?;
+    }
     let workers = workers(args.jobs.jobs);
     let settings = engine.settings(workers, ctx.interrupted);
     let scope = if args.changed {
@@ -205,6 +212,9 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     let summary = ingest::reindex(&mut store, &settings, &scope, &mut |e| progress.event(e));
     progress.bar.finish();
     let summary = summary?;
+    if !summary.interrupted {
+        store.set_gazetteer_folders(&folders)?;
+    }
     if !ctx.quiet {
         if summary.interrupted {
             eprintln!("reindex interrupted: nothing changed");
@@ -221,6 +231,51 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     } else {
         Outcome::Done
     })
+}
+
+/// Fails when a reindex with the gazetteers of `entity_ids` would remove
+/// entities that stored documents mention while a gazetteer folder used at
+/// ingest is left out (99,959 entities had gone so), naming the folders
+/// `folders`, this run's, lack. Entries removed from a folder that is given
+/// go, as they always did. A database that does not record its folders
+/// (an older one) is refused too: nothing tells which case it is.
+fn refuse_to_drop_mentioned(
+    store: &dossier::store::Store,
+    entity_ids: &[dossier::store::EntityId],
+    folders: &[String],
+) -> Result<()> {
+    let missing: Option<Vec<String>> = store.gazetteer_folders()?.map(|recorded| {
+        recorded
+            .into_iter()
+            .filter(|f| !folders.contains(f))
+            .map(|f| {
+                if f == dossier::workspace::SHIPPED_LABEL {
+                    "the shipped gazetteers (left out by --no-default-gazetteers)".to_string()
+                } else {
+                    f
+                }
+            })
+            .collect()
+    });
+    if missing.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(());
+    }
+    let dropped = store.mentioned_entities_besides(entity_ids)?;
+    let Some((kind, name)) = dropped.first() else {
+        return Ok(());
+    };
+    let why = match missing {
+        Some(missing) => format!(
+            "gazetteer folders used at ingest are not given now: {}",
+            missing.join(", ")
+        ),
+        None => "the database does not record the gazetteer folders used at ingest (it is older)"
+            .to_string(),
+    };
+    bail!(
+        "reindex would remove {} that stored documents mention, such as `{name}` ({kind}): {why}; give them with --gazetteer, or --force to remove the entities",
+        plural(dropped.len(), "entity", "entities")
+    )
 }
 
 /// The last line of an ingest or reindex: the names it saw that no

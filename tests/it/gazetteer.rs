@@ -609,6 +609,43 @@ fn reindex_removes_an_entity_no_gazetteer_names_any_more() {
     assert_eq!(s.entities(&[]).len(), 19);
 }
 
+/// `reindex` without the `--gazetteer` folder used at ingest had removed
+/// every entity of that folder (99,959 once). It refuses, naming the
+/// folder; given the folder it runs, and `--force` removes them.
+#[test]
+fn reindex_without_a_folder_used_at_ingest_refuses_to_drop_its_entities() {
+    let s = Scratch::with_fixture_gazetteer();
+    let extra = s
+        .write("extra/places.tsv", "Velmora\t\tkind=city\n")
+        .parent()
+        .unwrap()
+        .canonicalize()
+        .unwrap();
+    s.write("a.txt", "From Velmora to Vilnius.\n");
+    let s = s.also_gazetteer(&extra);
+    s.ingest(&["a.txt"]);
+    let without = s.gazetteers(&[&crate::support::fixture("gazetteer")]);
+    for args in [&["reindex"][..], &["reindex", "--changed"]] {
+        let run = without.run(args).expect_code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: reindex would remove 1 entity that stored documents mention, such as `Velmora` (place): gazetteer folders used at ingest are not given now: {}; give them with --gazetteer, or --force to remove the entities\n",
+                extra.display()
+            ),
+            "{args:?}"
+        );
+        assert_eq!(without.mentions("Velmora").len(), 1, "{args:?}");
+    }
+    let with = without.also_gazetteer(&extra);
+    assert_eq!(reindexed(&with.run(&["reindex"]).ok().stderr), (1, 2, 0));
+    let without = with.gazetteers(&[&crate::support::fixture("gazetteer")]);
+    let forced = without.run(&["reindex", "--force"]).ok();
+    assert_eq!(reindexed(&forced.stderr), (1, 1, 1));
+    // Recorded now: the folders of that reindex are all there is.
+    without.run(&["reindex"]).ok();
+}
+
 /// Reindex removes entities inside its batch, where SQLite's foreign-key
 /// enforcement is off: their aliases must go with them all the same.
 #[test]
