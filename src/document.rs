@@ -154,7 +154,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     } else {
         (even, odd, encoding_rs::UTF_16BE)
     };
-    (bytes.len() % 2 == 0 && many * 16 >= units && few * 16 <= many).then_some(encoding)
+    (bytes.len().is_multiple_of(2) && many * 16 >= units && few * 16 <= many).then_some(encoding)
 }
 
 /// `bytes` decoded as `encoding` (UTF-16 without a byte-order mark), when

@@ -233,48 +233,41 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     })
 }
 
-/// Fails when a reindex with the gazetteers of `entity_ids` would remove
-/// entities that stored documents mention while a gazetteer folder used at
-/// ingest is left out (99,959 entities had gone so), naming the folders
-/// `folders`, this run's, lack. Entries removed from a folder that is given
-/// go, as they always did. A database that does not record its folders
-/// (an older one) is refused too: nothing tells which case it is.
+/// Fails when a reindex would remove entities that stored documents
+/// mention while a gazetteer folder used at ingest is left out (99,959
+/// entities had gone so), naming the folders.
 fn refuse_to_drop_mentioned(
     store: &dossier::store::Store,
     entity_ids: &[dossier::store::EntityId],
     folders: &[String],
 ) -> Result<()> {
-    let missing: Option<Vec<String>> = store.gazetteer_folders()?.map(|recorded| {
-        recorded
-            .into_iter()
-            .filter(|f| !folders.contains(f))
-            .map(|f| {
-                if f == dossier::workspace::SHIPPED_LABEL {
-                    "the shipped gazetteers (left out by --no-default-gazetteers)".to_string()
-                } else {
-                    f
-                }
-            })
-            .collect()
-    });
-    if missing.as_ref().is_some_and(Vec::is_empty) {
-        return Ok(());
-    }
-    let dropped = store.mentioned_entities_besides(entity_ids)?;
-    let Some((kind, name)) = dropped.first() else {
+    let Some(dropped) = dossier::changes::reindex_would_drop(store, entity_ids, folders)? else {
         return Ok(());
     };
-    let why = match missing {
-        Some(missing) => format!(
-            "gazetteer folders used at ingest are not given now: {}",
-            missing.join(", ")
-        ),
+    let (kind, name) = &dropped.entities[0];
+    let why = match dropped.missing_folders {
+        Some(missing) => {
+            let shown: Vec<String> = missing
+                .into_iter()
+                .map(|f| {
+                    if f == dossier::workspace::SHIPPED_LABEL {
+                        "the shipped gazetteers (left out by --no-default-gazetteers)".to_string()
+                    } else {
+                        f
+                    }
+                })
+                .collect();
+            format!(
+                "gazetteer folders used at ingest are not given now: {}",
+                shown.join(", ")
+            )
+        }
         None => "the database does not record the gazetteer folders used at ingest (it is older)"
             .to_string(),
     };
     bail!(
         "reindex would remove {} that stored documents mention, such as `{name}` ({kind}): {why}; give them with --gazetteer, or --force to remove the entities",
-        plural(dropped.len(), "entity", "entities")
+        plural(dropped.entities.len(), "entity", "entities")
     )
 }
 
