@@ -1295,11 +1295,17 @@ impl Store {
     /// Adds `folders` to the recorded ones (an ingest: documents stored
     /// before keep what earlier folders found in them).
     pub fn add_gazetteer_folders(&self, folders: &[String]) -> Result<(), StoreError> {
-        let mut all = self.gazetteer_folders()?.unwrap_or_default();
+        let recorded = self.gazetteer_folders()?;
+        let mut all = recorded.clone().unwrap_or_default();
         for folder in folders {
             if !all.contains(folder) {
                 all.push(folder.clone());
             }
+        }
+        // Nothing written when nothing is new: a re-ingest of unchanged
+        // files writes no page.
+        if recorded.as_ref() == Some(&all) {
+            return Ok(());
         }
         self.set_gazetteer_folders(&all)
     }
