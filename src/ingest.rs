@@ -798,8 +798,7 @@ fn load(
 /// fills the memory.
 fn read_at_most(path: &Path, max_bytes: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
     use std::io::Read;
-    let file = open_for_reading(path)?;
-    let meta = file.metadata()?;
+    let (file, meta) = open_for_reading(path)?;
     if meta.is_file() && meta.len() > max_bytes {
         return Ok(Err(meta.len()));
     }
@@ -819,20 +818,26 @@ fn read_at_most(path: &Path, max_bytes: u64) -> std::io::Result<Result<Vec<u8>, 
 /// How long a named pipe is waited on for something to read.
 const PIPE_WAIT: Duration = Duration::from_secs(30);
 
-/// Opens `path` to read it. A named pipe (`mkfifo`) is waited on for
-/// [`PIPE_WAIT`] at most, not for ever: opening one waits for a writer,
-/// who may never come.
-fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+/// Opens `path` to read it, with what the system says of it. A named pipe
+/// (`mkfifo`) is waited on for [`PIPE_WAIT`] at most, not for ever:
+/// opening one waits for a writer, who may never come. So every file is
+/// opened without waiting (which changes nothing for a regular file) and
+/// one that is not regular is made to wait again for its reads.
+fn open_for_reading(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
         use std::os::unix::io::AsRawFd;
-        if std::fs::metadata(path)?.file_type().is_fifo() {
-            let file = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_NONBLOCK)
-                .open(path)?;
-            let fd = file.as_raw_fd();
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() {
+            return Ok((file, meta));
+        }
+        let fd = file.as_raw_fd();
+        if meta.file_type().is_fifo() {
             let mut poll = libc::pollfd {
                 fd,
                 events: libc::POLLIN,
@@ -858,16 +863,21 @@ fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
                     _ => return Err(std::io::Error::last_os_error()),
                 }
             }
-            // Read as any file from here: blocking, to the writer's end.
-            // SAFETY: `fd` is open for as long as `file`.
-            unsafe {
-                let flags = libc::fcntl(fd, libc::F_GETFL);
-                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
-            }
-            return Ok(file);
         }
+        // Read as any file from here: waiting, to the writer's end.
+        // SAFETY: `fd` is open for as long as `file`.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+        Ok((file, meta))
     }
-    std::fs::File::open(path)
+    #[cfg(not(unix))]
+    {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        Ok((file, meta))
+    }
 }
 
 /// Why a document over the size limit is refused: `size` is its size, or
