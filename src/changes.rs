@@ -196,3 +196,43 @@ fn same_but_same_as(before: &Lexicon, after: &Lexicon) -> bool {
                     && without(a) == without(b)
             })
 }
+
+/// What a reindex with the gazetteers of `entity_ids` would take away
+/// that stored documents mention, when a folder used at ingest is left
+/// out (see [`reindex_would_drop`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// The entities, as (type, name), sorted by name.
+    pub entities: Vec<(String, String)>,
+    /// The folders recorded at ingest that the run lacks (labels as
+    /// [`crate::workspace::Workspace::folder_labels`] writes them); `None`
+    /// when the database records none (an older one).
+    pub missing_folders: Option<Vec<String>>,
+}
+
+/// What a reindex with `entity_ids` (the current gazetteers' ids) and the
+/// folders `folders` would remove that stored documents mention, when a
+/// gazetteer folder used at ingest is not among `folders` (or the database
+/// does not say which were used). `None` when nothing mentioned would go,
+/// or every folder used is given: entries deleted from a given folder go,
+/// as they always did.
+pub fn reindex_would_drop(
+    store: &Store,
+    entity_ids: &[EntityId],
+    folders: &[String],
+) -> Result<Option<Dropped>, StoreError> {
+    let missing_folders: Option<Vec<String>> = store.gazetteer_folders()?.map(|recorded| {
+        recorded
+            .into_iter()
+            .filter(|f| !folders.contains(f))
+            .collect()
+    });
+    if missing_folders.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(None);
+    }
+    let entities = store.mentioned_entities_besides(entity_ids)?;
+    Ok((!entities.is_empty()).then_some(Dropped {
+        entities,
+        missing_folders,
+    }))
+}

@@ -122,6 +122,33 @@ pub struct IngestArgs {
     /// Print where the time and memory went.
     #[arg(long)]
     pub timings: bool,
+    /// Refuse documents larger than this (bytes, or with kB, MB, GB):
+    /// matching one takes several times its size in memory.
+    #[arg(long, value_name = "SIZE", default_value = "64MB", value_parser = parse_size)]
+    pub max_document_size: u64,
+}
+
+/// A size in bytes, written `123`, `500kB`, `64MB` or `1GB` (powers of
+/// 1000, as sizes are shown; `k`, `M`, `G` alone too).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write 123, 500kB, 64MB or 1GB"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        _ => return Err(format!("`{text}`: the unit is one of kB, MB, GB")),
+    };
+    number
+        .checked_mul(scale)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 /// Arguments of `reindex`.
@@ -132,6 +159,11 @@ pub struct ReindexArgs {
     /// rules; the other stale ones are marked current unread.
     #[arg(long)]
     pub changed: bool,
+    /// Remove the entities no gazetteer given lists any more even when
+    /// stored documents mention them (without it, reindex refuses and
+    /// names the gazetteer folders used at ingest that are missing).
+    #[arg(long)]
+    pub force: bool,
     /// Worker threads.
     #[command(flatten)]
     pub jobs: JobsArgs,
@@ -441,6 +473,26 @@ impl TypedValueParser for FormatOrFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_read_with_their_units() {
+        let cases = [
+            ("123", Some(123)),
+            ("500kB", Some(500_000)),
+            ("64MB", Some(64_000_000)),
+            ("64M", Some(64_000_000)),
+            ("1 GB", Some(1_000_000_000)),
+            ("2gb", Some(2_000_000_000)),
+            ("", None),
+            ("MB", None),
+            ("12 parsecs", None),
+            ("-1", None),
+            ("99999999999GB", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_size(text).ok(), want, "{text:?}");
+        }
+    }
     use clap::CommandFactory;
     use std::collections::BTreeMap;
 

@@ -1,7 +1,8 @@
 //! Documents: from raw bytes to text, title and content hash.
 //!
 //! dossier stores and matches UTF-8. Input may be UTF-8 (with or without a
-//! BOM), UTF-16 with a BOM, or a legacy single-byte encoding of this field's
+//! BOM), UTF-16 with a BOM, UTF-16 without one (told by its zero bytes and
+//! reported as a guess), or a legacy single-byte encoding of this field's
 //! sources (Windows-1251, Windows-1252, KOI8-R, ...), which is guessed by
 //! `chardetng` (the detector Firefox uses) and reported as a guess. Files
 //! that look binary (NUL bytes, many control characters) are refused.
@@ -40,6 +41,7 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, NotText> {
     if bytes.starts_with(b"\xEF\xBB\xBF")
         || bytes.starts_with(b"\xFF\xFE")
         || bytes.starts_with(b"\xFE\xFF")
+        || utf16_without_bom(&bytes).is_some()
     {
         return decode(&bytes);
     }
@@ -57,6 +59,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
         decode_with(encoding_rs::UTF_16LE, rest)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         decode_with(encoding_rs::UTF_16BE, rest)
+    } else if let Some(decoded) = utf16_without_bom(bytes).and_then(|e| decode_utf16(e, bytes)) {
+        return Ok(decoded);
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_string(), "UTF-8", None)
     } else {
@@ -122,6 +126,53 @@ fn decode_with(
         )
     });
     (text.into_owned(), encoding.name(), warning)
+}
+
+/// How much of a text's start [`utf16_without_bom`] looks at.
+const UTF16_SAMPLE: usize = 64 << 10;
+
+/// The UTF-16 that bytes without a byte-order mark seem written in, told by
+/// their zero bytes: a character below U+0100 (Latin letters, digits, and
+/// in any script the spaces, line breaks and punctuation) is a zero byte and
+/// another, the zero second in little-endian order and first in big-endian.
+/// So in the first [`UTF16_SAMPLE`] bytes, at least one code unit in
+/// sixteen has its zero byte on one side, and the other side has at most
+/// one zero for sixteen of those. Text in any 8-bit encoding has no zero
+/// byte at all; binary data has them on both sides.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(UTF16_SAMPLE) & !1];
+    // The usual case, text without a zero byte, costs one vector search.
+    memchr::memchr(0, sample)?;
+    let (mut even, mut odd) = (0usize, 0usize);
+    for unit in sample.chunks_exact(2) {
+        even += usize::from(unit[0] == 0);
+        odd += usize::from(unit[1] == 0);
+    }
+    let units = sample.len() / 2;
+    let (many, few, encoding) = if odd >= even {
+        (odd, even, encoding_rs::UTF_16LE)
+    } else {
+        (even, odd, encoding_rs::UTF_16BE)
+    };
+    (bytes.len().is_multiple_of(2) && many * 16 >= units && few * 16 <= many).then_some(encoding)
+}
+
+/// `bytes` decoded as `encoding` (UTF-16 without a byte-order mark), when
+/// they decode without a malformed sequence into text that does not look
+/// binary.
+fn decode_utf16(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> Option<Decoded> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors || text.trim().is_empty() || binary_reason(text.as_bytes()).is_some() {
+        return None;
+    }
+    Some(Decoded {
+        text: text.into_owned(),
+        encoding: encoding.name(),
+        warning: Some(format!(
+            "not UTF-8: decoded as {}, without a byte-order mark, as its zero bytes suggest (a guess)",
+            encoding.name()
+        )),
+    })
 }
 
 /// Whether bytes that are not valid UTF-8 are still UTF-8 with a few bad
@@ -421,6 +472,73 @@ mod tests {
         be.extend("Ičkerija".encode_utf16().flat_map(|u| u.to_be_bytes()));
         let d = decode(&be).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), ("Ičkerija", "UTF-16BE"));
+    }
+
+    /// UTF-16 without a byte-order mark had been refused as binary (its
+    /// zero bytes). Each row: a text, and whether it is written little- or
+    /// big-endian.
+    #[test]
+    fn utf16_without_bom_is_told_by_its_zero_bytes() {
+        let cases = [
+            ("The harbour council of Velmora met on Tuesday.\r\n", true),
+            ("The harbour council of Velmora met on Tuesday.\n", false),
+            (
+                "Совет гавани Вельморы собрался во вторник, в полдень.\n",
+                true,
+            ),
+            (
+                "Совет гавани Вельморы собрался во вторник, в полдень.\n",
+                false,
+            ),
+            ("Ελληνικά και English, 2031.\n", true),
+        ];
+        for (text, little) in cases {
+            let bytes: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| {
+                    if little {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                })
+                .collect();
+            let want = if little { "UTF-16LE" } else { "UTF-16BE" };
+            for d in [
+                decode(&bytes).unwrap(),
+                decode_owned(bytes.clone()).unwrap(),
+            ] {
+                assert_eq!((d.text.as_str(), d.encoding), (text, want));
+                assert!(d.warning.unwrap().contains("a guess"));
+            }
+        }
+    }
+
+    /// Zero bytes that are not UTF-16 text stay binary: numbers of 16 bits
+    /// (control characters once decoded), zeros on both sides, a cut code
+    /// unit, a lone surrogate.
+    #[test]
+    fn zero_bytes_that_are_not_utf16_text_stay_binary() {
+        let numbers: Vec<u8> = (1u16..200).flat_map(|n| (n % 20).to_le_bytes()).collect();
+        let mut both = b"a\0b\0c\0".repeat(40);
+        both.extend(b"\0a\0b\0c".repeat(40));
+        let mut cut: Vec<u8> = "Velmora harbour"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        cut.push(b'x');
+        let mut surrogate: Vec<u8> = "Velmora"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        surrogate.extend(0xD800u16.to_le_bytes());
+        for bytes in [numbers, both, cut, surrogate] {
+            assert!(
+                matches!(decode(&bytes), Err(NotText::Binary(_))),
+                "{bytes:?}"
+            );
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes));
+        }
     }
 
     #[test]

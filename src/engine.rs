@@ -92,6 +92,7 @@ impl Engine {
             workers,
             interrupt,
             finder: &self.finder,
+            max_document_bytes: crate::ingest::DEFAULT_MAX_DOCUMENT_BYTES,
         }
     }
 

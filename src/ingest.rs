@@ -70,6 +70,11 @@ pub struct Collected {
     pub other_files: usize,
     /// The first of them.
     pub first_other_file: Option<PathBuf>,
+    /// Named pipes, sockets and devices skipped inside folders: reading
+    /// one may wait forever or never end.
+    pub special_files: usize,
+    /// The first of them.
+    pub first_special_file: Option<PathBuf>,
 }
 
 /// Expands files and folders (recursively; hidden entries skipped) into
@@ -133,6 +138,11 @@ pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
                                 .get_or_insert_with(|| entry.into_path());
                         }
                     }
+                    Ok(entry) if !entry.file_type().is_dir() => {
+                        out.special_files += 1;
+                        out.first_special_file
+                            .get_or_insert_with(|| entry.into_path());
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         let at = e
@@ -159,8 +169,8 @@ pub fn collect(paths: &[PathBuf], stdin: Option<Vec<u8>>) -> Collected {
 }
 
 /// The identity of a file: its canonical path, relative to `cwd` when
-/// inside it, with `/` separators (on Windows too). Bytes of a file name that are not UTF-8
-/// are written `\xNN`, so two such names never collapse into one. An
+/// inside it, with `/` separators (on Windows too). A name that is not
+/// UTF-8 is written as [`escaped`] says. An
 /// anonymous pipe (`<(command)` in a shell, `/dev/fd/N`) has no lasting
 /// name: it is stored like standard input, by content (`pipe:` and the start
 /// of its hash, filled in when the content is read). `canonical` is `file`
@@ -182,14 +192,25 @@ fn stored_path(file: &Path, canonical: &Path, cwd: Option<&Path>) -> String {
 /// The stored path of an anonymous pipe before its content is known.
 const PIPE: &str = "pipe:";
 
-/// A path as text, invalid UTF-8 bytes written as `\xNN`.
+/// A canonical path as text. A UTF-8 path is itself, as it always was. A
+/// path with bytes that are not UTF-8 has them written `\xNN` and its
+/// backslashes doubled, behind a `./` component (`/./` for an absolute
+/// path) that no canonical path has: so it cannot be taken for a UTF-8
+/// name that really contains `\xE9`, and its bytes can be read back.
 fn escaped(path: &std::ffi::OsStr) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        let mut out = String::new();
-        for chunk in path.as_bytes().utf8_chunks() {
-            out.push_str(chunk.valid());
+        let bytes = path.as_bytes();
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return text.to_string();
+        }
+        let (mut out, rest) = match bytes.strip_prefix(b"/") {
+            Some(rest) => ("/./".to_string(), rest),
+            None => ("./".to_string(), bytes),
+        };
+        for chunk in rest.utf8_chunks() {
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
             for byte in chunk.invalid() {
                 out.push_str(&format!("\\x{byte:02X}"));
             }
@@ -265,6 +286,9 @@ pub struct Summary {
     pub writer_seconds: f64,
     /// Whether the run was interrupted (Ctrl-C); what was committed stays.
     pub interrupted: bool,
+    /// Why the run stopped before its end when the disk filled up (the
+    /// database's error); what was committed stays, and is counted.
+    pub stopped: Option<String>,
     /// Names in the stored documents of this run that no gazetteer lists
     /// (what `gazetteer suggest` would list for them).
     pub unlisted: usize,
@@ -289,7 +313,21 @@ pub struct Settings<'a> {
     /// Finds the names no gazetteer lists, counted per document and per
     /// run.
     pub finder: &'a crate::suggest::Finder,
+    /// A document of more bytes than this is refused unread (a failed
+    /// document: the run goes on).
+    pub max_document_bytes: u64,
 }
+
+/// The default of [`Settings::max_document_bytes`]: 64 MB. Matching a
+/// document costs several times its size in memory (a 200 MB document on
+/// one line had peaked at 3.2 GB), so a larger one is refused unless asked
+/// for; a letter or a report is a few hundred kilobytes.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 64_000_000;
+
+/// Documents this large are matched one at a time, whatever the number of
+/// workers: the peak of an ingest follows its largest document, not that
+/// times the cores.
+const LARGE_DOCUMENT_BYTES: usize = 16 << 20;
 
 /// The outcome of one document's work.
 enum Prepared {
@@ -445,6 +483,7 @@ pub fn run(
             })
             .collect(),
     );
+    let one_large = std::sync::Mutex::new(());
     let result = std::thread::scope(|scope| {
         scope.spawn(|| read_ahead.run(readahead::advise_will_need));
         let _finish = read_ahead.finish_on_drop();
@@ -453,11 +492,15 @@ pub fn run(
             settings.workers,
             |(index, source)| {
                 read_ahead.take(index);
-                let loaded = load(source, &known);
+                let loaded = load(source, &known, settings.max_document_bytes);
                 read_ahead.after_read();
                 loaded
             },
-            |doc| find_mentions(doc, settings),
+            |doc| {
+                let _turn = (doc.text.len() >= LARGE_DOCUMENT_BYTES)
+                    .then(|| one_large.lock().unwrap_or_else(|e| e.into_inner()));
+                find_mentions(doc, settings)
+            },
             || settings.matcher.try_get().is_some(),
             Budget {
                 aside: READ_AHEAD_BYTES,
@@ -596,25 +639,42 @@ pub fn run(
             },
         )
     });
-    match result {
-        Some(Err(e)) => {
-            if batch_open.is_some() {
-                let _ = store.rollback();
-            }
-            let _ = store.restore_indexes();
-            let _ = store.foreground_checkpoints();
-            let _ = store.bulk_cache(false);
+    let ended = match result {
+        Some(Err(e)) => Err(e),
+        Some(Ok(())) => {
+            summary.interrupted = true;
+            Ok(())
+        }
+        None => Ok(()),
+    };
+    // The last batch, then the indexes and the log: on a full disk any of
+    // them may fail too.
+    let ended = ended.and_then(|()| {
+        if batch_open.is_some() {
+            store.commit()?;
+            batch_open = None;
+            absorb(&mut summary, &mut pending);
+        }
+        store.restore_indexes()?;
+        store.foreground_checkpoints()
+    });
+    if let Err(e) = ended {
+        if batch_open.is_some() {
+            let _ = store.rollback();
+        }
+        let _ = store.restore_indexes();
+        let _ = store.foreground_checkpoints();
+        let _ = store.bulk_cache(false);
+        // A full disk stops the run, not what it did: the documents
+        // committed before are whole, and the caller reports them.
+        if !e.is_full() {
             return Err(e);
         }
-        Some(Ok(())) => summary.interrupted = true,
-        None => {}
+        summary.stopped = Some(e.to_string());
+        summary.unlisted = unlisted.finish().len();
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
     }
-    if batch_open.is_some() {
-        store.commit()?;
-        absorb(&mut summary, &mut pending);
-    }
-    store.restore_indexes()?;
-    store.foreground_checkpoints()?;
     // Statistics first, while the cache is small: in the 64 MB one, each
     // page the analysis read took fresh memory (30-70 ms at 100 MB, against
     // 3-5 ms).
@@ -643,14 +703,27 @@ fn absorb(summary: &mut Summary, pending: &mut Summary) {
 fn load(
     source: Source,
     known: &HashMap<String, (DocumentId, String)>,
+    max_bytes: u64,
 ) -> Stage<Box<ReadyDocument>, Prepared> {
     let label = source.label();
     // A file is known by its path; standard input and anonymous pipes by a
     // prefix and the start of their content hash.
     let (bytes, named, fallback_title) = match source {
-        Source::File { read, stored } => match std::fs::read(&read) {
-            Ok(bytes) if stored == PIPE => (bytes, Err(PIPE), "pipe".to_string()),
-            Ok(bytes) => {
+        Source::Stdin(bytes) if bytes.len() as u64 > max_bytes => {
+            return Stage::Done(Prepared::Failed {
+                label,
+                reason: too_large(bytes.len() as u64, max_bytes),
+            });
+        }
+        Source::File { read, stored } => match read_at_most(&read, max_bytes) {
+            Ok(Err(size)) => {
+                return Stage::Done(Prepared::Failed {
+                    label,
+                    reason: too_large(size, max_bytes),
+                });
+            }
+            Ok(Ok(bytes)) if stored == PIPE => (bytes, Err(PIPE), "pipe".to_string()),
+            Ok(Ok(bytes)) => {
                 let name = read
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -717,6 +790,114 @@ fn load(
         }),
         bytes,
     )
+}
+
+/// The bytes of the file at `path` when there are at most `max_bytes` of
+/// them, else (unread, or read no further than that) the size known.
+/// Pipes and devices are read through the same bound, so no stream
+/// fills the memory.
+fn read_at_most(path: &Path, max_bytes: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let (file, meta) = open_for_reading(path)?;
+    if meta.is_file() && meta.len() > max_bytes {
+        return Ok(Err(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(if meta.is_file() {
+        meta.len() as usize
+    } else {
+        0
+    });
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_bytes {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
+/// How long a named pipe is waited on for something to read.
+const PIPE_WAIT: Duration = Duration::from_secs(30);
+
+/// Opens `path` to read it, with what the system says of it. A named pipe
+/// (`mkfifo`) is waited on for [`PIPE_WAIT`] at most, not for ever:
+/// opening one waits for a writer, who may never come. So every file is
+/// opened without waiting (which changes nothing for a regular file) and
+/// one that is not regular is made to wait again for its reads.
+fn open_for_reading(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        use std::os::unix::io::AsRawFd;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() {
+            return Ok((file, meta));
+        }
+        let fd = file.as_raw_fd();
+        if meta.file_type().is_fifo() {
+            let mut poll = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let started = Instant::now();
+            loop {
+                let left = PIPE_WAIT.saturating_sub(started.elapsed()).as_millis() as i32;
+                // SAFETY: one valid pollfd, for a descriptor `file` owns.
+                match unsafe { libc::poll(&mut poll, 1, left) } {
+                    0 => {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            format!(
+                                "a named pipe nothing wrote to in {} s: dossier stops waiting (write to it while dossier reads, or give it as `-`)",
+                                PIPE_WAIT.as_secs()
+                            ),
+                        ));
+                    }
+                    n if n > 0 => break,
+                    _ if std::io::Error::last_os_error().kind()
+                        == std::io::ErrorKind::Interrupted => {}
+                    _ => return Err(std::io::Error::last_os_error()),
+                }
+            }
+        }
+        // Read as any file from here: waiting, to the writer's end.
+        // SAFETY: `fd` is open for as long as `file`.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+        Ok((file, meta))
+    }
+    #[cfg(not(unix))]
+    {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        Ok((file, meta))
+    }
+}
+
+/// Why a document over the size limit is refused: `size` is its size, or
+/// one byte over the limit for a stream read no further.
+fn too_large(size: u64, max_bytes: u64) -> String {
+    let shown = |bytes: u64| match bytes {
+        1_000_000_000.. => format!("{:.1} GB", bytes as f64 / 1e9),
+        1_000_000.. => format!("{:.1} MB", bytes as f64 / 1e6),
+        1_000.. => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{bytes} B"),
+    };
+    let limit = format!(
+        "over the {} a document may have; --max-document-size raises the limit",
+        shown(max_bytes)
+    );
+    if size > max_bytes.saturating_add(1) {
+        format!("{}, {limit}", shown(size))
+    } else {
+        limit
+    }
 }
 
 /// The second stage of a document: its mentions and relations.
@@ -895,18 +1076,61 @@ pub fn reindex(
 mod tests {
     use super::*;
 
+    /// The bytes of a path [`escaped`] wrote, read back.
+    #[cfg(unix)]
+    fn unescaped(stored: &str) -> Vec<u8> {
+        let (mut out, rest) = if let Some(rest) = stored.strip_prefix("/./") {
+            (b"/".to_vec(), rest)
+        } else if let Some(rest) = stored.strip_prefix("./") {
+            (Vec::new(), rest)
+        } else {
+            return stored.as_bytes().to_vec();
+        };
+        let mut bytes = rest.bytes();
+        while let Some(b) = bytes.next() {
+            if b != b'\\' {
+                out.push(b);
+                continue;
+            }
+            match bytes.next() {
+                Some(b'\\') => out.push(b'\\'),
+                Some(b'x') => {
+                    let hex = [bytes.next().unwrap(), bytes.next().unwrap()];
+                    let hex = std::str::from_utf8(&hex).unwrap();
+                    out.push(u8::from_str_radix(hex, 16).unwrap());
+                }
+                other => panic!("a lone backslash before {other:?} in {stored:?}"),
+            }
+        }
+        out
+    }
+
+    /// Each row: a path's bytes and how it is stored. UTF-8 paths are kept
+    /// as they are (databases written before keep their paths); the others
+    /// cannot meet them, and read back to their bytes.
     #[cfg(unix)]
     #[test]
     fn file_names_that_are_not_utf8_stay_distinct() {
         use std::os::unix::ffi::OsStrExt;
-        let e9 = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
-        let e8 = std::ffi::OsStr::from_bytes(b"caf\xe8.txt");
-        assert_eq!(escaped(e9), "caf\\xE9.txt");
-        assert_ne!(escaped(e9), escaped(e8));
-        assert_eq!(
-            escaped(std::ffi::OsStr::new("Noxçiyçö.txt")),
-            "Noxçiyçö.txt"
-        );
+        let cases: &[(&[u8], &str)] = &[
+            (b"caf\xe9.txt", "./caf\\xE9.txt"),
+            // The name a user typed with a backslash: UTF-8, kept.
+            (b"caf\\xE9.txt", "caf\\xE9.txt"),
+            (b"caf\xe8.txt", "./caf\\xE8.txt"),
+            (b"a\\b\xff", "./a\\\\b\\xFF"),
+            (b"/srv/caf\xe9/x.txt", "/./srv/caf\\xE9/x.txt"),
+            ("/srv/café/x.txt".as_bytes(), "/srv/café/x.txt"),
+            ("Noxçiyçö.txt".as_bytes(), "Noxçiyçö.txt"),
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for &(bytes, want) in cases {
+            let stored = escaped(std::ffi::OsStr::from_bytes(bytes));
+            assert_eq!(stored, want, "{bytes:?}");
+            assert!(seen.insert(stored.clone()), "{stored} twice");
+            if std::str::from_utf8(bytes).is_err() {
+                assert_eq!(unescaped(&stored), bytes, "{stored}");
+            }
+        }
     }
 
     #[test]

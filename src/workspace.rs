@@ -10,6 +10,9 @@ use crate::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// How [`Workspace::folder_labels`] records the shipped gazetteers.
+pub const SHIPPED_LABEL: &str = "(shipped)";
+
 /// The database and the gazetteer folders of one run.
 #[derive(Clone, Debug)]
 pub struct Workspace {
@@ -165,6 +168,24 @@ impl Workspace {
             (Some(shipped), _) => Err(WorkspaceError::BuiltIn(shipped.dir.clone())),
             (None, why) => Err(WorkspaceError::Unpack(why.clone().unwrap_or_default())),
         }
+    }
+
+    /// The gazetteer folders of the run as a database records them:
+    /// [`SHIPPED_LABEL`] for the shipped one (wherever its copy lies), the
+    /// others by their full path.
+    pub fn folder_labels(&self) -> Vec<String> {
+        let mut labels: Vec<String> = self
+            .shipped
+            .iter()
+            .map(|_| SHIPPED_LABEL.to_string())
+            .collect();
+        labels.extend(self.user_dirs.iter().map(|dir| {
+            dir.canonicalize()
+                .unwrap_or_else(|_| dir.clone())
+                .display()
+                .to_string()
+        }));
+        labels
     }
 
     /// The folders loaded beside `dir`, but not `dir` itself.

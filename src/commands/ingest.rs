@@ -11,10 +11,16 @@ use dossier::ingest::{self, Event, Scope};
 
 /// `dossier ingest PATH…`.
 pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
+    // Read no further than one byte over the limit: the document is then
+    // refused as too large, like a file.
     let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .context("cannot read standard input")?;
+        let limit = args.max_document_size.saturating_add(1);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), limit),
+            &mut bytes,
+        )
+        .context("cannot read standard input")?;
         Some(bytes)
     } else {
         None
@@ -36,7 +42,11 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     let (lexicon, read_seconds) = loaded?;
     let mut store = ctx.workspace.open_store()?;
     let engine = Engine::start(&mut store, lexicon, read_seconds)?;
-    let settings = engine.settings(workers(args.jobs.jobs), ctx.interrupted);
+    // What the stored documents may mention from now on: `reindex` asks
+    // for these folders before it drops what they found.
+    store.add_gazetteer_folders(&ctx.workspace.folder_labels())?;
+    let mut settings = engine.settings(workers(args.jobs.jobs), ctx.interrupted);
+    settings.max_document_bytes = args.max_document_size;
     let progress = Progress::new(ctx.quiet, "ingest");
     let summary = ingest::run(&mut store, collected.sources, &settings, &mut |e| {
         progress.event(e)
@@ -44,6 +54,14 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     progress.bar.finish();
     let summary = summary?;
     let failed = summary.failed + collected.errors.len();
+    if let Some(why) = &summary.stopped {
+        output::message(
+            "error",
+            format_args!(
+                "{why}: the ingest stopped there; the documents counted below went in whole; make room and run the same ingest again for the rest"
+            ),
+        );
+    }
     if !ctx.quiet {
         let rate = summary.bytes as f64 / summary.seconds.max(1e-9);
         let total = summary.new + summary.changed + summary.unchanged + summary.skipped + failed;
@@ -57,6 +75,20 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
                         collected.other_files,
                         "file in the folders was",
                         "files in the folders were"
+                    ),
+                    example.display()
+                ),
+            );
+        }
+        if let Some(example) = &collected.first_special_file {
+            output::message(
+                "note",
+                format_args!(
+                    "{} skipped, such as {}: dossier reads regular files",
+                    plural(
+                        collected.special_files,
+                        "named pipe, socket or device in the folders was",
+                        "named pipes, sockets or devices in the folders were"
                     ),
                     example.display()
                 ),
@@ -119,7 +151,7 @@ pub fn ingest(ctx: &Context, args: &IngestArgs) -> Result<Outcome> {
     engine.forget();
     Ok(if summary.interrupted {
         Outcome::Interrupted
-    } else if failed > 0 {
+    } else if failed > 0 || summary.stopped.is_some() {
         Outcome::Partial
     } else {
         Outcome::Done
@@ -131,6 +163,10 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     let (lexicon, read_seconds) = ctx.workspace.load_lexicon()?;
     let mut store = ctx.workspace.open_store()?;
     let engine = Engine::start(&mut store, lexicon, read_seconds)?;
+    let folders = ctx.workspace.folder_labels();
+    if !args.force {
+        refuse_to_drop_mentioned(&store, &engine.entity_ids, &folders)?;
+    }
     let workers = workers(args.jobs.jobs);
     let settings = engine.settings(workers, ctx.interrupted);
     let scope = if args.changed {
@@ -176,6 +212,9 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     let summary = ingest::reindex(&mut store, &settings, &scope, &mut |e| progress.event(e));
     progress.bar.finish();
     let summary = summary?;
+    if !summary.interrupted {
+        store.set_gazetteer_folders(&folders)?;
+    }
     if !ctx.quiet {
         if summary.interrupted {
             eprintln!("reindex interrupted: nothing changed");
@@ -192,6 +231,44 @@ pub fn reindex(ctx: &Context, args: &ReindexArgs) -> Result<Outcome> {
     } else {
         Outcome::Done
     })
+}
+
+/// Fails when a reindex would remove entities that stored documents
+/// mention while a gazetteer folder used at ingest is left out (99,959
+/// entities had gone so), naming the folders.
+fn refuse_to_drop_mentioned(
+    store: &dossier::store::Store,
+    entity_ids: &[dossier::store::EntityId],
+    folders: &[String],
+) -> Result<()> {
+    let Some(dropped) = dossier::changes::reindex_would_drop(store, entity_ids, folders)? else {
+        return Ok(());
+    };
+    let (kind, name) = &dropped.entities[0];
+    let why = match dropped.missing_folders {
+        Some(missing) => {
+            let shown: Vec<String> = missing
+                .into_iter()
+                .map(|f| {
+                    if f == dossier::workspace::SHIPPED_LABEL {
+                        "the shipped gazetteers (left out by --no-default-gazetteers)".to_string()
+                    } else {
+                        f
+                    }
+                })
+                .collect();
+            format!(
+                "gazetteer folders used at ingest are not given now: {}",
+                shown.join(", ")
+            )
+        }
+        None => "the database does not record the gazetteer folders used at ingest (it is older)"
+            .to_string(),
+    };
+    bail!(
+        "reindex would remove {} that stored documents mention, such as `{name}` ({kind}): {why}; give them with --gazetteer, or --force to remove the entities",
+        plural(dropped.entities.len(), "entity", "entities")
+    )
 }
 
 /// The last line of an ingest or reindex: the names it saw that no

@@ -13,7 +13,9 @@
 //!
 //! [`Gazetteer::load`] reads several directories on top of each other (the
 //! shipped one first, an investigator's own after it); an entity named again
-//! (same type, same folded name) gains the later aliases and attributes.
+//! (same type, same folded name) in a later folder gains the later aliases
+//! and attributes. Named twice in one file, it is an error, as `gazetteer
+//! check` says.
 //! Loading fails on any malformed line, naming file and line: a gazetteer
 //! that loses an entity silently would lose every mention of it.
 //!
@@ -241,6 +243,7 @@ impl Gazetteer {
         let mut index = NameIndex {
             table: HashTable::with_capacity(lines),
             hashes: Vec::with_capacity(lines),
+            merged: Default::default(),
         };
         gazetteer.entries.reserve(lines);
         let beside_fingerprint = fingerprinted.digest_rules();
@@ -260,10 +263,10 @@ impl Gazetteer {
                 pieces,
                 crate::parallel::cores(),
                 |(t, piece)| (t, parse_piece(texts[t].kind, &piece, texts[t].file)),
-                |(t, (entries, line_errors))| {
+                |(t, (entries, mut line_errors))| {
                     let path = &texts[t].path;
+                    gazetteer.merge(entries, &mut index, &mut line_errors);
                     errors.extend(line_errors.into_iter().map(|e| (path.clone(), e)));
-                    gazetteer.merge(entries, &mut index);
                     std::ops::ControlFlow::Continue(())
                 },
             );
@@ -297,9 +300,17 @@ impl Gazetteer {
     }
 
     /// Adds the parsed entries of one piece of a file, merging an entity
-    /// named again (same type, same folded name) into the first one. `load`
-    /// sized the entries and the index for the whole gazetteer.
-    fn merge(&mut self, parsed: Vec<(Entry, u64)>, index: &mut NameIndex) {
+    /// named again (same type, same folded name) in a later folder into the
+    /// first one. Named again in the same file, it is an error, as
+    /// `gazetteer check` says (one of the two lines is a mistake), pushed on
+    /// `errors`. `load` sized the entries and the index for the whole
+    /// gazetteer.
+    fn merge(
+        &mut self,
+        parsed: Vec<(Entry, u64)>,
+        index: &mut NameIndex,
+        errors: &mut Vec<LineError>,
+    ) {
         for (entry, hash) in parsed {
             // Equal hashes are nearly always the same name; the keys are
             // compared only then.
@@ -313,6 +324,29 @@ impl Gazetteer {
             match index.table.find(hash, same) {
                 Some(&existing) => {
                     let target = &mut self.entries[existing as usize];
+                    let first_here = if target.origin.file == entry.origin.file {
+                        Some(target.origin.line)
+                    } else {
+                        match index.merged.entry((existing, entry.origin.file)) {
+                            std::collections::hash_map::Entry::Occupied(first) => {
+                                Some(*first.get())
+                            }
+                            std::collections::hash_map::Entry::Vacant(slot) => {
+                                slot.insert(entry.origin.line);
+                                None
+                            }
+                        }
+                    };
+                    if let Some(first) = first_here {
+                        errors.push(LineError {
+                            line: entry.origin.line as usize,
+                            message: format!(
+                                "duplicate canonical name `{}` (first at line {first})",
+                                entry.name
+                            ),
+                        });
+                        continue;
+                    }
                     for alias in entry.aliases {
                         if !target.names().any(|n| n == alias) {
                             target.aliases.push(alias);
@@ -454,6 +488,9 @@ struct NameIndex {
     table: HashTable<u32>,
     /// The name hash of each entry, by index.
     hashes: Vec<u64>,
+    /// The line of each (entry, file) where a later file named an entry
+    /// again, to tell a name written twice in that file.
+    merged: rustc_hash::FxHashMap<(u32, u32), u32>,
 }
 
 /// The hash of an entity's type and folded name.
@@ -760,20 +797,19 @@ mod tests {
 
     #[test]
     fn an_entity_is_its_type_and_folded_name() {
-        let dir = tempfile::tempdir().unwrap();
-        // Case, diacritics and white space fold away: the first and third
-        // people are one. Another spelling is another entity, and so is the
-        // same name as a place.
-        let g = write_and_load(
+        let (dir, later) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        // Case, diacritics and white space fold away: the first person and
+        // the later folder's are one. Another spelling is another entity,
+        // and so is the same name as a place.
+        write_and_load(
             dir.path(),
             &[
-                (
-                    "people.tsv",
-                    "Ana Noxçiyçö\tA\nAna Nohchiycho\nANA  NOXCIYCO\tB\tx=1\n",
-                ),
+                ("people.tsv", "Ana Noxçiyçö\tA\nAna Nohchiycho\n"),
                 ("places.tsv", "Ana Noxciyco\n"),
             ],
         );
+        std::fs::write(later.path().join("people.tsv"), "ANA  NOXCIYCO\tB\tx=1\n").unwrap();
+        let g = Gazetteer::load(&[dir.path().to_path_buf(), later.path().to_path_buf()]).unwrap();
         let found: Vec<_> = g
             .entries()
             .iter()
@@ -793,6 +829,39 @@ mod tests {
                 (EntityType::Person, "Ana Nohchiycho", String::new(), 0),
                 (EntityType::Place, "Ana Noxciyco", String::new(), 0),
             ]
+        );
+    }
+
+    /// Ingest had merged a canonical name written twice in one file without
+    /// a word, where `gazetteer check` calls it an error: loading refuses
+    /// it, at the file and line `check` gives.
+    #[test]
+    fn a_canonical_name_twice_in_one_file_is_refused() {
+        let err = load_one("Ana Noxçiyçö\tA\nAna Nohchiycho\nANA  NOXCIYCO\tB\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with(
+                "people.tsv:3: duplicate canonical name `ANA  NOXCIYCO` (first at line 1)"
+            ),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        // Also when an earlier folder names it: the later file still names
+        // it twice.
+        let (dir, later) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::write(dir.path().join("states.tsv"), "France\n").unwrap();
+        std::fs::write(
+            later.path().join("states.tsv"),
+            "France\tFR\nGermany\nFRANCE\n",
+        )
+        .unwrap();
+        let err = Gazetteer::load(&[dir.path().to_path_buf(), later.path().to_path_buf()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("states.tsv:3: duplicate canonical name `FRANCE` (first at line 1)"),
+            "{err}"
         );
     }
 

@@ -99,6 +99,16 @@ impl StoreError {
         }
     }
 
+    /// Whether the disk (or the database's size limit) is full: what was
+    /// committed before stays, and the caller may say so and stop.
+    pub fn is_full(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DiskFull
+        )
+    }
+
     /// When the database refused one value as too big (a text over
     /// SQLite's size limit), the reason it gave: the caller may fail that
     /// one item alone and go on.
@@ -1280,6 +1290,76 @@ impl Store {
             self.removals_seen = self.removals_seen.map(|_| removals);
         }
         Ok(unused.len())
+    }
+
+    /// The entities stored documents mention (settled or as a candidate)
+    /// that are not among `current`, as (type, name) sorted by name: what
+    /// a reindex with the gazetteer of `current` would remove.
+    pub fn mentioned_entities_besides(
+        &self,
+        current: &[EntityId],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let keep: rustc_hash::FxHashSet<EntityId> = current.iter().copied().collect();
+        let mut name = self
+            .conn
+            .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
+        let mut out = Vec::new();
+        for (id, _) in self.entity_totals()? {
+            if !keep.contains(&id)
+                && let Some(row) = name
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?
+            {
+                out.push(row);
+            }
+        }
+        out.sort_by(|a: &(String, String), b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
+    /// The gazetteer folders whose entities stored documents may mention,
+    /// as [`Store::add_gazetteer_folders`] and
+    /// [`Store::set_gazetteer_folders`] recorded them; `None` in a database
+    /// from before they were recorded.
+    pub fn gazetteer_folders(&self) -> Result<Option<Vec<String>>, StoreError> {
+        let stored: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'gazetteer_folders'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(stored.map(|json| serde_json::from_str(&json).unwrap_or_default()))
+    }
+
+    /// Adds `folders` to the recorded ones (an ingest: documents stored
+    /// before keep what earlier folders found in them).
+    pub fn add_gazetteer_folders(&self, folders: &[String]) -> Result<(), StoreError> {
+        let recorded = self.gazetteer_folders()?;
+        let mut all = recorded.clone().unwrap_or_default();
+        for folder in folders {
+            if !all.contains(folder) {
+                all.push(folder.clone());
+            }
+        }
+        // Nothing written when nothing is new: a re-ingest of unchanged
+        // files writes no page.
+        if recorded.as_ref() == Some(&all) {
+            return Ok(());
+        }
+        self.set_gazetteer_folders(&all)
+    }
+
+    /// Makes `folders` the recorded ones (a reindex: every stored document
+    /// was matched with them).
+    pub fn set_gazetteer_folders(&self, folders: &[String]) -> Result<(), StoreError> {
+        let json = serde_json::to_string(folders).expect("strings serialise");
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('gazetteer_folders', ?1)",
+            [json],
+        )?;
+        Ok(())
     }
 
     /// Documents matched with another gazetteer than `fingerprint`.

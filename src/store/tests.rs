@@ -555,3 +555,24 @@ fn another_connection_forgetting_makes_the_writer_look_relations_up_again() {
     assert_eq!(writer.totals().unwrap(), (0, 0, 0));
     assert!(writer.postings(ids[0]).unwrap().is_empty());
 }
+
+/// The gazetteer folders an ingest adds to and a reindex replaces;
+/// none recorded in a database that never had them.
+#[test]
+fn gazetteer_folders_are_added_to_and_replaced() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.gazetteer_folders().unwrap(), None);
+    let folders = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    store
+        .add_gazetteer_folders(&folders(&["(shipped)", "/a"]))
+        .unwrap();
+    store
+        .add_gazetteer_folders(&folders(&["/b", "/a"]))
+        .unwrap();
+    assert_eq!(
+        store.gazetteer_folders().unwrap(),
+        Some(folders(&["(shipped)", "/a", "/b"]))
+    );
+    store.set_gazetteer_folders(&folders(&["/b"])).unwrap();
+    assert_eq!(store.gazetteer_folders().unwrap(), Some(folders(&["/b"])));
+}

@@ -441,3 +441,56 @@ fn reading_commands_answer_while_an_ingest_is_running() {
         serde_json::from_slice(&std::fs::read(&listing).unwrap()).unwrap();
     assert_eq!(listed.len(), PART + 1);
 }
+
+/// A full disk stopped the run with exit 2 ("nothing done") and no summary
+/// although hundreds of documents had gone in. The database lies on a
+/// small tmpfs of its own (a user and mount namespace, `unshare -rm`): the
+/// run stops at the batch that does not fit, says what went in, exits 1,
+/// and what went in is whole. Skipped where namespaces are not allowed.
+#[test]
+fn a_full_disk_stops_the_run_with_what_went_in() {
+    let allowed = std::process::Command::new("unshare")
+        .args(["-r", "-m", "true"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !allowed {
+        eprintln!("skipped: `unshare -rm` is not allowed here, so no small disk to fill");
+        return;
+    }
+    let s = Scratch::new();
+    // 1,000 documents of 20 kB: 20 MB, on a disk of 12 MB.
+    let paragraph = "The harbour council of Vilnius wrote to the Seimas again. ".repeat(340);
+    for i in 0..1000 {
+        s.write(&format!("in/letter_{i:03}.txt"), &paragraph);
+    }
+    std::fs::create_dir(s.path().join("disk")).unwrap();
+    let gazetteer = crate::support::fixture("gazetteer");
+    let script = r#"mount -t tmpfs -o size=12m none disk || exit 99
+"$0" --db disk/db.sqlite --no-default-gazetteers --gazetteer "$1" ingest in
+echo "exit $?" >&2
+"$0" --db disk/db.sqlite --no-default-gazetteers --gazetteer "$1" documents --format json"#;
+    let output = std::process::Command::new("unshare")
+        .args(["-r", "-m", "sh", "-c", script, crate::support::BIN])
+        .arg(&gazetteer)
+        .current_dir(s.path())
+        .env_remove("DOSSIER_DB")
+        .env_remove("DOSSIER_GAZETTEERS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("exit 1\n"), "{stderr}");
+    assert!(
+        stderr.contains("error: database error: database or disk is full: the ingest stopped there; the documents counted below went in whole"),
+        "{stderr}"
+    );
+    let summary = Summary::find(&stderr).unwrap_or_else(|| panic!("no summary: {stderr}"));
+    let stored: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(summary.new > 0 && summary.new < 1000, "{stderr}");
+    assert_eq!(stored.len(), summary.new, "{stderr}");
+    // Whole documents, in input order.
+    for (i, doc) in stored.iter().enumerate() {
+        assert_eq!(doc["path"], format!("in/letter_{i:03}.txt"));
+        assert_eq!(doc["mentions"], 680);
+    }
+}

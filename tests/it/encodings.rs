@@ -60,6 +60,17 @@ const CASES: &[Case] = &[
         bom: 2,
         entities: &["Chechen Republic of Ichkeria", "Verkhovna Rada"],
     },
+    // Was refused as binary (its zero bytes) before UTF-16 without a
+    // byte-order mark was told by them.
+    Case {
+        file: "utf16be_no_bom_letter.txt",
+        reported: &["UTF-16BE"],
+        guessed: true,
+        title: "Letter from Vilnius to the Verkhovna Rada",
+        real: encoding_rs::UTF_16BE,
+        bom: 0,
+        entities: &["Genovaite Šakaliene", "Seimas", "Verkhovna Rada", "Vilnius"],
+    },
     Case {
         file: "utf8_bom_memorandum.txt",
         reported: &["UTF-8"],
@@ -80,8 +91,8 @@ fn ingest_fixtures(s: &Scratch) -> crate::support::Run {
 fn every_encoding_fixture() {
     let s = Scratch::with_fixture_gazetteer();
     let run = ingest_fixtures(&s);
-    assert_eq!(run.summary().counts(), (5, 0, 0, 2, 0));
-    assert_eq!(run.summary().mentions, 14);
+    assert_eq!(run.summary().counts(), (6, 0, 0, 2, 0));
+    assert_eq!(run.summary().mentions, 19);
     let documents = s.documents();
     assert_eq!(documents.len(), CASES.len());
     let mut failures = Vec::new();
@@ -170,7 +181,7 @@ fn empty_and_binary_files_are_skipped_with_a_reason() {
     );
     // Again: the text documents are unchanged, the others skipped again.
     let again = s.ingest(&["encodings"]);
-    assert_eq!(again.summary().counts(), (0, 0, 5, 2, 0));
+    assert_eq!(again.summary().counts(), (0, 0, 6, 2, 0));
 }
 
 /// A stored file that is now empty or binary is skipped, and the message

@@ -164,8 +164,10 @@ fn a_gazetteer_file_that_is_not_utf8() {
     );
 }
 
+/// `check` calls a canonical name written twice an error; ingest merged
+/// the two lines without a word. It refuses it now, at the same line.
 #[test]
-fn a_duplicate_canonical_name_is_an_error_for_check() {
+fn a_duplicate_canonical_name_is_an_error_for_check_and_ingest() {
     let s = with_gazetteer_copy();
     let places = s.path().join("gaz/places.tsv");
     let text = std::fs::read_to_string(&places).unwrap() + "VILNIUS\tWilno\n";
@@ -177,6 +179,13 @@ fn a_duplicate_canonical_name_is_an_error_for_check() {
         "{}",
         run.stdout
     );
+    s.write("a.txt", "Vilnius\n");
+    let ingest = s.run(&["ingest", "a.txt"]).expect_code(2);
+    assert_eq!(
+        ingest.stderr,
+        "error: gaz/places.tsv:9: duplicate canonical name `VILNIUS` (first at line 8)\n"
+    );
+    assert!(!s.db().exists(), "nothing may be done with a bad gazetteer");
 }
 
 #[test]
@@ -598,6 +607,43 @@ fn reindex_removes_an_entity_no_gazetteer_names_any_more() {
     let gone = s.run(&["mentions", "Urus-Martan"]).expect_code(2);
     assert_eq!(gone.stderr, "error: no entity is named `Urus-Martan`\n");
     assert_eq!(s.entities(&[]).len(), 19);
+}
+
+/// `reindex` without the `--gazetteer` folder used at ingest had removed
+/// every entity of that folder (99,959 once). It refuses, naming the
+/// folder; given the folder it runs, and `--force` removes them.
+#[test]
+fn reindex_without_a_folder_used_at_ingest_refuses_to_drop_its_entities() {
+    let s = Scratch::with_fixture_gazetteer();
+    let extra = s
+        .write("extra/places.tsv", "Velmora\t\tkind=city\n")
+        .parent()
+        .unwrap()
+        .canonicalize()
+        .unwrap();
+    s.write("a.txt", "From Velmora to Vilnius.\n");
+    let s = s.also_gazetteer(&extra);
+    s.ingest(&["a.txt"]);
+    let without = s.gazetteers(&[&crate::support::fixture("gazetteer")]);
+    for args in [&["reindex"][..], &["reindex", "--changed"]] {
+        let run = without.run(args).expect_code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: reindex would remove 1 entity that stored documents mention, such as `Velmora` (place): gazetteer folders used at ingest are not given now: {}; give them with --gazetteer, or --force to remove the entities\n",
+                extra.display()
+            ),
+            "{args:?}"
+        );
+        assert_eq!(without.mentions("Velmora").len(), 1, "{args:?}");
+    }
+    let with = without.also_gazetteer(&extra);
+    assert_eq!(reindexed(&with.run(&["reindex"]).ok().stderr), (1, 2, 0));
+    let without = with.gazetteers(&[&crate::support::fixture("gazetteer")]);
+    let forced = without.run(&["reindex", "--force"]).ok();
+    assert_eq!(reindexed(&forced.stderr), (1, 1, 1));
+    // Recorded now: the folders of that reindex are all there is.
+    without.run(&["reindex"]).ok();
 }
 
 /// Reindex removes entities inside its batch, where SQLite's foreign-key

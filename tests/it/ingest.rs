@@ -761,6 +761,89 @@ fn a_missing_path_fails_while_the_good_files_go_in() {
     assert_eq!(paths, ["good/a.txt", "good/b.txt"]);
 }
 
+/// A document over `--max-document-size` fails alone, named, unread: a
+/// 1 GB one had taken 12.9 GB and aborted the whole run (exit 134). Files,
+/// standard input and a stream with no size known all keep to the limit.
+#[test]
+fn a_document_over_the_size_limit_fails_alone() {
+    let s = Scratch::with_fixture_gazetteer();
+    s.write("in/a.txt", "Vilnius\n");
+    s.write("in/big.txt", "Grozny and Vilnius. ".repeat(100));
+    s.write("in/z.txt", "Grozny\n");
+    let limit = ["ingest", "--max-document-size", "1kB"];
+    let run = s
+        .run_with_stdin(
+            &[&limit[..], &["in", "-"]].concat(),
+            "Tbilisi. ".repeat(200).as_bytes(),
+        )
+        .expect_code(1);
+    assert_eq!(
+        run.stderr_lines("error:"),
+        [
+            "error: in/big.txt: 2.0 kB, over the 1.0 kB a document may have; --max-document-size raises the limit",
+            "error: stdin: over the 1.0 kB a document may have; --max-document-size raises the limit",
+        ]
+    );
+    assert_eq!(run.summary().counts(), (2, 0, 0, 0, 2));
+    let paths: Vec<String> = s.documents().into_iter().map(|d| d.path).collect();
+    assert_eq!(paths, ["in/a.txt", "in/z.txt"]);
+    // The default takes it.
+    assert_eq!(s.ingest(&["in"]).summary().counts(), (1, 0, 2, 0, 0));
+    // A device that never ends stops at the limit.
+    #[cfg(target_os = "linux")]
+    {
+        let endless = s.run(&[&limit[..], &["/dev/zero"]].concat()).expect_code(1);
+        assert_eq!(endless.summary().counts(), (0, 0, 0, 0, 1));
+    }
+}
+
+/// A named pipe on the command line had made ingest wait forever for a
+/// writer: it is waited on for 30 s, then refused (the others go in); one
+/// inside a folder was left out without a word.
+#[cfg(unix)]
+#[test]
+fn named_pipes_are_refused_and_noted_not_waited_on() {
+    let s = Scratch::with_fixture_gazetteer();
+    s.write("in/a.txt", "Vilnius\n");
+    for fifo in ["in/pipe", "alone"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(s.path().join(fifo))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+    }
+    let mut child = s
+        .command(&["ingest", "alone", "in"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("ingest waits on a named pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("error: alone: a named pipe nothing wrote to in 30 s: dossier stops waiting"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "note: 1 named pipe, socket or device in the folders was skipped, such as in/pipe: dossier reads regular files"
+        ),
+        "{stderr}"
+    );
+    let summary = crate::support::Summary::find(&stderr).unwrap();
+    assert_eq!(summary.counts(), (1, 0, 0, 0, 1));
+}
+
 /// The summary's total is the sum of its parts, whatever failed.
 #[test]
 fn summary_total_counts_every_part() {
@@ -855,6 +938,39 @@ fn one_file_under_several_spellings_is_one_document() {
     assert_eq!(run.summary().counts(), (1, 0, 0, 0, 0));
     let paths: Vec<String> = s.documents().into_iter().map(|d| d.path).collect();
     assert_eq!(paths, ["dir/a.txt"]);
+}
+
+/// A file literally named `caf\xE9.txt` and one whose name has the byte
+/// 0xE9 were stored under one path: a folder kept one of them, and one
+/// ingested after the other replaced it.
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_not_a_name_with_its_escape() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Scratch::with_fixture_gazetteer();
+    s.write("in/caf\\xE9.txt", "Vilnius\n");
+    let latin1 = s
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"in/caf\xe9.txt"));
+    std::fs::write(&latin1, "Grozny\n").unwrap();
+    let run = s.ingest(&["in"]);
+    assert_eq!(run.summary().counts(), (2, 0, 0, 0, 0));
+    let paths: Vec<String> = s.documents().into_iter().map(|d| d.path).collect();
+    assert_eq!(paths, ["./in/caf\\xE9.txt", "in/caf\\xE9.txt"]);
+    // One after the other: neither replaces the other.
+    let again = Scratch::with_fixture_gazetteer();
+    again.write("in/caf\\xE9.txt", "Vilnius\n");
+    again.ingest(&["in/caf\\xE9.txt"]);
+    std::fs::write(
+        again
+            .path()
+            .join(std::ffi::OsStr::from_bytes(b"in/caf\xe9.txt")),
+        "Grozny\n",
+    )
+    .unwrap();
+    let second = again.ingest(&["in"]);
+    assert_eq!(second.summary().counts(), (1, 0, 1, 0, 0));
+    assert_eq!(again.documents().len(), 2);
 }
 
 /// A link is stored under the path it leads to, whether it is the folder
