@@ -82,9 +82,9 @@ fn run(cli: &Cli) -> Result<Outcome> {
         Command::Eval(args) => commands::eval::run(&ctx, args, &mut out),
         Command::Forget(args) => commands::forget::run(&ctx, args, &mut out),
         Command::Gazetteer(command) => commands::gazetteer::run(&ctx, command, &mut out),
-        Command::Shell => {
+        Command::Shell(args) => {
             drop(out);
-            shell::run(&ctx)
+            shell::run(&ctx, args)
         }
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "dossier", &mut out);

@@ -200,7 +200,7 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
     let store = ctx.workspace.open_existing_store()?;
     let mut graph = Graph::load(&store)?;
     graph.declare_kinds(ctx.workspace.rule_kinds());
-    let answer = match dossier::query::ask(&text, &graph, &store) {
+    let answer = match dossier::query::ask_within(&text, &graph, &store, &args.budget.budget()) {
         Ok(answer) => answer,
         Err(e) => {
             eprint!("{}", output::error_text(&e.render(&text)));
@@ -212,6 +212,9 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
     } else {
         None
     };
+    for warning in &answer.warnings {
+        output::message("warning", warning);
+    }
     print_answer(out, &answer, &graph, args.format, evidence.as_deref())?;
     for note in &answer.notes {
         output::message("note", note);

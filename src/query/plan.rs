@@ -43,6 +43,8 @@ pub struct Step {
     /// The relation's alternatives; empty when none of its kinds is stored
     /// (the pattern matches nothing).
     pub alternatives: Vec<Alternative>,
+    /// Where the pattern is in the query.
+    pub span: Span,
 }
 
 /// A variable and the node types it may take (empty: any).
@@ -114,6 +116,122 @@ pub struct SelectPlan {
     pub order: Vec<(usize, bool)>,
     /// The limit.
     pub limit: Option<u64>,
+    /// The patterns (by their place in the query, 0-based) in groups that
+    /// share variables, in order of their first pattern. More than one
+    /// group is a cartesian product: every answer of one group is paired
+    /// with every answer of the others.
+    pub groups: Vec<Vec<usize>>,
+}
+
+impl SelectPlan {
+    /// Whether the patterns fall into groups that share no variable.
+    pub fn is_cartesian(&self) -> bool {
+        self.groups.len() > 1
+    }
+
+    /// The warning a cartesian product deserves, naming the groups of
+    /// patterns (1-based, as a person counts them); `None` when the
+    /// patterns are joined.
+    pub fn cartesian_warning(&self) -> Option<String> {
+        if !self.is_cartesian() {
+            return None;
+        }
+        let numbers = |group: &[usize]| -> String {
+            let numbers: Vec<String> = group.iter().map(|p| (p + 1).to_string()).collect();
+            match numbers.as_slice() {
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => String::new(),
+            }
+        };
+        let group = |g: &[usize]| {
+            format!(
+                "pattern{} {}",
+                if g.len() == 1 { "" } else { "s" },
+                numbers(g)
+            )
+        };
+        let verb = |g: &[usize]| if g.len() == 1 { "shares" } else { "share" };
+        let said = match self.groups.as_slice() {
+            [one, other] => format!(
+                "{} {} no variable with {}",
+                group(one),
+                verb(one),
+                group(other)
+            ),
+            groups if groups.iter().all(|g| g.len() == 1) => format!(
+                "patterns {} share no variable",
+                numbers(&groups.iter().map(|g| g[0]).collect::<Vec<_>>())
+            ),
+            groups => format!(
+                "the groups of patterns {} share no variable",
+                groups
+                    .iter()
+                    .map(|g| numbers(g))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        };
+        let pairing = if self.groups.len() == 2 {
+            "every answer of one is paired with every answer of the other"
+        } else {
+            "every answer of each is paired with every answer of the others"
+        };
+        Some(format!(
+            "{said}, so {pairing}; join them by a variable or name an entity"
+        ))
+    }
+
+    /// Where a budget error points: the first pattern that joins none
+    /// before it, or, when all are joined, every pattern.
+    pub fn costly_span(&self) -> Span {
+        if let Some(group) = self.groups.get(1)
+            && let Some(step) = self.steps.iter().find(|s| s.pattern == group[0])
+        {
+            return step.span.clone();
+        }
+        let start = self.steps.iter().map(|s| s.span.start).min().unwrap_or(0);
+        let end = self.steps.iter().map(|s| s.span.end).max().unwrap_or(0);
+        start..end
+    }
+}
+
+/// The patterns of `steps` in groups that share a variable (a name joins
+/// nothing: two patterns about one entity are still a product), each group
+/// sorted, the groups in order of their first pattern.
+fn join_groups(steps: &[Step]) -> Vec<Vec<usize>> {
+    let patterns = steps.iter().map(|s| s.pattern).max().map_or(0, |m| m + 1);
+    let mut parent: Vec<usize> = (0..patterns).collect();
+    fn root(parent: &mut [usize], mut at: usize) -> usize {
+        while parent[at] != at {
+            parent[at] = parent[parent[at]];
+            at = parent[at];
+        }
+        at
+    }
+    let mut first_with_var: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    for step in steps {
+        for end in [&step.subject, &step.object] {
+            if let End::Var(v) = end {
+                let other = *first_with_var.entry(*v).or_insert(step.pattern);
+                let (a, b) = (root(&mut parent, other), root(&mut parent, step.pattern));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    let mut present: Vec<usize> = steps.iter().map(|s| s.pattern).collect();
+    present.sort_unstable();
+    for pattern in present {
+        let r = root(&mut parent, pattern);
+        let at = *group_of.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[at].push(pattern);
+    }
+    groups
 }
 
 /// A planned query.
@@ -482,6 +600,7 @@ impl Planner<'_> {
                 subject,
                 object,
                 alternatives,
+                span: pattern.span.clone(),
             });
         }
         let lookup = |var: &ast::Var| -> Result<usize, QueryError> {
@@ -529,6 +648,7 @@ impl Planner<'_> {
             };
             order.push((index, key.descending));
         }
+        let groups = join_groups(&steps);
         let steps = order_steps(steps, self.graph);
         Ok(SelectPlan {
             vars,
@@ -537,6 +657,7 @@ impl Planner<'_> {
             columns,
             order,
             limit: select.limit,
+            groups,
         })
     }
 }
