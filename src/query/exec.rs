@@ -1063,3 +1063,198 @@ fn documents(graph: &Graph) -> Answer {
         warnings: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::{ask_within, parse, plan};
+    use crate::store::{Catalog, DocumentId, EntityId, NamedEntity, StoreError, Totals};
+    use std::time::Duration;
+
+    /// Names resolved over the graph's own nodes.
+    struct Names<'a>(&'a Graph);
+
+    impl Catalog for Names<'_> {
+        fn entities_named(&self, name: &str) -> Result<Vec<NamedEntity>, StoreError> {
+            Ok(self
+                .0
+                .graph
+                .node_weights()
+                .filter(|n| n.name == name)
+                .filter_map(|n| {
+                    Some(NamedEntity {
+                        id: n.id,
+                        kind: n.kind.entity_type()?,
+                        name: n.name.clone(),
+                    })
+                })
+                .collect())
+        }
+        fn similar_names(&self, _: &str, _: usize) -> Result<Vec<String>, StoreError> {
+            Ok(Vec::new())
+        }
+        fn documents_matching(&self, _: &str) -> Result<Vec<(DocumentId, String)>, StoreError> {
+            Ok(Vec::new())
+        }
+        fn relation_kinds(&self) -> Result<Vec<String>, StoreError> {
+            Ok(self.0.kinds.clone())
+        }
+        fn entity_totals(&self) -> Result<Vec<(EntityId, Totals)>, StoreError> {
+            Ok(Vec::new())
+        }
+        fn each_entity_holding(
+            &self,
+            _: &str,
+            _: &mut dyn FnMut(EntityId, &str, &str),
+        ) -> Result<(), StoreError> {
+            Ok(())
+        }
+    }
+
+    /// `people` people who each signed one of `letters` letters (person i
+    /// the letter i mod letters), and lead one another in a ring; the
+    /// first of them is named `Person 00`.
+    fn letters(people: usize, letters: usize) -> Graph {
+        let mut nodes: Vec<(NodeType, String)> = (0..people)
+            .map(|i| (NodeType::Person, format!("Person {i:02}")))
+            .collect();
+        nodes.extend((0..letters).map(|i| (NodeType::Document, format!("letter-{i}.txt"))));
+        let mut edges: Vec<(usize, &str, usize)> = Vec::new();
+        for i in 0..people {
+            edges.push((i, "signed", people + i % letters));
+            edges.push((i, "leads", (i * 7 + 3) % people));
+        }
+        let nodes: Vec<(NodeType, &str)> = nodes.iter().map(|(k, n)| (*k, n.as_str())).collect();
+        Graph::of(&nodes, &edges)
+    }
+
+    fn within(max_memory: u64, timeout: Duration) -> Budget {
+        Budget {
+            max_memory,
+            timeout,
+        }
+    }
+
+    fn ask(graph: &Graph, query: &str, budget: &Budget) -> Result<Answer, QueryError> {
+        ask_within(query, graph, &Names(graph), budget)
+    }
+
+    fn rows(answer: &Answer) -> Vec<(Vec<Cell>, Vec<EdgeIndex>)> {
+        answer
+            .rows
+            .iter()
+            .map(|r| (r.cells.clone(), r.edges.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_limit_gives_the_first_rows_of_the_whole_answer() {
+        let graph = letters(12, 4);
+        let roomy = Budget::default();
+        let queries = [
+            "?a signed ?b, ?c signed ?b",
+            "?a signed ?b, ?c leads ?d",
+            "?a signed ?b, ?c leads ?d order by ?d desc",
+            "?a leads ?b, ?b leads ?c return ?c, ?a order by ?a desc",
+            "?a ?r ?b, ?c signed ?b return ?r, ?c",
+            "?a signed ?b, ?c signed ?b where ?a != ?c return ?b",
+            "?a * ?b, ?c * ?d, ?e signed ?f return ?f, ?a",
+        ];
+        for query in queries {
+            let whole = rows(&ask(&graph, query, &roomy).unwrap());
+            assert!(whole.len() > 3, "{query}: {} rows", whole.len());
+            for limit in [0, 1, 3, 7, whole.len() + 5] {
+                let limited = ask(&graph, &format!("{query} limit {limit}"), &roomy).unwrap();
+                let expected = &whole[..limit.min(whole.len())];
+                assert_eq!(rows(&limited), expected, "{query} limit {limit}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_limit_holds_its_rows_only() {
+        // 40 × 80 × 80 = 256,000 combinations, a few hundred bytes each if
+        // held: far past 256 KiB; the first ten rows fit.
+        let graph = letters(40, 40);
+        let small = within(256 << 10, Duration::from_secs(60));
+        let query = "?a signed ?b, ?c * ?d, ?e * ?f";
+        let error = ask(&graph, query, &small).unwrap_err();
+        assert!(
+            error.message.starts_with(
+                "the query went past its memory budget of 256 KiB (--max-memory): patterns 1, 2 and 3 share no variable"
+            ),
+            "{error}"
+        );
+        assert_eq!(
+            error.span,
+            14..21,
+            "the second pattern, which joins no other"
+        );
+        let answer = ask(&graph, &format!("{query} limit 10"), &small).unwrap();
+        assert_eq!(answer.rows.len(), 10);
+        assert_eq!(answer.warnings.len(), 1);
+        // A count holds one row, however many combinations it counts.
+        let counted = ask(&graph, &format!("{query} return count(?a)"), &small).unwrap();
+        assert_eq!(counted.rows[0].cells, vec![Cell::Number(40 * 80 * 80)]);
+    }
+
+    #[test]
+    fn a_long_join_stops_at_its_time() {
+        let graph = letters(40, 40);
+        let hurried = within(u64::MAX, Duration::ZERO);
+        let error = ask(&graph, "?a * ?b, ?b * ?c, ?c * ?d, ?d * ?e", &hurried).unwrap_err();
+        assert_eq!(
+            error.message,
+            "the query went past its time budget of 0 s (--timeout); name an entity or add a pattern to narrow it"
+        );
+        assert_eq!(error.span, 0..34, "every pattern");
+    }
+
+    #[test]
+    fn patterns_that_share_no_variable_are_a_product() {
+        let graph = letters(6, 2);
+        let cases: [(&str, &[&[usize]], Option<&str>); 5] = [
+            ("?a signed ?b, ?a leads ?c", &[&[0, 1]], None),
+            (
+                "?a signed ?b, ?c leads ?d",
+                &[&[0], &[1]],
+                Some(
+                    "pattern 1 shares no variable with pattern 2, so every answer of one is paired with every answer of the other; join them by a variable or name an entity",
+                ),
+            ),
+            (
+                "\"Person 00\" signed ?b, \"Person 00\" leads ?c",
+                &[&[0], &[1]],
+                Some("pattern 1 shares no variable with pattern 2"),
+            ),
+            (
+                "?a signed ?b, ?c leads ?d, ?b ^signed ?c",
+                &[&[0, 1, 2]],
+                None,
+            ),
+            (
+                "?a signed ?b, ?c leads ?d, ?d leads ?e, ?f * ?g",
+                &[&[0], &[1, 2], &[3]],
+                Some(
+                    "the groups of patterns 1; 2 and 3; 4 share no variable, so every answer of each is paired with every answer of the others",
+                ),
+            ),
+        ];
+        for (query, groups, warning) in cases {
+            let planned = plan::plan(&parse(query).unwrap(), &graph, &Names(&graph)).unwrap();
+            let plan::Plan::Select(select) = planned else {
+                panic!("{query} is no pattern query");
+            };
+            let groups: Vec<Vec<usize>> = groups.iter().map(|g| g.to_vec()).collect();
+            assert_eq!(select.groups, groups, "{query}");
+            let said = select.cartesian_warning();
+            match warning {
+                Some(start) => assert!(
+                    said.as_deref().is_some_and(|w| w.starts_with(start)),
+                    "{query}: {said:?}"
+                ),
+                None => assert_eq!(said, None, "{query}"),
+            }
+        }
+    }
+}
