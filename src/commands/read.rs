@@ -198,8 +198,21 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
         }
     };
     let store = ctx.workspace.open_existing_store()?;
+    let rule_kinds = ctx.workspace.rule_kinds();
+    let stored_kinds = std::cell::OnceCell::new();
+    let known_kind = |kind: &str| {
+        rule_kinds.iter().any(|k| k == kind)
+            || stored_kinds
+                .get_or_init(|| store.relation_kinds().unwrap_or_default())
+                .iter()
+                .any(|k| k == kind)
+    };
+    if let Err(e) = dossier::query::unknown_name_first(&text, &store, &known_kind) {
+        eprint!("{}", output::error_text(&e.render(&text)));
+        return Ok(Outcome::Refused);
+    }
     let mut graph = Graph::load(&store)?;
-    graph.declare_kinds(ctx.workspace.rule_kinds());
+    graph.declare_kinds(rule_kinds);
     let answer = match dossier::query::ask_within(&text, &graph, &store, &args.budget.budget()) {
         Ok(answer) => answer,
         Err(e) => {

@@ -37,6 +37,19 @@ pub fn ask(text: &str, graph: &Graph, store: &dyn Catalog) -> Result<Answer, Que
     ask_within(text, graph, store, &Budget::default())
 }
 
+/// A query's first error when it is a syntax error or a name that
+/// designates nothing, found from the store alone: before loading the
+/// graph, which on a large database costs far more than saying so.
+/// `known_kind` says which relation kinds exist (stored, or given by the
+/// rules); `Ok` leaves any other error to [`ask`].
+pub fn unknown_name_first(
+    text: &str,
+    store: &dyn Catalog,
+    known_kind: &dyn Fn(&str) -> bool,
+) -> Result<(), QueryError> {
+    plan::unknown_name_first(&parse(text)?, store, known_kind)
+}
+
 /// [`ask`] within `budget`: a query that would hold more memory or run
 /// longer stops with an error at its patterns.
 pub fn ask_within(

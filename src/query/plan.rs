@@ -360,6 +360,117 @@ fn store_error(e: crate::store::StoreError) -> QueryError {
     QueryError::new(format!("database: {e}"), 0..0)
 }
 
+/// The error of a name that designates nothing, with the closest names.
+fn unknown_name(name: &ast::Name, store: &dyn Catalog) -> Result<QueryError, QueryError> {
+    let similar = store.similar_names(&name.text, 5).map_err(store_error)?;
+    let error = QueryError::new(
+        format!("no entity or document is named `{}`", name.text),
+        name.span.clone(),
+    );
+    Ok(if similar.is_empty() {
+        error
+    } else {
+        error.suggesting(
+            similar
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })
+}
+
+/// What the store alone says of a name.
+enum Early {
+    /// It designates something (as the planner would settle it).
+    Known,
+    /// It designates nothing: the planner's error.
+    Unknown(QueryError),
+    /// The planner would refuse it otherwise (ambiguous, several
+    /// documents): left to it.
+    Unsure,
+}
+
+fn early(name: &ast::Name, one: bool, store: &dyn Catalog) -> Result<Early, QueryError> {
+    let named = store.entities_named(&name.text).map_err(store_error)?;
+    let folded = crate::normalize::key(&name.text, crate::normalize::Case::Fold);
+    let canonical = named
+        .iter()
+        .filter(|n| crate::normalize::key(&n.name, crate::normalize::Case::Fold) == folded)
+        .count();
+    match named.len() {
+        1 => return Ok(Early::Known),
+        0 => {}
+        _ if canonical == 1 => return Ok(Early::Known),
+        _ => return Ok(Early::Unsure),
+    }
+    let documents = store.documents_matching(&name.text).map_err(store_error)?;
+    let exact = documents
+        .iter()
+        .filter(|(_, path)| {
+            *path == name.text
+                || std::path::Path::new(path)
+                    .file_name()
+                    .is_some_and(|f| f.to_string_lossy() == name.text)
+        })
+        .count();
+    Ok(match exact {
+        0 => Early::Unknown(unknown_name(name, store)?),
+        1 => Early::Known,
+        _ if one => Early::Unsure,
+        _ => Early::Known,
+    })
+}
+
+/// The planner's first error when it is a name that designates nothing,
+/// found from the store alone, before the graph is loaded (which on a
+/// large database costs far more than the error). `Ok` when every name is
+/// known, or when the planner would first stop at something else (a
+/// relation kind `known_kind` does not hold, an ambiguous name, a relation
+/// variable), which it then reports itself.
+pub fn unknown_name_first(
+    query: &Query,
+    store: &dyn Catalog,
+    known_kind: &dyn Fn(&str) -> bool,
+) -> Result<(), QueryError> {
+    let names: Vec<(&ast::Name, bool)> = match query {
+        Query::Select(select) => {
+            let mut names = Vec::new();
+            for pattern in &select.patterns {
+                if let Term::Name(name) = &pattern.subject {
+                    names.push((name, false));
+                }
+                if pattern.relation.var.is_some() {
+                    break;
+                }
+                if let Term::Name(name) = &pattern.object {
+                    names.push((name, false));
+                }
+                let unknown_kind = pattern
+                    .relation
+                    .alternatives
+                    .iter()
+                    .any(|a| a.kind.as_deref().is_some_and(|k| !known_kind(k)));
+                if unknown_kind {
+                    break;
+                }
+            }
+            names
+        }
+        Query::Path(path) => vec![(&path.from, true), (&path.to, true)],
+        Query::Neighbours(n) => vec![(&n.of, true)],
+        Query::Entities(_) | Query::Documents => Vec::new(),
+    };
+    for (name, one) in names {
+        match early(name, one, store)? {
+            Early::Known => {}
+            Early::Unknown(error) => return Err(error),
+            Early::Unsure => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 impl Planner<'_> {
     /// The nodes a name designates: entities by canonical name or alias,
     /// else documents by path or file name.
@@ -414,25 +525,7 @@ impl Planner<'_> {
         if !exact.is_empty() {
             return Ok(exact);
         }
-        let similar = self
-            .store
-            .similar_names(&name.text, 5)
-            .map_err(store_error)?;
-        let error = QueryError::new(
-            format!("no entity or document is named `{}`", name.text),
-            name.span.clone(),
-        );
-        Err(if similar.is_empty() {
-            error
-        } else {
-            error.suggesting(
-                similar
-                    .iter()
-                    .map(|s| format!("\"{s}\""))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-        })
+        Err(unknown_name(name, self.store)?)
     }
 
     /// A name that must designate one node of the graph: `None` for an

@@ -450,6 +450,26 @@ fn an_unknown_name_of_any_length_is_answered_at_once() {
     let run = s.run(&["mentions", &long]).expect_code(2);
     assert!(run.stderr.starts_with("error: no entity is named"));
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // Names are looked up before the graph is loaded, and the first error
+    // is still the planner's: an unknown kind in an earlier pattern first.
+    let run = s
+        .run(&["query", "?p resides_in ?x, ?x leads Nobodyatall"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("unknown relation `resides_in`"),
+        "{}",
+        run.stderr
+    );
+    let run = s
+        .run(&["query", "?p signed ?d, ?p leads Nobodyatall"])
+        .expect_code(2);
+    assert!(
+        run.stderr.starts_with(
+            "error at line 1, column 24: no entity or document is named `Nobodyatall`"
+        ),
+        "{}",
+        run.stderr
+    );
     // A name a little misspelt still finds its entity.
     let run = s.run(&["mentions", "Alla Dudayev"]).expect_code(2);
     assert!(
