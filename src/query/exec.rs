@@ -1213,7 +1213,9 @@ mod tests {
     #[test]
     fn patterns_that_share_no_variable_are_a_product() {
         let graph = letters(6, 2);
-        let cases: [(&str, &[&[usize]], Option<&str>); 5] = [
+        /// A query, its groups of patterns, the start of its warning.
+        type Case<'a> = (&'a str, &'a [&'a [usize]], Option<&'a str>);
+        let cases: [Case; 5] = [
             ("?a signed ?b, ?a leads ?c", &[&[0, 1]], None),
             (
                 "?a signed ?b, ?c leads ?d",

@@ -579,7 +579,7 @@ fn suggestions_for_a_pasted_paragraph_are_bounded() {
         .map(|i| Mention {
             start: i,
             end: i + 1,
-            entity: i as u32,
+            entity: i,
             resolution: Resolution::Unique,
         })
         .collect();
