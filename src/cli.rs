@@ -13,7 +13,8 @@ use std::path::PathBuf;
 pub const EXIT_CODES: &str = "\
 Exit codes: 0 done, also when nothing is found (no rows on stdout, a note on stderr saying \
 what was looked for); 1 done, but some input failed (see the messages); 2 nothing done: \
-bad arguments, bad gazetteer, unknown name, database error; 130 interrupted.";
+bad arguments, bad gazetteer, unknown name, database error, a query past its --max-memory or \
+--timeout; 130 interrupted.";
 
 /// Turn plain-text documents into a knowledge graph of who is who and who
 /// did what, with the source of every fact.
@@ -73,7 +74,7 @@ pub enum Command {
     /// `dossier query '?p signed ?d, ?p resides-in France'`.
     Query(QueryArgs),
     /// An interactive prompt for queries, with history and tab completion.
-    Shell,
+    Shell(ShellArgs),
     /// Show every piece of evidence for a relation: document, line, the
     /// sentence with both names marked, rule, confidence, date.
     Why(WhyArgs),
@@ -126,29 +127,6 @@ pub struct IngestArgs {
     /// matching one takes several times its size in memory.
     #[arg(long, value_name = "SIZE", default_value = "64MB", value_parser = parse_size)]
     pub max_document_size: u64,
-}
-
-/// A size in bytes, written `123`, `500kB`, `64MB` or `1GB` (powers of
-/// 1000, as sizes are shown; `k`, `M`, `G` alone too).
-fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let digits = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(digits);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size: write 123, 500kB, 64MB or 1GB"))?;
-    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" => 1_000,
-        "m" | "mb" => 1_000_000,
-        "g" | "gb" => 1_000_000_000,
-        _ => return Err(format!("`{text}`: the unit is one of kB, MB, GB")),
-    };
-    number
-        .checked_mul(scale)
-        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 /// Arguments of `reindex`.
@@ -290,6 +268,92 @@ pub struct QueryArgs {
     /// matched.
     #[arg(long)]
     pub evidence: bool,
+    /// What the query may cost.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// Arguments of `shell`.
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    /// What each query may cost.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// How much one query may cost (`query`, `shell`); past either bound it
+/// stops with an error pointing at its patterns (exit 2).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct BudgetArgs {
+    /// The memory a query may hold for its answer: bytes, or with a unit
+    /// (`512M`, `2G`; K, M, G and T count in 1024s).
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_memory: u64,
+    /// The seconds a query may run (`30`, `0.5`, `30s`).
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    pub timeout: std::time::Duration,
+}
+
+impl BudgetArgs {
+    /// The library's budget.
+    pub fn budget(&self) -> dossier::query::Budget {
+        dossier::query::Budget {
+            max_memory: self.max_memory,
+            timeout: self.timeout,
+        }
+    }
+}
+
+/// A size in bytes: a number (`123`, `1.5`), then optionally a unit:
+/// `kB`, `MB`, `GB`, `TB` are powers of 1000, as sizes are shown; `K`,
+/// `M`, `G`, `T` alone and `KiB`, `MiB`, `GiB`, `TiB` powers of 1024. Any
+/// case; more than 0.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write bytes, or 500kB, 64MB, 512M, 2G"))?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let (base, letter): (f64, &str) = if let Some(letter) = unit.strip_suffix("ib") {
+        (1024.0, letter)
+    } else if let Some(letter) = unit.strip_suffix('b').filter(|l| !l.is_empty()) {
+        (1000.0, letter)
+    } else {
+        (1024.0, unit.as_str())
+    };
+    let power = match letter {
+        "" | "b" => 0,
+        "k" => 1,
+        "m" => 2,
+        "g" => 3,
+        "t" => 4,
+        _ => {
+            return Err(format!(
+                "unknown unit in `{text}`: use kB, MB, GB (powers of 1000) or K, M, G (of 1024)"
+            ));
+        }
+    };
+    let bytes = number * base.powi(power);
+    if bytes < 1.0 || bytes >= u64::MAX as f64 {
+        return Err(format!("`{text}` is out of range"));
+    }
+    Ok(bytes as u64)
+}
+
+/// A time in seconds, more than 0: `30`, `0.5`, `30s`.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let number = text.trim();
+    let number = number.strip_suffix('s').unwrap_or(number).trim();
+    number
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("`{text}` is not a number of seconds above 0"))
 }
 
 /// Arguments of `why`.
@@ -480,7 +544,8 @@ mod tests {
             ("123", Some(123)),
             ("500kB", Some(500_000)),
             ("64MB", Some(64_000_000)),
-            ("64M", Some(64_000_000)),
+            ("64M", Some(64 << 20)),
+            ("64MiB", Some(64 << 20)),
             ("1 GB", Some(1_000_000_000)),
             ("2gb", Some(2_000_000_000)),
             ("", None),
@@ -552,6 +617,42 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn budgets_are_read_with_their_units() {
+        let cases = [
+            ("1G", Ok(1 << 30)),
+            ("512M", Ok(512 << 20)),
+            ("512MiB", Ok(512 << 20)),
+            ("2gb", Ok(2_000_000_000)),
+            ("2g", Ok(2 << 30)),
+            ("1.5K", Ok(1536)),
+            ("1000", Ok(1000)),
+            ("0", Err(())),
+            ("12X", Err(())),
+            ("G", Err(())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_size(text).map_err(|_| ()), expected, "{text}");
+        }
+        assert_eq!(parse_seconds("30"), Ok(std::time::Duration::from_secs(30)));
+        assert_eq!(
+            parse_seconds("0.5s"),
+            Ok(std::time::Duration::from_millis(500))
+        );
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("-3").is_err());
+        assert!(parse_seconds("soon").is_err());
+        let parsed = Cli::try_parse_from(["dossier", "shell", "--timeout", "2"]).unwrap();
+        let Command::Shell(args) = parsed.command else {
+            panic!("not the shell");
+        };
+        assert_eq!(args.budget.budget().timeout.as_secs(), 2);
+        assert_eq!(
+            args.budget.max_memory,
+            dossier::query::budget::DEFAULT_MAX_MEMORY
+        );
     }
 
     #[test]

@@ -264,3 +264,58 @@ impl Graph {
         })
     }
 }
+
+#[cfg(test)]
+impl Graph {
+    /// A graph of `nodes` (type and name; an entity's id is its place
+    /// from 1) and `edges` (subject, kind, object, by place), for the
+    /// tests of what reads graphs.
+    pub(crate) fn of(nodes: &[(NodeType, &str)], edges: &[(usize, &str, usize)]) -> Graph {
+        let mut graph = DiGraph::new();
+        let mut entities = FxHashMap::default();
+        let mut documents = FxHashMap::default();
+        for (at, (kind, name)) in nodes.iter().enumerate() {
+            let id = at as i64 + 1;
+            let node = graph.add_node(Node {
+                kind: *kind,
+                id,
+                name: name.to_string(),
+            });
+            if *kind == NodeType::Document {
+                documents.insert(id, node);
+            } else {
+                entities.insert(id, node);
+            }
+        }
+        let mut kinds: Vec<String> = edges.iter().map(|(_, k, _)| k.to_string()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let mut by_kind = vec![Vec::new(); kinds.len()];
+        for (at, (from, kind, to)) in edges.iter().enumerate() {
+            let kind = kinds.binary_search(&kind.to_string()).unwrap_or(0) as u16;
+            let edge = graph.add_edge(
+                NodeIndex::new(*from),
+                NodeIndex::new(*to),
+                Edge {
+                    kind,
+                    relation: at as i64 + 1,
+                    weight: 1,
+                    from: None,
+                    until: None,
+                    former: false,
+                    ended_by: None,
+                },
+            );
+            by_kind[kind as usize].push(edge);
+        }
+        Graph {
+            graph,
+            kinds,
+            by_kind,
+            declared: Vec::new(),
+            entities,
+            documents,
+            same_as: SameAs::default(),
+        }
+    }
+}

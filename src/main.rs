@@ -87,9 +87,9 @@ fn run(cli: &Cli) -> Result<Outcome> {
             }
             commands::gazetteer::run(&ctx, command, &mut out)
         }
-        Command::Shell => {
+        Command::Shell(args) => {
             drop(out);
-            shell::run(&ctx)
+            shell::run(&ctx, args)
         }
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "dossier", &mut out);

@@ -115,7 +115,8 @@ fn history_path(db: &Path) -> PathBuf {
 /// Runs the prompt until end of input (Ctrl-D) or `quit`. Read from a
 /// terminal, a failed query is only reported; read from a pipe or a file
 /// (a script), any failed query makes the outcome `Partial` (exit 1).
-pub fn run(ctx: &Session) -> Result<Outcome> {
+pub fn run(ctx: &Session, args: &crate::cli::ShellArgs) -> Result<Outcome> {
+    let budget = args.budget.budget();
     let scripted = !std::io::stdin().is_terminal();
     let mut failed = 0usize;
     let store = &ctx.workspace.open_existing_store()?;
@@ -185,7 +186,7 @@ pub fn run(ctx: &Session) -> Result<Outcome> {
             }
             _ => {}
         }
-        match dossier::query::ask(&text, graph, store) {
+        match dossier::query::ask_within(&text, graph, store, &budget) {
             Ok(answer) => {
                 let quotes = if evidence {
                     Some(dossier::explain::answer_evidence(store, graph, &answer)?)
@@ -193,6 +194,9 @@ pub fn run(ctx: &Session) -> Result<Outcome> {
                     None
                 };
                 let mut out = stdout.lock();
+                for warning in &answer.warnings {
+                    writeln!(out, "warning: {warning}")?;
+                }
                 print_answer(
                     &mut out,
                     &answer,

@@ -52,6 +52,38 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
 /// The [`name_similarity`] from which a name is offered for another.
 pub const SIMILAR_NAME: f64 = 0.88;
 
+/// The characters of an unknown name that suggestions read: no name is
+/// this long, and reading all of a name pasted by mistake (a paragraph, a
+/// file) would cost time in its length for nothing.
+pub const SUGGESTION_CHARS: usize = 256;
+
+/// The first [`SUGGESTION_CHARS`] characters of `folded`, cut at the last
+/// space before them when there is one (so no word is cut in two).
+pub fn cut_name(folded: &str) -> &str {
+    let Some((end, _)) = folded.char_indices().nth(SUGGESTION_CHARS) else {
+        return folded;
+    };
+    let head = &folded[..end];
+    if folded[end..].starts_with(' ') {
+        return head;
+    }
+    head.rfind(' ').map_or(head, |space| &head[..space])
+}
+
+/// The lengths (in characters) a name must have to be [`SIMILAR_NAME`] to
+/// a name of `chars` characters. Jaro similarity is at most
+/// (2 + shorter / longer) / 3, and Winkler's bonus adds at most 0.4 of
+/// what is missing to 1, so reaching 0.88 needs a Jaro of 0.8 and the
+/// shorter name at least 0.4 of the longer: a name outside these lengths
+/// needs no comparing.
+pub fn similar_lengths(chars: usize) -> std::ops::RangeInclusive<usize> {
+    // A hair below 0.4, so rounding never drops a name that reaches it.
+    const RATIO: f64 = 0.399;
+    let shortest = (chars as f64 * RATIO).ceil() as usize;
+    let longest = (chars as f64 / RATIO).floor() as usize;
+    shortest.max(1)..=longest
+}
+
 /// `; did you mean: A, B?` for the close names, or nothing without one.
 pub fn did_you_mean(names: &[String]) -> String {
     if names.is_empty() {
@@ -100,6 +132,36 @@ mod tests {
         assert_eq!(closest_kind("sigend", known), Some("signed"));
         assert_eq!(closest_kind("member_of", known), Some("member-of"));
         assert_eq!(closest_kind("completely-else", known), None);
+    }
+
+    #[test]
+    fn no_name_outside_the_lengths_is_similar() {
+        // The most alike a name of another length can be: the same letters
+        // from the start, then others (all matching, no transposition).
+        for short in 1..=60usize {
+            for long in short..=200usize {
+                let a: String = "abcdefghij".chars().cycle().take(short).collect();
+                let b: String = a.chars().chain(std::iter::repeat('z')).take(long).collect();
+                let similar = name_similarity(&a, &b) >= SIMILAR_NAME;
+                let inside = similar_lengths(short).contains(&long)
+                    && similar_lengths(long).contains(&short);
+                assert!(!similar || inside, "{short} and {long} chars");
+            }
+        }
+        assert_eq!(similar_lengths(10), 4..=25);
+    }
+
+    #[test]
+    fn a_long_name_is_cut_at_a_word() {
+        let long = "ab ".repeat(200);
+        let cut = cut_name(&long);
+        assert!(cut.chars().count() <= SUGGESTION_CHARS, "{}", cut.len());
+        assert!(cut.ends_with("ab"), "{cut}");
+        let one_word = "x".repeat(10_000);
+        assert_eq!(cut_name(&one_word).chars().count(), SUGGESTION_CHARS);
+        assert_eq!(cut_name("zelensky"), "zelensky");
+        let accents = "é".repeat(300);
+        assert_eq!(cut_name(&accents).chars().count(), SUGGESTION_CHARS);
     }
 
     #[test]

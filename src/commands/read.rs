@@ -209,9 +209,22 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
         }
     };
     let store = ctx.workspace.open_existing_store()?;
+    let rule_kinds = ctx.workspace.rule_kinds();
+    let stored_kinds = std::cell::OnceCell::new();
+    let known_kind = |kind: &str| {
+        rule_kinds.iter().any(|k| k == kind)
+            || stored_kinds
+                .get_or_init(|| store.relation_kinds().unwrap_or_default())
+                .iter()
+                .any(|k| k == kind)
+    };
+    if let Err(e) = dossier::query::unknown_name_first(&text, &store, &known_kind) {
+        eprint!("{}", output::error_text(&e.render(&text)));
+        return Ok(Outcome::Refused);
+    }
     let mut graph = Graph::load(&store)?;
-    graph.declare_kinds(ctx.workspace.rule_kinds());
-    let answer = match dossier::query::ask(&text, &graph, &store) {
+    graph.declare_kinds(rule_kinds);
+    let answer = match dossier::query::ask_within(&text, &graph, &store, &args.budget.budget()) {
         Ok(answer) => answer,
         Err(e) => {
             eprint!("{}", output::error_text(&e.render(&text)));
@@ -223,6 +236,9 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
     } else {
         None
     };
+    for warning in &answer.warnings {
+        output::message("warning", warning);
+    }
     print_answer(out, &answer, &graph, args.format, evidence.as_deref())?;
     for note in &answer.notes {
         output::message("note", note);

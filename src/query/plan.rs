@@ -43,6 +43,8 @@ pub struct Step {
     /// The relation's alternatives; empty when none of its kinds is stored
     /// (the pattern matches nothing).
     pub alternatives: Vec<Alternative>,
+    /// Where the pattern is in the query.
+    pub span: Span,
 }
 
 /// A variable and the node types it may take (empty: any).
@@ -114,6 +116,122 @@ pub struct SelectPlan {
     pub order: Vec<(usize, bool)>,
     /// The limit.
     pub limit: Option<u64>,
+    /// The patterns (by their place in the query, 0-based) in groups that
+    /// share variables, in order of their first pattern. More than one
+    /// group is a cartesian product: every answer of one group is paired
+    /// with every answer of the others.
+    pub groups: Vec<Vec<usize>>,
+}
+
+impl SelectPlan {
+    /// Whether the patterns fall into groups that share no variable.
+    pub fn is_cartesian(&self) -> bool {
+        self.groups.len() > 1
+    }
+
+    /// The warning a cartesian product deserves, naming the groups of
+    /// patterns (1-based, as a person counts them); `None` when the
+    /// patterns are joined.
+    pub fn cartesian_warning(&self) -> Option<String> {
+        if !self.is_cartesian() {
+            return None;
+        }
+        let numbers = |group: &[usize]| -> String {
+            let numbers: Vec<String> = group.iter().map(|p| (p + 1).to_string()).collect();
+            match numbers.as_slice() {
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => String::new(),
+            }
+        };
+        let group = |g: &[usize]| {
+            format!(
+                "pattern{} {}",
+                if g.len() == 1 { "" } else { "s" },
+                numbers(g)
+            )
+        };
+        let verb = |g: &[usize]| if g.len() == 1 { "shares" } else { "share" };
+        let said = match self.groups.as_slice() {
+            [one, other] => format!(
+                "{} {} no variable with {}",
+                group(one),
+                verb(one),
+                group(other)
+            ),
+            groups if groups.iter().all(|g| g.len() == 1) => format!(
+                "patterns {} share no variable",
+                numbers(&groups.iter().map(|g| g[0]).collect::<Vec<_>>())
+            ),
+            groups => format!(
+                "the groups of patterns {} share no variable",
+                groups
+                    .iter()
+                    .map(|g| numbers(g))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        };
+        let pairing = if self.groups.len() == 2 {
+            "every answer of one is paired with every answer of the other"
+        } else {
+            "every answer of each is paired with every answer of the others"
+        };
+        Some(format!(
+            "{said}, so {pairing}; join them by a variable or name an entity"
+        ))
+    }
+
+    /// Where a budget error points: the first pattern that joins none
+    /// before it, or, when all are joined, every pattern.
+    pub fn costly_span(&self) -> Span {
+        if let Some(group) = self.groups.get(1)
+            && let Some(step) = self.steps.iter().find(|s| s.pattern == group[0])
+        {
+            return step.span.clone();
+        }
+        let start = self.steps.iter().map(|s| s.span.start).min().unwrap_or(0);
+        let end = self.steps.iter().map(|s| s.span.end).max().unwrap_or(0);
+        start..end
+    }
+}
+
+/// The patterns of `steps` in groups that share a variable (a name joins
+/// nothing: two patterns about one entity are still a product), each group
+/// sorted, the groups in order of their first pattern.
+fn join_groups(steps: &[Step]) -> Vec<Vec<usize>> {
+    let patterns = steps.iter().map(|s| s.pattern).max().map_or(0, |m| m + 1);
+    let mut parent: Vec<usize> = (0..patterns).collect();
+    fn root(parent: &mut [usize], mut at: usize) -> usize {
+        while parent[at] != at {
+            parent[at] = parent[parent[at]];
+            at = parent[at];
+        }
+        at
+    }
+    let mut first_with_var: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    for step in steps {
+        for end in [&step.subject, &step.object] {
+            if let End::Var(v) = end {
+                let other = *first_with_var.entry(*v).or_insert(step.pattern);
+                let (a, b) = (root(&mut parent, other), root(&mut parent, step.pattern));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    let mut present: Vec<usize> = steps.iter().map(|s| s.pattern).collect();
+    present.sort_unstable();
+    for pattern in present {
+        let r = root(&mut parent, pattern);
+        let at = *group_of.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[at].push(pattern);
+    }
+    groups
 }
 
 /// A planned query.
@@ -242,6 +360,117 @@ fn store_error(e: crate::store::StoreError) -> QueryError {
     QueryError::new(format!("database: {e}"), 0..0)
 }
 
+/// The error of a name that designates nothing, with the closest names.
+fn unknown_name(name: &ast::Name, store: &dyn Catalog) -> Result<QueryError, QueryError> {
+    let similar = store.similar_names(&name.text, 5).map_err(store_error)?;
+    let error = QueryError::new(
+        format!("no entity or document is named `{}`", name.text),
+        name.span.clone(),
+    );
+    Ok(if similar.is_empty() {
+        error
+    } else {
+        error.suggesting(
+            similar
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })
+}
+
+/// What the store alone says of a name.
+enum Early {
+    /// It designates something (as the planner would settle it).
+    Known,
+    /// It designates nothing: the planner's error.
+    Unknown(QueryError),
+    /// The planner would refuse it otherwise (ambiguous, several
+    /// documents): left to it.
+    Unsure,
+}
+
+fn early(name: &ast::Name, one: bool, store: &dyn Catalog) -> Result<Early, QueryError> {
+    let named = store.entities_named(&name.text).map_err(store_error)?;
+    let folded = crate::normalize::key(&name.text, crate::normalize::Case::Fold);
+    let canonical = named
+        .iter()
+        .filter(|n| crate::normalize::key(&n.name, crate::normalize::Case::Fold) == folded)
+        .count();
+    match named.len() {
+        1 => return Ok(Early::Known),
+        0 => {}
+        _ if canonical == 1 => return Ok(Early::Known),
+        _ => return Ok(Early::Unsure),
+    }
+    let documents = store.documents_matching(&name.text).map_err(store_error)?;
+    let exact = documents
+        .iter()
+        .filter(|(_, path)| {
+            *path == name.text
+                || std::path::Path::new(path)
+                    .file_name()
+                    .is_some_and(|f| f.to_string_lossy() == name.text)
+        })
+        .count();
+    Ok(match exact {
+        0 => Early::Unknown(unknown_name(name, store)?),
+        1 => Early::Known,
+        _ if one => Early::Unsure,
+        _ => Early::Known,
+    })
+}
+
+/// The planner's first error when it is a name that designates nothing,
+/// found from the store alone, before the graph is loaded (which on a
+/// large database costs far more than the error). `Ok` when every name is
+/// known, or when the planner would first stop at something else (a
+/// relation kind `known_kind` does not hold, an ambiguous name, a relation
+/// variable), which it then reports itself.
+pub fn unknown_name_first(
+    query: &Query,
+    store: &dyn Catalog,
+    known_kind: &dyn Fn(&str) -> bool,
+) -> Result<(), QueryError> {
+    let names: Vec<(&ast::Name, bool)> = match query {
+        Query::Select(select) => {
+            let mut names = Vec::new();
+            for pattern in &select.patterns {
+                if let Term::Name(name) = &pattern.subject {
+                    names.push((name, false));
+                }
+                if pattern.relation.var.is_some() {
+                    break;
+                }
+                if let Term::Name(name) = &pattern.object {
+                    names.push((name, false));
+                }
+                let unknown_kind = pattern
+                    .relation
+                    .alternatives
+                    .iter()
+                    .any(|a| a.kind.as_deref().is_some_and(|k| !known_kind(k)));
+                if unknown_kind {
+                    break;
+                }
+            }
+            names
+        }
+        Query::Path(path) => vec![(&path.from, true), (&path.to, true)],
+        Query::Neighbours(n) => vec![(&n.of, true)],
+        Query::Entities(_) | Query::Documents => Vec::new(),
+    };
+    for (name, one) in names {
+        match early(name, one, store)? {
+            Early::Known => {}
+            Early::Unknown(error) => return Err(error),
+            Early::Unsure => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 impl Planner<'_> {
     /// The nodes a name designates: entities by canonical name or alias,
     /// else documents by path or file name.
@@ -296,25 +525,7 @@ impl Planner<'_> {
         if !exact.is_empty() {
             return Ok(exact);
         }
-        let similar = self
-            .store
-            .similar_names(&name.text, 5)
-            .map_err(store_error)?;
-        let error = QueryError::new(
-            format!("no entity or document is named `{}`", name.text),
-            name.span.clone(),
-        );
-        Err(if similar.is_empty() {
-            error
-        } else {
-            error.suggesting(
-                similar
-                    .iter()
-                    .map(|s| format!("\"{s}\""))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-        })
+        Err(unknown_name(name, self.store)?)
     }
 
     /// A name that must designate one node of the graph: `None` for an
@@ -482,6 +693,7 @@ impl Planner<'_> {
                 subject,
                 object,
                 alternatives,
+                span: pattern.span.clone(),
             });
         }
         let lookup = |var: &ast::Var| -> Result<usize, QueryError> {
@@ -529,6 +741,7 @@ impl Planner<'_> {
             };
             order.push((index, key.descending));
         }
+        let groups = join_groups(&steps);
         let steps = order_steps(steps, self.graph);
         Ok(SelectPlan {
             vars,
@@ -537,6 +750,7 @@ impl Planner<'_> {
             columns,
             order,
             limit: select.limit,
+            groups,
         })
     }
 }

@@ -325,48 +325,66 @@ impl Store {
     /// whose name or alias is spelled almost the same (Jaro-Winkler ≥ 0.88
     /// on the folded forms, so `Zelenski` finds `Zelensky`). Mentioned
     /// entities come first, most mentioned first.
+    ///
+    /// Bounded whatever is typed: the name is read up to
+    /// [`crate::spelling::SUGGESTION_CHARS`]; the names and aliases are read
+    /// in one pass, compared in spelling only when their length allows
+    /// (`spelling::similar_lengths`); mentions are counted for the
+    /// entities found only, and the spelling tie-break is computed for the
+    /// first of them only.
     pub fn similar_names(&self, name: &str, limit: usize) -> Result<Vec<String>, StoreError> {
-        let folded = key(name, Case::Fold);
-        let totals: HashMap<EntityId, i64> = self
-            .entity_totals()?
-            .into_iter()
-            .map(|(id, t)| (id, t.mentions + t.ambiguous))
-            .collect();
+        use crate::spelling::{SIMILAR_NAME, cut_name, name_similarity, similar_lengths};
+        let whole = key(name, Case::Fold);
+        let folded = cut_name(&whole);
+        let lengths = similar_lengths(folded.chars().count());
         // Rare words say more than common ones (`georgia` more than
         // `republic`): each shared word counts 1 / ln(e + entities using it).
-        let words: Vec<&str> = folded
+        let mut users: HashMap<&str, Vec<EntityId>> = folded
             .split(' ')
             .filter(|w| w.chars().count() >= 3)
+            .map(|w| (w, Vec::new()))
             .collect();
-        // Every (entity, canonical name, one of its folded names, is alias).
-        let mut sharing = self.conn().prepare_cached(
-            "SELECT id, name, folded, 0 FROM entities WHERE folded LIKE '%' || ?1 || '%' ESCAPE '\\'
-             UNION ALL
-             SELECT e.id, e.name, a.folded, 1 FROM aliases a JOIN entities e ON e.id = a.entity_id
-             WHERE a.folded LIKE '%' || ?1 || '%' ESCAPE '\\'",
-        )?;
-        let mut weights: HashMap<&str, f64> = HashMap::new();
-        let mut by_word: Vec<(EntityId, String, String, bool)> = Vec::new();
-        for word in &words {
-            let pattern = word
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let rows: Vec<(EntityId, String, String, bool)> = sharing
-                .query_map([pattern], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?
-                .collect::<Result<_, _>>()?;
-            let whole: Vec<_> = rows
-                .into_iter()
-                .filter(|(_, _, f, _)| f.split(' ').any(|w| w == *word))
-                .collect();
-            let mut users: Vec<EntityId> = whole.iter().map(|r| r.0).collect();
-            users.sort_unstable();
-            users.dedup();
-            weights.insert(word, 1.0 / (std::f64::consts::E + users.len() as f64).ln());
-            by_word.extend(whole);
+        // Every (entity, one of its folded names, is alias) that shares a
+        // whole word with the name, or is spelled almost the same.
+        let mut sharing: Vec<(EntityId, String, bool)> = Vec::new();
+        let mut spelled: Vec<(EntityId, String, bool)> = Vec::new();
+        for (sql, alias) in [
+            ("SELECT id, folded FROM entities", false),
+            ("SELECT entity_id, folded FROM aliases", true),
+        ] {
+            let mut stmt = self.conn().prepare_cached(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: EntityId = row.get(0)?;
+                let candidate: String = row.get(1)?;
+                let mut shares = false;
+                for word in candidate.split(' ') {
+                    if let Some(ids) = users.get_mut(word) {
+                        ids.push(id);
+                        shares = true;
+                    }
+                }
+                let alike = lengths.contains(&candidate.chars().count())
+                    && name_similarity(folded, &candidate) >= SIMILAR_NAME;
+                match (shares, alike) {
+                    (true, true) => {
+                        spelled.push((id, candidate.clone(), alias));
+                        sharing.push((id, candidate, alias));
+                    }
+                    (true, false) => sharing.push((id, candidate, alias)),
+                    (false, true) => spelled.push((id, candidate, alias)),
+                    (false, false) => {}
+                }
+            }
         }
+        let weights: HashMap<&str, f64> = users
+            .into_iter()
+            .map(|(word, mut ids)| {
+                ids.sort_unstable();
+                ids.dedup();
+                (word, 1.0 / (std::f64::consts::E + ids.len() as f64).ln())
+            })
+            .collect();
         let score = |candidate: &str| -> f64 {
             let mut seen: Vec<&str> = Vec::new();
             candidate
@@ -380,56 +398,128 @@ impl Store {
                 .map(|w| weights[w])
                 .sum()
         };
-        // (weight of shared words, mentions, similarity, name) per entity.
-        let mut found: HashMap<EntityId, (f64, i64, f64, String)> = HashMap::new();
-        let mut consider = |id: EntityId, name: String, candidate: &str, alias: bool| {
-            let mentions = totals.get(&id).copied().unwrap_or(0);
+        let mut found_ids: Vec<EntityId> = sharing.iter().chain(&spelled).map(|r| r.0).collect();
+        found_ids.sort_unstable();
+        found_ids.dedup();
+        let totals = self.mention_totals_of(&found_ids)?;
+        // (weight of shared words, mentions, names to compare in spelling)
+        // per entity; a name spelled almost the same counts only for a
+        // mentioned entity.
+        let mut found: HashMap<EntityId, (f64, i64, Vec<String>)> = HashMap::new();
+        for (id, candidate, alias) in sharing {
             // A word shared with the canonical name counts a little more.
-            let shared = score(candidate) * if alias { 0.9 } else { 1.0 };
-            let similarity = crate::spelling::name_similarity(&folded, candidate);
-            let entry = found
-                .entry(id)
-                .or_insert((shared, mentions, similarity, name));
+            let shared = score(&candidate) * if alias { 0.9 } else { 1.0 };
+            let mentions = totals.get(&id).copied().unwrap_or(0);
+            let entry = found.entry(id).or_insert((shared, mentions, Vec::new()));
             entry.0 = entry.0.max(shared);
-            entry.2 = entry.2.max(similarity);
-        };
-        for (id, name, candidate, alias) in by_word {
-            consider(id, name, &candidate, alias);
+            entry.2.push(candidate);
         }
-        let mut names = self.conn().prepare_cached(
-            "SELECT e.name, e.folded, 0 FROM entities e WHERE e.id = ?1
-             UNION ALL SELECT e.name, a.folded, 1 FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.entity_id = ?1",
-        )?;
-        for &id in totals.keys() {
-            let rows: Vec<(String, String, bool)> = names
-                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<Result<_, _>>()?;
-            for (name, candidate, alias) in rows {
-                if crate::spelling::name_similarity(&folded, &candidate)
-                    >= crate::spelling::SIMILAR_NAME
-                {
-                    consider(id, name, &candidate, alias);
-                }
-            }
+        for (id, candidate, alias) in spelled {
+            let Some(&mentions) = totals.get(&id) else {
+                continue;
+            };
+            let shared = score(&candidate) * if alias { 0.9 } else { 1.0 };
+            let entry = found.entry(id).or_insert((shared, mentions, Vec::new()));
+            entry.0 = entry.0.max(shared);
+            entry.2.push(candidate);
         }
         // Mentioned before unmentioned; then the weight of shared words; then
-        // how often mentioned; then spelling; then the name.
-        let mut ranked: Vec<(f64, i64, f64, String)> = found.into_values().collect();
-        ranked.sort_by(|a, b| {
+        // how often mentioned; then spelling; then the name. Spelling is
+        // compared for the first entities only: enough of them to give
+        // `limit` names, and all that tie with the last of those.
+        let mut ranked: Vec<(f64, i64, EntityId, Vec<String>)> = found
+            .into_iter()
+            .map(|(id, (shared, mentions, names))| (shared, mentions, id, names))
+            .collect();
+        let before_spelling =
+            |a: &(f64, i64, EntityId, Vec<String>), b: &(f64, i64, EntityId, Vec<String>)| {
+                (b.1 > 0)
+                    .cmp(&(a.1 > 0))
+                    .then(b.0.total_cmp(&a.0))
+                    .then(b.1.cmp(&a.1))
+            };
+        ranked.sort_by(before_spelling);
+        let mut name_of = self
+            .conn()
+            .prepare_cached("SELECT name FROM entities WHERE id = ?1")?;
+        let mut names: HashMap<EntityId, String> = HashMap::new();
+        let mut distinct: Vec<String> = Vec::new();
+        let mut first = 0;
+        while first < ranked.len() && distinct.len() < limit {
+            let tied = ranked[first..]
+                .iter()
+                .take_while(|r| before_spelling(r, &ranked[first]).is_eq())
+                .count();
+            for r in &ranked[first..first + tied] {
+                let name: String = name_of.query_row([r.2], |row| row.get(0))?;
+                if !distinct.contains(&name) {
+                    distinct.push(name.clone());
+                }
+                names.insert(r.2, name);
+            }
+            first += tied;
+        }
+        let mut best: Vec<(f64, i64, f64, &str)> = ranked[..first]
+            .iter()
+            .map(|(shared, mentions, id, candidates)| {
+                let similarity = candidates
+                    .iter()
+                    .map(|c| name_similarity(folded, c))
+                    .fold(f64::MIN, f64::max);
+                (*shared, *mentions, similarity, names[id].as_str())
+            })
+            .collect();
+        best.sort_by(|a, b| {
             (b.1 > 0)
                 .cmp(&(a.1 > 0))
                 .then(b.0.total_cmp(&a.0))
                 .then(b.1.cmp(&a.1))
                 .then(b.2.total_cmp(&a.2))
-                .then(a.3.cmp(&b.3))
+                .then(a.3.cmp(b.3))
         });
         let mut out: Vec<String> = Vec::new();
-        for (_, _, _, name) in ranked {
-            if !out.contains(&name) && out.len() < limit {
-                out.push(name);
+        for (_, _, _, name) in best {
+            if !out.iter().any(|o| o == name) && out.len() < limit {
+                out.push(name.to_string());
             }
         }
         Ok(out)
+    }
+
+    /// The settled and ambiguous mentions of each of `entities` that has
+    /// any (`entities` sorted): read from their buckets of the postings
+    /// only, unless they are spread over so many that one pass over all
+    /// is cheaper.
+    fn mention_totals_of(
+        &self,
+        entities: &[EntityId],
+    ) -> Result<HashMap<EntityId, i64>, StoreError> {
+        /// Buckets read one by one before a whole pass is cheaper.
+        const BUCKETS_READ_ALONE: usize = 512;
+        let mut totals: HashMap<EntityId, i64> = HashMap::new();
+        let mut add = |p: &packed::Posting| {
+            if entities.binary_search(&p.entity).is_ok() {
+                *totals.entry(p.entity).or_default() +=
+                    i64::from(p.mentions) + i64::from(p.ambiguous);
+            }
+        };
+        let mut buckets: Vec<i64> = entities.iter().map(|&e| packed::bucket(e)).collect();
+        buckets.dedup();
+        if buckets.len() > BUCKETS_READ_ALONE {
+            self.each_posting(add)?;
+            return Ok(totals);
+        }
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT data FROM entity_postings WHERE bucket = ?1")?;
+        for bucket in buckets {
+            let mut rows = stmt.query([bucket])?;
+            while let Some(row) = rows.next()? {
+                let data: Vec<u8> = row.get(0)?;
+                packed::decode_postings(&data).iter().for_each(&mut add);
+            }
+        }
+        Ok(totals)
     }
 
     /// Every mention of the given entities and of the other members of

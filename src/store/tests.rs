@@ -576,3 +576,65 @@ fn gazetteer_folders_are_added_to_and_replaced() {
     store.set_gazetteer_folders(&folders(&["/b"])).unwrap();
     assert_eq!(store.gazetteer_folders().unwrap(), Some(folders(&["/b"])));
 }
+
+/// Suggestions for an unknown name cost what a name costs, not its length
+/// times the entities: a pasted paragraph of 10,000 characters naming
+/// thousands of stored words is read up to its first 256 characters, so
+/// it is answered as those are, at once (it once took time in its length
+/// for every mentioned entity, and a scan of the names for every word).
+#[test]
+fn suggestions_for_a_pasted_paragraph_are_bounded() {
+    let mut store = Store::open_in_memory().unwrap();
+    let entries: Vec<Entry> = (0..3000)
+        .map(|i| {
+            entry(
+                EntityType::Person,
+                &format!("Given{i} Family{i}"),
+                &[&format!("G. Family{i}")],
+            )
+        })
+        .collect();
+    let ids = store
+        .sync_gazetteer(&Gazetteer::from_entries(entries))
+        .unwrap();
+    let mentions: Vec<Mention> = (0..3000)
+        .map(|i| Mention {
+            start: i,
+            end: i + 1,
+            entity: i,
+            resolution: Resolution::Unique,
+        })
+        .collect();
+    let text = "x".repeat(3001);
+    store.begin().unwrap();
+    store
+        .put_document(&record(
+            "a.txt",
+            "1",
+            &text,
+            &pack_mentions(&mentions, &ids),
+        ))
+        .unwrap();
+    store.commit().unwrap();
+    let paragraph: String = (0..3000).map(|i| format!("family{i} ")).collect();
+    assert!(paragraph.len() > 10_000);
+    let started = std::time::Instant::now();
+    let suggested = store.similar_names(&paragraph, 5).unwrap();
+    let took = started.elapsed();
+    let head = crate::spelling::cut_name(paragraph.trim());
+    assert_eq!(suggested, store.similar_names(head, 5).unwrap());
+    assert_eq!(suggested.len(), 5);
+    for name in &suggested {
+        let family = name.split(' ').nth(1).unwrap().to_lowercase();
+        assert!(
+            head.split(' ').any(|w| w == family),
+            "{name} is not in {head}"
+        );
+    }
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    // A name a letter off is still found by its spelling.
+    assert_eq!(
+        store.similar_names("Given17 Famly17", 1).unwrap(),
+        ["Given17 Family17"]
+    );
+}

@@ -362,3 +362,119 @@ fn the_shell_answers_line_by_line_and_keeps_a_history() {
     let history = std::fs::read_to_string(history).unwrap();
     assert!(history.contains("?who recognised Ichkeria"), "{history}");
 }
+
+/// A query whose patterns share no variable is a product of their
+/// answers: it is warned of, and stopped by its memory or time budget with
+/// an error at the pattern that joins none before it (exit 2), where it
+/// once ran until the system killed it; with a `limit` it holds only the
+/// rows it prints.
+#[test]
+fn a_query_past_its_budget_stops_with_a_located_error() {
+    let s = Scratch::with_fixture_graph();
+    let product = "?a * ?b, ?c * ?d, ?e * ?f";
+    let run = s
+        .run(&["query", product, "--max-memory", "64K"])
+        .expect_code(2);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with(
+            "error at line 1, column 10: the query went past its memory budget of 64 KiB (--max-memory): \
+             patterns 1, 2 and 3 share no variable, so every answer of each is paired with every answer \
+             of the others; join them by a variable or name an entity\n  ?a * ?b, ?c * ?d, ?e * ?f\n           ^^^^^^^\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = s
+        .run(&["query", &format!("{product}, ?g * ?h"), "--timeout", "0.01"])
+        .expect_code(2);
+    assert!(
+        run.stderr
+            .contains("the query went past its time budget of 0.01 s (--timeout)"),
+        "{}",
+        run.stderr
+    );
+    // With a limit, the same product fits the same budget.
+    let run = s
+        .run(&[
+            "query",
+            &format!("{product} limit 2"),
+            "--max-memory",
+            "64K",
+        ])
+        .ok();
+    assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .starts_with("warning: patterns 1, 2 and 3 share no variable"),
+        "{}",
+        run.stderr
+    );
+    // A joined query says nothing of products.
+    let run = s
+        .run(&["query", "?p signed ?d, ?p resides-in ?t limit 1"])
+        .ok();
+    assert_eq!(run.stderr, "");
+    // The shell takes the same bounds; a stopped query is a failed one.
+    let run = s
+        .run_with_stdin(&["shell", "--max-memory", "64K"], product.as_bytes())
+        .expect_code(1);
+    assert!(
+        run.stderr.contains("went past its memory budget of 64 KiB"),
+        "{}",
+        run.stderr
+    );
+    for bad in [["--max-memory", "lots"], ["--timeout", "0"]] {
+        let run = s.run(&["query", product, bad[0], bad[1]]).expect_code(2);
+        assert!(run.stderr.contains(bad[0]), "{}", run.stderr);
+    }
+}
+
+/// An unknown name of any length is answered at once: suggestions read it
+/// up to 256 characters (it once cost time in its length times the
+/// entities).
+#[test]
+fn an_unknown_name_of_any_length_is_answered_at_once() {
+    let s = Scratch::with_fixture_graph();
+    let long = format!("{}Dudayev", "Qx".repeat(5_000));
+    let started = std::time::Instant::now();
+    let run = s
+        .run(&["query", &format!("?p signed \"{long}\"")])
+        .expect_code(2);
+    assert!(
+        run.stderr
+            .starts_with("error at line 1, column 11: no entity or document is named"),
+        "{}",
+        &run.stderr[..200.min(run.stderr.len())]
+    );
+    let run = s.run(&["mentions", &long]).expect_code(2);
+    assert!(run.stderr.starts_with("error: no entity is named"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // Names are looked up before the graph is loaded, and the first error
+    // is still the planner's: an unknown kind in an earlier pattern first.
+    let run = s
+        .run(&["query", "?p resides_in ?x, ?x leads Nobodyatall"])
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("unknown relation `resides_in`"),
+        "{}",
+        run.stderr
+    );
+    let run = s
+        .run(&["query", "?p signed ?d, ?p leads Nobodyatall"])
+        .expect_code(2);
+    assert!(
+        run.stderr.starts_with(
+            "error at line 1, column 24: no entity or document is named `Nobodyatall`"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A name a little misspelt still finds its entity.
+    let run = s.run(&["mentions", "Alla Dudayev"]).expect_code(2);
+    assert!(
+        run.stderr.contains("did you mean: Alla Dudayeva"),
+        "{}",
+        run.stderr
+    );
+}
