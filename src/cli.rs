@@ -85,12 +85,34 @@ pub enum Command {
     /// Check, extend, import and locate gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Serve the graph and its evidence as local web pages: search, an
+    /// entity's facts with their quotes, documents with their names
+    /// marked, and the query language.
+    Serve(ServeArgs),
     /// Print a completion script for a shell: `dossier completions bash >
     /// ~/.local/share/bash-completion/completions/dossier`.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout, or write one page per
     /// command into a folder with -o DIR.
     Man(ManArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port, printed at start).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 or ::1 lets other
+    /// machines read the whole database (a warning says so).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Seconds a query may run before it is stopped.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Rows a query page shows (downloads hold every row).
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub max_rows: usize,
 }
 
 /// Arguments of `completions`.

@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod output;
 mod progress;
+mod serve;
 mod shell;
 
 use anyhow::Result;
@@ -91,6 +92,15 @@ fn run(cli: &Cli) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
         Command::Man(args) => commands::manual::run(&ctx, args, &mut out),
+        Command::Serve(args) => serve::run(
+            &ctx,
+            serve::ServeOptions {
+                host: args.host,
+                port: args.port,
+                query_timeout: std::time::Duration::from_secs(args.timeout),
+                max_rows: args.max_rows,
+            },
+        ),
     }
 }
 

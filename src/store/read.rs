@@ -436,6 +436,17 @@ impl Store {
     /// their `same-as` groups, by document path and offset, with the line
     /// and the surrounding text.
     pub fn mentions_of(&self, entities: &[EntityId]) -> Result<Vec<MentionRow>, StoreError> {
+        self.mentions_of_in(entities, usize::MAX)
+    }
+
+    /// [`Store::mentions_of`] in the first `max_documents` documents (by
+    /// id) that mention them: a page shows a bounded sample of an entity
+    /// that thousands of documents mention.
+    pub fn mentions_of_in(
+        &self,
+        entities: &[EntityId],
+        max_documents: usize,
+    ) -> Result<Vec<MentionRow>, StoreError> {
         let mut info = self
             .conn()
             .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
@@ -458,6 +469,7 @@ impl Store {
         }
         documents.sort_unstable();
         documents.dedup();
+        documents.truncate(max_documents);
         let paths = self.document_paths()?;
         let mut out = Vec::new();
         for document in documents {
@@ -503,6 +515,24 @@ impl Store {
             (&a.document, a.start, a.entity_id).cmp(&(&b.document, b.start, b.entity_id))
         });
         Ok(out)
+    }
+
+    /// The path of document `id`.
+    pub fn document_path(&self, id: DocumentId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT path FROM documents WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The id of the document stored under exactly `path`.
+    pub fn document_id(&self, path: &str) -> Result<Option<DocumentId>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id FROM documents WHERE path = ?1")?
+            .query_row([path], |r| r.get(0))
+            .optional()?)
     }
 
     /// Every document with its counts, by path.

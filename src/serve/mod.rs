@@ -1,0 +1,224 @@
+//! `dossier serve`: the graph and its evidence as local web pages.
+//!
+//! The server reads the database through a small pool of connections and
+//! the graph it loads once at start; every page is a library row of
+//! [`dossier::browse`], [`dossier::explain`] or [`dossier::query`] rendered
+//! by a compiled template (`templates/`), HTML-escaped throughout. Pages
+//! work without JavaScript; `static/app.js` only adds names as you type.
+//! Blocking work (SQLite, Graphviz) runs on tokio's blocking threads.
+
+mod pages;
+
+use crate::commands::{Context, Outcome};
+use anyhow::{Context as _, Result};
+use dossier::browse::NameIndex;
+use dossier::graph::Graph;
+use dossier::store::{EntityId, Store};
+use rustc_hash::FxHashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What `serve` listens on and how it bounds a request.
+pub struct ServeOptions {
+    /// Address to bind (127.0.0.1 unless said otherwise).
+    pub host: IpAddr,
+    /// Port.
+    pub port: u16,
+    /// Longest a query may run.
+    pub query_timeout: Duration,
+    /// Rows a query page shows at most (downloads hold them all).
+    pub max_rows: usize,
+}
+
+/// What every request reads: the database, the graph and the name index.
+pub struct App {
+    db: PathBuf,
+    pool: Mutex<Vec<Store>>,
+    graph: Graph,
+    names: NameIndex,
+    /// Mentions (settled and ambiguous) per entity, to rank names.
+    mentions: FxHashMap<EntityId, i64>,
+    saved: Vec<SavedQuery>,
+    options: ServeOptions,
+}
+
+/// A query kept in `queries/`.
+pub struct SavedQuery {
+    /// File name without `.dq`.
+    pub name: String,
+    /// Its comment lines, joined.
+    pub about: String,
+    /// The query.
+    pub text: String,
+}
+
+impl App {
+    /// Loads what the pages need from the database at `db`.
+    pub fn load(db: PathBuf, queries: &std::path::Path, options: ServeOptions) -> Result<App> {
+        let store = open(&db)?;
+        let graph = Graph::load(&store).context("loading the graph")?;
+        let names = NameIndex::build(&store).context("indexing the names")?;
+        let mentions = store
+            .entity_totals()
+            .context("counting mentions")?
+            .into_iter()
+            .map(|(id, t)| (id, t.mentions + t.ambiguous))
+            .collect();
+        Ok(App {
+            db,
+            pool: Mutex::new(vec![store]),
+            graph,
+            names,
+            mentions,
+            saved: saved_queries(queries),
+            options,
+        })
+    }
+
+    /// Runs `work` with a connection of the pool (a new one when all are
+    /// in use), on a blocking thread.
+    pub async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&App, &Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let store = app.pool.lock().expect("pool lock").pop();
+            let store = match store {
+                Some(store) => store,
+                None => open(&app.db)?,
+            };
+            let result = work(&app, &store);
+            let mut pool = app.pool.lock().expect("pool lock");
+            if pool.len() < 8 {
+                pool.push(store);
+            }
+            result
+        })
+        .await
+        .context("a request's worker stopped")?
+    }
+}
+
+/// `dot` turned into SVG by Graphviz's `dot`, stopped after `limit`.
+fn graphviz_svg(dot: &[u8], limit: Duration) -> Result<String> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("running Graphviz's `dot` (is Graphviz installed?)")?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = dot.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut svg = String::new();
+        stdout.read_to_string(&mut svg).map(|_| svg)
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            anyhow::bail!("Graphviz took longer than {} s to draw this", limit.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let _ = writer.join();
+    let svg = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("reading Graphviz's output failed"))??;
+    anyhow::ensure!(status.success(), "Graphviz could not draw this ({status})");
+    Ok(svg)
+}
+
+/// Opens the database for reading.
+fn open(db: &std::path::Path) -> Result<Store> {
+    if !db.exists() {
+        anyhow::bail!(
+            "no database at {}: ingest documents first (`dossier ingest PATH`)",
+            db.display()
+        );
+    }
+    Store::open(db).with_context(|| format!("opening {}", db.display()))
+}
+
+/// The `.dq` files of `folder`, by name.
+fn saved_queries(folder: &std::path::Path) -> Vec<SavedQuery> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out: Vec<SavedQuery> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "dq"))
+        .filter_map(|path| {
+            let content = std::fs::read_to_string(&path).ok()?;
+            let (comments, text): (Vec<&str>, Vec<&str>) =
+                content.lines().partition(|l| l.trim_start().starts_with('#'));
+            Some(SavedQuery {
+                name: path.file_stem()?.to_string_lossy().into_owned(),
+                about: comments
+                    .iter()
+                    .map(|l| l.trim_start().trim_start_matches('#').trim())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                text: text.join("\n").trim().to_string(),
+            })
+        })
+        .filter(|q| !q.text.is_empty())
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Serves until Ctrl-C.
+pub fn run(ctx: &Context, options: ServeOptions) -> Result<Outcome> {
+    let address = SocketAddr::new(options.host, options.port);
+    if !options.host.is_loopback() {
+        crate::output::message(
+            "warning",
+            format!(
+                "serving on {address}: anyone who can reach this machine can read the whole database"
+            ),
+        );
+    }
+    let app = Arc::new(App::load(
+        ctx.workspace.db.clone(),
+        std::path::Path::new("queries"),
+        options,
+    )?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the server's runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        let bound = listener.local_addr()?;
+        ctx.note(format!(
+            "serving {} on http://{bound}/ (Ctrl-C stops)",
+            app.db.display()
+        ));
+        axum::serve(listener, pages::router(app))
+            .with_graceful_shutdown(async {
+                // The binary's Ctrl-C handler sets the flag.
+                while !ctx.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            })
+            .await
+            .context("serving")
+    })?;
+    Ok(Outcome::Done)
+}
