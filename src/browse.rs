@@ -46,6 +46,8 @@ pub enum Mark {
     Subject,
     /// The words naming the object.
     Object,
+    /// Words a search asked for.
+    Found,
 }
 
 /// A sentence cut where the names begin and end.
@@ -293,22 +295,34 @@ pub fn entity(store: &Store, graph: &Graph, id: EntityId) -> Result<Option<Entit
                 }
             }
             by_kind.sort_by(|a, b| graph.kinds[a.0 as usize].cmp(&graph.kinds[b.0 as usize]));
-            for (kind, mut edges) in by_kind {
-                edges.sort_by(|a, b| {
-                    b.2.cmp(&a.2)
-                        .then_with(|| graph.graph[a.1].name.cmp(&graph.graph[b.1].name))
+            for (kind, edges) in by_kind {
+                // Relations to members of one same-as group end at one node.
+                let mut to: Vec<(NodeIndex, u32, Vec<EdgeIndex>)> = Vec::new();
+                for (edge, other, weight) in edges {
+                    match to.iter_mut().find(|(n, _, _)| *n == other) {
+                        Some((_, total, all)) => {
+                            *total += weight;
+                            all.push(edge);
+                        }
+                        None => to.push((other, weight, vec![edge])),
+                    }
+                }
+                to.sort_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then_with(|| graph.graph[a.0].name.cmp(&graph.graph[b.0].name))
                 });
-                let more = edges.len().saturating_sub(FACTS_PER_GROUP);
+                let more = to.len().saturating_sub(FACTS_PER_GROUP);
                 let mut facts = Vec::new();
-                for (edge, other, weight) in edges.into_iter().take(FACTS_PER_GROUP) {
-                    let relation = graph.graph[edge].relation;
+                for (other, weight, edges) in to.into_iter().take(FACTS_PER_GROUP) {
                     let mut shown = Vec::new();
-                    for e in store
-                        .evidence_of_relation(relation)?
-                        .iter()
-                        .take(QUOTES_PER_FACT)
-                    {
-                        shown.push(quotes.quote(e)?);
+                    for edge in edges {
+                        let relation = graph.graph[edge].relation;
+                        for e in store.evidence_of_relation(relation)? {
+                            if shown.len() == QUOTES_PER_FACT {
+                                break;
+                            }
+                            shown.push(quotes.quote(&e)?);
+                        }
                     }
                     facts.push(Fact {
                         other: link(graph, other),
@@ -458,6 +472,73 @@ pub fn link(graph: &Graph, node: NodeIndex) -> Link {
         id: n.id,
         label: n.name.clone(),
     }
+}
+
+/// Characters of context a search snippet shows on each side of the first
+/// word found.
+pub const SNIPPET_CONTEXT: usize = 90;
+
+/// The passage of `text` around the first of `words` it holds (folded as
+/// matching folds), every one of them marked [`Mark::Found`]; the text's
+/// start when it holds none.
+pub fn snippet(text: &str, words: &str) -> Vec<Piece> {
+    let wanted: FxHashSet<String> = key(words, Case::Fold)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    crate::normalize::tokenize(text, Case::Fold, |range, token| {
+        if wanted.contains(token) {
+            found.push(range);
+        }
+    });
+    let centre = found.first().map_or(0, |r| r.start);
+    let mut start = centre.saturating_sub(SNIPPET_CONTEXT);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (centre + 2 * SNIPPET_CONTEXT).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut out = Vec::new();
+    let mut at = start;
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for r in found.into_iter().filter(|r| r.start >= start && r.end <= end) {
+        if r.start < at {
+            continue;
+        }
+        let before = &text[at..r.start];
+        let spaced = |s: &str, lead: bool| {
+            if lead && s.starts_with(char::is_whitespace) { " " } else { "" }
+        };
+        out.push(Piece {
+            text: format!(
+                "{}{}{}",
+                spaced(before, at > start),
+                flat(before),
+                if before.ends_with(char::is_whitespace) && !flat(before).is_empty() { " " } else { "" }
+            ),
+            mark: Mark::Plain,
+        });
+        out.push(Piece {
+            text: text[r.clone()].to_string(),
+            mark: Mark::Found,
+        });
+        at = r.end;
+    }
+    let rest = &text[at..end];
+    out.push(Piece {
+        text: format!(
+            "{}{}",
+            if rest.starts_with(char::is_whitespace) { " " } else { "" },
+            flat(rest)
+        ),
+        mark: Mark::Plain,
+    });
+    out.retain(|p| !p.text.is_empty());
+    out
 }
 
 /// `sentence` of `text` cut into pieces at the subject's and the object's
@@ -646,9 +727,27 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_marks_the_words_asked_for_around_the_first() {
+        let text = format!("{}The Harbour  board met.\nBoard again.", "x ".repeat(200));
+        let got = snippet(&text, "harbour BOARD");
+        let marked: Vec<&str> = got
+            .iter()
+            .filter(|p| p.mark == Mark::Found)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(marked, ["Harbour", "board", "Board"]);
+        let whole: String = got.iter().map(|p| p.text.as_str()).collect();
+        assert!(whole.contains("The Harbour board met. Board again."), "{whole}");
+        assert!(whole.len() < 2 * SNIPPET_CONTEXT + 40, "a passage, not the text");
+        let none = snippet("Plain words only.", "absent");
+        assert_eq!(none.len(), 1);
+        assert_eq!(none[0].text, "Plain words only.");
+    }
+
+    #[test]
     fn a_quote_is_cut_at_both_names() {
         let text = "Intro.  Ola Brandt\n condemned   the Harbour Board today.";
-        let e = record(8..text.len(), 8..18, Some(33..49));
+        let e = record(8..text.len(), 8..18, Some(36..49));
         let got: Vec<(String, Mark)> = pieces(text, &e).into_iter().map(|p| (p.text, p.mark)).collect();
         assert_eq!(
             got,

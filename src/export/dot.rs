@@ -68,7 +68,8 @@ pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
 
 /// Writes the nodes and `edges` of `graph` as a DOT digraph, as [`write`]
 /// draws them, each node linked to `url(node)` (Graphviz makes the link
-/// clickable in SVG) and `centre` drawn with a thicker border.
+/// clickable in SVG) and `centre` drawn with a thicker border, as the root
+/// of a radial layout.
 pub fn write_linked(
     graph: &Graph,
     edges: &[EdgeIndex],
@@ -88,6 +89,14 @@ pub fn write_linked(
     nodes.sort_unstable();
     nodes.dedup();
     let node_id = |n: NodeIndex| id(&format!("n{}", n.index()));
+    if let Some(centre) = centre {
+        // For a radial layout (`twopi`): the centre in the middle.
+        writeln!(
+            out,
+            "  graph [root={}, overlap=false, ranksep=1.6];",
+            node_id(centre)
+        )?;
+    }
     for n in nodes {
         let node = &graph.graph[n];
         let (shape, colour) = look(node.kind);

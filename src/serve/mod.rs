@@ -42,6 +42,10 @@ pub struct App {
     mentions: FxHashMap<EntityId, i64>,
     saved: Vec<SavedQuery>,
     options: ServeOptions,
+    /// The connection that keeps the full-text index in step, and the
+    /// data version it last saw; `None` when the index cannot be written
+    /// (search then reads titles and paths only).
+    indexer: Mutex<Option<(Store, Option<i64>)>>,
 }
 
 /// A query kept in `queries/`.
@@ -66,8 +70,35 @@ impl App {
             .into_iter()
             .map(|(id, t)| (id, t.mentions + t.ambiguous))
             .collect();
+        let indexer = match Store::open(&db).and_then(|mut s| {
+            let done = s.sync_fulltext()?;
+            Ok((s, done))
+        }) {
+            Ok((store, done)) => {
+                if done.indexed + done.removed > 0 {
+                    crate::output::message(
+                        "note",
+                        format!(
+                            "full-text index: {} documents indexed, {} taken out",
+                            done.indexed, done.removed
+                        ),
+                    );
+                }
+                let mut seen = None;
+                store.changed_since_asked(&mut seen)?;
+                Some((store, seen))
+            }
+            Err(error) => {
+                crate::output::message(
+                    "warning",
+                    format!("full-text search is off (the index cannot be written: {error})"),
+                );
+                None
+            }
+        };
         Ok(App {
             db,
+            indexer: Mutex::new(indexer),
             pool: Mutex::new(vec![store]),
             graph,
             names,
@@ -102,17 +133,18 @@ impl App {
     }
 }
 
-/// `dot` turned into SVG by Graphviz's `dot`, stopped after `limit`.
+/// `dot` drawn as SVG by Graphviz's radial layout (`twopi`), stopped
+/// after `limit`.
 fn graphviz_svg(dot: &[u8], limit: Duration) -> Result<String> {
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
-    let mut child = Command::new("dot")
+    let mut child = Command::new("twopi")
         .arg("-Tsvg")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .context("running Graphviz's `dot` (is Graphviz installed?)")?;
+        .context("running Graphviz's `twopi` (is Graphviz installed?)")?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     let input = dot.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&input));
@@ -139,6 +171,21 @@ fn graphviz_svg(dot: &[u8], limit: Duration) -> Result<String> {
         .map_err(|_| anyhow::anyhow!("reading Graphviz's output failed"))??;
     anyhow::ensure!(status.success(), "Graphviz could not draw this ({status})");
     Ok(svg)
+}
+
+impl App {
+    /// Brings the full-text index in step when another connection
+    /// (an ingest, a `forget`) has committed since it last looked.
+    pub fn refresh_fulltext(&self) -> Result<()> {
+        let mut indexer = self.indexer.lock().expect("indexer lock");
+        if let Some((store, seen)) = indexer.as_mut()
+            && store.changed_since_asked(seen)?
+        {
+            store.sync_fulltext()?;
+            store.changed_since_asked(seen)?;
+        }
+        Ok(())
+    }
 }
 
 /// Opens the database for reading.

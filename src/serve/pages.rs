@@ -13,13 +13,15 @@ use axum::{Json, Router};
 use dossier::browse::{self, DocumentPage, EntityPage, Mark, MarkedMention, Piece};
 use dossier::model::NodeType;
 use dossier::query::{Answer, Cell};
-use dossier::store::{DocumentRow, EntityFilter, EntityRow};
+use dossier::store::{EntityFilter, EntityRow};
 use std::sync::Arc;
 
 /// Names offered as someone types, at most.
 const NAMES_AS_YOU_TYPE: usize = 12;
 /// Entities a search page lists at most.
 const SEARCH_ENTITIES: usize = 50;
+/// Documents a search page lists at most.
+const SEARCH_DOCUMENTS: usize = 50;
 /// Edges the neighbourhood drawing holds at most.
 const DRAWN_EDGES: usize = 60;
 /// Longest Graphviz may take to draw a neighbourhood.
@@ -175,13 +177,22 @@ fn found_names(app: &App, typed: &str, limit: usize) -> Vec<FoundName> {
         .collect()
 }
 
-/// `/search?q=`: entities by name, documents by path or title.
+/// A document a search found, with the passage that holds the words.
+struct FoundText {
+    id: i64,
+    title: String,
+    path: String,
+    snippet: Vec<Piece>,
+}
+
+/// `/search?q=`: entities by name; documents by their words (full text),
+/// path or title.
 #[derive(Template)]
 #[template(path = "search.html")]
 struct Search {
     q: String,
     entities: Vec<FoundName>,
-    documents: Vec<DocumentRow>,
+    documents: Vec<FoundText>,
 }
 
 async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> PageResult {
@@ -190,20 +201,36 @@ async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> Page
     let (entities, documents) = app
         .with_store(move |app, store| {
             let entities = found_names(app, &typed, SEARCH_ENTITIES);
-            let folded = typed.to_lowercase();
-            let documents = if folded.is_empty() {
-                Vec::new()
-            } else {
-                store
-                    .documents()?
-                    .into_iter()
-                    .filter(|d| {
-                        d.path.to_lowercase().contains(&folded)
-                            || d.title.to_lowercase().contains(&folded)
-                    })
-                    .take(SEARCH_ENTITIES)
-                    .collect()
-            };
+            if typed.is_empty() {
+                return Ok((entities, Vec::new()));
+            }
+            app.refresh_fulltext()?;
+            let mut documents = Vec::new();
+            for hit in store.search_text(&typed, SEARCH_DOCUMENTS)? {
+                let text = store.document_text(hit.document)?.unwrap_or_default();
+                documents.push(FoundText {
+                    id: hit.document,
+                    title: hit.title,
+                    path: hit.path,
+                    snippet: browse::snippet(&text, &typed),
+                });
+            }
+            let lower = typed.to_lowercase();
+            for d in store.documents()? {
+                if documents.len() >= SEARCH_DOCUMENTS {
+                    break;
+                }
+                if d.path.to_lowercase().contains(&lower)
+                    && !documents.iter().any(|f| f.id == d.id)
+                {
+                    documents.push(FoundText {
+                        id: d.id,
+                        title: d.title,
+                        path: d.path,
+                        snippet: Vec::new(),
+                    });
+                }
+            }
             Ok((entities, documents))
         })
         .await?;
@@ -307,10 +334,12 @@ fn neighbourhood_svg(app: &App, id: i64, depth: u32) -> anyhow::Result<Option<St
     Ok(Some(super::graphviz_svg(&dot, GRAPHVIZ_TIME)?))
 }
 
-/// A run of a document's text: plain, or a mention.
+/// A run of a document's text: plain, a mention, or where a line starts.
 struct Run<'a> {
     text: &'a str,
     mention: Option<&'a MarkedMention>,
+    /// The 1-based number of the line starting here (an anchor).
+    line: Option<usize>,
 }
 
 /// `/document/ID`.
@@ -322,30 +351,52 @@ struct Document {
 }
 
 impl Document {
-    /// The text cut at its mentions.
+    /// The text cut at its mentions and where its lines start (a mention
+    /// never spans lines in the anchors' count: its own line breaks are
+    /// counted after it).
     fn runs(&self) -> Vec<Run<'_>> {
         let text = &self.page.text;
-        let mut out = Vec::new();
+        let mut out = vec![Run {
+            text: "",
+            mention: None,
+            line: Some(1),
+        }];
+        let mut line = 1;
         let mut at = 0;
         for m in &self.page.mentions {
             if m.start < at {
                 continue;
             }
-            out.push(Run {
-                text: &text[at..m.start],
-                mention: None,
-            });
+            plain_runs(&text[at..m.start], &mut out, &mut line);
             out.push(Run {
                 text: &text[m.start..m.end],
                 mention: Some(m),
+                line: None,
             });
+            line += text[m.start..m.end].matches('\n').count();
             at = m.end;
         }
-        out.push(Run {
-            text: &text[at..],
-            mention: None,
-        });
+        plain_runs(&text[at..], &mut out, &mut line);
         out
+    }
+}
+
+/// Runs of plain text, with an anchor after each line break.
+fn plain_runs<'a>(piece: &'a str, out: &mut Vec<Run<'a>>, line: &mut usize) {
+    for part in piece.split_inclusive('\n') {
+        out.push(Run {
+            text: part,
+            mention: None,
+            line: None,
+        });
+        if part.ends_with('\n') {
+            *line += 1;
+            out.push(Run {
+                text: "",
+                mention: None,
+                line: Some(*line),
+            });
+        }
     }
 }
 
@@ -585,6 +636,7 @@ fn mark_class(piece: &Piece) -> &'static str {
         Mark::Plain => "",
         Mark::Subject => "subject",
         Mark::Object => "object",
+        Mark::Found => "found",
     }
 }
 

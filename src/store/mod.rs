@@ -19,6 +19,7 @@
 
 mod bulk;
 mod forget;
+mod fulltext;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
@@ -28,6 +29,7 @@ mod scan;
 pub mod schema;
 
 pub use forget::ForgottenDocument;
+pub use fulltext::{FulltextSync, TextHit};
 pub use read::{
     DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MATCHING_SHOWN, MentionRow,
     NamedEntity, RelationObject, Totals, line_at,
