@@ -11,9 +11,7 @@ use crate::explain::ExplainError;
 use crate::graph::Graph;
 use crate::model::{EntityType, NodeType};
 use crate::normalize::{Case, key};
-use crate::store::{
-    DocumentId, DocumentRow, EntityId, EvidenceRecord, MentionRow, Store, line_at,
-};
+use crate::store::{DocumentId, DocumentRow, EntityId, EvidenceRecord, MentionRow, Store, line_at};
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -268,21 +266,26 @@ impl NameIndex {
 }
 
 /// The page of entity `id`, or `None` when there is no such entity.
-pub fn entity(store: &Store, graph: &Graph, id: EntityId) -> Result<Option<EntityPage>, ExplainError> {
+pub fn entity(
+    store: &Store,
+    graph: &Graph,
+    id: EntityId,
+) -> Result<Option<EntityPage>, ExplainError> {
     let Ok((entity_type, name, _)) = store.entity_names(id) else {
         return Ok(None);
     };
     let (_, _, attributes) = store.entity_record(id)?;
-    let attributes: Vec<(String, String)> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&attributes)
-        .map(|map| {
-            map.into_iter()
-                .map(|(k, v)| match v {
-                    serde_json::Value::String(s) => (k, s),
-                    other => (k, other.to_string()),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let attributes: Vec<(String, String)> =
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&attributes)
+            .map(|map| {
+                map.into_iter()
+                    .map(|(k, v)| match v {
+                        serde_json::Value::String(s) => (k, s),
+                        other => (k, other.to_string()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
     let mut quotes = QuoteReader::new(store);
     let mut groups = Vec::new();
     if let Some(node) = graph.entity(id) {
@@ -370,7 +373,11 @@ pub fn document(store: &Store, id: DocumentId) -> Result<Option<DocumentPage>, E
     let mut mentions: Vec<MarkedMention> = Vec::new();
     for m in store.document_mentions(id)? {
         let (start, end) = (m.start as usize, m.end as usize);
-        if end > text.len() || start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        if end > text.len()
+            || start >= end
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             continue;
         }
         let entity = match names.get(&m.entity) {
@@ -502,23 +509,45 @@ pub fn snippet(text: &str, words: &str) -> Vec<Piece> {
     while !text.is_char_boundary(end) {
         end += 1;
     }
+    // Whole words only at both ends.
+    if start > 0 {
+        start += text[start..centre]
+            .find(char::is_whitespace)
+            .map_or(0, |i| i + 1);
+    }
+    if end < text.len()
+        && let Some(i) = text[centre..end].rfind(char::is_whitespace)
+    {
+        end = centre + i;
+    }
     let mut out = Vec::new();
     let mut at = start;
     let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    for r in found.into_iter().filter(|r| r.start >= start && r.end <= end) {
+    for r in found
+        .into_iter()
+        .filter(|r| r.start >= start && r.end <= end)
+    {
         if r.start < at {
             continue;
         }
         let before = &text[at..r.start];
         let spaced = |s: &str, lead: bool| {
-            if lead && s.starts_with(char::is_whitespace) { " " } else { "" }
+            if lead && s.starts_with(char::is_whitespace) {
+                " "
+            } else {
+                ""
+            }
         };
         out.push(Piece {
             text: format!(
                 "{}{}{}",
                 spaced(before, at > start),
                 flat(before),
-                if before.ends_with(char::is_whitespace) && !flat(before).is_empty() { " " } else { "" }
+                if before.ends_with(char::is_whitespace) && !flat(before).is_empty() {
+                    " "
+                } else {
+                    ""
+                }
             ),
             mark: Mark::Plain,
         });
@@ -532,7 +561,11 @@ pub fn snippet(text: &str, words: &str) -> Vec<Piece> {
     out.push(Piece {
         text: format!(
             "{}{}",
-            if rest.starts_with(char::is_whitespace) { " " } else { "" },
+            if rest.starts_with(char::is_whitespace) {
+                " "
+            } else {
+                ""
+            },
             flat(rest)
         ),
         mark: Mark::Plain,
@@ -573,7 +606,8 @@ pub fn pieces(text: &str, e: &EvidenceRecord) -> Vec<Piece> {
         if start < at {
             continue;
         }
-        let (Some(before), Some(named)) = (sentence.get(at..start), sentence.get(start..end)) else {
+        let (Some(before), Some(named)) = (sentence.get(at..start), sentence.get(start..end))
+        else {
             continue;
         };
         push(before, Mark::Plain);
@@ -661,11 +695,7 @@ mod tests {
     use super::*;
 
     fn index(names: &[(&str, EntityId)]) -> NameIndex {
-        NameIndex::of(
-            names
-                .iter()
-                .map(|(n, id)| (key(n, Case::Fold), *id)),
-        )
+        NameIndex::of(names.iter().map(|(n, id)| (key(n, Case::Fold), *id)))
     }
 
     #[test]
@@ -705,7 +735,11 @@ mod tests {
         assert_eq!(distinct.len(), 10);
     }
 
-    fn record(sentence: std::ops::Range<usize>, subject: std::ops::Range<usize>, object: Option<std::ops::Range<usize>>) -> EvidenceRecord {
+    fn record(
+        sentence: std::ops::Range<usize>,
+        subject: std::ops::Range<usize>,
+        object: Option<std::ops::Range<usize>>,
+    ) -> EvidenceRecord {
         EvidenceRecord {
             relation: 1,
             kind: "condemned".into(),
@@ -737,8 +771,18 @@ mod tests {
             .collect();
         assert_eq!(marked, ["Harbour", "board", "Board"]);
         let whole: String = got.iter().map(|p| p.text.as_str()).collect();
-        assert!(whole.contains("The Harbour board met. Board again."), "{whole}");
-        assert!(whole.len() < 2 * SNIPPET_CONTEXT + 40, "a passage, not the text");
+        assert!(
+            whole.contains("The Harbour board met. Board again."),
+            "{whole}"
+        );
+        assert!(
+            whole.starts_with("x x"),
+            "whole words at the start: {whole}"
+        );
+        assert!(
+            whole.len() < 2 * SNIPPET_CONTEXT + 40,
+            "a passage, not the text"
+        );
         let none = snippet("Plain words only.", "absent");
         assert_eq!(none.len(), 1);
         assert_eq!(none[0].text, "Plain words only.");
@@ -748,7 +792,10 @@ mod tests {
     fn a_quote_is_cut_at_both_names() {
         let text = "Intro.  Ola Brandt\n condemned   the Harbour Board today.";
         let e = record(8..text.len(), 8..18, Some(36..49));
-        let got: Vec<(String, Mark)> = pieces(text, &e).into_iter().map(|p| (p.text, p.mark)).collect();
+        let got: Vec<(String, Mark)> = pieces(text, &e)
+            .into_iter()
+            .map(|p| (p.text, p.mark))
+            .collect();
         assert_eq!(
             got,
             vec![

@@ -100,7 +100,11 @@ pub fn write_linked(
     for n in nodes {
         let node = &graph.graph[n];
         let (shape, colour) = look(node.kind);
-        let border = if Some(n) == centre { ", penwidth=3" } else { "" };
+        let border = if Some(n) == centre {
+            ", penwidth=3"
+        } else {
+            ""
+        };
         writeln!(
             out,
             "  {} [label={}, URL={}, target=\"_top\", shape={shape}, fillcolor=\"{colour}\"{border}];",

@@ -161,7 +161,10 @@ fn graphviz_svg(dot: &[u8], limit: Duration) -> Result<String> {
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            anyhow::bail!("Graphviz took longer than {} s to draw this", limit.as_secs());
+            anyhow::bail!(
+                "Graphviz took longer than {} s to draw this",
+                limit.as_secs()
+            );
         }
         std::thread::sleep(Duration::from_millis(10));
     };
@@ -210,8 +213,9 @@ fn saved_queries(folder: &std::path::Path) -> Vec<SavedQuery> {
         .filter(|p| p.extension().is_some_and(|x| x == "dq"))
         .filter_map(|path| {
             let content = std::fs::read_to_string(&path).ok()?;
-            let (comments, text): (Vec<&str>, Vec<&str>) =
-                content.lines().partition(|l| l.trim_start().starts_with('#'));
+            let (comments, text): (Vec<&str>, Vec<&str>) = content
+                .lines()
+                .partition(|l| l.trim_start().starts_with('#'));
             Some(SavedQuery {
                 name: path.file_stem()?.to_string_lossy().into_owned(),
                 about: comments

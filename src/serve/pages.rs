@@ -220,8 +220,7 @@ async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> Page
                 if documents.len() >= SEARCH_DOCUMENTS {
                     break;
                 }
-                if d.path.to_lowercase().contains(&lower)
-                    && !documents.iter().any(|f| f.id == d.id)
+                if d.path.to_lowercase().contains(&lower) && !documents.iter().any(|f| f.id == d.id)
                 {
                     documents.push(FoundText {
                         id: d.id,
@@ -275,13 +274,17 @@ struct Entity {
 
 async fn entity(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageResult {
     let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::not_found(format!("`{id}` is not an entity number")));
+        return Err(PageError::not_found(format!(
+            "`{id}` is not an entity number"
+        )));
     };
     let found = app
         .with_store(move |app, store| Ok(browse::entity(store, &app.graph, id)?))
         .await?;
     let Some(found) = found else {
-        return Err(PageError::not_found(format!("there is no entity number {id}")));
+        return Err(PageError::not_found(format!(
+            "there is no entity number {id}"
+        )));
     };
     let drawn = app.graph.entity(id).is_some() && !found.groups.is_empty();
     page(&Entity {
@@ -402,7 +405,9 @@ fn plain_runs<'a>(piece: &'a str, out: &mut Vec<Run<'a>>, line: &mut usize) {
 
 async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageResult {
     let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::not_found(format!("`{id}` is not a document number")));
+        return Err(PageError::not_found(format!(
+            "`{id}` is not a document number"
+        )));
     };
     let found = app
         .with_store(move |_, store| Ok(browse::document(store, id)?))
@@ -412,7 +417,9 @@ async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageRe
             q: String::new(),
             page: found,
         }),
-        None => Err(PageError::not_found(format!("there is no document number {id}"))),
+        None => Err(PageError::not_found(format!(
+            "there is no document number {id}"
+        ))),
     }
 }
 
@@ -520,7 +527,8 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
     match asking.format.as_deref() {
         Some("csv") => {
             let mut out = csv::Writer::from_writer(Vec::new());
-            out.write_record(&answer.columns).map_err(anyhow::Error::from)?;
+            out.write_record(&answer.columns)
+                .map_err(anyhow::Error::from)?;
             for row in &answer.rows {
                 out.write_record(row.cells.iter().map(|c| cell(c).text))
                     .map_err(anyhow::Error::from)?;
@@ -529,7 +537,10 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
             return Ok((
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (header::CONTENT_DISPOSITION, "attachment; filename=\"answer.csv\""),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"answer.csv\"",
+                    ),
                 ],
                 bytes,
             )
@@ -544,12 +555,19 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
                         .columns
                         .iter()
                         .cloned()
-                        .zip(row.cells.iter().map(|c| serde_json::Value::String(cell(c).text)))
+                        .zip(
+                            row.cells
+                                .iter()
+                                .map(|c| serde_json::Value::String(cell(c).text)),
+                        )
                         .collect()
                 })
                 .collect();
             return Ok((
-                [(header::CONTENT_DISPOSITION, "attachment; filename=\"answer.json\"")],
+                [(
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"answer.json\"",
+                )],
                 Json(rows),
             )
                 .into_response());
@@ -620,7 +638,11 @@ impl Entity {
     fn more_query(&self, group: &browse::FactGroup) -> String {
         let name = format!(
             "\"{}\"",
-            self.page.entity.label.replace('\\', "\\\\").replace('"', "\\\"")
+            self.page
+                .entity
+                .label
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
         );
         if group.outgoing {
             format!("{name} {} ?other", group.kind)

@@ -57,7 +57,8 @@ impl Store {
         };
         {
             let mut delete = tx.prepare("DELETE FROM documents_fts WHERE rowid = ?1")?;
-            let mut forget = tx.prepare("DELETE FROM documents_fts_state WHERE document_id = ?1")?;
+            let mut forget =
+                tx.prepare("DELETE FROM documents_fts_state WHERE document_id = ?1")?;
             for id in &stale {
                 delete.execute([id])?;
                 forget.execute([id])?;

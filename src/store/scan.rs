@@ -384,9 +384,9 @@ impl Store {
     /// Every folded name of every entity, canonical names and aliases:
     /// entity id and folded form, lent for the call.
     pub fn each_folded_name(&self, each: &mut dyn FnMut(EntityId, &str)) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, folded FROM entities UNION ALL SELECT entity_id, folded FROM aliases")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, folded FROM entities UNION ALL SELECT entity_id, folded FROM aliases",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             each(row.get(0)?, row.get_ref(1)?.as_str().unwrap_or_default());

@@ -566,7 +566,10 @@ fn the_fulltext_index_follows_new_changed_and_forgotten_documents() {
     };
     put(&mut store, "a.txt", "1", "The harbour board met at dawn.");
     put(&mut store, "b.txt", "2", "Nothing of note in the valley.");
-    assert!(store.search_text("harbour", 10).unwrap().is_empty(), "no index yet");
+    assert!(
+        store.search_text("harbour", 10).unwrap().is_empty(),
+        "no index yet"
+    );
     assert_eq!(
         store.sync_fulltext().unwrap(),
         FulltextSync {
@@ -583,7 +586,10 @@ fn the_fulltext_index_follows_new_changed_and_forgotten_documents() {
             .collect()
     };
     assert_eq!(paths(&store, "Harbour BOARD"), ["a.txt"]);
-    assert!(paths(&store, "harbour valley").is_empty(), "every word is asked for");
+    assert!(
+        paths(&store, "harbour valley").is_empty(),
+        "every word is asked for"
+    );
     assert_eq!(
         store.sync_fulltext().unwrap(),
         FulltextSync::default(),

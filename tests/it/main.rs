@@ -16,6 +16,7 @@
 //! - `cli`: completions, the manual page, progress bars and tables on a
 //!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
+//! - `serve`: the web pages of `dossier serve`, over HTTP.
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
 //! - `dev`: scores on the development set `../shared/dev`, held to floors.
@@ -47,5 +48,6 @@ mod python;
 mod queries;
 mod relations;
 mod samples;
+mod serve;
 mod suggest;
 mod support;
