@@ -265,6 +265,10 @@ impl NameIndex {
     }
 }
 
+/// An edge from the entity: the edge, the node at its other end, its
+/// pieces of evidence.
+type Hop = (EdgeIndex, NodeIndex, u32);
+
 /// The page of entity `id`, or `None` when there is no such entity.
 pub fn entity(
     store: &Store,
@@ -290,7 +294,7 @@ pub fn entity(
     let mut groups = Vec::new();
     if let Some(node) = graph.entity(id) {
         for direction in [Direction::Outgoing, Direction::Incoming] {
-            let mut by_kind: Vec<(u16, Vec<(EdgeIndex, NodeIndex, u32)>)> = Vec::new();
+            let mut by_kind: Vec<(u16, Vec<Hop>)> = Vec::new();
             for (edge, other, weight) in graph.edges_at(node, direction) {
                 match by_kind.iter_mut().find(|(k, _)| *k == weight.kind) {
                     Some((_, edges)) => edges.push((edge, other, weight.weight)),
