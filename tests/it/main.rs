@@ -16,7 +16,8 @@
 //! - `cli`: completions, the manual page, progress bars and tables on a
 //!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
-//! - `serve`: the web pages of `dossier serve`, over HTTP.
+//! - `serve`: the web pages of `dossier serve`, over HTTP; `browser`: the
+//!   same in headless Chromium (screenshots in `target/serve-*.png`).
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
 //! - `dev`: scores on the development set `../shared/dev`, held to floors.
@@ -30,6 +31,7 @@
 //! `support` has the helpers; each test gets its own scratch directory and
 //! database, so tests run in parallel.
 
+mod browser;
 mod cli;
 mod crash;
 mod dates;

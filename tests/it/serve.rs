@@ -6,15 +6,15 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
 /// A running `dossier serve`, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
     /// Starts `serve --port 0` on `scratch`'s database and waits for the
     /// address it prints.
-    fn start(scratch: &Scratch, args: &[&str]) -> Server {
+    pub(crate) fn start(scratch: &Scratch, args: &[&str]) -> Server {
         let mut all = vec!["serve", "--port", "0"];
         all.extend_from_slice(args);
         let mut child = scratch
@@ -68,7 +68,7 @@ impl Drop for Server {
 
 /// A database of one letter, read with the shipped lists plus two people,
 /// one of whose names holds markup.
-fn letter() -> Scratch {
+pub(crate) fn letter() -> Scratch {
     let scratch = Scratch::new();
     let names = scratch.write(
         "names/people.tsv",
