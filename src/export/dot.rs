@@ -93,7 +93,7 @@ pub fn write_linked(
         // For a radial layout (`twopi`): the centre in the middle.
         writeln!(
             out,
-            "  graph [root={}, overlap=false, ranksep=1.6];",
+            "  graph [root={}, overlap=false, ranksep=2.2];",
             node_id(centre)
         )?;
     }

@@ -46,6 +46,12 @@ pub struct App {
     /// data version it last saw; `None` when the index cannot be written
     /// (search then reads titles and paths only).
     indexer: Mutex<Option<(Store, Option<i64>)>>,
+    /// Whether the full-text index is being brought in step (a first build
+    /// of a large database takes minutes; search reads titles and paths
+    /// meanwhile).
+    indexing: std::sync::atomic::AtomicBool,
+    /// Whether the full-text index has been in step once.
+    indexed: std::sync::atomic::AtomicBool,
 }
 
 /// A query kept in `queries/`.
@@ -70,24 +76,8 @@ impl App {
             .into_iter()
             .map(|(id, t)| (id, t.mentions + t.ambiguous))
             .collect();
-        let indexer = match Store::open(&db).and_then(|mut s| {
-            let done = s.sync_fulltext()?;
-            Ok((s, done))
-        }) {
-            Ok((store, done)) => {
-                if done.indexed + done.removed > 0 {
-                    crate::output::message(
-                        "note",
-                        format!(
-                            "full-text index: {} documents indexed, {} taken out",
-                            done.indexed, done.removed
-                        ),
-                    );
-                }
-                let mut seen = None;
-                store.changed_since_asked(&mut seen)?;
-                Some((store, seen))
-            }
+        let indexer = match Store::open(&db) {
+            Ok(store) => Some((store, None)),
             Err(error) => {
                 crate::output::message(
                     "warning",
@@ -99,6 +89,8 @@ impl App {
         Ok(App {
             db,
             indexer: Mutex::new(indexer),
+            indexing: std::sync::atomic::AtomicBool::new(false),
+            indexed: std::sync::atomic::AtomicBool::new(false),
             pool: Mutex::new(vec![store]),
             graph,
             names,
@@ -177,17 +169,48 @@ fn graphviz_svg(dot: &[u8], limit: Duration) -> Result<String> {
 }
 
 impl App {
-    /// Brings the full-text index in step when another connection
-    /// (an ingest, a `forget`) has committed since it last looked.
+    /// Brings the full-text index in step, making it the first time, when
+    /// another connection (an ingest, a `forget`) has committed since it
+    /// last looked. Returns at once when it is already at work (a search
+    /// then reads what the index held before).
     pub fn refresh_fulltext(&self) -> Result<()> {
-        let mut indexer = self.indexer.lock().expect("indexer lock");
-        if let Some((store, seen)) = indexer.as_mut()
-            && store.changed_since_asked(seen)?
-        {
-            store.sync_fulltext()?;
-            store.changed_since_asked(seen)?;
+        use std::sync::atomic::Ordering;
+        let Ok(mut indexer) = self.indexer.try_lock() else {
+            return Ok(());
+        };
+        let Some((store, seen)) = indexer.as_mut() else {
+            return Ok(());
+        };
+        if seen.is_some() && !store.changed_since_asked(seen)? {
+            return Ok(());
         }
+        self.indexing.store(true, Ordering::Relaxed);
+        let done = store.sync_fulltext();
+        self.indexing.store(false, Ordering::Relaxed);
+        let done = done?;
+        if done.indexed + done.removed > 0 {
+            crate::output::message(
+                "note",
+                format!(
+                    "full-text index: {} documents indexed, {} taken out",
+                    done.indexed, done.removed
+                ),
+            );
+        }
+        store.changed_since_asked(seen)?;
+        self.indexed.store(true, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Whether the full-text index has been built (it may be catching up
+    /// with a change since).
+    pub fn indexed(&self) -> bool {
+        self.indexed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether the full-text index is being built or brought in step.
+    pub fn indexing(&self) -> bool {
+        self.indexing.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -257,6 +280,14 @@ pub fn run(ctx: &Context, options: ServeOptions) -> Result<Outcome> {
             .await
             .with_context(|| format!("cannot listen on {address}"))?;
         let bound = listener.local_addr()?;
+        // The first build of the full-text index can take minutes: it
+        // runs beside the pages, not before them.
+        let indexing = Arc::clone(&app);
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = indexing.refresh_fulltext() {
+                crate::output::message("warning", format!("full-text index: {error:#}"));
+            }
+        });
         ctx.note(format!(
             "serving {} on http://{bound}/ (Ctrl-C stops)",
             app.db.display()

@@ -33,9 +33,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", get(home))
         .route("/search", get(search))
         .route("/api/names", get(names))
+        .route("/api/status", get(status))
         .route("/entity/{id}", get(entity))
         .route("/entity/{id}/neighbourhood.svg", get(neighbourhood))
         .route("/document/{id}", get(document))
+        .route("/document", get(document_at))
         .route("/query", get(query))
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
@@ -193,6 +195,8 @@ struct Search {
     q: String,
     entities: Vec<FoundName>,
     documents: Vec<FoundText>,
+    /// Whether the full-text index was still being built.
+    indexing: bool,
 }
 
 async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> PageResult {
@@ -237,6 +241,7 @@ async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> Page
         q,
         entities,
         documents,
+        indexing: app.indexing(),
     })
 }
 
@@ -261,6 +266,23 @@ async fn names(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> Json<
         })
         .collect();
     Json(offers)
+}
+
+/// What the server is at, for scripts and tests.
+#[derive(serde::Serialize)]
+struct Status {
+    /// Whether full-text search answers (its index built).
+    fulltext: bool,
+    /// Whether the index is being built or brought in step now.
+    indexing: bool,
+}
+
+/// `/api/status`: whether full-text search is ready, as JSON.
+async fn status(State(app): State<Arc<App>>) -> Json<Status> {
+    Json(Status {
+        fulltext: app.indexed(),
+        indexing: app.indexing(),
+    })
 }
 
 /// `/entity/ID`.
@@ -419,6 +441,33 @@ async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageRe
         }),
         None => Err(PageError::not_found(format!(
             "there is no document number {id}"
+        ))),
+    }
+}
+
+/// `?path=`.
+#[derive(serde::Deserialize)]
+struct AtPath {
+    #[serde(default)]
+    path: String,
+    line: Option<usize>,
+}
+
+/// `/document?path=P&line=N`: the page of the document stored under
+/// path P (at line N).
+async fn document_at(State(app): State<Arc<App>>, Query(at): Query<AtPath>) -> PageResult {
+    let path = at.path.clone();
+    let id = app
+        .with_store(move |_, store| Ok(store.document_id(&path)?))
+        .await?;
+    match id {
+        Some(id) => {
+            let anchor = at.line.map(|l| format!("#line-{l}")).unwrap_or_default();
+            Ok(axum::response::Redirect::to(&format!("/document/{id}{anchor}")).into_response())
+        }
+        None => Err(PageError::not_found(format!(
+            "no document is stored under `{}`",
+            at.path
         ))),
     }
 }

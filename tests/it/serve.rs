@@ -40,7 +40,17 @@ impl Server {
         };
         // Keep reading so that the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
+        let server = Server { child, base };
+        // The full-text index is built beside the pages: wait for it.
+        let started = std::time::Instant::now();
+        while !server.get("/api/status").1.contains("\"fulltext\":true") {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "the full-text index was not ready in 30 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        server
     }
 
     /// GETs `path`: the status and the body.
@@ -131,6 +141,11 @@ fn an_entity_page_quotes_its_facts_with_both_names_marked() {
     );
     assert!(page.contains("line 3"), "the quote's line: {page}");
     assert!(page.contains("<dt>country</dt><dd>Norway</dd>"), "{page}");
+    // Its mentions link to their documents, by path.
+    let (status, document) = server.get("/document?path=docs%2Fletter.txt&line=3");
+    assert_eq!(status, 200);
+    assert!(document.contains("<h1>Harbour letter</h1>"), "{document}");
+    assert_eq!(server.get("/document?path=nowhere.txt").0, 404);
 }
 
 #[test]
