@@ -294,24 +294,29 @@ pub fn entity(
     let mut groups = Vec::new();
     if let Some(node) = graph.entity(id) {
         for direction in [Direction::Outgoing, Direction::Incoming] {
-            let mut by_kind: Vec<(u16, Vec<Hop>)> = Vec::new();
+            let mut by_kind: FxHashMap<u16, Vec<Hop>> = FxHashMap::default();
             for (edge, other, weight) in graph.edges_at(node, direction) {
-                match by_kind.iter_mut().find(|(k, _)| *k == weight.kind) {
-                    Some((_, edges)) => edges.push((edge, other, weight.weight)),
-                    None => by_kind.push((weight.kind, vec![(edge, other, weight.weight)])),
-                }
+                by_kind
+                    .entry(weight.kind)
+                    .or_default()
+                    .push((edge, other, weight.weight));
             }
+            let mut by_kind: Vec<(u16, Vec<Hop>)> = by_kind.into_iter().collect();
             by_kind.sort_by(|a, b| graph.kinds[a.0 as usize].cmp(&graph.kinds[b.0 as usize]));
             for (kind, edges) in by_kind {
                 // Relations to members of one same-as group end at one node.
+                let mut at: FxHashMap<NodeIndex, usize> = FxHashMap::default();
                 let mut to: Vec<(NodeIndex, u32, Vec<EdgeIndex>)> = Vec::new();
                 for (edge, other, weight) in edges {
-                    match to.iter_mut().find(|(n, _, _)| *n == other) {
-                        Some((_, total, all)) => {
-                            *total += weight;
-                            all.push(edge);
+                    match at.get(&other) {
+                        Some(&i) => {
+                            to[i].1 += weight;
+                            to[i].2.push(edge);
                         }
-                        None => to.push((other, weight, vec![edge])),
+                        None => {
+                            at.insert(other, to.len());
+                            to.push((other, weight, vec![edge]));
+                        }
                     }
                 }
                 to.sort_by(|a, b| {
@@ -369,7 +374,7 @@ pub fn entity(
 
 /// The page of document `id`, or `None` when there is no such document.
 pub fn document(store: &Store, id: DocumentId) -> Result<Option<DocumentPage>, ExplainError> {
-    let Some(row) = store.documents()?.into_iter().find(|d| d.id == id) else {
+    let Some(row) = store.document(id)? else {
         return Ok(None);
     };
     let text = store.document_text(id)?.unwrap_or_default();

@@ -13,12 +13,15 @@ use crate::commands::{Context, Outcome};
 use anyhow::{Context as _, Result};
 use dossier::browse::NameIndex;
 use dossier::graph::Graph;
-use dossier::store::{EntityId, Store};
+use dossier::store::{EntityFilter, EntityId, EntityRow, Store};
 use rustc_hash::FxHashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// Entities the home page lists.
+const TOP_ENTITIES: usize = 30;
 
 /// What `serve` listens on and how it bounds a request.
 pub struct ServeOptions {
@@ -40,6 +43,10 @@ pub struct App {
     names: NameIndex,
     /// Mentions (settled and ambiguous) per entity, to rank names.
     mentions: FxHashMap<EntityId, i64>,
+    /// The most mentioned entities (home page), as the server started.
+    top: Vec<EntityRow>,
+    /// Documents, relations and pieces of evidence, as the server started.
+    counts: (i64, u64, u64),
     saved: Vec<SavedQuery>,
     options: ServeOptions,
     /// The connection that keeps the full-text index in step, and the
@@ -70,12 +77,19 @@ impl App {
         let store = open(&db)?;
         let graph = Graph::load(&store).context("loading the graph")?;
         let names = NameIndex::build(&store).context("indexing the names")?;
-        let mentions = store
-            .entity_totals()
-            .context("counting mentions")?
-            .into_iter()
-            .map(|(id, t)| (id, t.mentions + t.ambiguous))
+        let totals = store.entity_totals().context("counting mentions")?;
+        let mentions: FxHashMap<EntityId, i64> = totals
+            .iter()
+            .map(|(id, t)| (*id, t.mentions + t.ambiguous))
             .collect();
+        let top = store
+            .entities(&EntityFilter {
+                limit: Some(TOP_ENTITIES),
+                ..EntityFilter::default()
+            })
+            .context("listing the most mentioned")?;
+        let (relations, evidence) = store.relation_and_evidence_counts()?;
+        let counts = (store.totals()?.0, relations, evidence);
         let indexer = match Store::open(&db) {
             Ok(store) => Some((store, None)),
             Err(error) => {
@@ -95,6 +109,8 @@ impl App {
             graph,
             names,
             mentions,
+            top,
+            counts,
             saved: saved_queries(queries),
             options,
         })
@@ -222,8 +238,14 @@ fn open(db: &std::path::Path) -> Result<Store> {
             db.display()
         );
     }
-    Store::open(db).with_context(|| format!("opening {}", db.display()))
+    let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    store.cache_kib(CONNECTION_CACHE_KIB)?;
+    Ok(store)
 }
+
+/// The page cache of each of the server's connections: pages read again
+/// come from the system's file cache, shared by all.
+const CONNECTION_CACHE_KIB: u32 = 4 << 10;
 
 /// The `.dq` files of `folder`, by name.
 fn saved_queries(folder: &std::path::Path) -> Vec<SavedQuery> {

@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use dossier::browse::{self, DocumentPage, EntityPage, Mark, MarkedMention, Piece};
 use dossier::model::NodeType;
 use dossier::query::{Answer, Cell};
-use dossier::store::{EntityFilter, EntityRow};
+use dossier::store::EntityRow;
 use std::sync::Arc;
 
 /// Names offered as someone types, at most.
@@ -105,29 +105,18 @@ struct Home<'a> {
     documents: i64,
     relations: u64,
     evidence: u64,
-    top: Vec<EntityRow>,
+    top: &'a [EntityRow],
     saved: &'a [super::SavedQuery],
 }
 
 async fn home(State(app): State<Arc<App>>) -> PageResult {
-    let (documents, (relations, evidence), top) = app
-        .with_store(|_, store| {
-            Ok((
-                store.totals()?.0,
-                store.relation_and_evidence_counts()?,
-                store.entities(&EntityFilter {
-                    limit: Some(30),
-                    ..EntityFilter::default()
-                })?,
-            ))
-        })
-        .await?;
+    let (documents, relations, evidence) = app.counts;
     page(&Home {
         q: String::new(),
         documents,
         relations,
         evidence,
-        top,
+        top: &app.top,
         saved: &app.saved,
     })
 }
@@ -195,6 +184,8 @@ struct Search {
     q: String,
     entities: Vec<FoundName>,
     documents: Vec<FoundText>,
+    /// Whether more documents hold the words than are ranked.
+    many: bool,
     /// Whether the full-text index was still being built.
     indexing: bool,
 }
@@ -202,15 +193,16 @@ struct Search {
 async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> PageResult {
     let q = asked.q.trim().to_string();
     let typed = q.clone();
-    let (entities, documents) = app
+    let (entities, documents, many) = app
         .with_store(move |app, store| {
             let entities = found_names(app, &typed, SEARCH_ENTITIES);
             if typed.is_empty() {
-                return Ok((entities, Vec::new()));
+                return Ok((entities, Vec::new(), false));
             }
             app.refresh_fulltext()?;
             let mut documents = Vec::new();
-            for hit in store.search_text(&typed, SEARCH_DOCUMENTS)? {
+            let (hits, many) = store.search_text(&typed, SEARCH_DOCUMENTS)?;
+            for hit in hits {
                 let text = store.document_text(hit.document)?.unwrap_or_default();
                 documents.push(FoundText {
                     id: hit.document,
@@ -219,30 +211,36 @@ async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> Page
                     snippet: browse::snippet(&text, &typed),
                 });
             }
-            let lower = typed.to_lowercase();
-            for d in store.documents()? {
+            for hit in store.documents_by_path_part(&typed, SEARCH_DOCUMENTS)? {
                 if documents.len() >= SEARCH_DOCUMENTS {
                     break;
                 }
-                if d.path.to_lowercase().contains(&lower) && !documents.iter().any(|f| f.id == d.id)
-                {
+                if !documents.iter().any(|f| f.id == hit.document) {
                     documents.push(FoundText {
-                        id: d.id,
-                        title: d.title,
-                        path: d.path,
+                        id: hit.document,
+                        title: hit.title,
+                        path: hit.path,
                         snippet: Vec::new(),
                     });
                 }
             }
-            Ok((entities, documents))
+            Ok((entities, documents, many))
         })
         .await?;
     page(&Search {
         q,
         entities,
         documents,
+        many,
         indexing: app.indexing(),
     })
+}
+
+impl Search {
+    /// Documents a search ranks at most.
+    fn ranked(&self) -> usize {
+        dossier::store::RANKED_AT_MOST
+    }
 }
 
 /// A name offered as someone types.

@@ -37,15 +37,20 @@ impl Store {
     /// Brings the full-text index in step with the stored documents,
     /// making it first if there is none.
     pub fn sync_fulltext(&mut self) -> Result<FulltextSync, StoreError> {
+        let new = !self.has_fulltext()?;
         let tx = self.conn.transaction()?;
-        tx.execute_batch(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
-                 title, body, content='', contentless_delete=1,
-                 tokenize='unicode61 remove_diacritics 2');
-             CREATE TABLE IF NOT EXISTS documents_fts_state (
-                 document_id INTEGER PRIMARY KEY,
-                 sha256      TEXT NOT NULL);",
-        )?;
+        if new {
+            tx.execute_batch(
+                "CREATE VIRTUAL TABLE documents_fts USING fts5(
+                     title, body, content='', contentless_delete=1,
+                     tokenize='unicode61 remove_diacritics 2');
+                 INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)');
+                 CREATE TABLE IF NOT EXISTS documents_fts_state (
+                     document_id INTEGER PRIMARY KEY,
+                     sha256      TEXT NOT NULL);
+                 DELETE FROM documents_fts_state;",
+            )?;
+        }
         let stale: Vec<DocumentId> = {
             let mut stmt = tx.prepare(
                 "SELECT s.document_id FROM documents_fts_state s
@@ -108,18 +113,65 @@ impl Store {
     }
 
     /// The documents holding every word of `words` (in title or text), best
-    /// first (BM25), at most `limit`. The words are searched as they are:
-    /// no operator of FTS5's query syntax is read from them.
-    pub fn search_text(&self, words: &str, limit: usize) -> Result<Vec<TextHit>, StoreError> {
+    /// first (BM25), at most `limit`, and whether more than
+    /// [`RANKED_AT_MOST`] hold them: ranking that many would take most of a
+    /// second, so they come in the order they were stored instead. The
+    /// words are searched as they are: no operator of FTS5's query syntax
+    /// is read from them.
+    pub fn search_text(
+        &self,
+        words: &str,
+        limit: usize,
+    ) -> Result<(Vec<TextHit>, bool), StoreError> {
         let phrase = match_expression(words);
         if phrase.is_empty() || !self.has_fulltext()? {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), false));
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.path, d.title FROM documents_fts f JOIN documents d ON d.id = f.rowid
-             WHERE documents_fts MATCH ?1 ORDER BY bm25(documents_fts, 5.0, 1.0) LIMIT ?2",
-        )?;
+        let found: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(rusqlite::params![phrase, RANKED_AT_MOST as i64 + 1], |r| {
+                r.get(0)
+            })?;
+        let many = found > RANKED_AT_MOST as i64;
+        let order = if many { "f.rowid" } else { "f.rank" };
+        let inner = if many { "" } else { "ORDER BY rank" };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT d.id, d.path, d.title FROM (
+                 SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ?1
+                 {inner} LIMIT ?2) f
+             JOIN documents d ON d.id = f.rowid ORDER BY {order}"
+        ))?;
         let rows = stmt.query_map(rusqlite::params![phrase, limit as i64], |r| {
+            Ok(TextHit {
+                document: r.get(0)?,
+                path: r.get(1)?,
+                title: r.get(2)?,
+            })
+        })?;
+        Ok((rows.collect::<Result<_, _>>()?, many))
+    }
+}
+
+/// Documents a full-text search ranks at most; past it, they come in the
+/// order they were stored.
+pub const RANKED_AT_MOST: usize = 5_000;
+
+impl Store {
+    /// The documents whose path holds `part` (ignoring case), by path, at
+    /// most `limit`.
+    pub fn documents_by_path_part(
+        &self,
+        part: &str,
+        limit: usize,
+    ) -> Result<Vec<TextHit>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, path, title FROM documents WHERE instr(lower(path), lower(?1)) > 0
+             ORDER BY path LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![part, limit as i64], |r| {
             Ok(TextHit {
                 document: r.get(0)?,
                 path: r.get(1)?,

@@ -470,7 +470,19 @@ impl Store {
         documents.sort_unstable();
         documents.dedup();
         documents.truncate(max_documents);
-        let paths = self.document_paths()?;
+        // A bounded sample reads its few paths; the whole list reads them
+        // all at once.
+        let paths: HashMap<DocumentId, String> = if documents.len() <= 100 {
+            let mut paths = HashMap::new();
+            for &d in &documents {
+                if let Some(path) = self.document_path(d)? {
+                    paths.insert(d, path);
+                }
+            }
+            paths
+        } else {
+            self.document_paths()?
+        };
         let mut out = Vec::new();
         for document in documents {
             let text = self.document_text(document)?.unwrap_or_default();
@@ -537,25 +549,24 @@ impl Store {
 
     /// Every document with its counts, by path.
     pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT d.id, d.path, d.title, d.size, d.encoding, d.ingested_at,
-                    coalesce(m.mentions, 0), coalesce(m.entities, 0), coalesce(m.unlisted, 0)
-             FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            Ok(DocumentRow {
-                id: row.get(0)?,
-                path: row.get(1)?,
-                title: row.get(2)?,
-                size: row.get(3)?,
-                encoding: row.get(4)?,
-                ingested_at: row.get(5)?,
-                mentions: row.get(6)?,
-                entities: row.get(7)?,
-                unlisted: row.get(8)?,
-            })
-        })?;
+        let mut stmt = self.conn().prepare(&format!(
+            "{DOCUMENT_ROW} FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id
+             ORDER BY d.path"
+        ))?;
+        let rows = stmt.query_map([], document_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One document with its counts.
+    pub fn document(&self, id: DocumentId) -> Result<Option<DocumentRow>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(&format!(
+                "{DOCUMENT_ROW} FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id
+                 WHERE d.id = ?1"
+            ))?
+            .query_row([id], document_row)
+            .optional()?)
     }
 
     /// The documents a user's words designate: an exact path, an id, or a
@@ -600,6 +611,25 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)
     }
+}
+
+/// The columns [`document_row`] reads.
+const DOCUMENT_ROW: &str = "SELECT d.id, d.path, d.title, d.size, d.encoding, d.ingested_at,
+    coalesce(m.mentions, 0), coalesce(m.entities, 0), coalesce(m.unlisted, 0)";
+
+/// A [`DocumentRow`] from the columns of [`DOCUMENT_ROW`].
+fn document_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRow> {
+    Ok(DocumentRow {
+        id: row.get(0)?,
+        path: row.get(1)?,
+        title: row.get(2)?,
+        size: row.get(3)?,
+        encoding: row.get(4)?,
+        ingested_at: row.get(5)?,
+        mentions: row.get(6)?,
+        entities: row.get(7)?,
+        unlisted: row.get(8)?,
+    })
 }
 
 /// Reads an entity type from column `index`.

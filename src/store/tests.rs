@@ -581,6 +581,7 @@ fn the_fulltext_index_follows_new_changed_and_forgotten_documents() {
         store
             .search_text(words, 10)
             .unwrap()
+            .0
             .into_iter()
             .map(|h| h.path)
             .collect()
@@ -609,6 +610,7 @@ fn the_fulltext_index_follows_new_changed_and_forgotten_documents() {
     let b = store
         .search_text("note", 10)
         .unwrap()
+        .0
         .first()
         .unwrap()
         .document;
