@@ -86,12 +86,34 @@ pub enum Command {
     /// Check, extend, import and locate gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Serve the graph and its evidence as local web pages: search, an
+    /// entity's facts with their quotes, documents with their names
+    /// marked, and the query language.
+    Serve(ServeArgs),
     /// Print a completion script for a shell: `dossier completions bash >
     /// ~/.local/share/bash-completion/completions/dossier`.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout, or write one page per
     /// command into a folder with -o DIR.
     Man(ManArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port, printed at start).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 or ::1 lets other
+    /// machines read the whole database (a warning says so).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// What each query of the query page may cost.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+    /// Rows a query page shows (downloads hold every row).
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub max_rows: usize,
 }
 
 /// Arguments of `completions`.
@@ -281,12 +303,12 @@ pub struct ShellArgs {
     pub budget: BudgetArgs,
 }
 
-/// How much one query may cost (`query`, `shell`); past either bound it
+/// How much one query may cost (`query`, `shell`, `serve`); past either bound it
 /// stops with an error pointing at its patterns (exit 2).
 #[derive(Debug, Clone, Copy, Args)]
 pub struct BudgetArgs {
     /// The memory a query may hold for its answer: bytes, or with a unit
-    /// (`512M`, `2G`; K, M, G and T count in 1024s).
+    /// (`512M`, `2G`: K, M, G alone count in 1024s; kB, MB, GB in 1000s).
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_memory: u64,
     /// The seconds a query may run (`30`, `0.5`, `30s`).

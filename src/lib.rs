@@ -51,6 +51,7 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod browse;
 pub mod changes;
 pub mod document;
 pub mod engine;

@@ -14,6 +14,7 @@ mod commands;
 mod interrupt;
 mod output;
 mod progress;
+mod serve;
 mod shell;
 
 use anyhow::Result;
@@ -101,6 +102,18 @@ fn run(cli: &Cli) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
         Command::Man(args) => commands::manual::run(&ctx, args, &mut out),
+        Command::Serve(args) => {
+            interrupt::install(cli.quiet, "stopping the server");
+            serve::run(
+                &ctx,
+                serve::ServeOptions {
+                    host: args.host,
+                    port: args.port,
+                    budget: args.budget.budget(),
+                    max_rows: args.max_rows,
+                },
+            )
+        }
     }
 }
 

@@ -25,7 +25,9 @@
 
 use super::ExportError;
 use super::view::{EdgeView, NodeView, View};
+use crate::graph::{Graph, Node};
 use crate::model::NodeType;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use std::io::Write;
 
 /// Writes `view` as a DOT digraph to `out`.
@@ -66,6 +68,70 @@ pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
     writeln!(out, "}}")?;
     out.flush()?;
     Ok(())
+}
+
+/// Writes the nodes and `edges` of `graph` as a DOT digraph, as [`write`]
+/// draws them, each node linked to `url(node)` (Graphviz makes the link
+/// clickable in SVG) and `centre` drawn with a thicker border, as the root
+/// of a radial layout.
+pub fn write_linked(
+    graph: &Graph,
+    edges: &[EdgeIndex],
+    centre: Option<NodeIndex>,
+    url: &dyn Fn(&Node) -> String,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "digraph dossier {{")?;
+    writeln!(out, "  node [style=filled, fontname=\"Helvetica\"];")?;
+    writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=10];")?;
+    let mut nodes: Vec<NodeIndex> = edges
+        .iter()
+        .filter_map(|e| graph.graph.edge_endpoints(*e))
+        .flat_map(|(s, t)| [s, t])
+        .chain(centre)
+        .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let node_id = |n: NodeIndex| id(&format!("n{}", n.index()));
+    if let Some(centre) = centre {
+        // For a radial layout (`twopi`): the centre in the middle.
+        writeln!(
+            out,
+            "  graph [root={}, overlap=false, ranksep=2.2];",
+            node_id(centre)
+        )?;
+    }
+    for n in nodes {
+        let node = &graph.graph[n];
+        let (shape, colour) = look(node.kind);
+        let border = if Some(n) == centre {
+            ", penwidth=3"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {} [label={}, URL={}, target=\"_top\", shape={shape}, fillcolor=\"{colour}\"{border}];",
+            node_id(n),
+            label(&wrap(&node.name, LINE_WIDTH)),
+            id(&url(node))
+        )?;
+    }
+    for e in edges {
+        let Some((s, t)) = graph.graph.edge_endpoints(*e) else {
+            continue;
+        };
+        let edge = &graph.graph[*e];
+        writeln!(
+            out,
+            "  {} -> {} [label={}, penwidth={:.2}];",
+            node_id(s),
+            node_id(t),
+            label(&graph.kinds[edge.kind as usize]),
+            penwidth(edge.weight)
+        )?;
+    }
+    writeln!(out, "}}")
 }
 
 /// The shape and fill colour of a node of type `kind`.

@@ -19,6 +19,7 @@
 
 mod bulk;
 mod forget;
+mod fulltext;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
@@ -28,6 +29,7 @@ mod scan;
 pub mod schema;
 
 pub use forget::ForgottenDocument;
+pub use fulltext::{FulltextSync, RANKED_AT_MOST, TextHit};
 pub use read::{
     DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MATCHING_SHOWN, MentionRow,
     NamedEntity, RelationObject, Totals, line_at,
@@ -439,6 +441,14 @@ impl Store {
     /// (the pages recycled in a small cache stay in the processor's).
     pub fn bulk_cache(&self, bulk: bool) -> Result<(), StoreError> {
         let kib = if bulk { 16 << 10 } else { 64 << 10 };
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib};"))?;
+        Ok(())
+    }
+
+    /// Sizes SQLite's page cache at `kib` KiB: a server keeps several
+    /// connections, whose pages the system's file cache holds anyway.
+    pub fn cache_kib(&self, kib: u32) -> Result<(), StoreError> {
         self.conn
             .execute_batch(&format!("PRAGMA cache_size = -{kib};"))?;
         Ok(())

@@ -530,6 +530,17 @@ impl Store {
         &self,
         entities: &[EntityId],
     ) -> Result<(Vec<MentionRow>, Vec<String>), StoreError> {
+        self.mentions_of_in(entities, usize::MAX)
+    }
+
+    /// [`Store::mentions_of`] in the first `max_documents` documents (by
+    /// id) that mention them: a page shows a bounded sample of an entity
+    /// that thousands of documents mention.
+    pub fn mentions_of_in(
+        &self,
+        entities: &[EntityId],
+        max_documents: usize,
+    ) -> Result<(Vec<MentionRow>, Vec<String>), StoreError> {
         let mut info = self
             .conn()
             .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
@@ -552,7 +563,20 @@ impl Store {
         }
         documents.sort_unstable();
         documents.dedup();
-        let paths = self.document_paths()?;
+        documents.truncate(max_documents);
+        // A bounded sample reads its few paths; the whole list reads them
+        // all at once.
+        let paths: HashMap<DocumentId, String> = if documents.len() <= 100 {
+            let mut paths = HashMap::new();
+            for &d in &documents {
+                if let Some(path) = self.document_path(d)? {
+                    paths.insert(d, path);
+                }
+            }
+            paths
+        } else {
+            self.document_paths()?
+        };
         let mut out = Vec::new();
         let mut damaged = Vec::new();
         for document in documents {
@@ -608,27 +632,44 @@ impl Store {
         Ok((out, damaged))
     }
 
+    /// The path of document `id`.
+    pub fn document_path(&self, id: DocumentId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT path FROM documents WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The id of the document stored under exactly `path`.
+    pub fn document_id(&self, path: &str) -> Result<Option<DocumentId>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id FROM documents WHERE path = ?1")?
+            .query_row([path], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Every document with its counts, by path.
     pub fn documents(&self) -> Result<Vec<DocumentRow>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT d.id, d.path, d.title, d.size, d.encoding, d.ingested_at,
-                    coalesce(m.mentions, 0), coalesce(m.entities, 0), coalesce(m.unlisted, 0)
-             FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id ORDER BY d.path",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            Ok(DocumentRow {
-                id: row.get(0)?,
-                path: row.get(1)?,
-                title: row.get(2)?,
-                size: row.get(3)?,
-                encoding: row.get(4)?,
-                ingested_at: row.get(5)?,
-                mentions: row.get(6)?,
-                entities: row.get(7)?,
-                unlisted: row.get(8)?,
-            })
-        })?;
+        let mut stmt = self.conn().prepare(&format!(
+            "{DOCUMENT_ROW} FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id
+             ORDER BY d.path"
+        ))?;
+        let rows = stmt.query_map([], document_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One document with its counts.
+    pub fn document(&self, id: DocumentId) -> Result<Option<DocumentRow>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(&format!(
+                "{DOCUMENT_ROW} FROM documents d LEFT JOIN document_mentions m ON m.document_id = d.id
+                 WHERE d.id = ?1"
+            ))?
+            .query_row([id], document_row)
+            .optional()?)
     }
 
     /// The documents a user's words designate: an exact path, an id, or a
@@ -673,6 +714,25 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)
     }
+}
+
+/// The columns [`document_row`] reads.
+const DOCUMENT_ROW: &str = "SELECT d.id, d.path, d.title, d.size, d.encoding, d.ingested_at,
+    coalesce(m.mentions, 0), coalesce(m.entities, 0), coalesce(m.unlisted, 0)";
+
+/// A [`DocumentRow`] from the columns of [`DOCUMENT_ROW`].
+fn document_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRow> {
+    Ok(DocumentRow {
+        id: row.get(0)?,
+        path: row.get(1)?,
+        title: row.get(2)?,
+        size: row.get(3)?,
+        encoding: row.get(4)?,
+        ingested_at: row.get(5)?,
+        mentions: row.get(6)?,
+        entities: row.get(7)?,
+        unlisted: row.get(8)?,
+    })
 }
 
 /// Reads an entity type from column `index`.

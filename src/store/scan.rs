@@ -393,6 +393,19 @@ impl Store {
         )
     }
 
+    /// Every folded name of every entity, canonical names and aliases:
+    /// entity id and folded form, lent for the call.
+    pub fn each_folded_name(&self, each: &mut dyn FnMut(EntityId, &str)) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, folded FROM entities UNION ALL SELECT entity_id, folded FROM aliases",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(row.get(0)?, row.get_ref(1)?.as_str().unwrap_or_default());
+        }
+        Ok(())
+    }
+
     /// Every entity whose folded name or one of whose folded aliases holds
     /// `folded` (every entity when it is empty): id, type and canonical
     /// name, lent for the call.

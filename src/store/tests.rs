@@ -638,3 +638,73 @@ fn suggestions_for_a_pasted_paragraph_are_bounded() {
         ["Given17 Family17"]
     );
 }
+
+#[test]
+fn the_fulltext_index_follows_new_changed_and_forgotten_documents() {
+    let (_dir, _path, mut store, _) = russia_on_disk();
+    let none = PackedMentions::new(&[]);
+    let put = |store: &mut Store, path: &str, sha: &str, text: &str| {
+        store.begin().unwrap();
+        store.put_document(&record(path, sha, text, &none)).unwrap();
+        store.commit().unwrap();
+    };
+    put(&mut store, "a.txt", "1", "The harbour board met at dawn.");
+    put(&mut store, "b.txt", "2", "Nothing of note in the valley.");
+    assert!(
+        store.search_text("harbour", 10).unwrap().0.is_empty(),
+        "no index yet"
+    );
+    assert_eq!(
+        store.sync_fulltext().unwrap(),
+        FulltextSync {
+            indexed: 2,
+            removed: 0
+        }
+    );
+    let paths = |store: &Store, words: &str| -> Vec<String> {
+        store
+            .search_text(words, 10)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|h| h.path)
+            .collect()
+    };
+    assert_eq!(paths(&store, "Harbour BOARD"), ["a.txt"]);
+    assert!(
+        paths(&store, "harbour valley").is_empty(),
+        "every word is asked for"
+    );
+    assert_eq!(
+        store.sync_fulltext().unwrap(),
+        FulltextSync::default(),
+        "nothing changed"
+    );
+    // Changed under the same path: the old words go, the new ones come.
+    put(&mut store, "a.txt", "3", "The valley road was closed.");
+    assert_eq!(
+        store.sync_fulltext().unwrap(),
+        FulltextSync {
+            indexed: 1,
+            removed: 1
+        }
+    );
+    assert!(paths(&store, "harbour").is_empty());
+    assert_eq!(paths(&store, "valley").len(), 2);
+    let b = store
+        .search_text("note", 10)
+        .unwrap()
+        .0
+        .first()
+        .unwrap()
+        .document;
+    store.forget_documents(&[b]).unwrap();
+    assert_eq!(store.sync_fulltext().unwrap().removed, 1);
+    assert_eq!(paths(&store, "valley"), ["a.txt"]);
+    // Query syntax in the words is text, never an error.
+    assert_eq!(paths(&store, "valley*"), ["a.txt"]);
+    assert!(
+        paths(&store, "\"valley OR * NEAR(").is_empty(),
+        "OR and NEAR are words to find"
+    );
+}

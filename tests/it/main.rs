@@ -16,6 +16,8 @@
 //! - `cli`: completions, the manual page, progress bars and tables on a
 //!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
+//! - `serve`: the web pages of `dossier serve`, over HTTP; `browser`: the
+//!   same in headless Chromium (screenshots in `target/serve-*.png`).
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `interrupt`: Ctrl-C during an export or while Graphviz draws; the
 //!   time limit of Graphviz.
@@ -31,6 +33,7 @@
 //! `support` has the helpers; each test gets its own scratch directory and
 //! database, so tests run in parallel.
 
+mod browser;
 mod cli;
 mod crash;
 mod dates;
@@ -50,5 +53,6 @@ mod python;
 mod queries;
 mod relations;
 mod samples;
+mod serve;
 mod suggest;
 mod support;
