@@ -64,6 +64,7 @@ fn export(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outco
             .map(|r| r.trim().to_string())
             .collect(),
         around: args.around.clone(),
+        around_entity: None,
         depth: args.depth,
         query: args.query.clone(),
         min_weight: args.min_weight,

@@ -29,6 +29,9 @@ pub struct Filters {
     pub relations: Vec<String>,
     /// Only what lies within `depth` relations of this name.
     pub around: Option<String>,
+    /// Only what lies within `depth` relations of this entity (by id:
+    /// a web page's entity, whose name others may share).
+    pub around_entity: Option<i64>,
     /// Hops for `around` (default 1).
     pub depth: Option<u64>,
     /// Only the edges a query of the query language matches.
@@ -45,6 +48,7 @@ impl Filters {
         self.types.is_empty()
             && self.relations.is_empty()
             && self.around.is_none()
+            && self.around_entity.is_none()
             && self.query.is_none()
             && self.min_weight == 0
             && self.document.is_none()
@@ -252,8 +256,16 @@ impl<'a> View<'a> {
             }
             edges.retain(|e| with_evidence.contains(&graph.graph[*e].relation));
         }
-        if let Some(name) = &filters.around {
-            let centre = around_node(store, graph, name)?;
+        let centre = match (filters.around_entity, &filters.around) {
+            (Some(id), _) => Some(
+                graph
+                    .entity(id)
+                    .ok_or_else(|| ExportError::Filter(format!("entity {id} has no relations")))?,
+            ),
+            (None, Some(name)) => Some(around_node(store, graph, name)?),
+            (None, None) => None,
+        };
+        if let Some(centre) = centre {
             let depth = filters.depth.unwrap_or(1);
             let mut reached: FxHashMap<NodeIndex, u64> = FxHashMap::default();
             reached.insert(centre, 0);

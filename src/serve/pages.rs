@@ -36,6 +36,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/status", get(status))
         .route("/entity/{id}", get(entity))
         .route("/entity/{id}/neighbourhood.svg", get(neighbourhood))
+        .route(
+            "/entity/{id}/neighbourhood.graphml",
+            get(neighbourhood_graphml),
+        )
+        .route("/entity/{id}/neighbourhood.gexf", get(neighbourhood_gexf))
         .route("/document/{id}", get(document))
         .route("/document", get(document_at))
         .route("/query", get(query))
@@ -336,6 +341,73 @@ async fn neighbourhood(
         Some(svg) => Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()),
         None => Err(PageError::not_found("that entity has no relations to draw")),
     }
+}
+
+/// `/entity/ID/neighbourhood.graphml?depth=N`: what lies within N
+/// relations, for Gephi or yEd.
+async fn neighbourhood_graphml(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(depth): Query<Depth>,
+) -> Result<Response, PageError> {
+    neighbourhood_file(app, id, depth, "graphml").await
+}
+
+/// `/entity/ID/neighbourhood.gexf?depth=N`: the same, for Gephi.
+async fn neighbourhood_gexf(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(depth): Query<Depth>,
+) -> Result<Response, PageError> {
+    neighbourhood_file(app, id, depth, "gexf").await
+}
+
+/// Entity `id`'s neighbourhood exported as `format` (`graphml`, `gexf`),
+/// as the command line's `export FORMAT --around` writes it.
+async fn neighbourhood_file(
+    app: Arc<App>,
+    id: String,
+    depth: Depth,
+    format: &'static str,
+) -> Result<Response, PageError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(PageError::not_found("no such entity"));
+    };
+    let depth = depth.depth.unwrap_or(1).clamp(1, 2);
+    let written = app
+        .with_store(move |app, store| {
+            let filters = dossier::export::view::Filters {
+                around_entity: Some(id),
+                depth: Some(u64::from(depth)),
+                ..Default::default()
+            };
+            let view = match dossier::export::view::View::new(store, &app.graph, &filters) {
+                Ok(view) => view,
+                Err(dossier::export::ExportError::Filter(_)) => return Ok(None),
+                Err(error) => return Err(error.into()),
+            };
+            let mut out = Vec::new();
+            match format {
+                "gexf" => dossier::export::gexf::write(&view, &mut out)?,
+                _ => dossier::export::graphml::write(&view, &mut out, false)?,
+            }
+            Ok(Some(out))
+        })
+        .await?;
+    let Some(bytes) = written else {
+        return Err(PageError::not_found(
+            "that entity has no relations to export",
+        ));
+    };
+    let disposition = format!("attachment; filename=\"neighbourhood-{id}.{format}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/xml".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The drawing of entity `id`'s neighbourhood, nodes linked to their pages.

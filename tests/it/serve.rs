@@ -146,6 +146,22 @@ fn an_entity_page_quotes_its_facts_with_both_names_marked() {
     assert_eq!(status, 200);
     assert!(document.contains("<h1>Harbour letter</h1>"), "{document}");
     assert_eq!(server.get("/document?path=nowhere.txt").0, 404);
+    // Its neighbourhood, drawn and for Gephi.
+    let (status, svg) = server.get(&format!("/entity/{id}/neighbourhood.svg"));
+    assert_eq!(status, 200);
+    assert!(
+        svg.contains("<svg") && svg.contains(">Russia</text>"),
+        "{svg}"
+    );
+    let (status, graphml) = server.get(&format!("/entity/{id}/neighbourhood.graphml?depth=2"));
+    assert_eq!(status, 200);
+    assert!(
+        graphml.contains("<graphml") && graphml.contains(">condemned<"),
+        "{graphml}"
+    );
+    let (status, gexf) = server.get(&format!("/entity/{id}/neighbourhood.gexf"));
+    assert_eq!(status, 200);
+    assert!(gexf.contains("<gexf"), "{gexf}");
 }
 
 #[test]
