@@ -81,6 +81,7 @@ fn run(cli: &Cli) -> Result<Outcome> {
         Command::Export(args) => commands::export::run(&ctx, args, &mut out),
         Command::Eval(args) => commands::eval::run(&ctx, args, &mut out),
         Command::Forget(args) => commands::forget::run(&ctx, args, &mut out),
+        Command::Migrate => commands::migrate::run(&ctx, &mut out),
         Command::Gazetteer(command) => commands::gazetteer::run(&ctx, command, &mut out),
         Command::Shell => {
             drop(out);

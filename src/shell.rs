@@ -118,7 +118,7 @@ fn history_path(db: &Path) -> PathBuf {
 pub fn run(ctx: &Session) -> Result<Outcome> {
     let scripted = !std::io::stdin().is_terminal();
     let mut failed = 0usize;
-    let store = &ctx.workspace.open_existing_store()?;
+    let store = &ctx.workspace.read_store()?;
     let mut graph = Graph::load(store)?;
     graph.declare_kinds(ctx.workspace.rule_kinds());
     let graph = &graph;

@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// `dossier export FORMAT`.
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let mut types = Vec::new();
     for name in &args.types {
         let kind = NodeType::from_word(name).ok_or_else(|| {

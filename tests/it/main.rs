@@ -17,6 +17,8 @@
 //!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
+//! - `database`: another program's database refused, reading commands
+//!   that change nothing (older schemas, read-only mounts), odd versions.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
 //! - `dev`: scores on the development set `../shared/dev`, held to floors.
 //! - `dates`: the dates of evidence and the periods of relations on the
@@ -31,6 +33,7 @@
 
 mod cli;
 mod crash;
+mod database;
 mod dates;
 mod dev;
 mod encodings;
