@@ -16,6 +16,7 @@
 //! - `cli`: completions, the manual page, progress bars and tables on a
 //!   terminal, colour, the shell's exit code, a copied binary.
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
+//! - `fuzzed`: the cases kept for the fuzz targets (`fuzz/corpus`).
 //! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `database`: another program's database refused, reading commands
 //!   that change nothing (older schemas, read-only mounts), odd versions.
@@ -42,6 +43,7 @@ mod export_other;
 mod export_xml;
 mod exported;
 mod forget;
+mod fuzzed;
 mod gazetteer;
 mod identity;
 mod ingest;
