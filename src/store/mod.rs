@@ -81,6 +81,13 @@ pub enum StoreError {
         "another dossier process removed entities from the database while this one ran (a reindex); run the command again"
     )]
     EntitiesRemoved,
+    /// A database in WAL mode in a folder that cannot be written, with a
+    /// log of transactions not yet copied into it: without the shared
+    /// memory SQLite would keep beside it, the log cannot be read.
+    #[error(
+        "its write-ahead log (the -wal file beside it) holds transactions not yet copied into it, and its folder cannot be written: open it once where it can be"
+    )]
+    PendingLog,
 }
 
 impl StoreError {
@@ -352,10 +359,7 @@ impl Store {
             {
                 drop(conn);
                 if has_pending_log(path) {
-                    return Err(StoreError::Open {
-                        path: path.to_path_buf(),
-                        source: "its write-ahead log (-wal) holds transactions not yet copied into it, and the folder cannot be written: open it once from a writable folder".into(),
-                    });
+                    return Err(StoreError::PendingLog);
                 }
                 let conn = Connection::open_with_flags(
                     immutable_uri(path),

@@ -286,3 +286,34 @@ fn a_database_on_a_read_only_mount_is_read() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// A database copied onto a read-only mount with a write-ahead log still
+/// holding transactions cannot be read there without its shared memory
+/// (read as immutable it would miss them): one line says so.
+#[test]
+fn a_pending_log_on_a_read_only_mount_is_a_one_line_error() {
+    let s = scratch();
+    s.ingest(&["letter.txt"]);
+    let data = s.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let writer = rusqlite::Connection::open(s.db()).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             INSERT INTO meta (key, value) VALUES ('note', 'not yet copied');",
+        )
+        .unwrap();
+    let mut log = s.db().as_os_str().to_owned();
+    log.push("-wal");
+    std::fs::copy(s.db(), data.join("graph.sqlite")).unwrap();
+    std::fs::copy(&log, data.join("graph.sqlite-wal")).unwrap();
+    drop(writer);
+    let Some(output) = run_read_only(&data, "graph.sqlite", &["documents"]) else {
+        eprintln!("skipped: neither a read-only mount nor a read-only folder can be made here");
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("write-ahead log"), "{stderr}");
+}
