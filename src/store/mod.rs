@@ -337,8 +337,9 @@ impl Store {
 
     /// Opens the existing database at `path` for reading only: nothing in
     /// the file changes (no migration, no journal mode, no mark), and a
-    /// database on a read-only mount is read too. An empty database, one of
-    /// an earlier schema and another program's are refused.
+    /// database on a read-only mount is read too. An empty file reads as an
+    /// empty database; one of an earlier schema and another program's are
+    /// refused.
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         let open_error = |source: rusqlite::Error| StoreError::Open {
             path: path.to_path_buf(),
@@ -372,7 +373,9 @@ impl Store {
             found => (conn, found?),
         };
         match identity {
-            identity::Identity::Empty => return Err(schema::SchemaError::Empty.into()),
+            // A file with no table yet (a first ingest stopped before its
+            // schema went in) reads as a database with nothing in it.
+            identity::Identity::Empty => return Store::open_in_memory(),
             identity::Identity::Dossier { version, .. } if version < schema::VERSION => {
                 return Err(schema::SchemaError::TooOld { found: version }.into());
             }

@@ -86,9 +86,6 @@ pub enum SchemaError {
         /// The mark found.
         id: u32,
     },
-    /// A command that only reads found an empty database.
-    #[error("the database is empty: ingest documents first (`dossier ingest PATH`)")]
-    Empty,
     /// The file is not an SQLite database at all.
     #[error(
         "not a dossier database: the file is not an SQLite database; give another file with --db"

@@ -317,3 +317,14 @@ fn a_pending_log_on_a_read_only_mount_is_a_one_line_error() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("write-ahead log"), "{stderr}");
 }
+
+/// A file with no table yet (an ingest killed before its schema went in)
+/// reads as an empty database, and stays as it was.
+#[test]
+fn an_empty_file_reads_as_an_empty_database() {
+    let s = scratch();
+    std::fs::write(s.db(), b"").unwrap();
+    let run = s.run(&["documents", "--format", "json"]).ok();
+    assert_eq!(run.stdout.trim(), "[]");
+    assert!(std::fs::read(s.db()).unwrap().is_empty());
+}
