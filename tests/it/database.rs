@@ -149,7 +149,12 @@ fn reading_commands_change_nothing_and_writing_ones_mark_earlier_databases() {
         pragma(s.db(), "application_id"),
         i64::from(i32::from_be_bytes(*b"DOSR"))
     );
-    execute(s.db(), "PRAGMA application_id = 0;");
+    // Unmarked, as an earlier dossier left it, and out of WAL mode, which
+    // a reading command does not turn back on.
+    execute(
+        s.db(),
+        "PRAGMA application_id = 0; PRAGMA journal_mode = DELETE;",
+    );
     let before = files_of(s.db());
     for args in &COMMANDS[..READING] {
         s.run(args);
@@ -157,6 +162,12 @@ fn reading_commands_change_nothing_and_writing_ones_mark_earlier_databases() {
     }
     s.run(&["documents"]).ok();
     assert_eq!(pragma(s.db(), "application_id"), 0);
+    let beside_wal = |suffix: &str| {
+        let mut name = s.db().as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name).exists()
+    };
+    assert!(!beside_wal("-wal") && !beside_wal("-shm"));
     s.ingest(&["letter.txt"]);
     assert_eq!(
         pragma(s.db(), "application_id"),
