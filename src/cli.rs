@@ -83,6 +83,10 @@ pub enum Command {
     /// Remove stored documents (path, part of a path, or id) with their
     /// mentions and evidence, and the relations left without evidence.
     Forget(ForgetArgs),
+    /// Bring the database's schema up to this dossier's version (commands
+    /// that only read never change the file; ingest and reindex upgrade it
+    /// too).
+    Migrate,
     /// Check, extend, import and locate gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),

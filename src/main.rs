@@ -87,6 +87,7 @@ fn run(cli: &Cli) -> Result<Outcome> {
         }
         Command::Eval(args) => commands::eval::run(&ctx, args, &mut out),
         Command::Forget(args) => commands::forget::run(&ctx, args, &mut out),
+        Command::Migrate => commands::migrate::run(&ctx, &mut out),
         Command::Gazetteer(command) => {
             if matches!(command, cli::GazetteerCommand::Suggest(_)) {
                 interrupt::install(cli.quiet, "stopping the suggestions");

@@ -119,7 +119,7 @@ pub fn run(ctx: &Session, args: &crate::cli::ShellArgs) -> Result<Outcome> {
     let budget = args.budget.budget();
     let scripted = !std::io::stdin().is_terminal();
     let mut failed = 0usize;
-    let store = &ctx.workspace.open_existing_store()?;
+    let store = &ctx.workspace.read_store()?;
     let mut graph = Graph::load(store)?;
     graph.declare_kinds(ctx.workspace.rule_kinds());
     let graph = &graph;

@@ -103,13 +103,28 @@ impl Workspace {
         })
     }
 
-    /// Opens the database for commands that only read: a missing file is
-    /// an error that says what to do, not a new empty database.
+    /// Opens the existing database for a command that changes it
+    /// (`forget`): a missing file is an error that says what to do, not a
+    /// new empty database.
     pub fn open_existing_store(&self) -> Result<Store, WorkspaceError> {
         if !self.db.exists() {
             return Err(WorkspaceError::NoDatabase(self.db.clone()));
         }
         self.open_store()
+    }
+
+    /// Opens the existing database for a command that only reads: read
+    /// only, so that the file is never changed (not even migrated) and a
+    /// database on a read-only mount is read too. A missing file is an
+    /// error that says what to do.
+    pub fn read_store(&self) -> Result<Store, WorkspaceError> {
+        if !self.db.exists() {
+            return Err(WorkspaceError::NoDatabase(self.db.clone()));
+        }
+        Store::open_read_only(&self.db).map_err(|source| WorkspaceError::Database {
+            path: self.db.clone(),
+            source,
+        })
     }
 
     /// Reads every gazetteer folder, and the seconds it took.
@@ -255,10 +270,12 @@ mod tests {
     fn reading_commands_need_an_existing_database() {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::new(dir.path().join("none.sqlite"), Vec::new(), false);
-        let Err(err) = ws.open_existing_store() else {
-            panic!("a missing database opened");
-        };
-        assert!(err.to_string().starts_with("no database at "), "{err}");
+        for opened in [ws.open_existing_store(), ws.read_store()] {
+            let Err(err) = opened else {
+                panic!("a missing database opened");
+            };
+            assert!(err.to_string().starts_with("no database at "), "{err}");
+        }
         assert!(!dir.path().join("none.sqlite").exists());
     }
 }

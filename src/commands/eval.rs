@@ -10,7 +10,7 @@ use std::io::Write;
 
 /// `dossier eval GOLD`.
 pub fn run(ctx: &Context, args: &EvalArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let text = std::fs::read_to_string(&args.gold)
         .with_context(|| format!("cannot read {}", args.gold.display()))?;
     let gold = eval::parse_gold(&text)?;

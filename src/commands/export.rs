@@ -48,7 +48,7 @@ fn check_interrupted(ctx: &Context) -> Result<()> {
 
 /// [`run`], failing with [`ExportError::Interrupted`] when stopped.
 fn export(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let mut types = Vec::new();
     for name in &args.types {
         let kind = NodeType::from_word(name).ok_or_else(|| {

@@ -239,7 +239,7 @@ fn path(workspace: &Workspace, out: &mut dyn Write) -> Result<Outcome> {
 /// gazetteer holds.
 fn suggest(ctx: &Context, args: &SuggestArgs, out: &mut dyn Write) -> Result<Outcome> {
     let kind: Option<EntityType> = args.kind.as_deref().map(str::parse).transpose()?;
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let (lexicon, _) = ctx.workspace.load_lexicon()?;
     let matcher = Matcher::build(&lexicon.gazetteer);
     let finder = Finder::new(&lexicon.gazetteer, &lexicon.rules);
@@ -328,7 +328,18 @@ fn stored_documents_naming(ctx: &Context, entries: Vec<gazetteer::Entry>) -> Res
     if entries.is_empty() || !ctx.workspace.db.exists() {
         return Ok(());
     }
-    let store = ctx.workspace.open_store()?;
+    // The names are added already: a database this command cannot read
+    // is a note, not a failure of the command.
+    let store = match ctx.workspace.read_store() {
+        Ok(store) => store,
+        Err(e) => {
+            output::message(
+                "note",
+                format_args!("which stored documents name them is not known: {e}"),
+            );
+            return Ok(());
+        }
+    };
     let found = dossier::changes::documents_naming(&store, entries, None, workers(None))?;
     if found.is_empty() {
         output::message("note", "no stored document names them");

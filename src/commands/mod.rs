@@ -9,6 +9,7 @@ pub mod forget;
 pub mod gazetteer;
 pub mod ingest;
 pub mod manual;
+pub mod migrate;
 pub mod read;
 
 use crate::cli::Cli;

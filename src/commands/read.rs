@@ -13,7 +13,7 @@ use std::io::Write;
 
 /// `dossier entities`.
 pub fn entities(ctx: &Context, args: &EntitiesArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let kind = args
         .kind
         .as_deref()
@@ -45,7 +45,7 @@ pub fn entities(ctx: &Context, args: &EntitiesArgs, out: &mut dyn Write) -> Resu
 
 /// `dossier mentions NAME`.
 pub fn mentions(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let explain::Mentions {
         named,
         rows,
@@ -104,7 +104,7 @@ pub fn mentions(ctx: &Context, args: &MentionsArgs, out: &mut dyn Write) -> Resu
 
 /// `dossier documents`.
 pub fn documents(ctx: &Context, args: &FormatArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let rows = store.documents()?;
     let columns = [
         Column::number("ID"),
@@ -137,7 +137,7 @@ pub fn documents(ctx: &Context, args: &FormatArgs, out: &mut dyn Write) -> Resul
 
 /// `dossier why SUBJECT RELATION OBJECT`.
 pub fn why(ctx: &Context, args: &WhyArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let known = ctx.workspace.rule_kinds();
     let explain::Why { rows, nothing } =
         explain::why(&store, &args.subject, &args.relation, &args.object, &known)?;
@@ -208,7 +208,7 @@ pub fn query(ctx: &Context, args: &QueryArgs, out: &mut dyn Write) -> Result<Out
             text
         }
     };
-    let store = ctx.workspace.open_existing_store()?;
+    let store = ctx.workspace.read_store()?;
     let rule_kinds = ctx.workspace.rule_kinds();
     let stored_kinds = std::cell::OnceCell::new();
     let known_kind = |kind: &str| {

@@ -230,7 +230,8 @@ impl App {
     }
 }
 
-/// Opens the database for reading.
+/// Opens the database for reading: read-only, as every reading command
+/// does (never migrated, never changed).
 fn open(db: &std::path::Path) -> Result<Store> {
     if !db.exists() {
         anyhow::bail!(
@@ -238,7 +239,7 @@ fn open(db: &std::path::Path) -> Result<Store> {
             db.display()
         );
     }
-    let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let store = Store::open_read_only(db).with_context(|| format!("opening {}", db.display()))?;
     store.cache_kib(CONNECTION_CACHE_KIB)?;
     Ok(store)
 }
@@ -288,6 +289,9 @@ pub fn run(ctx: &Context, options: ServeOptions) -> Result<Outcome> {
             ),
         );
     }
+    // The database is dossier's and current, or the error says why, as
+    // every reading command says it.
+    drop(ctx.workspace.read_store()?);
     let app = Arc::new(App::load(
         ctx.workspace.db.clone(),
         std::path::Path::new("queries"),

@@ -1,8 +1,10 @@
 //! The SQLite store: documents, entities, mentions, relations and evidence.
 //!
 //! Operating rules:
-//! - **Opening** creates the file and its directory, turns on WAL and
-//!   foreign keys, and migrates the schema (see [`schema`]).
+//! - **Opening** for writing checks the file is dossier's or empty
+//!   ([`identity`]), creates it and its directory, turns on WAL and foreign
+//!   keys, and migrates the schema (see [`schema`]). Opening for reading
+//!   ([`Store::open_read_only`]) changes nothing in the file.
 //! - **Atomicity**: a document, its mentions and its postings are written
 //!   in the same transaction; several whole documents share one transaction
 //!   (a *batch*), never part of one. A crash or Ctrl-C loses at most the
@@ -20,6 +22,7 @@
 mod bulk;
 mod forget;
 mod fulltext;
+pub mod identity;
 pub mod packed;
 pub use packed::PackedMentions;
 mod read;
@@ -89,6 +92,13 @@ pub enum StoreError {
         /// The document's path.
         path: String,
     },
+    /// A database in WAL mode in a folder that cannot be written, with a
+    /// log of transactions not yet copied into it: without the shared
+    /// memory SQLite would keep beside it, the log cannot be read.
+    #[error(
+        "its write-ahead log (the -wal file beside it) holds transactions not yet copied into it, and its folder cannot be written: open it once where it can be"
+    )]
+    PendingLog,
 }
 
 impl StoreError {
@@ -340,7 +350,9 @@ fn drop_postings(
 const STALE_DOCUMENTS: &str = "SELECT count(*) FROM documents WHERE gazetteer <> ?1";
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`.
+    /// Opens (creating if needed) the database at `path` for writing,
+    /// bringing its schema up to date. Another program's database is
+    /// refused before anything is written to it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let open_error = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
             path: path.to_path_buf(),
@@ -351,6 +363,61 @@ impl Store {
         }
         let conn = Connection::open(path).map_err(|e| open_error(Box::new(e)))?;
         Store::setup(conn, path)
+    }
+
+    /// Opens the existing database at `path` for reading only: nothing in
+    /// the file changes (no migration, no journal mode, no mark), and a
+    /// database on a read-only mount is read too. An empty file reads as an
+    /// empty database; one of an earlier schema and another program's are
+    /// refused.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let open_error = |source: rusqlite::Error| StoreError::Open {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        };
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let (conn, identity) = match identity::identify(&conn) {
+            // A database in WAL mode needs its shared-memory file beside
+            // it, which a read-only directory cannot hold: nothing can
+            // write there either, so the file is read as immutable, unless
+            // a log of transactions not yet copied into it lies beside it
+            // (immutable reading would not see them).
+            Err(schema::SchemaError::Sqlite(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) =>
+            {
+                drop(conn);
+                if has_pending_log(path) {
+                    return Err(StoreError::PendingLog);
+                }
+                let conn = Connection::open_with_flags(
+                    immutable_uri(path),
+                    flags | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+                )
+                .map_err(open_error)?;
+                let identity = identity::identify(&conn)?;
+                (conn, identity)
+            }
+            found => (conn, found?),
+        };
+        match identity {
+            // A file with no table yet (a first ingest stopped before its
+            // schema went in) reads as a database with nothing in it.
+            identity::Identity::Empty => return Store::open_in_memory(),
+            identity::Identity::Dossier { version, .. } if version < schema::VERSION => {
+                return Err(schema::SchemaError::TooOld { found: version }.into());
+            }
+            identity::Identity::Dossier { .. } => {}
+        }
+        // Settings of this connection alone; the file is not touched.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -65536;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        Ok(Store::with_connection(conn, path))
     }
 
     /// Starts copying the write-ahead log into the database on a thread
@@ -504,6 +571,9 @@ impl Store {
 
     fn setup(mut conn: Connection, path: &Path) -> Result<Store, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // Before anything below writes to the file: another program's
+        // database is left as it is.
+        identity::identify(&conn)?;
         // The largest pages SQLite has suit a store whose bulk is document
         // text: a text up to 64 kB lies in its row's page instead of a chain
         // of overflow pages, and the log gets an eighth of the frames (each
@@ -540,7 +610,12 @@ impl Store {
              PRAGMA wal_autocheckpoint = 1000;",
         )?;
         schema::migrate(&mut conn)?;
-        Ok(Store {
+        Ok(Store::with_connection(conn, path))
+    }
+
+    /// The store of an open, checked connection.
+    fn with_connection(conn: Connection, path: &Path) -> Store {
+        Store {
             conn,
             path: path.to_path_buf(),
             batch: None,
@@ -551,7 +626,7 @@ impl Store {
             indexes_deferred: false,
             logged: 0,
             log_limit: LOG_LIMIT,
-        })
+        }
     }
 
     /// Lets SQLite refresh its statistics after large changes.
@@ -1612,6 +1687,43 @@ fn stored_attributes(entry: &Entry) -> impl Iterator<Item = &(String, String)> {
         .attributes
         .iter()
         .filter(|(k, _)| k != crate::gazetteer::same_as::ATTRIBUTE)
+}
+
+/// Whether a write-ahead log with content lies beside the database.
+fn has_pending_log(path: &Path) -> bool {
+    let mut log = path.as_os_str().to_owned();
+    log.push("-wal");
+    std::fs::metadata(log).is_ok_and(|m| m.len() > 0)
+}
+
+/// The SQLite URI that opens `path` as immutable (read without locks or a
+/// shared-memory file, for a file nothing can change). In the path of a
+/// URI, SQLite gives `%` (an escape), `?` (the parameters) and `#` a
+/// meaning: those are escaped, every other byte is as it is.
+fn immutable_uri(path: &Path) -> PathBuf {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str());
+    #[cfg(not(unix))]
+    let lossy = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    let mut uri = b"file:".to_vec();
+    if bytes.starts_with(b"//") {
+        // `file://` would start an authority.
+        uri.extend_from_slice(b"//localhost");
+    }
+    for &byte in bytes {
+        match byte {
+            b'%' | b'?' | b'#' => uri.extend_from_slice(format!("%{byte:02X}").as_bytes()),
+            _ => uri.push(byte),
+        }
+    }
+    uri.extend_from_slice(b"?immutable=1");
+    #[cfg(unix)]
+    let uri: std::ffi::OsString = std::os::unix::ffi::OsStringExt::from_vec(uri);
+    #[cfg(not(unix))]
+    let uri = String::from_utf8_lossy(&uri).into_owned();
+    PathBuf::from(uri)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! migration runs in the same transaction as the version bump, so a database
 //! is always at exactly one version.
 
+use super::identity::{self, APPLICATION_ID, Identity};
 use super::packed::{self, Posting, StoredMention};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -37,7 +38,8 @@ const MIGRATIONS: &[Migration] = &[
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;
 
-/// Why the schema cannot be used.
+/// Why the schema cannot be used, or the file is not dossier's. Every
+/// message is one line.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
     /// The database was written by a newer dossier.
@@ -47,6 +49,55 @@ pub enum SchemaError {
     TooNew {
         /// The version found.
         found: u32,
+    },
+    /// A command that only reads found a database of an earlier schema,
+    /// which it does not change.
+    #[error(
+        "the database has schema version {found}, older than this dossier's ({VERSION}): bring it up to date with `dossier migrate` (commands that only read never change the file)"
+    )]
+    TooOld {
+        /// The version found.
+        found: u32,
+    },
+    /// The version number is one no dossier writes (another program
+    /// changed `PRAGMA user_version`).
+    #[error(
+        "the database has schema version {found}, which no dossier writes (1 to {VERSION}): another program changed its `PRAGMA user_version`; restore the file from a copy"
+    )]
+    OddVersion {
+        /// The version found.
+        found: i64,
+    },
+    /// Another program's database: tables dossier did not make, and no
+    /// mark of dossier's.
+    #[error(
+        "not a dossier database: {}; give another file with --db",
+        if tables.is_empty() { "another program set its schema version".to_string() } else { format!("it holds tables dossier did not make ({tables})") }
+    )]
+    Foreign {
+        /// The first few of those tables, quoted.
+        tables: String,
+    },
+    /// Another program's mark in the header.
+    #[error(
+        "not a dossier database: it is marked as another program's (application_id {id:#010x}); give another file with --db"
+    )]
+    OtherApplication {
+        /// The mark found.
+        id: u32,
+    },
+    /// The file is not an SQLite database at all.
+    #[error(
+        "not a dossier database: the file is not an SQLite database; give another file with --db"
+    )]
+    NotSqlite,
+    /// A migration failed (the database stays at its version).
+    #[error("upgrading the schema to version {number} failed: {message}")]
+    Migration {
+        /// The migration's number.
+        number: usize,
+        /// SQLite's message, without the statements.
+        message: String,
     },
     /// SQLite failed.
     #[error(transparent)]
@@ -59,33 +110,57 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
 }
 
 /// Brings the database up to `version` (tests stop short of [`VERSION`] to
-/// build an older database).
+/// build an older database), and marks it as dossier's. Another program's
+/// database, or a version no dossier writes, is refused before anything is
+/// written.
 fn migrate_to(conn: &mut Connection, version: u32) -> Result<(), SchemaError> {
     // A plain read first: an up-to-date database (the usual case) needs no
     // lock, so opening never waits for a running ingest.
-    let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if current == version {
+    if identity::identify(conn)?
+        == (Identity::Dossier {
+            version,
+            marked: true,
+        })
+    {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-    let found: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if found > VERSION {
-        return Err(SchemaError::TooNew { found });
-    }
-    for migration in MIGRATIONS
-        .get(found as usize..version as usize)
-        .unwrap_or_default()
+    let found = match identity::identify(&tx)? {
+        Identity::Empty => 0,
+        Identity::Dossier { version, .. } => version,
+    };
+    for (number, migration) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(version as usize)
+        .skip(found as usize)
     {
         match migration {
-            Migration::Sql(sql) => tx.execute_batch(sql)?,
-            Migration::Code(change) => change(&tx)?,
+            Migration::Sql(sql) => tx.execute_batch(sql),
+            Migration::Code(change) => change(&tx),
         }
+        .map_err(|e| SchemaError::Migration {
+            number: number + 1,
+            message: short_message(e),
+        })?;
     }
     if found < version {
         tx.pragma_update(None, "user_version", version)?;
     }
+    // Databases of earlier dossiers get the mark at their first write.
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())
+}
+
+/// SQLite's message without the statements it failed in (a migration's
+/// are a hundred lines).
+fn short_message(e: rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqlInputError { msg, .. } => msg,
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg,
+        e => e.to_string(),
+    }
 }
 
 /// Migration 3: rewrites every mention blob and posting chunk from records
@@ -255,6 +330,8 @@ mod tests {
     #[test]
     fn a_newer_database_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
         conn.pragma_update(None, "user_version", VERSION + 1)
             .unwrap();
         assert!(matches!(

@@ -708,3 +708,29 @@ fn the_fulltext_index_follows_new_changed_and_forgotten_documents() {
         "OR and NEAR are words to find"
     );
 }
+
+/// The immutable URI names the same file whatever characters its path
+/// holds, those SQLite's URIs give a meaning to among them.
+#[test]
+fn an_immutable_uri_opens_the_file_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("a b?c#d%41");
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join("x.sqlite");
+    Store::open(&path).unwrap();
+    let uri = immutable_uri(&path);
+    assert!(
+        uri.to_str()
+            .unwrap()
+            .ends_with("a b%3Fc%23d%2541/x.sqlite?immutable=1")
+    );
+    let conn = Connection::open_with_flags(
+        &uri,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )
+    .unwrap();
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, schema::VERSION);
+}

@@ -1059,7 +1059,7 @@ const FATAL_ERRORS: &[(&str, Files, &[&str], &str)] = &[
         "a database file that is not SQLite",
         &[("bad.sqlite", b"this is not a database, just text")],
         &["--db", "bad.sqlite", "entities"],
-        "file is not a database",
+        "the file is not an SQLite database",
     ),
     (
         "a gazetteer to write under a file",

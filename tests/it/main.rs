@@ -18,9 +18,12 @@
 //! - `encodings`: one row per file of `tests/fixtures/encodings`.
 //! - `serve`: the web pages of `dossier serve`, over HTTP; `browser`: the
 //!   same in headless Chromium (screenshots in `target/serve-*.png`).
-//! - `crash`: a killed or interrupted ingest leaves whole documents only.
 //! - `interrupt`: Ctrl-C during an export or while Graphviz draws; the
 //!   time limit of Graphviz.
+//! - `fuzzed`: the cases kept for the fuzz targets (`fuzz/corpus`).
+//! - `crash`: a killed or interrupted ingest leaves whole documents only.
+//! - `database`: another program's database refused, reading commands
+//!   that change nothing (older schemas, read-only mounts), odd versions.
 //! - `samples`: precision and recall on `../shared/corpus` against its gold.
 //! - `dev`: scores on the development set `../shared/dev`, held to floors.
 //! - `dates`: the dates of evidence and the periods of relations on the
@@ -36,6 +39,7 @@
 mod browser;
 mod cli;
 mod crash;
+mod database;
 mod dates;
 mod dev;
 mod encodings;
@@ -44,6 +48,7 @@ mod export_other;
 mod export_xml;
 mod exported;
 mod forget;
+mod fuzzed;
 mod gazetteer;
 mod identity;
 mod ingest;
