@@ -70,7 +70,7 @@ pub fn write(view: &View<'_>, out: &mut dyn Write) -> Result<(), ExportError> {
     Ok(())
 }
 
-/// Writes the nodes and `edges` of `graph` as a DOT digraph, as [`write`]
+/// Writes the nodes and `edges` of `graph` as a DOT digraph, as [`write()`]
 /// draws them, each node linked to `url(node)` (Graphviz makes the link
 /// clickable in SVG) and `centre` drawn with a thicker border, as the root
 /// of a radial layout.
