@@ -36,11 +36,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/status", get(status))
         .route("/entity/{id}", get(entity))
         .route("/entity/{id}/neighbourhood.svg", get(neighbourhood))
-        .route(
-            "/entity/{id}/neighbourhood.graphml",
-            get(neighbourhood_graphml),
-        )
-        .route("/entity/{id}/neighbourhood.gexf", get(neighbourhood_gexf))
+        .route("/entity/{id}/neighbourhood", get(neighbourhood_export))
         .route("/document/{id}", get(document))
         .route("/document", get(document_at))
         .route("/query", get(query))
@@ -343,23 +339,30 @@ async fn neighbourhood(
     }
 }
 
-/// `/entity/ID/neighbourhood.graphml?depth=N`: what lies within N
-/// relations, for Gephi or yEd.
-async fn neighbourhood_graphml(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    Query(depth): Query<Depth>,
-) -> Result<Response, PageError> {
-    neighbourhood_file(app, id, depth, "graphml").await
+/// `/entity/ID/neighbourhood?format=graphml|gexf&depth=N`.
+#[derive(serde::Deserialize)]
+struct ExportAsked {
+    format: Option<String>,
+    depth: Option<u32>,
 }
 
-/// `/entity/ID/neighbourhood.gexf?depth=N`: the same, for Gephi.
-async fn neighbourhood_gexf(
+/// `/entity/ID/neighbourhood?format=…`: what lies within N relations, as
+/// GraphML (Gephi, yEd; the default) or GEXF (Gephi).
+async fn neighbourhood_export(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-    Query(depth): Query<Depth>,
+    Query(asked): Query<ExportAsked>,
 ) -> Result<Response, PageError> {
-    neighbourhood_file(app, id, depth, "gexf").await
+    let format = match asked.format.as_deref() {
+        None | Some("graphml") => "graphml",
+        Some("gexf") => "gexf",
+        Some(other) => {
+            return Err(PageError::not_found(format!(
+                "no export format `{other}` here: graphml or gexf"
+            )));
+        }
+    };
+    neighbourhood_file(app, id, Depth { depth: asked.depth }, format).await
 }
 
 /// Entity `id`'s neighbourhood exported as `format` (`graphml`, `gexf`),

@@ -153,15 +153,19 @@ fn an_entity_page_quotes_its_facts_with_both_names_marked() {
         svg.contains("<svg") && svg.contains(">Russia</text>"),
         "{svg}"
     );
-    let (status, graphml) = server.get(&format!("/entity/{id}/neighbourhood.graphml?depth=2"));
+    let (status, graphml) = server.get(&format!(
+        "/entity/{id}/neighbourhood?format=graphml&depth=2"
+    ));
     assert_eq!(status, 200);
     assert!(
         graphml.contains("<graphml") && graphml.contains(">condemned<"),
         "{graphml}"
     );
-    let (status, gexf) = server.get(&format!("/entity/{id}/neighbourhood.gexf"));
+    let (status, gexf) = server.get(&format!("/entity/{id}/neighbourhood?format=gexf"));
     assert_eq!(status, 200);
     assert!(gexf.contains("<gexf"), "{gexf}");
+    let (status, _) = server.get(&format!("/entity/{id}/neighbourhood?format=pdf"));
+    assert_eq!(status, 404);
 }
 
 #[test]
