@@ -653,9 +653,15 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
             let mut out = csv::Writer::from_writer(Vec::new());
             out.write_record(&answer.columns)
                 .map_err(anyhow::Error::from)?;
+            // Opened in spreadsheets: formula prefixes guarded, as every
+            // CSV of the command line is.
             for row in &answer.rows {
-                out.write_record(row.cells.iter().map(|c| cell(c).text))
-                    .map_err(anyhow::Error::from)?;
+                out.write_record(
+                    row.cells
+                        .iter()
+                        .map(|c| dossier::spreadsheet::guarded(&cell(c).text).into_owned()),
+                )
+                .map_err(anyhow::Error::from)?;
             }
             let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
             return Ok((

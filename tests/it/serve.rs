@@ -233,6 +233,24 @@ fn a_bad_query_shows_where_with_a_caret_and_a_suggestion() {
     assert_eq!(csv, "p,x\nOla Brandt,Russia\n");
 }
 
+/// A downloaded answer is opened in a spreadsheet: a name that starts
+/// like a formula is written as text.
+#[test]
+fn a_downloaded_answer_guards_formulas() {
+    let scratch = Scratch::new();
+    let names = scratch.write("names/people.tsv", "=HYPERLINK(1) Ola\n");
+    let scratch = scratch.also_gazetteer(names.parent().expect("a folder"));
+    scratch.write(
+        "docs/note.txt",
+        "Note\n\n=HYPERLINK(1) Ola lives in Oslo since the spring.\n",
+    );
+    scratch.run(&["ingest", "docs"]).ok();
+    let server = Server::start(&scratch, &[]);
+    let (status, csv) = server.get("/query?format=csv&query=%3Fp%20resides-in%20%3Fx");
+    assert_eq!(status, 200);
+    assert_eq!(csv, "p,x\n'=HYPERLINK(1) Ola,Oslo\n");
+}
+
 #[test]
 fn unknown_pages_and_entities_are_plain_not_found_pages() {
     let scratch = letter();
