@@ -1,7 +1,9 @@
 //! `dossier serve`: the graph and its evidence as local web pages.
 //!
-//! The server reads the database through a small pool of connections and
-//! the graph it loads once at start; every page is a library row of
+//! The server reads the database through a small pool of read-only
+//! connections and a [`Snapshot`] of the graph and the names, read again
+//! when another connection changes the database; every page is a library
+//! row of
 //! [`dossier::browse`], [`dossier::explain`] or [`dossier::query`] rendered
 //! by a compiled template (`templates/`), HTML-escaped throughout. Pages
 //! work without JavaScript; `static/app.js` only adds names as you type.
@@ -17,8 +19,11 @@ use dossier::store::{EntityFilter, EntityId, EntityRow, Store};
 use rustc_hash::FxHashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
+
+/// How often the server looks whether the database changed.
+const REFRESH_EVERY: Duration = Duration::from_secs(2);
 
 /// Entities the home page lists.
 const TOP_ENTITIES: usize = 30;
@@ -39,14 +44,12 @@ pub struct ServeOptions {
 pub struct App {
     db: PathBuf,
     pool: Mutex<Vec<Store>>,
-    graph: Graph,
-    names: NameIndex,
-    /// Mentions (settled and ambiguous) per entity, to rank names.
-    mentions: FxHashMap<EntityId, i64>,
-    /// The most mentioned entities (home page), as the server started.
-    top: Vec<EntityRow>,
-    /// Documents, relations and pieces of evidence, as the server started.
-    counts: (i64, u64, u64),
+    /// What the pages read of the database, replaced whole when another
+    /// connection (an ingest, a `forget`) has changed it.
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// The relation kinds the rules give (a query may ask for one no
+    /// document has stated yet).
+    kinds: Vec<String>,
     saved: Vec<SavedQuery>,
     options: ServeOptions,
     /// The connection that keeps the full-text index in step, and the
@@ -71,14 +74,30 @@ pub struct SavedQuery {
     pub text: String,
 }
 
-impl App {
-    /// Loads what the pages need from the database at `db`.
-    pub fn load(db: PathBuf, queries: &std::path::Path, options: ServeOptions) -> Result<App> {
-        let store = open(&db)?;
-        let graph = Graph::load(&store).context("loading the graph")?;
-        let names = NameIndex::build(&store).context("indexing the names")?;
-        let totals = store.entity_totals().context("counting mentions")?;
-        let mentions: FxHashMap<EntityId, i64> = totals
+/// What the pages read of the database at one moment: the graph, the
+/// names, the mention counts and the home page's lists.
+pub struct Snapshot {
+    /// The graph.
+    pub graph: Graph,
+    /// Every name and alias, for the search box.
+    pub names: NameIndex,
+    /// Mentions (settled and ambiguous) per entity, to rank names.
+    pub mentions: FxHashMap<EntityId, i64>,
+    /// The most mentioned entities.
+    pub top: Vec<EntityRow>,
+    /// Documents, relations and pieces of evidence.
+    pub counts: (i64, u64, u64),
+}
+
+impl Snapshot {
+    /// Reads it from `store`, the rules' `kinds` declared in the graph.
+    fn load(store: &Store, kinds: &[String]) -> Result<Snapshot> {
+        let mut graph = Graph::load(store).context("loading the graph")?;
+        graph.declare_kinds(kinds.iter().cloned());
+        let names = NameIndex::build(store).context("indexing the names")?;
+        let mentions = store
+            .entity_totals()
+            .context("counting mentions")?
             .iter()
             .map(|(id, t)| (*id, t.mentions + t.ambiguous))
             .collect();
@@ -89,7 +108,26 @@ impl App {
             })
             .context("listing the most mentioned")?;
         let (relations, evidence) = store.relation_and_evidence_counts()?;
-        let counts = (store.totals()?.0, relations, evidence);
+        Ok(Snapshot {
+            graph,
+            names,
+            mentions,
+            top,
+            counts: (store.totals()?.0, relations, evidence),
+        })
+    }
+}
+
+impl App {
+    /// Loads what the pages need from the database at `db`.
+    pub fn load(
+        db: PathBuf,
+        queries: &std::path::Path,
+        kinds: Vec<String>,
+        options: ServeOptions,
+    ) -> Result<App> {
+        let store = open(&db)?;
+        let snapshot = Snapshot::load(&store, &kinds)?;
         let indexer = match Store::open(&db) {
             Ok(store) => Some((store, None)),
             Err(error) => {
@@ -106,14 +144,16 @@ impl App {
             indexing: std::sync::atomic::AtomicBool::new(false),
             indexed: std::sync::atomic::AtomicBool::new(false),
             pool: Mutex::new(vec![store]),
-            graph,
-            names,
-            mentions,
-            top,
-            counts,
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            kinds,
             saved: saved_queries(queries),
             options,
         })
+    }
+
+    /// What the pages read now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.snapshot.read().expect("snapshot lock"))
     }
 
     /// Runs `work` with a connection of the pool (a new one when all are
@@ -185,11 +225,12 @@ fn graphviz_svg(dot: &[u8], limit: Duration) -> Result<String> {
 }
 
 impl App {
-    /// Brings the full-text index in step, making it the first time, when
-    /// another connection (an ingest, a `forget`) has committed since it
-    /// last looked. Returns at once when it is already at work (a search
-    /// then reads what the index held before).
-    pub fn refresh_fulltext(&self) -> Result<()> {
+    /// Brings what the pages read in step with the database: the first
+    /// time, builds the full-text index; later, when another connection
+    /// (an ingest, a `forget`) has committed since it last looked, brings
+    /// the index in step and reads the graph and the names again. Returns
+    /// at once when it is already at work.
+    pub fn refresh(&self) -> Result<()> {
         use std::sync::atomic::Ordering;
         let Ok(mut indexer) = self.indexer.try_lock() else {
             return Ok(());
@@ -197,7 +238,8 @@ impl App {
         let Some((store, seen)) = indexer.as_mut() else {
             return Ok(());
         };
-        if seen.is_some() && !store.changed_since_asked(seen)? {
+        let first = seen.is_none();
+        if !first && !store.changed_since_asked(seen)? {
             return Ok(());
         }
         self.indexing.store(true, Ordering::Relaxed);
@@ -215,6 +257,11 @@ impl App {
         }
         store.changed_since_asked(seen)?;
         self.indexed.store(true, Ordering::Relaxed);
+        if !first {
+            let reader = open(&self.db)?;
+            let fresh = Snapshot::load(&reader, &self.kinds)?;
+            *self.snapshot.write().expect("snapshot lock") = Arc::new(fresh);
+        }
         Ok(())
     }
 
@@ -295,6 +342,7 @@ pub fn run(ctx: &Context, options: ServeOptions) -> Result<Outcome> {
     let app = Arc::new(App::load(
         ctx.workspace.db.clone(),
         std::path::Path::new("queries"),
+        ctx.workspace.rule_kinds(),
         options,
     )?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -306,12 +354,19 @@ pub fn run(ctx: &Context, options: ServeOptions) -> Result<Outcome> {
             .await
             .with_context(|| format!("cannot listen on {address}"))?;
         let bound = listener.local_addr()?;
-        // The first build of the full-text index can take minutes: it
-        // runs beside the pages, not before them.
-        let indexing = Arc::clone(&app);
-        tokio::task::spawn_blocking(move || {
-            if let Err(error) = indexing.refresh_fulltext() {
-                crate::output::message("warning", format!("full-text index: {error:#}"));
+        // The first build of the full-text index can take minutes, and a
+        // change by another connection means reading the graph again:
+        // both run beside the pages, which read the last snapshot
+        // meanwhile. A look every `REFRESH_EVERY` costs one pragma.
+        let refreshing = Arc::clone(&app);
+        tokio::spawn(async move {
+            loop {
+                let app = Arc::clone(&refreshing);
+                let done = tokio::task::spawn_blocking(move || app.refresh()).await;
+                if let Ok(Err(error)) = done {
+                    crate::output::message("warning", format!("refreshing: {error:#}"));
+                }
+                tokio::time::sleep(REFRESH_EVERY).await;
             }
         });
         ctx.note(format!(

@@ -111,13 +111,14 @@ struct Home<'a> {
 }
 
 async fn home(State(app): State<Arc<App>>) -> PageResult {
-    let (documents, relations, evidence) = app.counts;
+    let snapshot = app.snapshot();
+    let (documents, relations, evidence) = snapshot.counts;
     page(&Home {
         q: String::new(),
         documents,
         relations,
         evidence,
-        top: &app.top,
+        top: &snapshot.top,
         saved: &app.saved,
     })
 }
@@ -140,21 +141,23 @@ struct FoundName {
 /// The entities whose names start with `typed` (at a word), whole names
 /// and the most mentioned first.
 fn found_names(app: &App, typed: &str, limit: usize) -> Vec<FoundName> {
-    let mut hits = app.names.find(typed, limit * 4);
+    let snapshot = app.snapshot();
+    let (names, mentions, graph) = (&snapshot.names, &snapshot.mentions, &snapshot.graph);
+    let mut hits = names.find(typed, limit * 4);
     hits.sort_by_key(|h| {
         (
             !h.whole,
             !h.first_word,
-            std::cmp::Reverse(app.mentions.get(&h.entity).copied().unwrap_or(0)),
+            std::cmp::Reverse(mentions.get(&h.entity).copied().unwrap_or(0)),
         )
     });
     hits.into_iter()
         .filter_map(|h| {
-            let node = app.graph.entity(h.entity);
+            let node = graph.entity(h.entity);
             let (kind, name) = match node {
                 Some(n) => (
-                    app.graph.graph[n].kind.as_str().to_string(),
-                    app.graph.graph[n].name.clone(),
+                    graph.graph[n].kind.as_str().to_string(),
+                    graph.graph[n].name.clone(),
                 ),
                 None => return None,
             };
@@ -162,7 +165,7 @@ fn found_names(app: &App, typed: &str, limit: usize) -> Vec<FoundName> {
                 id: h.entity,
                 kind,
                 name,
-                mentions: app.mentions.get(&h.entity).copied().unwrap_or(0),
+                mentions: mentions.get(&h.entity).copied().unwrap_or(0),
             })
         })
         .take(limit)
@@ -200,7 +203,6 @@ async fn search(State(app): State<Arc<App>>, Query(asked): Query<Asked>) -> Page
             if typed.is_empty() {
                 return Ok((entities, Vec::new(), false));
             }
-            app.refresh_fulltext()?;
             let mut documents = Vec::new();
             let (hits, many) = store.search_text(&typed, SEARCH_DOCUMENTS)?;
             for hit in hits {
@@ -300,14 +302,14 @@ async fn entity(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageResu
         )));
     };
     let found = app
-        .with_store(move |app, store| Ok(browse::entity(store, &app.graph, id)?))
+        .with_store(move |app, store| Ok(browse::entity(store, &app.snapshot().graph, id)?))
         .await?;
     let Some(found) = found else {
         return Err(PageError::not_found(format!(
             "there is no entity number {id}"
         )));
     };
-    let drawn = app.graph.entity(id).is_some() && !found.groups.is_empty();
+    let drawn = app.snapshot().graph.entity(id).is_some() && !found.groups.is_empty();
     page(&Entity {
         q: String::new(),
         page: found,
@@ -384,7 +386,8 @@ async fn neighbourhood_file(
                 depth: Some(u64::from(depth)),
                 ..Default::default()
             };
-            let view = match dossier::export::view::View::new(store, &app.graph, &filters) {
+            let snapshot = app.snapshot();
+            let view = match dossier::export::view::View::new(store, &snapshot.graph, &filters) {
                 Ok(view) => view,
                 Err(dossier::export::ExportError::Filter(_)) => return Ok(None),
                 Err(error) => return Err(error.into()),
@@ -415,14 +418,16 @@ async fn neighbourhood_file(
 
 /// The drawing of entity `id`'s neighbourhood, nodes linked to their pages.
 fn neighbourhood_svg(app: &App, id: i64, depth: u32) -> anyhow::Result<Option<String>> {
-    let Some(edges) = browse::neighbourhood(&app.graph, id, depth, DRAWN_EDGES) else {
+    let snapshot = app.snapshot();
+    let graph = &snapshot.graph;
+    let Some(edges) = browse::neighbourhood(graph, id, depth, DRAWN_EDGES) else {
         return Ok(None);
     };
     let mut dot = Vec::new();
     dossier::export::dot::write_linked(
-        &app.graph,
+        graph,
         &edges,
-        app.graph.entity(id),
+        graph.entity(id),
         &|node| match node.kind {
             NodeType::Document => format!("/document/{}", node.id),
             _ => format!("/entity/{}", node.id),
@@ -589,13 +594,17 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
         });
     }
     let asked = text.clone();
+    // One snapshot for the answer and its cells: node numbers are its own.
+    let snapshot = app.snapshot();
+    let graph_of_answer = Arc::clone(&snapshot);
     let answered = app
         .with_store(move |app, store| {
-            let answer =
-                match dossier::query::ask_within(&asked, &app.graph, store, &app.options.budget) {
-                    Ok(answer) => answer,
-                    Err(error) => return Ok(Err(error.render(&asked))),
-                };
+            let graph = &graph_of_answer.graph;
+            let answer = match dossier::query::ask_within(&asked, graph, store, &app.options.budget)
+            {
+                Ok(answer) => answer,
+                Err(error) => return Ok(Err(error.render(&asked))),
+            };
             let shown = answer.rows.len().min(app.options.max_rows);
             let evidence = if format.is_none() {
                 let head = Answer {
@@ -604,7 +613,7 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
                     notes: Vec::new(),
                     warnings: Vec::new(),
                 };
-                dossier::explain::answer_evidence(store, &app.graph, &head)?
+                dossier::explain::answer_evidence(store, graph, &head)?
             } else {
                 Vec::new()
             };
@@ -629,7 +638,7 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
     };
     let cell = |c: &Cell| match c {
         Cell::Node(n) => {
-            let node = &app.graph.graph[*n];
+            let node = &snapshot.graph.graph[*n];
             let link = match node.kind {
                 NodeType::Document => format!("/document/{}", node.id),
                 _ => format!("/entity/{}", node.id),

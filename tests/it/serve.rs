@@ -251,6 +251,38 @@ fn a_downloaded_answer_guards_formulas() {
     assert_eq!(csv, "p,x\n'=HYPERLINK(1) Ola,Oslo\n");
 }
 
+/// What an ingest or a `forget` changes while the server runs shows on
+/// its pages a few seconds later, without a restart.
+#[test]
+fn the_pages_follow_an_ingest_and_a_forget_while_serving() {
+    let scratch = letter();
+    let server = Server::start(&scratch, &[]);
+    let query = "/query?query=%3Fp%20resides-in%20%3Fx";
+    assert!(!server.get(query).1.contains(">Ola Brandt</a>"));
+    assert!(!server.get("/search?q=lighthouse").1.contains("second.txt"));
+    scratch.write(
+        "docs/second.txt",
+        "Second note\n\nOla Brandt lives in Oslo, near the old lighthouse.\n",
+    );
+    scratch.run(&["ingest", "docs"]).ok();
+    let until = |path: &str, wanted: bool, what: &str| {
+        let started = std::time::Instant::now();
+        while server.get(path).1.contains(what) != wanted {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "{path}: {what} {} after 20 s",
+                if wanted { "not shown" } else { "still shown" }
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    until(query, true, ">Ola Brandt</a>");
+    until("/search?q=lighthouse", true, "docs/second.txt");
+    scratch.run(&["forget", "docs/second.txt"]).ok();
+    until("/search?q=lighthouse", false, "docs/second.txt");
+    until(query, false, ">Ola Brandt</a>");
+}
+
 #[test]
 fn unknown_pages_and_entities_are_plain_not_found_pages() {
     let scratch = letter();
