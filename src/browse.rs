@@ -66,18 +66,8 @@ pub struct Quote {
     pub line: usize,
     /// The sentence, names marked.
     pub pieces: Vec<Piece>,
-    /// The rule that found it.
-    pub rule: String,
-    /// How sure the rule is, 0 to 1.
-    pub confidence: f64,
-    /// The date the text gives, if any (ISO 8601).
-    pub date: Option<String>,
-    /// Since when the relation held, as this evidence says.
-    pub from: Option<String>,
-    /// Until when it held, as this evidence says.
-    pub until: Option<String>,
-    /// Whether it calls the relation a role no longer held.
-    pub former: bool,
+    /// The evidence as stored: rule, confidence, date, period.
+    pub evidence: EvidenceRecord,
 }
 
 /// One relation of an entity: the node at its other end and its quotes.
@@ -700,12 +690,7 @@ impl<'a> QuoteReader<'a> {
             document,
             line: line_at(text, e.sentence.start),
             pieces: pieces(text, e),
-            rule: e.rule.clone(),
-            confidence: e.confidence,
-            date: e.date.clone(),
-            from: e.valid_from.clone(),
-            until: e.valid_until.clone(),
-            former: e.former,
+            evidence: e.clone(),
         })
     }
 }

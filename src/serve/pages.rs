@@ -35,8 +35,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/names", get(names))
         .route("/api/status", get(status))
         .route("/entity/{id}", get(entity))
-        .route("/entity/{id}/neighbourhood.svg", get(neighbourhood))
-        .route("/entity/{id}/neighbourhood", get(neighbourhood_export))
+        .route("/entity/{id}/neighbourhood", get(neighbourhood))
         .route("/document/{id}", get(document))
         .route("/document", get(document_at))
         .route("/query", get(query))
@@ -317,68 +316,53 @@ async fn entity(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageResu
     })
 }
 
-/// `/entity/ID/neighbourhood.svg?depth=1`: a drawing by Graphviz.
+/// `/entity/ID/neighbourhood?format=svg|graphml|gexf&depth=N`.
 #[derive(serde::Deserialize)]
-struct Depth {
-    depth: Option<u32>,
-}
-
-async fn neighbourhood(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    Query(depth): Query<Depth>,
-) -> Result<Response, PageError> {
-    let Ok(id) = id.trim_end_matches(".svg").parse::<i64>() else {
-        return Err(PageError::not_found("no such entity"));
-    };
-    let depth = depth.depth.unwrap_or(1).clamp(1, 2);
-    let svg = app
-        .with_store(move |app, _| neighbourhood_svg(app, id, depth))
-        .await?;
-    match svg {
-        Some(svg) => Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()),
-        None => Err(PageError::not_found("that entity has no relations to draw")),
-    }
-}
-
-/// `/entity/ID/neighbourhood?format=graphml|gexf&depth=N`.
-#[derive(serde::Deserialize)]
-struct ExportAsked {
+struct NeighbourhoodAsked {
     format: Option<String>,
     depth: Option<u32>,
 }
 
-/// `/entity/ID/neighbourhood?format=…`: what lies within N relations, as
-/// GraphML (Gephi, yEd; the default) or GEXF (Gephi).
-async fn neighbourhood_export(
+/// `/entity/ID/neighbourhood?format=…&depth=N`: what lies within N (1 or
+/// 2) relations, drawn by Graphviz (`svg`, the default) or as GraphML
+/// (Gephi, yEd) or GEXF (Gephi).
+async fn neighbourhood(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-    Query(asked): Query<ExportAsked>,
+    Query(asked): Query<NeighbourhoodAsked>,
 ) -> Result<Response, PageError> {
-    let format = match asked.format.as_deref() {
-        None | Some("graphml") => "graphml",
-        Some("gexf") => "gexf",
-        Some(other) => {
-            return Err(PageError::not_found(format!(
-                "no export format `{other}` here: graphml or gexf"
-            )));
-        }
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(PageError::not_found("no such entity"));
     };
-    neighbourhood_file(app, id, Depth { depth: asked.depth }, format).await
+    let depth = asked.depth.unwrap_or(1).clamp(1, 2);
+    match asked.format.as_deref() {
+        None | Some("svg") => {
+            let svg = app
+                .with_store(move |app, _| neighbourhood_svg(app, id, depth))
+                .await?;
+            match svg {
+                Some(svg) => Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()),
+                None => Err(PageError::not_found("that entity has no relations to draw")),
+            }
+        }
+        Some(format @ ("graphml" | "gexf")) => {
+            neighbourhood_file(app, id, depth, format.to_string()).await
+        }
+        Some(other) => Err(PageError::not_found(format!(
+            "no format `{other}` here: svg, graphml or gexf"
+        ))),
+    }
 }
 
 /// Entity `id`'s neighbourhood exported as `format` (`graphml`, `gexf`),
 /// as the command line's `export FORMAT --around` writes it.
 async fn neighbourhood_file(
     app: Arc<App>,
-    id: String,
-    depth: Depth,
-    format: &'static str,
+    id: i64,
+    depth: u32,
+    format: String,
 ) -> Result<Response, PageError> {
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::not_found("no such entity"));
-    };
-    let depth = depth.depth.unwrap_or(1).clamp(1, 2);
+    let exported = format.clone();
     let written = app
         .with_store(move |app, store| {
             let filters = dossier::export::view::Filters {
@@ -393,7 +377,7 @@ async fn neighbourhood_file(
                 Err(error) => return Err(error.into()),
             };
             let mut out = Vec::new();
-            match format {
+            match exported.as_str() {
                 "gexf" => dossier::export::gexf::write(&view, &mut out)?,
                 _ => dossier::export::graphml::write(&view, &mut out, false)?,
             }
@@ -578,20 +562,31 @@ struct QueryPage<'a> {
     saved: &'a [super::SavedQuery],
 }
 
-async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> PageResult {
-    let text = asking.query.trim().to_string();
-    let format = asking.format.clone();
-    if text.is_empty() {
-        return page(&QueryPage {
+impl<'a> QueryPage<'a> {
+    /// The page of `query` with no answer: not asked yet, or `error`.
+    fn without_answer(
+        query: String,
+        error: Option<String>,
+        saved: &'a [super::SavedQuery],
+    ) -> QueryPage<'a> {
+        QueryPage {
             q: String::new(),
-            query: text,
+            query,
             columns: Vec::new(),
             rows: Vec::new(),
             total: 0,
             notes: Vec::new(),
-            error: None,
-            saved: &app.saved,
-        });
+            error,
+            saved,
+        }
+    }
+}
+
+async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> PageResult {
+    let text = asking.query.trim().to_string();
+    let format = asking.format.clone();
+    if text.is_empty() {
+        return page(&QueryPage::without_answer(text, None, &app.saved));
     }
     let asked = text.clone();
     // One snapshot for the answer and its cells: node numbers are its own.
@@ -623,16 +618,7 @@ async fn query(State(app): State<Arc<App>>, Query(asking): Query<Asking>) -> Pag
     let (answer, evidence) = match answered {
         Ok(found) => found,
         Err(rendered) => {
-            let body = page(&QueryPage {
-                q: String::new(),
-                query: text,
-                columns: Vec::new(),
-                rows: Vec::new(),
-                total: 0,
-                notes: Vec::new(),
-                error: Some(rendered),
-                saved: &app.saved,
-            })?;
+            let body = page(&QueryPage::without_answer(text, Some(rendered), &app.saved))?;
             return Ok((StatusCode::BAD_REQUEST, body).into_response());
         }
     };

@@ -147,7 +147,7 @@ fn an_entity_page_quotes_its_facts_with_both_names_marked() {
     assert!(document.contains("<h1>Harbour letter</h1>"), "{document}");
     assert_eq!(server.get("/document?path=nowhere.txt").0, 404);
     // Its neighbourhood, drawn and for Gephi.
-    let (status, svg) = server.get(&format!("/entity/{id}/neighbourhood.svg"));
+    let (status, svg) = server.get(&format!("/entity/{id}/neighbourhood"));
     assert_eq!(status, 200);
     assert!(
         svg.contains("<svg") && svg.contains(">Russia</text>"),
