@@ -15,7 +15,7 @@ use dossier::graph::Graph;
 use dossier::model::NodeType;
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// `dossier export FORMAT`.
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
@@ -247,9 +247,6 @@ impl Layout {
     }
 }
 
-/// How often the wait for Graphviz looks at Ctrl-C and the time limit.
-const GRAPHVIZ_POLL: Duration = Duration::from_millis(20);
-
 /// Runs Graphviz on a DOT text with the program of `layout`, killing it at
 /// Ctrl-C (then [`ExportError::Interrupted`]) or past `limit`.
 fn render_with_graphviz(
@@ -259,72 +256,20 @@ fn render_with_graphviz(
     layout: Layout,
     limit: Option<Duration>,
 ) -> Result<Vec<u8>> {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
     let (program, options) = layout.command();
-    let mut child = match Command::new(program)
-        .args(options)
-        .arg(format)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
-            "pictures are drawn by Graphviz, which is not installed: install it (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`), or export `dot` and draw it elsewhere"
-        ),
-        Err(e) => return Err(anyhow!("cannot run Graphviz's {program}: {e}")),
-    };
-    crate::interrupt::watch_child(child.id());
-    let started = Instant::now();
-    // Its input, output and errors each on a thread, so that no pipe fills
-    // while this thread watches the clock.
-    let mut stdin = child.stdin.take().expect("piped");
-    let input = dot.to_vec();
-    let feeder = std::thread::spawn(move || stdin.write_all(&input));
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            pipe.read_to_end(&mut bytes).map(|_| bytes)
+    let mut args = options.to_vec();
+    args.push(format);
+    crate::graphviz::run(program, &args, dot, true, |elapsed| {
+        if ctx.interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+            return Some(anyhow::Error::from(ExportError::Interrupted));
+        }
+        limit.filter(|&l| elapsed > l).map(|limit| {
+            anyhow!(
+                "Graphviz's {program} was stopped after {} s (--layout-timeout): the graph is too large to draw in that time; narrow it (--around, --types, --min-weight), raise --layout-timeout, or export gexf for Gephi",
+                limit.as_secs()
+            )
         })
-    };
-    let stdout = read_all(Box::new(child.stdout.take().expect("piped")));
-    let stderr = read_all(Box::new(child.stderr.take().expect("piped")));
-    let waited = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) => {}
-            Err(e) => break Err(anyhow!("Graphviz's {program} failed: {e}")),
-        }
-        let stop = if ctx.interrupted.load(std::sync::atomic::Ordering::SeqCst) {
-            Some(anyhow::Error::from(ExportError::Interrupted))
-        } else {
-            limit.filter(|&l| started.elapsed() > l).map(|limit| {
-                anyhow!(
-                    "Graphviz's {program} was stopped after {} s (--layout-timeout): the graph is too large to draw in that time; narrow it (--around, --types, --min-weight), raise --layout-timeout, or export gexf for Gephi",
-                    limit.as_secs()
-                )
-            })
-        };
-        if let Some(stop) = stop {
-            let _ = child.kill();
-            let _ = child.wait();
-            break Err(stop);
-        }
-        std::thread::sleep(GRAPHVIZ_POLL);
-    };
-    crate::interrupt::watch_child(0);
-    let _ = feeder.join();
-    let stdout = stdout.join().expect("the reading thread");
-    let stderr = stderr.join().expect("the reading thread");
-    if !waited?.success() {
-        bail!(
-            "Graphviz's {program} failed: {}",
-            String::from_utf8_lossy(&stderr.unwrap_or_default()).trim()
-        );
-    }
-    stdout.with_context(|| format!("cannot read the picture from Graphviz's {program}"))
+    })
 }
 
 /// Writes through `write` to `path` (see `export::target`: a failed export

@@ -184,44 +184,15 @@ impl App {
 /// `dot` drawn as SVG by Graphviz's radial layout (`twopi`), stopped
 /// after `limit`.
 fn graphviz_svg(dot: &[u8], limit: Duration) -> Result<String> {
-    use std::io::{Read, Write};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("twopi")
-        .arg("-Tsvg")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("running Graphviz's `twopi` (is Graphviz installed?)")?;
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let input = dot.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let reader = std::thread::spawn(move || {
-        let mut svg = String::new();
-        stdout.read_to_string(&mut svg).map(|_| svg)
-    });
-    let started = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            anyhow::bail!(
+    let svg = crate::graphviz::run("twopi", &["-Tsvg"], dot, false, |elapsed| {
+        (elapsed > limit).then(|| {
+            anyhow::anyhow!(
                 "Graphviz took longer than {} s to draw this",
                 limit.as_secs()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let _ = writer.join();
-    let svg = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("reading Graphviz's output failed"))??;
-    anyhow::ensure!(status.success(), "Graphviz could not draw this ({status})");
-    Ok(svg)
+            )
+        })
+    })?;
+    String::from_utf8(svg).context("Graphviz wrote an SVG that is not UTF-8")
 }
 
 impl App {
