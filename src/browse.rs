@@ -113,7 +113,7 @@ pub struct EntityPage {
     /// Paths of those documents whose stored text is damaged (their
     /// mentions left out).
     pub damaged: Vec<String>,
-    /// Documents that mention it in all.
+    /// Documents that mention it (or its `same-as` group) in all.
     pub mention_documents: usize,
 }
 
@@ -344,13 +344,7 @@ pub fn entity(
             }
         }
     }
-    let (mentions, damaged) = store.mentions_of_in(&[id], MENTION_DOCUMENTS)?;
-    let mention_documents = store
-        .postings(id)?
-        .iter()
-        .map(|p| p.document)
-        .collect::<FxHashSet<_>>()
-        .len();
+    let sample = store.mentions_of_in(&[id], MENTION_DOCUMENTS)?;
     Ok(Some(EntityPage {
         entity: Link {
             kind: NodeType::from(entity_type),
@@ -361,9 +355,9 @@ pub fn entity(
         aliases: store.sorted_aliases(id)?,
         attributes,
         groups,
-        mentions,
-        damaged,
-        mention_documents,
+        mentions: sample.rows,
+        damaged: sample.damaged,
+        mention_documents: sample.documents,
     }))
 }
 

@@ -35,7 +35,7 @@ pub use forget::ForgottenDocument;
 pub use fulltext::{FulltextSync, RANKED_AT_MOST, TextHit};
 pub use read::{
     DocumentRow, EntityFilter, EntityRow, EvidenceRecord, FoundEntity, MATCHING_SHOWN, MentionRow,
-    NamedEntity, RelationObject, Totals, line_at,
+    MentionSample, NamedEntity, RelationObject, Totals, line_at,
 };
 pub use reader::{Catalog, GraphReader, Reader, halting};
 pub use same_as::SameAs;

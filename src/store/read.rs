@@ -47,6 +47,19 @@ pub struct EntityFilter {
     pub limit: Option<usize>,
 }
 
+/// The mentions of some entities in the first documents that name them
+/// ([`Store::mentions_of_in`]).
+#[derive(Debug, Clone)]
+pub struct MentionSample {
+    /// The mentions, by document path and offset.
+    pub rows: Vec<MentionRow>,
+    /// The paths of those documents whose stored text is damaged (left out).
+    pub damaged: Vec<String>,
+    /// The documents that name the entities in all (their `same-as`
+    /// groups included), before the sample was cut.
+    pub documents: usize,
+}
+
 /// One mention with its place and surroundings.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MentionRow {
@@ -530,7 +543,8 @@ impl Store {
         &self,
         entities: &[EntityId],
     ) -> Result<(Vec<MentionRow>, Vec<String>), StoreError> {
-        self.mentions_of_in(entities, usize::MAX)
+        let sample = self.mentions_of_in(entities, usize::MAX)?;
+        Ok((sample.rows, sample.damaged))
     }
 
     /// [`Store::mentions_of`] in the first `max_documents` documents (by
@@ -540,7 +554,7 @@ impl Store {
         &self,
         entities: &[EntityId],
         max_documents: usize,
-    ) -> Result<(Vec<MentionRow>, Vec<String>), StoreError> {
+    ) -> Result<MentionSample, StoreError> {
         let mut info = self
             .conn()
             .prepare_cached("SELECT type, name FROM entities WHERE id = ?1")?;
@@ -563,6 +577,7 @@ impl Store {
         }
         documents.sort_unstable();
         documents.dedup();
+        let in_all = documents.len();
         documents.truncate(max_documents);
         // A bounded sample reads its few paths; the whole list reads them
         // all at once.
@@ -629,7 +644,11 @@ impl Store {
             (&a.document, a.start, a.entity_id).cmp(&(&b.document, b.start, b.entity_id))
         });
         damaged.sort();
-        Ok((out, damaged))
+        Ok(MentionSample {
+            rows: out,
+            damaged,
+            documents: in_all,
+        })
     }
 
     /// The path of document `id`.
