@@ -235,17 +235,20 @@ fn fill(
         let reverse = alternative.reverse;
         let kind_ok = |k: u16| alternative.kind.is_none_or(|want| want == k);
         let candidates = &mut level.candidates;
+        let mut push = |edge, source, target| {
+            candidates.push(Candidate {
+                edge,
+                source,
+                target,
+                reverse,
+            })
+        };
         match (known(from, binding), known(to, binding)) {
             (Some(sources), _) => {
                 for &source in sources.nodes() {
                     for (edge, target, data) in graph.edges_at(source, Direction::Outgoing) {
                         if kind_ok(data.kind) {
-                            candidates.push(Candidate {
-                                edge,
-                                source,
-                                target,
-                                reverse,
-                            });
+                            push(edge, source, target);
                         }
                     }
                 }
@@ -254,12 +257,7 @@ fn fill(
                 for &target in targets.nodes() {
                     for (edge, source, data) in graph.edges_at(target, Direction::Incoming) {
                         if kind_ok(data.kind) {
-                            candidates.push(Candidate {
-                                edge,
-                                source,
-                                target,
-                                reverse,
-                            });
+                            push(edge, source, target);
                         }
                     }
                 }
@@ -267,12 +265,7 @@ fn fill(
             (None, None) => {
                 let mut walk = |edge: EdgeIndex| {
                     if let Some((source, target)) = graph.graph.edge_endpoints(edge) {
-                        candidates.push(Candidate {
-                            edge,
-                            source,
-                            target,
-                            reverse,
-                        });
+                        push(edge, source, target);
                     }
                 };
                 match alternative.kind {
