@@ -119,14 +119,16 @@ impl Snapshot {
 }
 
 impl App {
-    /// Loads what the pages need from the database at `db`.
+    /// Loads what the pages need from `store`, the database at `db`
+    /// opened for reading.
     pub fn load(
+        store: Store,
         db: PathBuf,
         queries: &std::path::Path,
         kinds: Vec<String>,
         options: ServeOptions,
     ) -> Result<App> {
-        let store = open(&db)?;
+        store.cache_kib(CONNECTION_CACHE_KIB)?;
         let snapshot = Snapshot::load(&store, &kinds)?;
         let indexer = match Store::open(&db) {
             Ok(store) => Some((store, None)),
@@ -309,8 +311,9 @@ pub fn run(ctx: &Context, options: ServeOptions) -> Result<Outcome> {
     }
     // The database is dossier's and current, or the error says why, as
     // every reading command says it.
-    drop(ctx.workspace.read_store()?);
+    let store = ctx.workspace.read_store()?;
     let app = Arc::new(App::load(
+        store,
         ctx.workspace.db.clone(),
         std::path::Path::new("queries"),
         ctx.workspace.rule_kinds(),
