@@ -11,7 +11,9 @@ use crate::explain::ExplainError;
 use crate::graph::Graph;
 use crate::model::{EntityType, NodeType};
 use crate::normalize::{Case, key};
-use crate::store::{DocumentId, DocumentRow, EntityId, EvidenceRecord, MentionRow, Store, line_at};
+use crate::store::{
+    DocumentId, DocumentRow, EntityId, EvidenceRecord, MentionSample, Store, line_at,
+};
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -108,13 +110,9 @@ pub struct EntityPage {
     pub attributes: Vec<(String, String)>,
     /// Its facts by kind, its own first.
     pub groups: Vec<FactGroup>,
-    /// Its mentions in the first [`MENTION_DOCUMENTS`] documents.
-    pub mentions: Vec<MentionRow>,
-    /// Paths of those documents whose stored text is damaged (their
-    /// mentions left out).
-    pub damaged: Vec<String>,
-    /// Documents that mention it (or its `same-as` group) in all.
-    pub mention_documents: usize,
+    /// Its mentions in the first [`MENTION_DOCUMENTS`] documents, and how
+    /// many documents mention it in all.
+    pub mentions: MentionSample,
 }
 
 /// One mention as a document page marks it.
@@ -355,9 +353,7 @@ pub fn entity(
         aliases: store.sorted_aliases(id)?,
         attributes,
         groups,
-        mentions: sample.rows,
-        damaged: sample.damaged,
-        mention_documents: sample.documents,
+        mentions: sample,
     }))
 }
 
