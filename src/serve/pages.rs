@@ -764,6 +764,11 @@ trait Helpers {
 impl<T: Template> Helpers for T {}
 
 impl Entity {
+    /// Documents whose mentions the page lists at most.
+    fn documents_shown(&self) -> usize {
+        browse::MENTION_DOCUMENTS
+    }
+
     /// The query that lists every fact of `group`.
     fn more_query(&self, group: &browse::FactGroup) -> String {
         let name = format!(

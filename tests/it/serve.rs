@@ -251,6 +251,27 @@ fn a_downloaded_answer_guards_formulas() {
     assert_eq!(csv, "p,x\n'=HYPERLINK(1) Ola,Oslo\n");
 }
 
+/// An entity many documents name lists the mentions of the first 20 and
+/// says how many there are.
+#[test]
+fn an_entity_named_in_many_documents_shows_a_sample_and_the_count() {
+    let scratch = letter();
+    for i in 0..22 {
+        scratch.write(
+            &format!("docs/more/{i:02}.txt"),
+            format!("Note {i}\n\nOla Brandt wrote again.\n"),
+        );
+    }
+    scratch.run(&["ingest", "docs"]).ok();
+    let server = Server::start(&scratch, &[]);
+    let (_, found) = server.get("/search?q=ola+brandt");
+    let id = first_id(&found, "href=\"/entity/");
+    let (_, page) = server.get(&format!("/entity/{id}"));
+    assert!(page.contains("In 23 documents; the first 20:"), "{page}");
+    let listed = page.matches("<td><a href=\"/document?path=").count();
+    assert_eq!(listed, 20, "{page}");
+}
+
 /// What an ingest or a `forget` changes while the server runs shows on
 /// its pages a few seconds later, without a restart.
 #[test]
